@@ -1,0 +1,33 @@
+/**
+ * Every failure the patient can meet has a code; the renderer turns the code into plain words and
+ * a next step. Messages carried here are for logs and never contain personal data.
+ */
+export const kioskErrorCodes = [
+  'gateway-unavailable',
+  'gateway-rejected',
+  'gateway-bad-response',
+  'settlement-in-doubt',
+  'camera-unavailable',
+  'face-engine-failed',
+  'bill-not-payable',
+  'printer-not-ready',
+  'session-expired',
+  'internal',
+] as const;
+export type KioskErrorCode = (typeof kioskErrorCodes)[number];
+
+export class KioskError extends Error {
+  override readonly name = 'KioskError';
+  constructor(
+    readonly code: KioskErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function toKioskError(error: unknown): KioskError {
+  if (error instanceof KioskError) return error;
+  return new KioskError('internal', error instanceof Error ? error.message : String(error), { cause: error });
+}

@@ -1,0 +1,181 @@
+/**
+ * The KioskApi contract, defined once. The renderer gets it as `window.kiosk`, over Electron IPC
+ * or a loopback WebSocket, and cannot tell which. Every method and event has a zod schema; the
+ * host validates every call's arguments and the renderer validates every result and event.
+ */
+import { z } from 'zod';
+import { kioskErrorCodes } from './errors.ts';
+
+const centsSchema = z.number().int().min(0).max(1e12);
+const shortText = z.string().max(200);
+
+export const languageSchema = z.enum(['zh-CN', 'en']);
+
+export const patientViewSchema = z.object({
+  maskedName: shortText,
+  maskedIdNumber: shortText,
+  insuranceType: z.enum(['310', '390']),
+});
+
+export const billItemViewSchema = z.object({
+  name: shortText,
+  itemClass: z.enum(['A', 'B', 'C']),
+  quantity: z.number().positive(),
+  amount: centsSchema,
+});
+
+export const billViewSchema = z.object({
+  id: z.string().min(1).max(64),
+  visitType: z.enum(['outpatient', 'emergency', 'inpatient-deposit', 'inpatient-discharge']),
+  category: z.enum(['regular', 'chronic', 'maternity', 'work-injury']),
+  department: shortText,
+  createdAt: shortText,
+  total: centsSchema,
+  items: z.array(billItemViewSchema).max(500),
+});
+
+export const splitViewSchema = z.object({
+  total: centsSchema,
+  fund: centsSchema,
+  personalPart: centsSchema,
+  account: centsSchema,
+  mutualAid: centsSchema,
+  cash: centsSchema,
+});
+
+export const faceHintSchema = z.enum(['look-at-camera', 'hold-still', 'no-face', 'multiple-faces', 'checking']);
+
+export const sessionViewSchema = z.discriminatedUnion('screen', [
+  z.object({ screen: z.literal('home') }),
+  z.object({ screen: z.literal('identifying'), hint: faceHintSchema }),
+  z.object({ screen: z.literal('not-recognised') }),
+  z.object({
+    screen: z.literal('loading'),
+    what: z.enum(['bills', 'pre-settlement', 'settlement', 'printing']),
+  }),
+  z.object({ screen: z.literal('bills'), patient: patientViewSchema, bills: z.array(billViewSchema) }),
+  z.object({ screen: z.literal('review'), patient: patientViewSchema, bill: billViewSchema, split: splitViewSchema }),
+  z.object({
+    screen: z.literal('done'),
+    patient: patientViewSchema,
+    bill: billViewSchema,
+    split: splitViewSchema,
+    settlementId: shortText,
+    receipt: z.enum(['printed', 'not-printed']),
+    eReceiptUrl: z.string().max(500),
+  }),
+  z.object({ screen: z.literal('error'), error: z.enum(kioskErrorCodes) }),
+]);
+
+export const cameraFrameSchema = z.object({
+  // A small JPEG preview for the patient to see themselves; never stored.
+  dataUrl: z.string().startsWith('data:image/jpeg;base64,').max(2_000_000),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+
+export const kioskInfoSchema = z.object({
+  mode: z.enum(['simulator', 'production']),
+  kioskId: shortText,
+  hospitalName: shortText,
+  version: shortText,
+  language: languageSchema,
+});
+
+const noArgs = z.tuple([]);
+const nothing = z.void();
+
+/** Methods: name -> argument tuple and result. Adding one here adds it to every transport. */
+export const kioskMethods = {
+  getInfo: { args: noArgs, result: kioskInfoSchema },
+  getView: { args: noArgs, result: sessionViewSchema },
+  setLanguage: { args: z.tuple([languageSchema]), result: nothing },
+  payWithFace: { args: noArgs, result: nothing },
+  selectBill: { args: z.tuple([z.string().min(1).max(64).regex(/^[\w-]+$/)]), result: nothing },
+  confirmPayment: { args: noArgs, result: nothing },
+  cancel: { args: noArgs, result: nothing },
+  finish: { args: noArgs, result: nothing },
+} as const;
+
+/** Events: name -> payload. The renderer subscribes with `on` + capitalised name. */
+export const kioskEvents = {
+  view: sessionViewSchema,
+  cameraFrame: cameraFrameSchema,
+} as const;
+
+export type KioskMethodName = keyof typeof kioskMethods;
+export type KioskEventName = keyof typeof kioskEvents;
+export type SessionView = z.infer<typeof sessionViewSchema>;
+export type PatientView = z.infer<typeof patientViewSchema>;
+export type BillView = z.infer<typeof billViewSchema>;
+export type SplitView = z.infer<typeof splitViewSchema>;
+export type CameraFrame = z.infer<typeof cameraFrameSchema>;
+export type KioskInfo = z.infer<typeof kioskInfoSchema>;
+export type FaceHint = z.infer<typeof faceHintSchema>;
+export type KioskEventPayload<E extends KioskEventName> = z.infer<(typeof kioskEvents)[E]>;
+
+export type KioskMethods = {
+  [K in KioskMethodName]: (
+    ...args: z.infer<(typeof kioskMethods)[K]['args']>
+  ) => Promise<z.infer<(typeof kioskMethods)[K]['result']>>;
+};
+
+export type Unsubscribe = () => void;
+
+/** What the renderer sees as window.kiosk. */
+export interface KioskApi extends KioskMethods {
+  onView(listener: (view: SessionView) => void): Unsubscribe;
+  onCameraFrame(listener: (frame: CameraFrame) => void): Unsubscribe;
+}
+
+/** What a transport serves: the methods plus a way to subscribe to events by name. */
+export interface KioskService extends KioskMethods {
+  subscribe<E extends KioskEventName>(event: E, listener: (payload: KioskEventPayload<E>) => void): Unsubscribe;
+}
+
+export class KioskCallError extends Error {
+  override readonly name = 'KioskCallError';
+}
+
+export function isKioskMethod(name: unknown): name is KioskMethodName {
+  return typeof name === 'string' && Object.hasOwn(kioskMethods, name);
+}
+
+export function isKioskEvent(name: unknown): name is KioskEventName {
+  return typeof name === 'string' && Object.hasOwn(kioskEvents, name);
+}
+
+/** Host side of every transport: allowlist the method, validate the arguments, then call. */
+export async function dispatchKioskCall(service: KioskMethods, method: unknown, args: unknown): Promise<unknown> {
+  if (!isKioskMethod(method)) throw new KioskCallError(`unknown method: ${String(method).slice(0, 40)}`);
+  const parsed = kioskMethods[method].args.safeParse(args);
+  if (!parsed.success) throw new KioskCallError(`invalid arguments for ${method}`);
+  const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
+  return fn.apply(service, parsed.data as unknown[]);
+}
+
+export interface KioskTransport {
+  invoke(method: KioskMethodName, args: unknown[]): Promise<unknown>;
+  on(event: KioskEventName, listener: (payload: unknown) => void): Unsubscribe;
+}
+
+/** Renderer side of every transport: one typed proxy that validates what comes back. */
+export function createKioskApi(transport: KioskTransport): KioskApi {
+  const api = {} as Record<string, unknown>;
+  for (const name of Object.keys(kioskMethods) as KioskMethodName[]) {
+    api[name] = async (...args: unknown[]) => {
+      const result = await transport.invoke(name, args);
+      return kioskMethods[name].result.parse(result);
+    };
+  }
+  const subscribe =
+    <E extends KioskEventName>(event: E) =>
+    (listener: (payload: KioskEventPayload<E>) => void): Unsubscribe =>
+      transport.on(event, (payload) => {
+        const parsed = kioskEvents[event].safeParse(payload);
+        if (parsed.success) listener(parsed.data as KioskEventPayload<E>);
+      });
+  api.onView = subscribe('view');
+  api.onCameraFrame = subscribe('cameraFrame');
+  return api as unknown as KioskApi;
+}

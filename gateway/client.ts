@@ -1,0 +1,136 @@
+/**
+ * The kiosk's client for the settlement gateway: builds and signs envelopes, enforces per-call
+ * timeouts, validates every response against the transaction's schema, and classifies every
+ * failure as a KioskError the patient can be told about.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../core/domain.ts';
+import { KioskError } from '../core/errors.ts';
+import {
+  type RequestEnvelope,
+  type TransactionCode,
+  type TxInput,
+  type TxOutput,
+  formatInTimeZone,
+  responseEnvelopeSchema,
+  transactions,
+} from './protocol.ts';
+import { signRequest } from './signing.ts';
+
+export interface GatewayClientOptions {
+  baseUrl: string;
+  paasid: string;
+  secret: string;
+  fixmedinsCode: string;
+  fixmedinsName: string;
+  areaCode: string; // mdtrtarea_admvs
+  timeZone: string;
+  operatorId: string; // opter: the kiosk id
+  operatorName: string;
+  clock: Clock;
+  timeoutMs?: number;
+  /** Nonce source; tests make it deterministic. */
+  nonce?: () => string;
+}
+
+export interface CallOptions {
+  insuredArea?: string;
+  timeoutMs?: number;
+  /** Reuse a msgid: retries of a state-changing call must carry the original one. */
+  msgid?: string;
+}
+
+export class GatewayClient {
+  private signNo = '';
+  private sequence = Math.floor(Math.random() * 10_000);
+
+  constructor(private readonly options: GatewayClientOptions) {}
+
+  get signedIn(): boolean {
+    return this.signNo !== '';
+  }
+
+  newMsgid(): string {
+    this.sequence = (this.sequence + 1) % 10_000;
+    const { compact } = formatInTimeZone(this.options.clock.now(), this.options.timeZone);
+    return `${this.options.fixmedinsCode}${compact}${String(this.sequence).padStart(4, '0')}`;
+  }
+
+  async signIn(): Promise<void> {
+    const out = await this.call('9001', {
+      signIn: { opter_no: this.options.operatorId, mac: '', ip: '127.0.0.1' },
+    });
+    this.signNo = out.signinoutb.sign_no;
+  }
+
+  async call<T extends TransactionCode>(code: T, input: TxInput<T>, opts: CallOptions = {}): Promise<TxOutput<T>> {
+    if (code !== '9001' && !this.signedIn) await this.signIn();
+    const now = this.options.clock.now();
+    const envelope: RequestEnvelope = {
+      infno: code,
+      msgid: opts.msgid ?? this.newMsgid(),
+      mdtrtarea_admvs: this.options.areaCode,
+      insuplc_admdvs: opts.insuredArea ?? '',
+      recer_sys_code: 'KIOSK',
+      infver: 'V1.0',
+      opter_type: '2',
+      opter: this.options.operatorId,
+      opter_name: this.options.operatorName,
+      inf_time: formatInTimeZone(now, this.options.timeZone).dateTime,
+      fixmedins_code: this.options.fixmedinsCode,
+      fixmedins_name: this.options.fixmedinsName,
+      sign_no: this.signNo,
+      input: input as Record<string, unknown>,
+    };
+    const body = JSON.stringify(envelope);
+    const headers = signRequest(
+      this.options.paasid,
+      this.options.secret,
+      body,
+      now.getTime(),
+      this.options.nonce?.() ?? randomBytes(16).toString('hex'),
+    );
+    const changesState = transactions[code].changesState;
+    let response: Response;
+    try {
+      response = await fetch(`${this.options.baseUrl}/api/${code}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        body,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      // For a state-changing call the request may have been applied: its outcome is unknown.
+      throw new KioskError(
+        changesState ? 'settlement-in-doubt' : 'gateway-unavailable',
+        `${code} ${isTimeout(error) ? 'timed out' : 'could not reach the gateway'}`,
+        { cause: error },
+      );
+    }
+    const bad = (why: string) =>
+      new KioskError(changesState ? 'settlement-in-doubt' : 'gateway-bad-response', `${code}: ${why}`);
+    if (!response.ok) {
+      if (response.status >= 500 && !changesState) throw new KioskError('gateway-unavailable', `${code}: HTTP ${response.status}`);
+      throw bad(`HTTP ${response.status}`);
+    }
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      throw bad('response is not JSON');
+    }
+    const env = responseEnvelopeSchema.safeParse(json);
+    if (!env.success) throw bad('response envelope is malformed');
+    if (env.data.infcode !== 0) {
+      // A definite refusal: nothing was applied, so this is not in doubt.
+      throw new KioskError('gateway-rejected', `${code} rejected: ${env.data.err_msg ?? ''}`.slice(0, 300));
+    }
+    const out = transactions[code].output.safeParse(env.data.output);
+    if (!out.success) throw bad('output does not match the schema');
+    return out.data as TxOutput<T>;
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KioskError } from '../core/errors.ts';
+import { GatewayClient } from './client.ts';
+import { GatewaySettlementPort } from './settlement-port.ts';
+import { signRequest } from './signing.ts';
+import { loadScenario } from './simulator/scenario.ts';
+import { GatewaySimulator } from './simulator/server.ts';
+
+const scenario = loadScenario();
+const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
+let sim: GatewaySimulator;
+let client: GatewayClient;
+
+function makeClient(secret = 'test-secret', baseUrl = sim.url) {
+  return new GatewayClient({
+    baseUrl,
+    paasid: 'kiosk',
+    secret,
+    fixmedinsCode: scenario.hospital.fixmedins_code,
+    fixmedinsName: scenario.hospital.fixmedins_name,
+    areaCode: scenario.hospital.admdvs,
+    timeZone: scenario.hospital.timezone,
+    operatorId: 'KIOSK-01',
+    operatorName: 'Lobby kiosk 1',
+    clock,
+    timeoutMs: 3000,
+  });
+}
+
+beforeEach(async () => {
+  sim = new GatewaySimulator({ scenario, databaseFile: ':memory:', clients: { kiosk: 'test-secret' }, clock });
+  await sim.start(0);
+  client = makeClient();
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const sheldon = scenario.patients[0]!;
+
+describe('gateway simulator + client over HTTP', () => {
+  it('pays an outpatient bill: 1101 -> K101 -> 2206 -> 2207, and the split adds up', async () => {
+    const port = new GatewaySettlementPort(client);
+    const patient = await port.findPatient(sheldon.certno);
+    expect(patient.personNo).toBe(sheldon.psn_no);
+    const bills = await port.unpaidBills(patient);
+    expect(bills.map((b) => b.visitType)).toContain('outpatient');
+    const bill = bills.find((b) => b.visitType === 'outpatient')!;
+    const preview = await port.preSettle(patient, bill);
+    expect(preview.split.total).toBe(bill.total);
+    const settlement = await port.settle(patient, bill, preview);
+    expect(settlement.split).toEqual(preview.split);
+    expect(await port.unpaidBills(patient)).not.toContainEqual(expect.objectContaining({ id: bill.id }));
+    expect(sim.store.settlementCount()).toBe(1);
+  });
+
+  it('2207 replayed with the same msgid returns the first result and settles once', async () => {
+    const port = new GatewaySettlementPort(client);
+    const patient = await port.findPatient(sheldon.certno);
+    const [bill] = await port.unpaidBills(patient);
+    const input = {
+      data: {
+        psn_no: patient.personNo, mdtrt_cert_type: '02' as const, mdtrt_cert_no: patient.idNumber, med_type: '11',
+        medfee_sumamt: bill!.total / 100, psn_setlway: '01' as const, chrg_bchno: bill!.id, insutype: patient.insuranceType,
+        acct_used_flag: '1' as const,
+      },
+    };
+    const msgid = client.newMsgid();
+    const first = await client.call('2207', input, { msgid });
+    const again = await client.call('2207', input, { msgid });
+    expect(again).toEqual(first);
+    expect(sim.store.settlementCount()).toBe(1);
+    // A different msgid for the same bill is refused: the bill is already settled.
+    await expect(client.call('2207', input)).rejects.toMatchObject({ code: 'gateway-rejected' });
+    expect(sim.store.settlementCount()).toBe(1);
+  });
+
+  it('rejects a bad signature, a stale timestamp and a replayed nonce, changing nothing', async () => {
+    await expect(makeClient('wrong-secret').call('9001', { signIn: { opter_no: 'K', mac: '', ip: '' } })).rejects.toThrow(/bad-signature/);
+    const post = (body: string, headers: Record<string, string>) =>
+      fetch(`${sim.url}/api/9001`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(
+        (r) => r.json() as Promise<{ infcode: number; err_msg: string }>,
+      );
+    const body = JSON.stringify({ infno: '9001' });
+    const stale = signRequest('kiosk', 'test-secret', body, clock.now().getTime() - 301_000, 'n'.repeat(16));
+    expect(await post(body, { ...stale })).toMatchObject({ infcode: -1, err_msg: expect.stringMatching(/stale-timestamp/) });
+    const fresh = signRequest('kiosk', 'test-secret', body, clock.now().getTime(), 'x'.repeat(16));
+    expect((await post(body, { ...fresh })).err_msg).toMatch(/malformed request envelope/);
+    expect(await post(body, { ...fresh })).toMatchObject({ infcode: -1, err_msg: expect.stringMatching(/replayed-nonce/) });
+  });
+
+  it('gateway down: a typed gateway-unavailable error, and it works again when back', async () => {
+    const port = new GatewaySettlementPort(client);
+    await client.signIn();
+    await sim.stop();
+    const err = await port.findPatient(sheldon.certno).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KioskError);
+    expect((err as KioskError).code).toBe('gateway-unavailable');
+    await sim.start();
+    expect((await port.findPatient(sheldon.certno)).personNo).toBe(sheldon.psn_no);
+  });
+});

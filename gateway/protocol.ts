@@ -1,0 +1,186 @@
+/**
+ * Wire protocol of the settlement gateway, modelled on the national medical-insurance platform
+ * interface for designated institutions. Field names stay as on the national interface (infno,
+ * msgid, setlinfo, acct_pay, ...) so a hospital integrator recognises them; amounts travel as yuan
+ * numbers with two decimals and become integer cents in mapping.ts, and nowhere else.
+ *
+ * Kiosk extensions (what the national interface leaves to the hospital system) have infno codes
+ * starting with "K", so they can never collide with a national transaction number.
+ */
+import { z } from 'zod';
+
+export const infno = {
+  signIn: '9001',
+  personInfo: '1101',
+  preSettle: '2206',
+  settle: '2207',
+  reverseSettlement: '2208',
+  reconcileDaily: '3201',
+  // Kiosk extensions:
+  unpaidBills: 'K101',
+  queryByMsgid: 'K102',
+} as const;
+export type Infno = (typeof infno)[keyof typeof infno];
+
+const yuan = z.number().finite().min(0).max(1e10);
+const code = (max: number) => z.string().min(1).max(max);
+
+export const requestEnvelopeSchema = z.object({
+  infno: z.string().length(4),
+  msgid: z.string().regex(/^[A-Za-z0-9]{12}\d{14}\d{4}$/, 'msgid = fixmedins_code(12) + yyyyMMddHHmmss + 4-digit sequence'),
+  mdtrtarea_admvs: code(6),
+  insuplc_admdvs: z.string().max(6),
+  recer_sys_code: code(10),
+  infver: code(6),
+  opter_type: z.literal('2'),
+  opter: code(30),
+  opter_name: code(50),
+  inf_time: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+  fixmedins_code: z.string().length(12),
+  fixmedins_name: code(200),
+  sign_no: z.string().max(30),
+  input: z.record(z.string(), z.unknown()),
+});
+export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;
+
+export const responseEnvelopeSchema = z.object({
+  infcode: z.union([z.literal(0), z.literal(-1)]),
+  inf_refmsgid: z.string().max(64),
+  refmsg_time: z.string().max(32),
+  respond_time: z.string().max(32),
+  err_msg: z.string().max(1000).nullable(),
+  output: z.record(z.string(), z.unknown()).nullable(),
+});
+export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
+
+// ---- 9001 sign-in
+export const signInInput = z.object({ signIn: z.object({ opter_no: code(30), mac: z.string().max(20), ip: z.string().max(40) }) });
+export const signInOutput = z.object({ signinoutb: z.object({ sign_time: z.string(), sign_no: code(30) }) });
+
+// ---- 1101 person info. mdtrt_cert_type: 01 e-voucher token, 02 ID number, 03 social security card.
+export const personInfoInput = z.object({
+  data: z.object({
+    mdtrt_cert_type: z.enum(['01', '02', '03']),
+    mdtrt_cert_no: code(600),
+    psn_cert_type: z.string().max(6).optional(),
+    certno: z.string().max(50).optional(),
+  }),
+});
+export const personInfoOutput = z.object({
+  baseinfo: z.object({
+    psn_no: code(30),
+    psn_cert_type: z.string().max(6),
+    certno: code(50),
+    psn_name: code(50),
+    gend: z.string().max(6),
+    brdy: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    age: z.number().int().min(0).max(150),
+  }),
+  insuinfo: z
+    .array(
+      z.object({
+        balc: yuan,
+        insutype: z.enum(['310', '390']),
+        psn_type: z.string().max(6),
+        insuplc_admdvs: z.string().max(6),
+        psn_insu_stas: z.string().max(3),
+      }),
+    )
+    .min(1)
+    .max(10),
+});
+
+// ---- K101 unpaid bills (kiosk extension)
+export const unpaidBillsInput = z.object({ data: z.object({ psn_no: code(30) }) });
+export const feeDetailSchema = z.object({
+  feedetl_sn: code(30),
+  medins_list_name: code(100),
+  chrgitm_lv: z.enum(['01', '02', '03']), // 01 class A, 02 class B, 03 class C
+  pric: yuan,
+  cnt: z.number().positive().max(10000),
+  det_item_fee_sumamt: yuan,
+});
+export const billSchema = z.object({
+  chrg_bchno: z.string().min(1).max(64).regex(/^[\w-]+$/),
+  med_type: z.string().max(6),
+  kiosk_bill_type: z.enum(['outpatient', 'emergency', 'inpatient_deposit', 'inpatient_discharge']),
+  bill_ctgy: z.enum(['regular', 'chronic', 'maternity', 'work_injury']),
+  dept_name: z.string().max(100),
+  begntime: z.string().max(20),
+  medfee_sumamt: yuan,
+  feedetail: z.array(feeDetailSchema).max(500),
+});
+export const unpaidBillsOutput = z.object({ bills: z.array(billSchema).max(200) });
+
+// ---- 2206 pre-settlement / 2207 settlement
+export const settleInput = z.object({
+  data: z.object({
+    psn_no: code(30),
+    mdtrt_cert_type: z.enum(['01', '02', '03']),
+    mdtrt_cert_no: code(600),
+    med_type: z.string().max(6),
+    medfee_sumamt: yuan,
+    psn_setlway: z.enum(['01', '02']), // 01 itemised, 02 lump sum
+    chrg_bchno: z.string().min(1).max(64),
+    insutype: z.enum(['310', '390']),
+    acct_used_flag: z.enum(['0', '1']),
+  }),
+});
+export const setlinfoSchema = z.object({
+  setl_id: z.string().max(30).optional(),
+  psn_no: code(30),
+  setl_time: z.string().max(20).optional(),
+  medfee_sumamt: yuan,
+  fulamt_ownpay_amt: yuan,
+  preselfpay_amt: yuan,
+  inscp_scp_amt: yuan,
+  act_pay_dedc: yuan,
+  hifp_pay: yuan,
+  pool_prop_selfpay: yuan,
+  overlmt_selfpay: yuan,
+  fund_pay_sumamt: yuan,
+  psn_part_amt: yuan,
+  acct_pay: yuan,
+  acct_mulaid_pay: yuan,
+  psn_cash_pay: yuan,
+  balc: yuan,
+});
+export const preSettleOutput = z.object({ setlinfo: setlinfoSchema });
+export const settleOutput = z.object({ setlinfo: setlinfoSchema.extend({ setl_id: code(30), setl_time: code(20) }) });
+
+/** Per transaction: the input and output schemas both sides validate against. */
+export const transactions = {
+  '9001': { input: signInInput, output: signInOutput, changesState: false },
+  '1101': { input: personInfoInput, output: personInfoOutput, changesState: false },
+  K101: { input: unpaidBillsInput, output: unpaidBillsOutput, changesState: false },
+  '2206': { input: settleInput, output: preSettleOutput, changesState: false },
+  '2207': { input: settleInput, output: settleOutput, changesState: true },
+} as const;
+export type TransactionCode = keyof typeof transactions;
+export type TxInput<T extends TransactionCode> = z.infer<(typeof transactions)[T]['input']>;
+export type TxOutput<T extends TransactionCode> = z.infer<(typeof transactions)[T]['output']>;
+
+export function isTransactionCode(value: string): value is TransactionCode {
+  return Object.hasOwn(transactions, value);
+}
+
+/** yyyy-MM-dd HH:mm:ss and yyyyMMddHHmmss in a given IANA time zone (the hospital's). */
+export function formatInTimeZone(date: Date, timeZone: string): { dateTime: string; compact: string; date: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  ) as Record<string, string>;
+  const d = `${parts.year}-${parts.month}-${parts.day}`;
+  const t = `${parts.hour}:${parts.minute}:${parts.second}`;
+  return { dateTime: `${d} ${t}`, compact: (d + t).replace(/[-:]/g, ''), date: d };
+}

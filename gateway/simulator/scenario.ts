@@ -1,0 +1,82 @@
+/**
+ * A scenario is the simulator's world: hospital, policy, insured persons (with the photos the
+ * kiosk enrolls them from), and their unpaid bills. Amounts are yuan strings ("12.50") so they
+ * are exact; they become cents on load.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { yuanToCents } from '../../core/money.ts';
+import type { Policy } from './policy.ts';
+
+const yuanString = z.string().regex(/^\d{1,10}(\.\d{1,2})?$/, 'yuan with at most two decimals, e.g. "12.50"');
+const bp = z.number().int().min(0).max(10000);
+const perInsurance = <T extends z.ZodType>(t: T) => z.object({ '310': t, '390': t });
+
+export const scenarioSchema = z.object({
+  hospital: z.object({
+    fixmedins_code: z.string().length(12),
+    fixmedins_name: z.string().min(1).max(200),
+    admdvs: z.string().length(6),
+    timezone: z.string().min(1),
+  }),
+  policy: z.object({
+    deductible: perInsurance(yuanString),
+    ratio_bp: perInsurance(z.object({ outpatient: bp, emergency: bp, inpatient: bp })),
+    class_b_selfpay_bp: bp,
+    annual_cap: perInsurance(yuanString),
+  }),
+  patients: z
+    .array(
+      z.object({
+        psn_no: z.string().min(1).max(30),
+        name: z.string().min(1).max(50),
+        certno: z.string().min(6).max(50),
+        gender: z.enum(['1', '2']),
+        birth_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        insutype: z.enum(['310', '390']),
+        insuplc_admdvs: z.string().length(6),
+        account_balance: yuanString,
+        deductible_used: yuanString,
+        fund_used: yuanString.default('0'),
+        face_photos: z.array(z.string().min(1)).max(10).default([]),
+      }),
+    )
+    .min(1),
+  bills: z.array(
+    z.object({
+      chrg_bchno: z.string().regex(/^[\w-]{1,64}$/),
+      psn_no: z.string().min(1),
+      type: z.enum(['outpatient', 'emergency', 'inpatient_deposit', 'inpatient_discharge']),
+      category: z.enum(['regular', 'chronic', 'maternity', 'work_injury']).default('regular'),
+      dept_name: z.string().max(100),
+      begntime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+      items: z
+        .array(z.object({ name: z.string().min(1).max(100), class: z.enum(['A', 'B', 'C']), price: yuanString, count: z.number().positive() }))
+        .min(1),
+    }),
+  ),
+});
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export const defaultScenarioPath = resolve(dirname(fileURLToPath(import.meta.url)), 'default-scenario.json');
+
+export function loadScenario(path: string = defaultScenarioPath): Scenario {
+  const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const scenario = scenarioSchema.parse(raw);
+  const persons = new Set(scenario.patients.map((p) => p.psn_no));
+  for (const bill of scenario.bills) {
+    if (!persons.has(bill.psn_no)) throw new Error(`bill ${bill.chrg_bchno} names unknown psn_no ${bill.psn_no}`);
+  }
+  return scenario;
+}
+
+export function scenarioPolicy(s: Scenario): Policy {
+  return {
+    deductible: { '310': yuanToCents(s.policy.deductible['310']), '390': yuanToCents(s.policy.deductible['390']) },
+    ratioBp: s.policy.ratio_bp,
+    classBSelfPayBp: s.policy.class_b_selfpay_bp,
+    annualCap: { '310': yuanToCents(s.policy.annual_cap['310']), '390': yuanToCents(s.policy.annual_cap['390']) },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The gateway simulator's durable state in SQLite: persons and their year-to-date counters,
+ * bills, and settlements keyed by msgid (the idempotency key). WAL with synchronous=FULL: a
+ * settlement the simulator answered survives a crash of the simulator.
+ */
+import Database from 'better-sqlite3';
+import { cents, type Cents, yuanToCents } from '../../core/money.ts';
+import type { InsuranceType, ItemClass } from '../../core/domain.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface PersonRow {
+  psn_no: string;
+  name: string;
+  certno: string;
+  gender: string;
+  birth_date: string;
+  insutype: InsuranceType;
+  insuplc_admdvs: string;
+  balance_cents: number;
+  deductible_used_cents: number;
+  fund_used_cents: number;
+}
+
+export interface BillRow {
+  chrg_bchno: string;
+  psn_no: string;
+  type: 'outpatient' | 'emergency' | 'inpatient_deposit' | 'inpatient_discharge';
+  category: 'regular' | 'chronic' | 'maternity' | 'work_injury';
+  dept_name: string;
+  begntime: string;
+  status: 'unpaid' | 'paid';
+}
+
+export interface ItemRow {
+  sn: string;
+  name: string;
+  item_class: ItemClass;
+  price_cents: number;
+  count: number;
+  amount_cents: number;
+}
+
+export interface SettlementRow {
+  setl_id: string;
+  msgid: string;
+  infno: string;
+  chrg_bchno: string;
+  psn_no: string;
+  response_json: string;
+  status: 'settled' | 'reversed';
+}
+
+export class SimulatorStore {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS persons (
+        psn_no TEXT PRIMARY KEY, name TEXT NOT NULL, certno TEXT NOT NULL UNIQUE, gender TEXT NOT NULL,
+        birth_date TEXT NOT NULL, insutype TEXT NOT NULL, insuplc_admdvs TEXT NOT NULL,
+        balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0),
+        deductible_used_cents INTEGER NOT NULL, fund_used_cents INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS bills (
+        chrg_bchno TEXT PRIMARY KEY, psn_no TEXT NOT NULL REFERENCES persons(psn_no), type TEXT NOT NULL,
+        category TEXT NOT NULL, dept_name TEXT NOT NULL, begntime TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('unpaid', 'paid')));
+      CREATE TABLE IF NOT EXISTS bill_items (
+        chrg_bchno TEXT NOT NULL REFERENCES bills(chrg_bchno), sn TEXT NOT NULL, name TEXT NOT NULL,
+        item_class TEXT NOT NULL, price_cents INTEGER NOT NULL, count REAL NOT NULL, amount_cents INTEGER NOT NULL,
+        PRIMARY KEY (chrg_bchno, sn));
+      CREATE TABLE IF NOT EXISTS settlements (
+        setl_id TEXT PRIMARY KEY, msgid TEXT NOT NULL UNIQUE, infno TEXT NOT NULL,
+        chrg_bchno TEXT NOT NULL REFERENCES bills(chrg_bchno), psn_no TEXT NOT NULL,
+        response_json TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE UNIQUE INDEX IF NOT EXISTS one_live_settlement_per_bill ON settlements(chrg_bchno) WHERE status = 'settled';
+    `);
+  }
+
+  isSeeded(): boolean {
+    return this.db.prepare(`SELECT value FROM meta WHERE key = 'seeded'`).get() !== undefined;
+  }
+
+  /** Loads a scenario into an empty store; a store that already has data keeps it (restarts). */
+  seed(scenario: Scenario): void {
+    if (this.isSeeded()) return;
+    const insertPerson = this.db.prepare(`INSERT INTO persons VALUES (@psn_no, @name, @certno, @gender, @birth_date, @insutype, @insuplc_admdvs, @balance_cents, @deductible_used_cents, @fund_used_cents)`);
+    const insertBill = this.db.prepare(`INSERT INTO bills VALUES (@chrg_bchno, @psn_no, @type, @category, @dept_name, @begntime, 'unpaid')`);
+    const insertItem = this.db.prepare(`INSERT INTO bill_items VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const p of scenario.patients) {
+        insertPerson.run({
+          psn_no: p.psn_no, name: p.name, certno: p.certno, gender: p.gender, birth_date: p.birth_date,
+          insutype: p.insutype, insuplc_admdvs: p.insuplc_admdvs,
+          balance_cents: yuanToCents(p.account_balance), deductible_used_cents: yuanToCents(p.deductible_used),
+          fund_used_cents: yuanToCents(p.fund_used),
+        });
+      }
+      for (const b of scenario.bills) {
+        insertBill.run({ chrg_bchno: b.chrg_bchno, psn_no: b.psn_no, type: b.type, category: b.category, dept_name: b.dept_name, begntime: b.begntime });
+        b.items.forEach((item, i) => {
+          const price = yuanToCents(item.price);
+          const amount = Math.round(price * item.count);
+          insertItem.run(b.chrg_bchno, String(i + 1), item.name, item.class, price, item.count, amount);
+        });
+      }
+      this.db.prepare(`INSERT INTO meta VALUES ('seeded', ?)`).run(new Date().toISOString());
+    })();
+  }
+
+  personByCertno(certno: string): PersonRow | undefined {
+    return this.db.prepare(`SELECT * FROM persons WHERE certno = ?`).get(certno) as PersonRow | undefined;
+  }
+
+  person(psnNo: string): PersonRow | undefined {
+    return this.db.prepare(`SELECT * FROM persons WHERE psn_no = ?`).get(psnNo) as PersonRow | undefined;
+  }
+
+  unpaidBills(psnNo: string): BillRow[] {
+    return this.db.prepare(`SELECT * FROM bills WHERE psn_no = ? AND status = 'unpaid' ORDER BY begntime`).all(psnNo) as BillRow[];
+  }
+
+  bill(chrgBchno: string): BillRow | undefined {
+    return this.db.prepare(`SELECT * FROM bills WHERE chrg_bchno = ?`).get(chrgBchno) as BillRow | undefined;
+  }
+
+  items(chrgBchno: string): ItemRow[] {
+    return this.db.prepare(`SELECT sn, name, item_class, price_cents, count, amount_cents FROM bill_items WHERE chrg_bchno = ? ORDER BY CAST(sn AS INTEGER)`).all(chrgBchno) as ItemRow[];
+  }
+
+  settlementByMsgid(msgid: string): SettlementRow | undefined {
+    return this.db.prepare(`SELECT * FROM settlements WHERE msgid = ?`).get(msgid) as SettlementRow | undefined;
+  }
+
+  settlementCount(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM settlements WHERE status = 'settled'`).get() as { n: number }).n;
+  }
+
+  /**
+   * Records a settlement atomically: the person's counters, the bill's status and the stored
+   * response (returned verbatim to a retry with the same msgid) change together or not at all.
+   */
+  commitSettlement(args: {
+    setlId: string;
+    msgid: string;
+    infno: string;
+    chrgBchno: string;
+    psnNo: string;
+    after: { accountBalance: Cents; deductibleUsed: Cents; fundUsed: Cents };
+    responseJson: string;
+    at: string;
+  }): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`UPDATE persons SET balance_cents = ?, deductible_used_cents = ?, fund_used_cents = ? WHERE psn_no = ?`)
+        .run(args.after.accountBalance, args.after.deductibleUsed, args.after.fundUsed, args.psnNo);
+      const updated = this.db.prepare(`UPDATE bills SET status = 'paid' WHERE chrg_bchno = ? AND status = 'unpaid'`).run(args.chrgBchno);
+      if (updated.changes !== 1) throw new Error('bill is not unpaid');
+      this.db
+        .prepare(`INSERT INTO settlements VALUES (?, ?, ?, ?, ?, ?, 'settled', ?)`)
+        .run(args.setlId, args.msgid, args.infno, args.chrgBchno, args.psnNo, args.responseJson, args.at);
+    })();
+  }
+
+  nextSequence(name: string): number {
+    return this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(`seq:${name}`) as { value: string } | undefined;
+      const next = (row ? Number(row.value) : 0) + 1;
+      this.db.prepare(`INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(`seq:${name}`, String(next));
+      return next;
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export function rowCents(n: number): Cents {
+  return cents(n);
+}
