@@ -95,6 +95,8 @@ export const kioskMethods = {
   confirmPayment: { args: noArgs, result: nothing },
   cancel: { args: noArgs, result: nothing },
   finish: { args: noArgs, result: nothing },
+  /** Asks a member of staff to come to this kiosk; allowed on every screen. */
+  callStaff: { args: noArgs, result: nothing },
 } as const;
 
 /** Events: name -> payload. The renderer subscribes with `on` + capitalised name. */

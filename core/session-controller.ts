@@ -38,6 +38,8 @@ export interface SessionControllerOptions {
   info: Omit<KioskInfo, 'language'>;
   eReceiptBaseUrl: string;
   language?: Language;
+  /** Notifies staff (a pager, the nurses' station); the log entry is written either way. */
+  onStaffCalled?: () => void;
 }
 
 export class SessionController {
@@ -139,6 +141,12 @@ export class SessionController {
 
   finish(): void {
     this.command({ type: 'finish' });
+  }
+
+  /** Help is always available: it changes nothing in the session, it only calls someone. */
+  callStaff(): void {
+    this.deps.log('staff.called', { screen: this.state.kind, kioskId: this.deps.info.kioskId });
+    this.deps.onStaffCalled?.();
   }
 
   private async identify(gen: number, signal: AbortSignal): Promise<void> {

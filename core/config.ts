@@ -1,0 +1,61 @@
+/**
+ * The kiosk's configuration file, validated before anything starts: a kiosk with a bad
+ * configuration refuses to start and says which field is wrong, rather than failing in front of
+ * a patient. Device kinds ("simulated" or a real driver) are chosen here, once.
+ */
+import { z } from 'zod';
+
+export const kioskConfigSchema = z
+  .object({
+    mode: z.enum(['simulator', 'production']).default('simulator'),
+    kioskId: z.string().regex(/^[A-Za-z0-9-]{1,30}$/).default('KIOSK-01'),
+    language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    hospital: z
+      .object({
+        name: z.string().min(1).max(200).default("Lakeside People's Hospital 湖畔人民医院"),
+        fixmedinsCode: z.string().length(12).default('H11010500001'),
+        areaCode: z.string().length(6).default('110105'),
+        timeZone: z.string().min(1).default('Asia/Shanghai'),
+      })
+      .prefault({}),
+    gateway: z
+      .object({
+        /** Absent in simulator mode: the gateway simulator is embedded on loopback. */
+        url: z.url().optional(),
+        paasid: z.string().min(1).max(64).default('kiosk'),
+        /** Shared HMAC secret; in production it comes from the environment (GATEWAY_SECRET). */
+        secret: z.string().min(16).optional(),
+        timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+      })
+      .prefault({}),
+    face: z
+      .object({
+        threshold: z.number().positive().max(2).default(0.5),
+        margin: z.number().min(0).max(1).default(0.06),
+        timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
+      })
+      .prefault({}),
+    camera: z.object({ kind: z.enum(['simulated']).default('simulated') }).prefault({}),
+    printer: z.object({ kind: z.enum(['simulated']).default('simulated') }).prefault({}),
+    eReceiptBaseUrl: z.url().default('https://einvoice.example/r/'),
+  })
+  .refine((c) => c.mode === 'simulator' || c.gateway.url !== undefined, {
+    message: 'production mode needs gateway.url',
+    path: ['gateway', 'url'],
+  });
+
+export type KioskConfig = z.infer<typeof kioskConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses a configuration object; the error names every bad field. */
+export function parseConfig(raw: unknown): KioskConfig {
+  const parsed = kioskConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid kiosk configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,23 @@
+/**
+ * KioskApi over a WebSocket: the message shapes both ends validate. Calls carry an id so
+ * answers can come back in any order; events are pushed by name.
+ */
+import { z } from 'zod';
+
+export const clientMessageSchema = z.object({
+  type: z.literal('call'),
+  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  method: z.string().max(40),
+  args: z.array(z.unknown()).max(8),
+});
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: z.string().max(500) }),
+  z.object({ type: z.literal('event'), event: z.string().max(40), payload: z.unknown() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+export const WS_PATH = '/kiosk';
+export const MAX_MESSAGE_BYTES = 64 * 1024;

@@ -1,0 +1,139 @@
+/**
+ * The face engine: @vladmandic/face-api (SSD MobileNet v1 detector, 68 landmarks, 128-d
+ * descriptor) on TensorFlow.js in the kiosk host. tfjs-node is used where its native library
+ * installed; otherwise the WASM backend, whose .wasm files ship in the npm package. Weights load
+ * from models/ (copied from the npm package at install), never from the network.
+ *
+ * Tight crops (a face filling the whole image) defeat the detector, so a frame with no face is
+ * retried padded with a neutral border; boxes and landmarks are mapped back to the frame.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as FaceApi from '@vladmandic/face-api';
+import { checkFrame, type Frame, pad } from './image.ts';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface FaceObservation {
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  landmarks: Point[];
+  descriptor: Float32Array;
+}
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const defaultModelDir = join(projectRoot, 'models');
+
+const require = createRequire(import.meta.url);
+
+type FaceApiModule = typeof FaceApi;
+
+/** The part of the tfjs runtime we use; face-api's bundled typings leave these off `api.tf`. */
+interface TfRuntime {
+  setBackend(name: string): Promise<boolean>;
+  ready(): Promise<void>;
+  getBackend(): string;
+  memory(): { numTensors: number };
+}
+const runtime = (api: FaceApiModule) => api.tf as unknown as TfRuntime;
+
+/**
+ * Detection attempts in order, as [pad ratio, min confidence]. A small image is most likely a
+ * tight crop, and its descriptor is better when the detector saw it with context around it, so
+ * it is padded first; a camera frame is tried as is first.
+ */
+const cropAttempts: [number, number][] = [
+  [0.5, 0.5],
+  [1, 0.4],
+  [0.25, 0.3],
+  [0, 0.3],
+];
+const frameAttempts: [number, number][] = [
+  [0, 0.5],
+  [0.5, 0.4],
+];
+const CROP_MAX_SIDE = 400;
+
+export class FaceEngine {
+  private constructor(
+    private readonly api: FaceApiModule,
+    readonly backend: string,
+    readonly loadMs: number,
+  ) {}
+
+  static async load(options: { modelDir?: string; preferNative?: boolean } = {}): Promise<FaceEngine> {
+    const started = performance.now();
+    let api: FaceApiModule | undefined;
+    if (options.preferNative !== false) {
+      try {
+        require('@tensorflow/tfjs-node');
+        api = require('@vladmandic/face-api/dist/face-api.node.js') as FaceApiModule;
+      } catch {
+        api = undefined; // native TensorFlow is optional: fall back to WASM below
+      }
+    }
+    if (!api) {
+      api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiModule;
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(path: string): void };
+      wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+      await runtime(api).setBackend('wasm');
+    }
+    await runtime(api).ready();
+    const dir = options.modelDir ?? defaultModelDir;
+    await api.nets.ssdMobilenetv1.loadFromDisk(dir);
+    await api.nets.faceLandmark68Net.loadFromDisk(dir);
+    await api.nets.faceRecognitionNet.loadFromDisk(dir);
+    await api.nets.tinyFaceDetector.loadFromDisk(dir);
+    return new FaceEngine(api, runtime(api).getBackend(), performance.now() - started);
+  }
+
+  /** Live tensors; stable across frames when nothing leaks. */
+  tensorCount(): number {
+    return runtime(this.api).memory().numTensors;
+  }
+
+  /** Every face in the frame, largest first, each with landmarks and descriptor. */
+  async detectAll(frame: Frame): Promise<FaceObservation[]> {
+    checkFrame(frame);
+    const attempts = Math.max(frame.width, frame.height) <= CROP_MAX_SIDE ? cropAttempts : frameAttempts;
+    for (const [ratio, minConfidence] of attempts) {
+      const input = ratio === 0 ? frame : pad(frame, ratio);
+      const found = await this.run(input, minConfidence);
+      if (found.length > 0) {
+        const dx = Math.round(frame.width * ratio);
+        const dy = Math.round(frame.height * ratio);
+        return found
+          .map((f) => ({
+            ...f,
+            box: { ...f.box, x: f.box.x - dx, y: f.box.y - dy },
+            landmarks: f.landmarks.map((p) => ({ x: p.x - dx, y: p.y - dy })),
+          }))
+          .sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+      }
+    }
+    return [];
+  }
+
+  private async run(frame: Frame, minConfidence: number): Promise<FaceObservation[]> {
+    const { api } = this;
+    const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+    try {
+      const results = await api
+        .detectAllFaces(tensor as unknown as FaceApi.TNetInput, new api.SsdMobilenetv1Options({ minConfidence, maxResults: 10 }))
+        .withFaceLandmarks()
+        .withFaceDescriptors();
+      return results.map((r) => ({
+        box: { x: r.detection.box.x, y: r.detection.box.y, width: r.detection.box.width, height: r.detection.box.height },
+        score: r.detection.score,
+        landmarks: r.landmarks.positions.map((p) => ({ x: p.x, y: p.y })),
+        descriptor: r.descriptor,
+      }));
+    } finally {
+      tensor.dispose();
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The kiosk host: builds the devices, face engine, gateway client and session from the
+ * configuration and serves one KioskService. Electron's main process or a plain Node process
+ * (web mode) starts it; everything in here is the same in both.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KioskConfig } from '../core/config.ts';
+import type { Clock } from '../core/domain.ts';
+import { SessionController, type LogFn } from '../core/session-controller.ts';
+import { GatewayClient } from '../gateway/client.ts';
+import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
+import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
+import { GatewaySimulator } from '../gateway/simulator/server.ts';
+import { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
+import { enrollFiles } from '../hardware/face/enrollment.ts';
+import { FaceEngine, projectRoot } from '../hardware/face/face-engine.ts';
+import { FaceGallery } from '../hardware/face/gallery.ts';
+import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
+import { EscPosPrinter } from '../hardware/printer/escpos-printer.ts';
+import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
+import { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
+import { HostKioskService } from './kiosk-service.ts';
+
+export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
+
+export interface KioskHostOptions {
+  config: KioskConfig;
+  /** Durable data (gateway simulator database, journal). */
+  dataDir: string;
+  log: LogFn;
+  clock: Clock;
+  fixturesDir?: string;
+  scenario?: Scenario;
+  version?: string;
+}
+
+export interface Simulators {
+  camera: SimulatedCamera;
+  printer: SimulatedPrinter;
+  gateway: GatewaySimulator;
+}
+
+export class KioskHost {
+  private constructor(
+    readonly service: HostKioskService,
+    readonly session: SessionController,
+    readonly simulators: Simulators,
+    private readonly devices: { camera: SimulatedCamera; printer: EscPosPrinter },
+    readonly faceBackend: string,
+  ) {}
+
+  static async start(o: KioskHostOptions): Promise<KioskHost> {
+    const { config, log, clock } = o;
+    if (config.mode !== 'simulator') {
+      // Real drivers are chosen here once they exist; until then production refuses to start
+      // rather than run half-simulated in a lobby.
+      throw new Error('production mode needs real device drivers, which this build does not have yet');
+    }
+    mkdirSync(o.dataDir, { recursive: true });
+    const fixturesDir = o.fixturesDir ?? defaultFixturesDir;
+    const scenario = o.scenario ?? loadScenario();
+    const secret = config.gateway.secret ?? randomBytes(24).toString('hex');
+
+    const gateway = new GatewaySimulator({
+      scenario,
+      databaseFile: join(o.dataDir, 'gateway-simulator.sqlite'),
+      clients: { [config.gateway.paasid]: secret },
+      clock,
+    });
+    const gatewayUrl = await gateway.start(0);
+    log('gateway.simulator.started', { url: gatewayUrl });
+
+    const engine = await FaceEngine.load();
+    log('face.engine.loaded', { backend: engine.backend, ms: Math.round(engine.loadMs) });
+    const gallery = new FaceGallery();
+    const idNumbers = new Map<string, string>();
+    const started = performance.now();
+    for (const patient of scenario.patients) {
+      if (patient.face_photos.length === 0) continue;
+      await enrollFiles(engine, gallery, patient.psn_no, patient.face_photos.map((p) => join(fixturesDir, p)));
+      idNumbers.set(patient.psn_no, patient.certno);
+    }
+    log('face.gallery.enrolled', { persons: gallery.persons, templates: gallery.size, ms: Math.round(performance.now() - started) });
+
+    const camera = new SimulatedCamera({ fixturesDir });
+    await camera.start();
+    const printerPipe = new SimulatedPrinter();
+    const printer = new EscPosPrinter(printerPipe);
+    await printer.start();
+
+    const client = new GatewayClient({
+      baseUrl: gatewayUrl,
+      paasid: config.gateway.paasid,
+      secret,
+      fixmedinsCode: config.hospital.fixmedinsCode,
+      fixmedinsName: config.hospital.name,
+      areaCode: config.hospital.areaCode,
+      timeZone: config.hospital.timeZone,
+      operatorId: config.kioskId,
+      operatorName: 'self-service kiosk',
+      clock,
+      timeoutMs: config.gateway.timeoutMs,
+    });
+
+    let service: HostKioskService | undefined;
+    const identifier = new FaceIdentifier({
+      camera,
+      engine,
+      gallery,
+      policy: { threshold: config.face.threshold, margin: config.face.margin },
+      idNumberOf: (personId) => idNumbers.get(personId),
+      timeoutMs: config.face.timeoutMs,
+      onPreview: (jpeg, width, height) =>
+        service?.publishFrame({ dataUrl: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`, width, height }),
+    });
+    const session = new SessionController({
+      face: identifier,
+      settlement: new GatewaySettlementPort(client),
+      receipts: new ReceiptPrinter(printer, config.hospital.timeZone),
+      clock,
+      log,
+      info: { mode: config.mode, kioskId: config.kioskId, hospitalName: config.hospital.name, version: o.version ?? '0.0.0' },
+      eReceiptBaseUrl: config.eReceiptBaseUrl,
+      language: config.language,
+    });
+    service = new HostKioskService(session);
+    return new KioskHost(service, session, { camera, printer: printerPipe, gateway }, { camera, printer }, engine.backend);
+  }
+
+  async stop(): Promise<void> {
+    await this.devices.camera.stop().catch(() => undefined);
+    await this.devices.printer.stop().catch(() => undefined);
+    await this.simulators.gateway.close();
+  }
+}

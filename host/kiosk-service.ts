@@ -1,0 +1,52 @@
+/**
+ * The KioskService every transport serves (Electron IPC or WebSocket): the session controller's
+ * commands plus its events. Transports validate arguments before anything here runs.
+ */
+import type { CameraFrame, KioskEventName, KioskEventPayload, KioskService, SessionView } from '../core/kiosk-api.ts';
+import type { SessionController } from '../core/session-controller.ts';
+
+export class HostKioskService implements KioskService {
+  private readonly frameListeners = new Set<(frame: CameraFrame) => void>();
+
+  constructor(private readonly session: SessionController) {}
+
+  /** Called by the face pipeline with each preview frame. */
+  publishFrame(frame: CameraFrame): void {
+    for (const listener of this.frameListeners) listener(frame);
+  }
+
+  async getInfo() {
+    return this.session.info();
+  }
+  async getView(): Promise<SessionView> {
+    return this.session.view();
+  }
+  async setLanguage(language: 'zh-CN' | 'en') {
+    this.session.setLanguage(language);
+  }
+  async payWithFace() {
+    this.session.payWithFace();
+  }
+  async selectBill(billId: string) {
+    this.session.selectBill(billId);
+  }
+  async confirmPayment() {
+    this.session.confirmPayment();
+  }
+  async cancel() {
+    this.session.cancel();
+  }
+  async finish() {
+    this.session.finish();
+  }
+  async callStaff() {
+    this.session.callStaff();
+  }
+
+  subscribe<E extends KioskEventName>(event: E, listener: (payload: KioskEventPayload<E>) => void): () => void {
+    if (event === 'view') return this.session.onView(listener as (view: SessionView) => void);
+    const frameListener = listener as (frame: CameraFrame) => void;
+    this.frameListeners.add(frameListener);
+    return () => this.frameListeners.delete(frameListener);
+  }
+}

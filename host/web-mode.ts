@@ -1,0 +1,60 @@
+/**
+ * Web mode: the kiosk host in a plain Node process, serving the renderer to a browser over
+ * loopback. Used wherever Electron's binary is absent, and by every e2e test.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { KioskConfig } from '../core/config.ts';
+import type { Clock } from '../core/domain.ts';
+import type { LogFn } from '../core/session-controller.ts';
+import { projectRoot } from '../hardware/face/face-engine.ts';
+import { KioskHost } from './kiosk-host.ts';
+import { simulatorControl } from './simulator-control.ts';
+import { KioskWebServer } from './web-server.ts';
+
+export interface WebModeOptions {
+  config: KioskConfig;
+  port: number;
+  dataDir: string;
+  log: LogFn;
+  clock: Clock;
+  controlToken?: string;
+  staticDir?: string;
+  version?: string;
+}
+
+export interface RunningKiosk {
+  url: string;
+  controlToken: string;
+  host: KioskHost;
+  stop(): Promise<void>;
+}
+
+export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
+  const host = await KioskHost.start({ config: o.config, dataDir: o.dataDir, log: o.log, clock: o.clock, version: o.version ?? '0.0.0' });
+  const controlToken = o.controlToken ?? randomBytes(16).toString('hex');
+  const server = new KioskWebServer({
+    service: host.service,
+    staticDir: o.staticDir ?? join(projectRoot, 'dist', 'renderer'),
+    token: randomBytes(24).toString('hex'),
+    log: o.log,
+    port: o.port,
+    extraRoutes: o.config.mode === 'simulator' ? simulatorControl(host.simulators, controlToken) : undefined,
+  });
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+  return {
+    url,
+    controlToken,
+    host,
+    async stop() {
+      await server.stop();
+      await host.stop();
+    },
+  };
+}

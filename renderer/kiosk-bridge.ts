@@ -1,0 +1,95 @@
+/**
+ * The renderer's one door to the kiosk: `window.kiosk`, the typed KioskApi. Electron's preload
+ * puts it there; in web mode this module builds the same API over the loopback WebSocket. The
+ * rest of the renderer cannot tell which it has.
+ */
+import { createKioskApi, type KioskApi, type KioskEventName, type KioskMethodName, type KioskTransport } from '../core/kiosk-api.ts';
+import { WS_PATH, serverMessageSchema } from '../core/ws-protocol.ts';
+
+declare global {
+  interface Window {
+    kiosk?: KioskApi;
+  }
+}
+
+export class ConnectionLost extends Error {
+  override readonly name = 'ConnectionLost';
+}
+
+function webSocketTransport(url: string): KioskTransport {
+  let socket: WebSocket | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let ready: Promise<WebSocket> | undefined;
+
+  const connect = (): Promise<WebSocket> => {
+    if (ready) return ready;
+    ready = new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.addEventListener('open', () => resolve(ws));
+      ws.addEventListener('error', () => reject(new ConnectionLost('could not connect to the kiosk host')));
+      ws.addEventListener('close', () => {
+        ready = undefined;
+        socket = undefined;
+        for (const p of pending.values()) p.reject(new ConnectionLost('connection to the kiosk host closed'));
+        pending.clear();
+        // The host may be restarting: reconnect, then replay the current view to subscribers.
+        setTimeout(() => void resync(), 1000);
+      });
+      ws.addEventListener('message', (e) => {
+        let msg;
+        try {
+          msg = serverMessageSchema.parse(JSON.parse(String(e.data)));
+        } catch {
+          return;
+        }
+        if (msg.type === 'event') listeners.get(msg.event)?.forEach((l) => l(msg.payload));
+        else {
+          const p = pending.get(msg.id);
+          pending.delete(msg.id);
+          if (msg.ok) p?.resolve(msg.value);
+          else p?.reject(new Error(msg.error));
+        }
+      });
+      socket = ws;
+    });
+    return ready;
+  };
+
+  const resync = async (): Promise<void> => {
+    try {
+      const view = await transport.invoke('getView', []);
+      listeners.get('view')?.forEach((l) => l(view));
+    } catch {
+      setTimeout(() => void resync(), 2000);
+    }
+  };
+
+  const transport: KioskTransport = {
+    async invoke(method: KioskMethodName, args: unknown[]) {
+      const ws = socket?.readyState === WebSocket.OPEN ? socket : await connect();
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ type: 'call', id, method, args }));
+      });
+    },
+    on(event: KioskEventName, listener: (payload: unknown) => void) {
+      void connect().catch(() => undefined);
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+  return transport;
+}
+
+export function getKiosk(): KioskApi {
+  if (window.kiosk) return window.kiosk;
+  const token = document.querySelector<HTMLMetaElement>('meta[name="kiosk-token"]')?.content ?? '';
+  const url = `ws://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`;
+  window.kiosk = createKioskApi(webSocketTransport(url));
+  return window.kiosk;
+}

@@ -1,0 +1,134 @@
+/** One screen per session view; one decision per screen. */
+import { useEffect } from 'react';
+import { useIntl } from 'react-intl';
+import type { CameraFrame, KioskApi, SessionView } from '../../core/kiosk-api.ts';
+import { Amount, BigButton, QrImage, yuan } from '../components.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
+
+/** The done screen returns to the start by itself after this long; the patient can tap Finish sooner. */
+const DONE_RETURN_MS = 30_000;
+
+export function Screen({ kiosk, view, frame }: { kiosk: KioskApi; view: SessionView; frame?: CameraFrame }) {
+  const intl = useIntl();
+  const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
+  const act = (call: () => Promise<void>) => () => void call().catch(() => undefined);
+
+  useEffect(() => {
+    if (view.screen !== 'done') return;
+    const timer = setTimeout(() => void kiosk.finish().catch(() => undefined), DONE_RETURN_MS);
+    return () => clearTimeout(timer);
+  }, [kiosk, view.screen]);
+
+  switch (view.screen) {
+    case 'home':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('home.welcome')}</h1>
+          <BigButton onClick={act(() => kiosk.payWithFace())}>{t('home.payWithFace')}</BigButton>
+          <p className="note">{t('home.faceNote')}</p>
+        </section>
+      );
+    case 'identifying':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('identify.title')}</h1>
+          <div className="camera">{frame && <img src={frame.dataUrl} alt="" width={frame.width} height={frame.height} />}</div>
+          <p className="lead" role="status">
+            {t(`identify.hint.${view.hint}` as MessageKey)}
+          </p>
+          <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+            {t('common.cancel')}
+          </BigButton>
+        </section>
+      );
+    case 'not-recognised':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('notRecognised.title')}</h1>
+          <p className="lead">{t('notRecognised.body')}</p>
+          <BigButton onClick={act(() => kiosk.payWithFace())}>{t('notRecognised.retry')}</BigButton>
+          <BigButton kind="secondary" onClick={act(() => kiosk.finish())}>
+            {t('common.home')}
+          </BigButton>
+        </section>
+      );
+    case 'loading':
+      return (
+        <section className="screen" aria-busy="true" aria-labelledby="title">
+          <h1 id="title">{t(`loading.${view.what}` as MessageKey)}</h1>
+        </section>
+      );
+    case 'bills':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('bills.title', { name: view.patient.maskedName })}</h1>
+          {view.bills.length === 0 && <p className="lead">{t('bills.none')}</p>}
+          <ul className="bills">
+            {view.bills.map((bill) => (
+              <li key={bill.id}>
+                <button type="button" className="bill" onClick={act(() => kiosk.selectBill(bill.id))}>
+                  <span>
+                    {t('bills.item', {
+                      visit: t(`visit.${bill.visitType}` as MessageKey),
+                      department: bill.department,
+                      date: bill.createdAt.slice(0, 10),
+                    })}
+                  </span>
+                  <span className="bill-total">{yuan(bill.total)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+            {t('common.back')}
+          </BigButton>
+        </section>
+      );
+    case 'review': {
+      const s = view.split;
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('review.title')}</h1>
+          <Amount cents={s.total} label={t('review.total')} />
+          <ul className="split">
+            <li>{t('review.fund', { amount: yuan(s.fund) })}</li>
+            <li>{t('review.account', { amount: yuan(s.account) })}</li>
+            {s.mutualAid > 0 && <li>{t('review.mutualAid', { amount: yuan(s.mutualAid) })}</li>}
+            <li className="split-cash">{s.cash > 0 ? t('review.cash', { amount: yuan(s.cash) }) : t('review.cashNone')}</li>
+          </ul>
+          <BigButton onClick={act(() => kiosk.confirmPayment())}>{t('review.confirm')}</BigButton>
+          <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+            {t('common.cancel')}
+          </BigButton>
+        </section>
+      );
+    }
+    case 'done': {
+      const s = view.split;
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('done.title')}</h1>
+          <p className="lead">
+            {t('done.paid', { amount: yuan(s.total), fund: yuan(s.fund), account: yuan(s.account + s.mutualAid), cash: yuan(s.cash) })}
+          </p>
+          <p className="lead">{view.receipt === 'printed' ? t('done.printed') : t('done.notPrinted')}</p>
+          <figure className="ereceipt">
+            <QrImage text={view.eReceiptUrl} label={t('done.eReceipt')} />
+            <figcaption>{t('done.eReceipt')}</figcaption>
+          </figure>
+          <BigButton onClick={act(() => kiosk.finish())}>{t('done.finish')}</BigButton>
+        </section>
+      );
+    }
+    case 'error':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('error.title')}</h1>
+          <p className="lead" role="alert">
+            {t(`error.${view.error}` as MessageKey)}
+          </p>
+          <BigButton onClick={act(() => kiosk.finish())}>{t('common.home')}</BigButton>
+        </section>
+      );
+  }
+}

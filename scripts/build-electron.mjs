@@ -1,0 +1,22 @@
+// Bundles the Electron main and preload scripts into dist/electron/*.cjs. Packages stay external
+// (electron-builder ships node_modules and rebuilds native ones for Electron's ABI).
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const external = ['electron', ...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})];
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // ESM's import.meta.url, for code shared with the ESM host, in a CommonJS bundle.
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
+await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', external });
+// The preload runs sandboxed: only 'electron' may be required, so zod and core are bundled in.
+await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', external: ['electron'] });
+console.log('electron main and preload built');

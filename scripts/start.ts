@@ -1,0 +1,124 @@
+/**
+ * npm start [-- --headless] [--port N] [--windowed] [--web] [--config FILE] [--data DIR]
+ *
+ * Starts the kiosk in simulator mode (gateway simulator embedded on loopback). In Electron when
+ * its binary is present or can be fetched; otherwise web mode, opening Chromium in app mode when
+ * one is installed and a display exists. --headless serves web mode only, until SIGINT/SIGTERM.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../core/config.ts';
+import { systemClock } from '../core/domain.ts';
+import { projectRoot } from '../hardware/face/face-engine.ts';
+import { createLogger } from '../host/log.ts';
+import { startWebMode } from '../host/web-mode.ts';
+
+const { values } = parseArgs({
+  options: {
+    headless: { type: 'boolean', default: false },
+    web: { type: 'boolean', default: false },
+    windowed: { type: 'boolean', default: false },
+    port: { type: 'string', default: '0' },
+    config: { type: 'string' },
+    data: { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`kiosk: --port must be a port number, not ${values.port}`);
+  process.exit(2);
+}
+const config = parseConfig(values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {});
+const dataDir = values.data ?? join(projectRoot, '.kiosk-data');
+const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+function electronBinary(): string | undefined {
+  const require = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = dirname(require.resolve('electron/package.json'));
+  } catch {
+    return undefined;
+  }
+  const binary = () => {
+    const pathFile = join(dir, 'path.txt');
+    if (!existsSync(pathFile)) return undefined;
+    const full = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(full) ? full : undefined;
+  };
+  if (binary()) return binary();
+  // Electron 42+ fetches its binary on first use; give it one short chance.
+  const fetched = spawnSync(process.execPath, [join(dir, 'install.js')], { stdio: 'ignore', timeout: 45_000 });
+  return fetched.status === 0 ? binary() : undefined;
+}
+
+if (!values.headless && !values.web) {
+  const electron = electronBinary();
+  if (electron) {
+    const args = [join(projectRoot, 'dist', 'electron', 'main.cjs'), ...(values.windowed ? ['--windowed'] : [])];
+    const child = spawn(electron, args, { stdio: 'inherit', env: { ...process.env, KIOSK_DATA_DIR: dataDir } });
+    child.on('exit', (code) => process.exit(code ?? 0));
+    process.on('SIGINT', () => child.kill('SIGINT'));
+    process.on('SIGTERM', () => child.kill('SIGTERM'));
+  } else {
+    console.log('kiosk: the Electron binary is not installed and cannot be downloaded here; starting web mode instead.');
+    await runWebMode(true);
+  }
+} else {
+  await runWebMode(!values.headless);
+}
+
+async function runWebMode(openWindow: boolean): Promise<void> {
+  const log = createLogger((line) => process.stderr.write(line + '\n'));
+  const kiosk = await startWebMode({
+    config,
+    port,
+    dataDir,
+    log,
+    clock: systemClock,
+    controlToken: process.env.KIOSK_CONTROL_TOKEN,
+    version,
+  });
+  console.log(`kiosk: web mode at ${kiosk.url}`);
+  if (config.mode === 'simulator') console.log(`kiosk: simulator control API at ${kiosk.url}sim/ (header x-kiosk-control: ${kiosk.controlToken})`);
+  let browser: ReturnType<typeof spawn> | undefined;
+  if (openWindow) browser = openChromium(kiosk.url);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    browser?.kill('SIGTERM');
+    void kiosk.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function openChromium(url: string): ReturnType<typeof spawn> | undefined {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+  if (!chromium || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)) {
+    console.log('kiosk: no Chromium or no display here; open the address above in a browser.');
+    return undefined;
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
+  return spawn(
+    chromium,
+    [
+      `--app=${url}`,
+      `--user-data-dir=${profile}`,
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      ...(values.windowed ? [] : ['--kiosk']),
+    ],
+    { stdio: 'ignore' },
+  );
+}
