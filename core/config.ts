@@ -8,7 +8,10 @@ import { z } from 'zod';
 export const kioskConfigSchema = z
   .object({
     mode: z.enum(['simulator', 'production']).default('simulator'),
-    kioskId: z.string().regex(/^[A-Za-z0-9-]{1,30}$/).default('KIOSK-01'),
+    kioskId: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,30}$/)
+      .default('KIOSK-01'),
     language: z.enum(['zh-CN', 'en']).default('zh-CN'),
     hospital: z
       .object({
@@ -54,7 +57,9 @@ export class ConfigError extends Error {
 export function parseConfig(raw: unknown): KioskConfig {
   const parsed = kioskConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
     throw new ConfigError(`invalid kiosk configuration: ${problems.join('; ')}`);
   }
   return parsed.data;

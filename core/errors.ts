@@ -29,5 +29,7 @@ export class KioskError extends Error {
 
 export function toKioskError(error: unknown): KioskError {
   if (error instanceof KioskError) return error;
-  return new KioskError('internal', error instanceof Error ? error.message : String(error), { cause: error });
+  return new KioskError('internal', error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }

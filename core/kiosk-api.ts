@@ -43,7 +43,13 @@ export const splitViewSchema = z.object({
   cash: centsSchema,
 });
 
-export const faceHintSchema = z.enum(['look-at-camera', 'hold-still', 'no-face', 'multiple-faces', 'checking']);
+export const faceHintSchema = z.enum([
+  'look-at-camera',
+  'hold-still',
+  'no-face',
+  'multiple-faces',
+  'checking',
+]);
 
 export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('home') }),
@@ -53,8 +59,17 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
     screen: z.literal('loading'),
     what: z.enum(['bills', 'pre-settlement', 'settlement', 'printing']),
   }),
-  z.object({ screen: z.literal('bills'), patient: patientViewSchema, bills: z.array(billViewSchema) }),
-  z.object({ screen: z.literal('review'), patient: patientViewSchema, bill: billViewSchema, split: splitViewSchema }),
+  z.object({
+    screen: z.literal('bills'),
+    patient: patientViewSchema,
+    bills: z.array(billViewSchema),
+  }),
+  z.object({
+    screen: z.literal('review'),
+    patient: patientViewSchema,
+    bill: billViewSchema,
+    split: splitViewSchema,
+  }),
   z.object({
     screen: z.literal('done'),
     patient: patientViewSchema,
@@ -91,7 +106,16 @@ export const kioskMethods = {
   getView: { args: noArgs, result: sessionViewSchema },
   setLanguage: { args: z.tuple([languageSchema]), result: nothing },
   payWithFace: { args: noArgs, result: nothing },
-  selectBill: { args: z.tuple([z.string().min(1).max(64).regex(/^[\w-]+$/)]), result: nothing },
+  selectBill: {
+    args: z.tuple([
+      z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[\w-]+$/),
+    ]),
+    result: nothing,
+  },
   confirmPayment: { args: noArgs, result: nothing },
   cancel: { args: noArgs, result: nothing },
   finish: { args: noArgs, result: nothing },
@@ -132,7 +156,10 @@ export interface KioskApi extends KioskMethods {
 
 /** What a transport serves: the methods plus a way to subscribe to events by name. */
 export interface KioskService extends KioskMethods {
-  subscribe<E extends KioskEventName>(event: E, listener: (payload: KioskEventPayload<E>) => void): Unsubscribe;
+  subscribe<E extends KioskEventName>(
+    event: E,
+    listener: (payload: KioskEventPayload<E>) => void,
+  ): Unsubscribe;
 }
 
 export class KioskCallError extends Error {
@@ -148,8 +175,13 @@ export function isKioskEvent(name: unknown): name is KioskEventName {
 }
 
 /** Host side of every transport: allowlist the method, validate the arguments, then call. */
-export async function dispatchKioskCall(service: KioskMethods, method: unknown, args: unknown): Promise<unknown> {
-  if (!isKioskMethod(method)) throw new KioskCallError(`unknown method: ${String(method).slice(0, 40)}`);
+export async function dispatchKioskCall(
+  service: KioskMethods,
+  method: unknown,
+  args: unknown,
+): Promise<unknown> {
+  if (!isKioskMethod(method))
+    throw new KioskCallError(`unknown method: ${String(method).slice(0, 40)}`);
   const parsed = kioskMethods[method].args.safeParse(args);
   if (!parsed.success) throw new KioskCallError(`invalid arguments for ${method}`);
   const fn = service[method] as (...a: unknown[]) => Promise<unknown>;

@@ -10,7 +10,8 @@ export class MoneyError extends Error {
 }
 
 export function cents(value: number): Cents {
-  if (!Number.isSafeInteger(value)) throw new MoneyError(`not an integer number of cents: ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new MoneyError(`not an integer number of cents: ${value}`);
   return value as Cents;
 }
 
@@ -18,7 +19,8 @@ export function cents(value: number): Cents {
 export function yuanToCents(value: unknown): Cents {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
   const m = /^(-?)(\d{1,12})(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!m) throw new MoneyError(`not a yuan amount with at most two decimals: ${JSON.stringify(value)}`);
+  if (!m)
+    throw new MoneyError(`not a yuan amount with at most two decimals: ${JSON.stringify(value)}`);
   const whole = Number(m[2]);
   const frac = Number((m[3] ?? '').padEnd(2, '0'));
   const total = whole * 100 + frac;

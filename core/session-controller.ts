@@ -3,16 +3,35 @@
  * side effects through ports (face, gateway, printer), so this logic runs unchanged with real
  * devices, simulators, or test doubles of the ports.
  */
-import type { Bill, Clock, Language, Patient, PreSettlement, ReceiptData, Settlement } from './domain.ts';
+import type {
+  Bill,
+  Clock,
+  Language,
+  Patient,
+  PreSettlement,
+  ReceiptData,
+  Settlement,
+} from './domain.ts';
 import { toKioskError } from './errors.ts';
 import { KioskCallError, type FaceHint, type KioskInfo, type SessionView } from './kiosk-api.ts';
 import { maskIdNumber, maskName } from './masking.ts';
-import { type SessionEvent, type SessionState, InvalidTransition, isCommitting, toView, transition } from './session.ts';
+import {
+  type SessionEvent,
+  type SessionState,
+  InvalidTransition,
+  isCommitting,
+  toView,
+  transition,
+} from './session.ts';
 
-export type FaceIdentifyResult = { kind: 'match'; idNumber: string } | { kind: 'no-match' } | { kind: 'uncertain' };
+export type FaceIdentifyResult =
+  { kind: 'match'; idNumber: string } | { kind: 'no-match' } | { kind: 'uncertain' };
 
 export interface FaceIdentificationPort {
-  identify(options: { signal: AbortSignal; onHint: (hint: FaceHint) => void }): Promise<FaceIdentifyResult>;
+  identify(options: {
+    signal: AbortSignal;
+    onHint: (hint: FaceHint) => void;
+  }): Promise<FaceIdentifyResult>;
 }
 
 export interface SettlementPort {
@@ -104,8 +123,15 @@ export class SessionController {
     const state = this.state;
     if (state.kind !== 'settling') return;
     this.background(gen, async () => {
-      const settlement = await this.deps.settlement.settle(state.patient, state.bill, state.preview);
-      this.deps.log('settlement.settled', { settlementId: settlement.settlementId, billId: settlement.billId });
+      const settlement = await this.deps.settlement.settle(
+        state.patient,
+        state.bill,
+        state.preview,
+      );
+      this.deps.log('settlement.settled', {
+        settlementId: settlement.settlementId,
+        billId: settlement.billId,
+      });
       this.apply(gen, { type: 'settled', settlement });
       const eReceiptUrl = `${this.deps.eReceiptBaseUrl}${encodeURIComponent(settlement.settlementId)}`;
       let printed = false;
@@ -123,17 +149,25 @@ export class SessionController {
           eReceiptUrl,
         });
         printed = outcome.printed;
-        if (!printed) this.deps.log('receipt.not-printed', { settlementId: settlement.settlementId, problem: outcome.problem ?? 'unknown' });
+        if (!printed)
+          this.deps.log('receipt.not-printed', {
+            settlementId: settlement.settlementId,
+            problem: outcome.problem ?? 'unknown',
+          });
       } catch (error) {
         // The settlement stands whatever the printer does; the patient gets the e-receipt QR.
-        this.deps.log('receipt.failed', { settlementId: settlement.settlementId, error: toKioskError(error).code });
+        this.deps.log('receipt.failed', {
+          settlementId: settlement.settlementId,
+          error: toKioskError(error).code,
+        });
       }
       this.apply(gen, { type: 'printed', printed, eReceiptUrl });
     });
   }
 
   cancel(): void {
-    if (isCommitting(this.state)) throw new KioskCallError('a payment is being completed and cannot be cancelled now');
+    if (isCommitting(this.state))
+      throw new KioskCallError('a payment is being completed and cannot be cancelled now');
     this.generation++;
     this.abort?.abort();
     this.command({ type: 'cancel' });
@@ -153,7 +187,11 @@ export class SessionController {
     const result = await this.deps.face.identify({
       signal,
       onHint: (hint) => {
-        if (gen === this.generation && this.state.kind === 'identifying' && this.state.hint !== hint) {
+        if (
+          gen === this.generation &&
+          this.state.kind === 'identifying' &&
+          this.state.hint !== hint
+        ) {
           this.apply(gen, { type: 'face-hint', hint });
         }
       },
@@ -206,4 +244,3 @@ export class SessionController {
     for (const listener of this.listeners) listener(view);
   }
 }
-

@@ -19,7 +19,14 @@ export type SessionState =
   | { kind: 'review'; patient: Patient; bills: Bill[]; bill: Bill; preview: PreSettlement }
   | { kind: 'settling'; patient: Patient; bill: Bill; preview: PreSettlement }
   | { kind: 'printing'; patient: Patient; bill: Bill; settlement: Settlement }
-  | { kind: 'done'; patient: Patient; bill: Bill; settlement: Settlement; printed: boolean; eReceiptUrl: string }
+  | {
+      kind: 'done';
+      patient: Patient;
+      bill: Bill;
+      settlement: Settlement;
+      printed: boolean;
+      eReceiptUrl: string;
+    }
   | { kind: 'error'; error: KioskErrorCode };
 
 export type SessionEvent =
@@ -81,13 +88,24 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
     }
     case 'preview-ready':
       if (state.kind !== 'pre-settling' || event.preview.billId !== state.bill.id) throw invalid();
-      return { kind: 'review', patient: state.patient, bills: state.bills, bill: state.bill, preview: event.preview };
+      return {
+        kind: 'review',
+        patient: state.patient,
+        bills: state.bills,
+        bill: state.bill,
+        preview: event.preview,
+      };
     case 'confirm':
       if (state.kind !== 'review') throw invalid();
       return { kind: 'settling', patient: state.patient, bill: state.bill, preview: state.preview };
     case 'settled':
       if (state.kind !== 'settling' || event.settlement.billId !== state.bill.id) throw invalid();
-      return { kind: 'printing', patient: state.patient, bill: state.bill, settlement: event.settlement };
+      return {
+        kind: 'printing',
+        patient: state.patient,
+        bill: state.bill,
+        settlement: event.settlement,
+      };
     case 'printed':
       if (state.kind !== 'printing') throw invalid();
       return {
@@ -99,7 +117,8 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
         eReceiptUrl: event.eReceiptUrl,
       };
     case 'finish':
-      if (state.kind !== 'done' && state.kind !== 'error' && state.kind !== 'not-recognised') throw invalid();
+      if (state.kind !== 'done' && state.kind !== 'error' && state.kind !== 'not-recognised')
+        throw invalid();
       return { kind: 'home' };
   }
 }
@@ -123,12 +142,21 @@ function billView(bill: Bill) {
     department: bill.department,
     createdAt: bill.createdAt,
     total: bill.total,
-    items: bill.items.map((i) => ({ name: i.name, itemClass: i.itemClass, quantity: i.quantity, amount: i.amount })),
+    items: bill.items.map((i) => ({
+      name: i.name,
+      itemClass: i.itemClass,
+      quantity: i.quantity,
+      amount: i.amount,
+    })),
   };
 }
 
 function patientView(p: Patient) {
-  return { maskedName: maskName(p.name), maskedIdNumber: maskIdNumber(p.idNumber), insuranceType: p.insuranceType };
+  return {
+    maskedName: maskName(p.name),
+    maskedIdNumber: maskIdNumber(p.idNumber),
+    insuranceType: p.insuranceType,
+  };
 }
 
 /** What the renderer may see: personal data masked, internal ids and balances left out. */
@@ -149,7 +177,11 @@ export function toView(state: SessionState): SessionView {
     case 'printing':
       return { screen: 'loading', what: 'printing' };
     case 'bills':
-      return { screen: 'bills', patient: patientView(state.patient), bills: state.bills.map(billView) };
+      return {
+        screen: 'bills',
+        patient: patientView(state.patient),
+        bills: state.bills.map(billView),
+      };
     case 'review':
       return {
         screen: 'review',

@@ -15,7 +15,15 @@ const good: SettlementSplit = {
 describe('checkSplit', () => {
   it('accepts a split that adds up to the cent', () => {
     expect(checkSplit(good)).toBe(good);
-    expect(checkSplit({ ...good, fund: cents(0), poolFund: cents(0), personalPart: cents(25_000), cash: cents(18_000) })).toBeTruthy();
+    expect(
+      checkSplit({
+        ...good,
+        fund: cents(0),
+        poolFund: cents(0),
+        personalPart: cents(25_000),
+        cash: cents(18_000),
+      }),
+    ).toBeTruthy();
   });
 
   it.each([
@@ -25,7 +33,9 @@ describe('checkSplit', () => {
     ['fractional cents', { account: 6000.5 as never }, /account/],
     ['pool larger than fund', { poolFund: cents(14_001) }, /pooled fund/],
   ])('refuses %s', (_name, patch, message) => {
-    expect(() => checkSplit({ ...good, ...(patch as Partial<SettlementSplit>) })).toThrow(SplitError);
+    expect(() => checkSplit({ ...good, ...(patch as Partial<SettlementSplit>) })).toThrow(
+      SplitError,
+    );
     expect(() => checkSplit({ ...good, ...(patch as Partial<SettlementSplit>) })).toThrow(message);
   });
 });

@@ -43,7 +43,9 @@ export function checkSplit(split: SettlementSplit): SettlementSplit {
     }
   }
   if (split.poolFund > split.fund) {
-    throw new SplitError(`pooled fund ${formatYuan(split.poolFund)} exceeds fund total ${formatYuan(split.fund)}`);
+    throw new SplitError(
+      `pooled fund ${formatYuan(split.poolFund)} exceeds fund total ${formatYuan(split.fund)}`,
+    );
   }
   if (split.fund + split.personalPart !== split.total) {
     throw new SplitError(

@@ -1,5 +1,8 @@
 /** Dates in the hospital's IANA time zone, formatted as the insurance interface expects. */
-export function formatInTimeZone(date: Date, timeZone: string): { dateTime: string; compact: string; date: string } {
+export function formatInTimeZone(
+  date: Date,
+  timeZone: string,
+): { dateTime: string; compact: string; date: string } {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-CA', {
       timeZone,

@@ -12,9 +12,19 @@ export const clientMessageSchema = z.object({
 });
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
-export const serverMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
-  z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: z.string().max(500) }),
+export const serverMessageSchema = z.union([
+  z.object({
+    type: z.literal('result'),
+    id: z.number().int(),
+    ok: z.literal(true),
+    value: z.unknown().optional(),
+  }),
+  z.object({
+    type: z.literal('result'),
+    id: z.number().int(),
+    ok: z.literal(false),
+    error: z.string().max(500),
+  }),
   z.object({ type: z.literal('event'), event: z.string().max(40), payload: z.unknown() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

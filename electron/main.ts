@@ -11,7 +11,14 @@ import { dispatchKioskCall, kioskEvents, KioskCallError } from '../core/kiosk-ap
 import { createLogger } from '../host/log.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/web-server.ts';
-import { IPC_EVENT, IPC_INVOKE, isAllowedUrl, isPermissionAllowed, isTrustedSender, windowFlags } from './security.ts';
+import {
+  IPC_EVENT,
+  IPC_INVOKE,
+  isAllowedUrl,
+  isPermissionAllowed,
+  isTrustedSender,
+  windowFlags,
+} from './security.ts';
 
 const log = createLogger((line) => process.stderr.write(line + '\n'));
 const root = join(__dirname, '..', '..');
@@ -34,7 +41,12 @@ async function main(): Promise<void> {
   });
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'media');
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+      },
+    });
   });
 
   const flags = windowFlags(process.argv);
@@ -61,7 +73,10 @@ async function main(): Promise<void> {
 
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, args: unknown) => {
     const frame = event.senderFrame;
-    if (event.sender !== win.webContents || !isTrustedSender({ frameUrl: frame?.url, isMainFrame: frame?.parent === null }, appUrl)) {
+    if (
+      event.sender !== win.webContents ||
+      !isTrustedSender({ frameUrl: frame?.url, isMainFrame: frame?.parent === null }, appUrl)
+    ) {
       log('ipc.refused', { reason: 'sender' });
       throw new KioskCallError('untrusted sender');
     }

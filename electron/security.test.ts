@@ -9,7 +9,8 @@ describe('electron security rules', () => {
     expect(isPermissionAllowed('media', { mediaTypes: ['audio'] })).toBe(false);
     expect(isPermissionAllowed('media', { mediaTypes: ['video', 'audio'] })).toBe(false);
     expect(isPermissionAllowed('media', {})).toBe(false);
-    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi']) expect(isPermissionAllowed(p)).toBe(false);
+    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi'])
+      expect(isPermissionAllowed(p)).toBe(false);
   });
 
   it('lets the window show only the kiosk page', () => {
@@ -23,12 +24,17 @@ describe('electron security rules', () => {
   it('trusts IPC only from the main frame on our page', () => {
     expect(isTrustedSender({ frameUrl: app, isMainFrame: true }, app)).toBe(true);
     expect(isTrustedSender({ frameUrl: app, isMainFrame: false }, app)).toBe(false);
-    expect(isTrustedSender({ frameUrl: 'https://evil.example/', isMainFrame: true }, app)).toBe(false);
+    expect(isTrustedSender({ frameUrl: 'https://evil.example/', isMainFrame: true }, app)).toBe(
+      false,
+    );
     expect(isTrustedSender({ frameUrl: undefined, isMainFrame: true }, app)).toBe(false);
   });
 
   it('locks the window in kiosk mode unless --windowed', () => {
     expect(windowFlags(['electron', 'main.cjs'])).toEqual({ kiosk: true, fullscreen: true });
-    expect(windowFlags(['electron', 'main.cjs', '--windowed'])).toEqual({ kiosk: false, fullscreen: false });
+    expect(windowFlags(['electron', 'main.cjs', '--windowed'])).toEqual({
+      kiosk: false,
+      fullscreen: false,
+    });
   });
 });

@@ -63,7 +63,11 @@ export class GatewayClient {
     this.signNo = out.signinoutb.sign_no;
   }
 
-  async call<T extends TransactionCode>(code: T, input: TxInput<T>, opts: CallOptions = {}): Promise<TxOutput<T>> {
+  async call<T extends TransactionCode>(
+    code: T,
+    input: TxInput<T>,
+    opts: CallOptions = {},
+  ): Promise<TxOutput<T>> {
     if (code !== '9001' && !this.signedIn) await this.signIn();
     const now = this.options.clock.now();
     const envelope: RequestEnvelope = {
@@ -108,9 +112,13 @@ export class GatewayClient {
       );
     }
     const bad = (why: string) =>
-      new KioskError(changesState ? 'settlement-in-doubt' : 'gateway-bad-response', `${code}: ${why}`);
+      new KioskError(
+        changesState ? 'settlement-in-doubt' : 'gateway-bad-response',
+        `${code}: ${why}`,
+      );
     if (!response.ok) {
-      if (response.status >= 500 && !changesState) throw new KioskError('gateway-unavailable', `${code}: HTTP ${response.status}`);
+      if (response.status >= 500 && !changesState)
+        throw new KioskError('gateway-unavailable', `${code}: HTTP ${response.status}`);
       throw bad(`HTTP ${response.status}`);
     }
     let json: unknown;
@@ -123,7 +131,10 @@ export class GatewayClient {
     if (!env.success) throw bad('response envelope is malformed');
     if (env.data.infcode !== 0) {
       // A definite refusal: nothing was applied, so this is not in doubt.
-      throw new KioskError('gateway-rejected', `${code} rejected: ${env.data.err_msg ?? ''}`.slice(0, 300));
+      throw new KioskError(
+        'gateway-rejected',
+        `${code} rejected: ${env.data.err_msg ?? ''}`.slice(0, 300),
+      );
     }
     const out = transactions[code].output.safeParse(env.data.output);
     if (!out.success) throw bad('output does not match the schema');

@@ -28,7 +28,12 @@ function makeClient(secret = 'test-secret', baseUrl = sim.url) {
 }
 
 beforeEach(async () => {
-  sim = new GatewaySimulator({ scenario, databaseFile: ':memory:', clients: { kiosk: 'test-secret' }, clock });
+  sim = new GatewaySimulator({
+    scenario,
+    databaseFile: ':memory:',
+    clients: { kiosk: 'test-secret' },
+    clock,
+  });
   await sim.start(0);
   client = makeClient();
 });
@@ -50,7 +55,9 @@ describe('gateway simulator + client over HTTP', () => {
     expect(preview.split.total).toBe(bill.total);
     const settlement = await port.settle(patient, bill, preview);
     expect(settlement.split).toEqual(preview.split);
-    expect(await port.unpaidBills(patient)).not.toContainEqual(expect.objectContaining({ id: bill.id }));
+    expect(await port.unpaidBills(patient)).not.toContainEqual(
+      expect.objectContaining({ id: bill.id }),
+    );
     expect(sim.store.settlementCount()).toBe(1);
   });
 
@@ -60,8 +67,14 @@ describe('gateway simulator + client over HTTP', () => {
     const [bill] = await port.unpaidBills(patient);
     const input = {
       data: {
-        psn_no: patient.personNo, mdtrt_cert_type: '02' as const, mdtrt_cert_no: patient.idNumber, med_type: '11',
-        medfee_sumamt: bill!.total / 100, psn_setlway: '01' as const, chrg_bchno: bill!.id, insutype: patient.insuranceType,
+        psn_no: patient.personNo,
+        mdtrt_cert_type: '02' as const,
+        mdtrt_cert_no: patient.idNumber,
+        med_type: '11',
+        medfee_sumamt: bill!.total / 100,
+        psn_setlway: '01' as const,
+        chrg_bchno: bill!.id,
+        insutype: patient.insuranceType,
         acct_used_flag: '1' as const,
       },
     };
@@ -76,17 +89,33 @@ describe('gateway simulator + client over HTTP', () => {
   });
 
   it('rejects a bad signature, a stale timestamp and a replayed nonce, changing nothing', async () => {
-    await expect(makeClient('wrong-secret').call('9001', { signIn: { opter_no: 'K', mac: '', ip: '' } })).rejects.toThrow(/bad-signature/);
+    await expect(
+      makeClient('wrong-secret').call('9001', { signIn: { opter_no: 'K', mac: '', ip: '' } }),
+    ).rejects.toThrow(/bad-signature/);
     const post = (body: string, headers: Record<string, string>) =>
-      fetch(`${sim.url}/api/9001`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(
-        (r) => r.json() as Promise<{ infcode: number; err_msg: string }>,
-      );
+      fetch(`${sim.url}/api/9001`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }).then((r) => r.json() as Promise<{ infcode: number; err_msg: string }>);
     const body = JSON.stringify({ infno: '9001' });
-    const stale = signRequest('kiosk', 'test-secret', body, clock.now().getTime() - 301_000, 'n'.repeat(16));
-    expect(await post(body, { ...stale })).toMatchObject({ infcode: -1, err_msg: expect.stringMatching(/stale-timestamp/) });
+    const stale = signRequest(
+      'kiosk',
+      'test-secret',
+      body,
+      clock.now().getTime() - 301_000,
+      'n'.repeat(16),
+    );
+    expect(await post(body, { ...stale })).toMatchObject({
+      infcode: -1,
+      err_msg: expect.stringMatching(/stale-timestamp/),
+    });
     const fresh = signRequest('kiosk', 'test-secret', body, clock.now().getTime(), 'x'.repeat(16));
     expect((await post(body, { ...fresh })).err_msg).toMatch(/malformed request envelope/);
-    expect(await post(body, { ...fresh })).toMatchObject({ infcode: -1, err_msg: expect.stringMatching(/replayed-nonce/) });
+    expect(await post(body, { ...fresh })).toMatchObject({
+      infcode: -1,
+      err_msg: expect.stringMatching(/replayed-nonce/),
+    });
   });
 
   it('gateway down: a typed gateway-unavailable error, and it works again when back', async () => {

@@ -27,7 +27,12 @@ const code = (max: number) => z.string().min(1).max(max);
 
 export const requestEnvelopeSchema = z.object({
   infno: z.string().length(4),
-  msgid: z.string().regex(/^[A-Za-z0-9]{12}\d{14}\d{4}$/, 'msgid = fixmedins_code(12) + yyyyMMddHHmmss + 4-digit sequence'),
+  msgid: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9]{12}\d{14}\d{4}$/,
+      'msgid = fixmedins_code(12) + yyyyMMddHHmmss + 4-digit sequence',
+    ),
   mdtrtarea_admvs: code(6),
   insuplc_admdvs: z.string().max(6),
   recer_sys_code: code(10),
@@ -54,8 +59,12 @@ export const responseEnvelopeSchema = z.object({
 export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
 
 // ---- 9001 sign-in
-export const signInInput = z.object({ signIn: z.object({ opter_no: code(30), mac: z.string().max(20), ip: z.string().max(40) }) });
-export const signInOutput = z.object({ signinoutb: z.object({ sign_time: z.string(), sign_no: code(30) }) });
+export const signInInput = z.object({
+  signIn: z.object({ opter_no: code(30), mac: z.string().max(20), ip: z.string().max(40) }),
+});
+export const signInOutput = z.object({
+  signinoutb: z.object({ sign_time: z.string(), sign_no: code(30) }),
+});
 
 // ---- 1101 person info. mdtrt_cert_type: 01 e-voucher token, 02 ID number, 03 social security card.
 export const personInfoInput = z.object({
@@ -101,7 +110,11 @@ export const feeDetailSchema = z.object({
   det_item_fee_sumamt: yuan,
 });
 export const billSchema = z.object({
-  chrg_bchno: z.string().min(1).max(64).regex(/^[\w-]+$/),
+  chrg_bchno: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w-]+$/),
   med_type: z.string().max(6),
   kiosk_bill_type: z.enum(['outpatient', 'emergency', 'inpatient_deposit', 'inpatient_discharge']),
   bill_ctgy: z.enum(['regular', 'chronic', 'maternity', 'work_injury']),
@@ -146,7 +159,9 @@ export const setlinfoSchema = z.object({
   balc: yuan,
 });
 export const preSettleOutput = z.object({ setlinfo: setlinfoSchema });
-export const settleOutput = z.object({ setlinfo: setlinfoSchema.extend({ setl_id: code(30), setl_time: code(20) }) });
+export const settleOutput = z.object({
+  setlinfo: setlinfoSchema.extend({ setl_id: code(30), setl_time: code(20) }),
+});
 
 /** Per transaction: the input and output schemas both sides validate against. */
 export const transactions = {

@@ -4,7 +4,14 @@
  * kiosk shows or prints it.
  */
 import type { z } from 'zod';
-import type { Bill, BillCategory, Patient, PreSettlement, Settlement, VisitType } from '../core/domain.ts';
+import type {
+  Bill,
+  BillCategory,
+  Patient,
+  PreSettlement,
+  Settlement,
+  VisitType,
+} from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
 import type { SettlementPort } from '../core/session-controller.ts';
@@ -47,7 +54,9 @@ export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): Settlement
     });
   } catch (error) {
     if (error instanceof SplitError || error instanceof MoneyError) {
-      throw new KioskError('gateway-bad-response', `settlement split refused: ${error.message}`, { cause: error });
+      throw new KioskError('gateway-bad-response', `settlement split refused: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -63,7 +72,10 @@ export function billFromWire(b: z.infer<typeof billSchema>): Bill {
   }));
   const total = yuanToCents(b.medfee_sumamt);
   if (items.reduce((a, i) => a + i.amount, 0) !== total) {
-    throw new KioskError('gateway-bad-response', `bill ${b.chrg_bchno}: items do not add up to the total`);
+    throw new KioskError(
+      'gateway-bad-response',
+      `bill ${b.chrg_bchno}: items do not add up to the total`,
+    );
   }
   return {
     id: b.chrg_bchno,
@@ -80,7 +92,9 @@ export class GatewaySettlementPort implements SettlementPort {
   constructor(private readonly client: GatewayClient) {}
 
   async findPatient(idNumber: string): Promise<Patient> {
-    const out = await this.client.call('1101', { data: { mdtrt_cert_type: '02', mdtrt_cert_no: idNumber } });
+    const out = await this.client.call('1101', {
+      data: { mdtrt_cert_type: '02', mdtrt_cert_no: idNumber },
+    });
     const insurance = out.insuinfo[0]!;
     return {
       personNo: out.baseinfo.psn_no,
@@ -93,14 +107,21 @@ export class GatewaySettlementPort implements SettlementPort {
   }
 
   async unpaidBills(patient: Patient): Promise<Bill[]> {
-    const out = await this.client.call('K101', { data: { psn_no: patient.personNo } }, { insuredArea: patient.insuredArea });
+    const out = await this.client.call(
+      'K101',
+      { data: { psn_no: patient.personNo } },
+      { insuredArea: patient.insuredArea },
+    );
     return out.bills.map(billFromWire);
   }
 
   async preSettle(patient: Patient, bill: Bill): Promise<PreSettlement> {
-    const out = await this.client.call('2206', this.settleInput(patient, bill), { insuredArea: patient.insuredArea });
+    const out = await this.client.call('2206', this.settleInput(patient, bill), {
+      insuredArea: patient.insuredArea,
+    });
     const split = splitFromSetlinfo(out.setlinfo);
-    if (split.total !== bill.total) throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
+    if (split.total !== bill.total)
+      throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
     return { billId: bill.id, split };
   }
 
@@ -121,12 +142,20 @@ export class GatewaySettlementPort implements SettlementPort {
       split = splitFromSetlinfo(out.setlinfo);
     } catch (error) {
       // A settlement answer we cannot trust is in doubt, never a success.
-      throw new KioskError('settlement-in-doubt', 'settlement answer failed the split check', { cause: error });
+      throw new KioskError('settlement-in-doubt', 'settlement answer failed the split check', {
+        cause: error,
+      });
     }
     if (split.total !== bill.total || split.total !== preview.split.total) {
       throw new KioskError('settlement-in-doubt', '2207 total differs from the bill');
     }
-    return { settlementId: out.setlinfo.setl_id, msgid, billId: bill.id, settledAt: out.setlinfo.setl_time, split };
+    return {
+      settlementId: out.setlinfo.setl_id,
+      msgid,
+      billId: bill.id,
+      settledAt: out.setlinfo.setl_time,
+      split,
+    };
   }
 
   private settleInput(patient: Patient, bill: Bill) {

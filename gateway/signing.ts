@@ -35,7 +35,17 @@ export function signRequest(
   };
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing-headers' | 'unknown-client' | 'bad-signature' | 'stale-timestamp' | 'replayed-nonce' };
+export type SignatureCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      reason:
+        | 'missing-headers'
+        | 'unknown-client'
+        | 'bad-signature'
+        | 'stale-timestamp'
+        | 'replayed-nonce';
+    };
 
 /** Remembers nonces for the signature window so a captured request cannot be replayed. */
 export class NonceCache {
@@ -49,7 +59,8 @@ export class NonceCache {
     return true;
   }
   private prune(nowSeconds: number): void {
-    for (const [nonce, at] of this.seen) if (nowSeconds - at > SIGNATURE_WINDOW_SECONDS * 2) this.seen.delete(nonce);
+    for (const [nonce, at] of this.seen)
+      if (nowSeconds - at > SIGNATURE_WINDOW_SECONDS * 2) this.seen.delete(nonce);
   }
 }
 
@@ -68,16 +79,26 @@ export function verifyRequest(
   const timestamp = get('x-tif-timestamp');
   const nonce = get('x-tif-nonce');
   const sig = get('x-tif-signature');
-  if (!paasid || !timestamp || !nonce || !sig || nonce.length < 16 || !/^\d{1,12}$/.test(timestamp)) {
+  if (
+    !paasid ||
+    !timestamp ||
+    !nonce ||
+    !sig ||
+    nonce.length < 16 ||
+    !/^\d{1,12}$/.test(timestamp)
+  ) {
     return { ok: false, reason: 'missing-headers' };
   }
   const secret = secretFor(paasid);
   if (!secret) return { ok: false, reason: 'unknown-client' };
   const expected = Buffer.from(signature(secret, timestamp, nonce, body), 'utf8');
   const given = Buffer.from(sig, 'utf8');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'bad-signature' };
   const nowSeconds = Math.floor(nowMs / 1000);
-  if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_WINDOW_SECONDS) return { ok: false, reason: 'stale-timestamp' };
-  if (!nonces.remember(`${paasid}:${nonce}`, nowSeconds)) return { ok: false, reason: 'replayed-nonce' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_WINDOW_SECONDS)
+    return { ok: false, reason: 'stale-timestamp' };
+  if (!nonces.remember(`${paasid}:${nonce}`, nowSeconds))
+    return { ok: false, reason: 'replayed-nonce' };
   return { ok: true };
 }

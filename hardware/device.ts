@@ -63,7 +63,10 @@ export abstract class Device<Data> {
     return this._status;
   }
 
-  on<E extends keyof DeviceEvents<Data>>(event: E, listener: (...args: DeviceEvents<Data>[E]) => void): () => void {
+  on<E extends keyof DeviceEvents<Data>>(
+    event: E,
+    listener: (...args: DeviceEvents<Data>[E]) => void,
+  ): () => void {
     this.events.on(event, listener as (...args: unknown[]) => void);
     return () => this.events.off(event, listener as (...args: unknown[]) => void);
   }
@@ -120,7 +123,8 @@ export abstract class Device<Data> {
   }
 
   protected expect(operation: string, needed: DeviceState): void {
-    if (this._state !== needed) throw new DeviceStateError(this.name, operation, this._state, needed);
+    if (this._state !== needed)
+      throw new DeviceStateError(this.name, operation, this._state, needed);
   }
 
   protected atLeast(operation: string, needed: DeviceState): void {

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KioskConfig } from '../core/config.ts';
 import type { Clock } from '../core/domain.ts';
+import type { CameraFrame } from '../core/kiosk-api.ts';
 import { SessionController, type LogFn } from '../core/session-controller.ts';
 import { GatewayClient } from '../gateway/client.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
@@ -56,7 +57,9 @@ export class KioskHost {
     if (config.mode !== 'simulator') {
       // Real drivers are chosen here once they exist; until then production refuses to start
       // rather than run half-simulated in a lobby.
-      throw new Error('production mode needs real device drivers, which this build does not have yet');
+      throw new Error(
+        'production mode needs real device drivers, which this build does not have yet',
+      );
     }
     mkdirSync(o.dataDir, { recursive: true });
     const fixturesDir = o.fixturesDir ?? defaultFixturesDir;
@@ -79,10 +82,19 @@ export class KioskHost {
     const started = performance.now();
     for (const patient of scenario.patients) {
       if (patient.face_photos.length === 0) continue;
-      await enrollFiles(engine, gallery, patient.psn_no, patient.face_photos.map((p) => join(fixturesDir, p)));
+      await enrollFiles(
+        engine,
+        gallery,
+        patient.psn_no,
+        patient.face_photos.map((p) => join(fixturesDir, p)),
+      );
       idNumbers.set(patient.psn_no, patient.certno);
     }
-    log('face.gallery.enrolled', { persons: gallery.persons, templates: gallery.size, ms: Math.round(performance.now() - started) });
+    log('face.gallery.enrolled', {
+      persons: gallery.persons,
+      templates: gallery.size,
+      ms: Math.round(performance.now() - started),
+    });
 
     const camera = new SimulatedCamera({ fixturesDir });
     await camera.start();
@@ -104,7 +116,8 @@ export class KioskHost {
       timeoutMs: config.gateway.timeoutMs,
     });
 
-    let service: HostKioskService | undefined;
+    // The identifier is built before the service it publishes preview frames to.
+    let publishFrame: (frame: CameraFrame) => void = () => undefined;
     const identifier = new FaceIdentifier({
       camera,
       engine,
@@ -113,7 +126,11 @@ export class KioskHost {
       idNumberOf: (personId) => idNumbers.get(personId),
       timeoutMs: config.face.timeoutMs,
       onPreview: (jpeg, width, height) =>
-        service?.publishFrame({ dataUrl: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`, width, height }),
+        publishFrame({
+          dataUrl: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`,
+          width,
+          height,
+        }),
     });
     const session = new SessionController({
       face: identifier,
@@ -121,12 +138,24 @@ export class KioskHost {
       receipts: new ReceiptPrinter(printer, config.hospital.timeZone),
       clock,
       log,
-      info: { mode: config.mode, kioskId: config.kioskId, hospitalName: config.hospital.name, version: o.version ?? '0.0.0' },
+      info: {
+        mode: config.mode,
+        kioskId: config.kioskId,
+        hospitalName: config.hospital.name,
+        version: o.version ?? '0.0.0',
+      },
       eReceiptBaseUrl: config.eReceiptBaseUrl,
       language: config.language,
     });
-    service = new HostKioskService(session);
-    return new KioskHost(service, session, { camera, printer: printerPipe, gateway }, { camera, printer }, engine.backend);
+    const service = new HostKioskService(session);
+    publishFrame = (frame) => service.publishFrame(frame);
+    return new KioskHost(
+      service,
+      session,
+      { camera, printer: printerPipe, gateway },
+      { camera, printer },
+      engine.backend,
+    );
   }
 
   async stop(): Promise<void> {

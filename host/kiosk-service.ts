@@ -2,7 +2,13 @@
  * The KioskService every transport serves (Electron IPC or WebSocket): the session controller's
  * commands plus its events. Transports validate arguments before anything here runs.
  */
-import type { CameraFrame, KioskEventName, KioskEventPayload, KioskService, SessionView } from '../core/kiosk-api.ts';
+import type {
+  CameraFrame,
+  KioskEventName,
+  KioskEventPayload,
+  KioskService,
+  SessionView,
+} from '../core/kiosk-api.ts';
 import type { SessionController } from '../core/session-controller.ts';
 
 export class HostKioskService implements KioskService {
@@ -43,7 +49,10 @@ export class HostKioskService implements KioskService {
     this.session.callStaff();
   }
 
-  subscribe<E extends KioskEventName>(event: E, listener: (payload: KioskEventPayload<E>) => void): () => void {
+  subscribe<E extends KioskEventName>(
+    event: E,
+    listener: (payload: KioskEventPayload<E>) => void,
+  ): () => void {
     if (event === 'view') return this.session.onView(listener as (view: SessionView) => void);
     const frameListener = listener as (frame: CameraFrame) => void;
     this.frameListeners.add(frameListener);

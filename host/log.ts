@@ -8,7 +8,9 @@ import type { LogFn } from '../core/session-controller.ts';
 const PERSONAL_KEY = /name|cert|idnumber|id_number|psn|phone|descriptor|face|photo/i;
 const ID_NUMBER = /\b\d{6}(19|20)\d{2}\d{4}\d{3}[\dXx]\b/g;
 
-export function redact(fields: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
+export function redact(
+  fields: Record<string, string | number | boolean>,
+): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (PERSONAL_KEY.test(key)) out[key] = '[redacted]';
@@ -17,7 +19,10 @@ export function redact(fields: Record<string, string | number | boolean>): Recor
   return out;
 }
 
-export function createLogger(write: (line: string) => void, now: () => Date = () => new Date()): LogFn {
+export function createLogger(
+  write: (line: string) => void,
+  now: () => Date = () => new Date(),
+): LogFn {
   return (event, fields = {}) => {
     write(JSON.stringify({ time: now().toISOString(), event, ...redact(fields) }));
   };

@@ -11,15 +11,26 @@ import type { Simulators } from './kiosk-host.ts';
 import { tokensEqual } from './web-server.ts';
 
 const sceneSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('person'), person: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), photo: z.string().regex(/^[A-Za-z0-9_-]{1,40}\.(png|jpe?g)$/) }),
+  z.object({
+    kind: z.literal('person'),
+    person: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+    photo: z.string().regex(/^[A-Za-z0-9_-]{1,40}\.(png|jpe?g)$/),
+  }),
   z.object({ kind: z.literal('empty') }),
 ]);
 const printerSchema = z
-  .object({ paperOut: z.boolean(), paperNearEnd: z.boolean(), coverOpen: z.boolean(), offline: z.boolean() })
+  .object({
+    paperOut: z.boolean(),
+    paperNearEnd: z.boolean(),
+    coverOpen: z.boolean(),
+    offline: z.boolean(),
+  })
   .partial()
   .strict();
 const gatewaySchema = z.object({ online: z.boolean() }).strict();
-const cameraSchema = z.object({ scene: sceneSchema.optional(), unplugged: z.boolean().optional() }).strict();
+const cameraSchema = z
+  .object({ scene: sceneSchema.optional(), unplugged: z.boolean().optional() })
+  .strict();
 
 export const CONTROL_HEADER = 'x-kiosk-control';
 
@@ -28,11 +39,17 @@ export function simulatorControl(sims: Simulators, controlToken: string) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!url.pathname.startsWith('/sim/')) return false;
     const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+      res
+        .writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+        })
+        .end(JSON.stringify(body));
       return true;
     };
     const given = req.headers[CONTROL_HEADER];
-    if (typeof given !== 'string' || !tokensEqual(given, controlToken)) return json(403, { error: 'control token required' });
+    if (typeof given !== 'string' || !tokensEqual(given, controlToken))
+      return json(403, { error: 'control token required' });
     const route = `${req.method} ${url.pathname}`;
     const body = async (): Promise<unknown> => {
       const chunks: Buffer[] = [];
@@ -64,7 +81,11 @@ export function simulatorControl(sims: Simulators, controlToken: string) {
         case 'GET /sim/printer/receipts':
           return json(
             200,
-            sims.printer.receipts.map((bytes, index) => ({ index, text: escposToText(bytes), escposBase64: Buffer.from(bytes).toString('base64') })),
+            sims.printer.receipts.map((bytes, index) => ({
+              index,
+              text: escposToText(bytes),
+              escposBase64: Buffer.from(bytes).toString('base64'),
+            })),
           );
         case 'POST /sim/gateway': {
           const { online } = gatewaySchema.parse(await body());
@@ -76,7 +97,9 @@ export function simulatorControl(sims: Simulators, controlToken: string) {
           return json(404, { error: 'unknown control route' });
       }
     } catch (error) {
-      return json(400, { error: error instanceof Error ? error.message.slice(0, 300) : 'bad request' });
+      return json(400, {
+        error: error instanceof Error ? error.message.slice(0, 300) : 'bad request',
+      });
     }
   };
 }

@@ -31,7 +31,13 @@ export interface RunningKiosk {
 }
 
 export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
-  const host = await KioskHost.start({ config: o.config, dataDir: o.dataDir, log: o.log, clock: o.clock, version: o.version ?? '0.0.0' });
+  const host = await KioskHost.start({
+    config: o.config,
+    dataDir: o.dataDir,
+    log: o.log,
+    clock: o.clock,
+    version: o.version ?? '0.0.0',
+  });
   const controlToken = o.controlToken ?? randomBytes(16).toString('hex');
   const server = new KioskWebServer({
     service: host.service,
@@ -39,7 +45,8 @@ export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
     token: randomBytes(24).toString('hex'),
     log: o.log,
     port: o.port,
-    extraRoutes: o.config.mode === 'simulator' ? simulatorControl(host.simulators, controlToken) : undefined,
+    extraRoutes:
+      o.config.mode === 'simulator' ? simulatorControl(host.simulators, controlToken) : undefined,
   });
   let url: string;
   try {

@@ -12,7 +12,12 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatchKioskCall, kioskEvents, type KioskService } from '../core/kiosk-api.ts';
 import type { LogFn } from '../core/session-controller.ts';
-import { MAX_MESSAGE_BYTES, WS_PATH, clientMessageSchema, type ServerMessage } from '../core/ws-protocol.ts';
+import {
+  MAX_MESSAGE_BYTES,
+  WS_PATH,
+  clientMessageSchema,
+  type ServerMessage,
+} from '../core/ws-protocol.ts';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -95,7 +100,9 @@ export class KioskWebServer {
     for (const client of this.wss?.clients ?? []) client.terminate();
     this.wss?.close();
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private acceptUpgrade(req: IncomingMessage): boolean {
@@ -134,7 +141,13 @@ export class KioskWebServer {
       const { id, method, args } = message;
       dispatchKioskCall(this.o.service, method, args).then(
         (value) => send({ type: 'result', id, ok: true, value }),
-        (error: unknown) => send({ type: 'result', id, ok: false, error: error instanceof Error ? error.message.slice(0, 300) : 'failed' }),
+        (error: unknown) =>
+          send({
+            type: 'result',
+            id,
+            ok: false,
+            error: error instanceof Error ? error.message.slice(0, 300) : 'failed',
+          }),
       );
     });
   }

@@ -39,12 +39,24 @@ export function App({ kiosk }: { kiosk: KioskApi }) {
 
   return (
     <IntlProvider locale={language} messages={messages[language]} defaultLocale="zh-CN">
-      <Shell kiosk={kiosk} view={view} info={info} language={language} onSwitchLanguage={switchLanguage} />
+      <Shell
+        kiosk={kiosk}
+        view={view}
+        info={info}
+        language={language}
+        onSwitchLanguage={switchLanguage}
+      />
     </IntlProvider>
   );
 }
 
-function Shell(props: { kiosk: KioskApi; view: SessionView; info?: KioskInfo; language: Language; onSwitchLanguage: () => void }) {
+function Shell(props: {
+  kiosk: KioskApi;
+  view: SessionView;
+  info?: KioskInfo;
+  language: Language;
+  onSwitchLanguage: () => void;
+}) {
   const { kiosk, view, language } = props;
   const intl = useIntl();
   const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
@@ -71,7 +83,12 @@ function Shell(props: { kiosk: KioskApi; view: SessionView; info?: KioskInfo; la
       <header className="bar">
         <span className="hospital">{props.info?.hospitalName ?? ''}</span>
         <div className="bar-actions">
-          <button type="button" className="btn btn-small" onClick={props.onSwitchLanguage} aria-label={t('lang.switch.label')}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={props.onSwitchLanguage}
+            lang={language === 'zh-CN' ? 'en' : 'zh-CN'}
+          >
             {t('lang.switch')}
           </button>
           <button
@@ -97,7 +114,12 @@ function Shell(props: { kiosk: KioskApi; view: SessionView; info?: KioskInfo; la
       </footer>
       {staffCalled && (
         <div className="dialog-backdrop">
-          <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="staff-called">
+          <div
+            className="dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="staff-called"
+          >
             <p id="staff-called" className="lead">
               {t('staff.called')}
             </p>

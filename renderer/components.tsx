@@ -4,9 +4,19 @@ import QRCode from 'qrcode';
 import type { Cents } from '../core/money.ts';
 import { formatYuan } from '../core/money.ts';
 
-export function BigButton(props: { onClick: () => void; children: ReactNode; kind?: 'primary' | 'secondary' | 'help'; disabled?: boolean }) {
+export function BigButton(props: {
+  onClick: () => void;
+  children: ReactNode;
+  kind?: 'primary' | 'secondary' | 'help';
+  disabled?: boolean;
+}) {
   return (
-    <button type="button" className={`btn btn-${props.kind ?? 'primary'}`} onClick={props.onClick} disabled={props.disabled}>
+    <button
+      type="button"
+      className={`btn btn-${props.kind ?? 'primary'}`}
+      onClick={props.onClick}
+      disabled={props.disabled}
+    >
       {props.children}
     </button>
   );

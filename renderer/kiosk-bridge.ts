@@ -3,7 +3,13 @@
  * puts it there; in web mode this module builds the same API over the loopback WebSocket. The
  * rest of the renderer cannot tell which it has.
  */
-import { createKioskApi, type KioskApi, type KioskEventName, type KioskMethodName, type KioskTransport } from '../core/kiosk-api.ts';
+import {
+  createKioskApi,
+  type KioskApi,
+  type KioskEventName,
+  type KioskMethodName,
+  type KioskTransport,
+} from '../core/kiosk-api.ts';
 import { WS_PATH, serverMessageSchema } from '../core/ws-protocol.ts';
 
 declare global {
@@ -28,11 +34,14 @@ function webSocketTransport(url: string): KioskTransport {
     ready = new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
       ws.addEventListener('open', () => resolve(ws));
-      ws.addEventListener('error', () => reject(new ConnectionLost('could not connect to the kiosk host')));
+      ws.addEventListener('error', () =>
+        reject(new ConnectionLost('could not connect to the kiosk host')),
+      );
       ws.addEventListener('close', () => {
         ready = undefined;
         socket = undefined;
-        for (const p of pending.values()) p.reject(new ConnectionLost('connection to the kiosk host closed'));
+        for (const p of pending.values())
+          p.reject(new ConnectionLost('connection to the kiosk host closed'));
         pending.clear();
         // The host may be restarting: reconnect, then replay the current view to subscribers.
         setTimeout(() => void resync(), 1000);

@@ -35,7 +35,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const config = parseConfig(values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {});
 const dataDir = values.data ?? join(projectRoot, '.kiosk-data');
-const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 function electronBinary(): string | undefined {
   const require = createRequire(import.meta.url);
@@ -53,20 +55,31 @@ function electronBinary(): string | undefined {
   };
   if (binary()) return binary();
   // Electron 42+ fetches its binary on first use; give it one short chance.
-  const fetched = spawnSync(process.execPath, [join(dir, 'install.js')], { stdio: 'ignore', timeout: 45_000 });
+  const fetched = spawnSync(process.execPath, [join(dir, 'install.js')], {
+    stdio: 'ignore',
+    timeout: 45_000,
+  });
   return fetched.status === 0 ? binary() : undefined;
 }
 
 if (!values.headless && !values.web) {
   const electron = electronBinary();
   if (electron) {
-    const args = [join(projectRoot, 'dist', 'electron', 'main.cjs'), ...(values.windowed ? ['--windowed'] : [])];
-    const child = spawn(electron, args, { stdio: 'inherit', env: { ...process.env, KIOSK_DATA_DIR: dataDir } });
+    const args = [
+      join(projectRoot, 'dist', 'electron', 'main.cjs'),
+      ...(values.windowed ? ['--windowed'] : []),
+    ];
+    const child = spawn(electron, args, {
+      stdio: 'inherit',
+      env: { ...process.env, KIOSK_DATA_DIR: dataDir },
+    });
     child.on('exit', (code) => process.exit(code ?? 0));
     process.on('SIGINT', () => child.kill('SIGINT'));
     process.on('SIGTERM', () => child.kill('SIGTERM'));
   } else {
-    console.log('kiosk: the Electron binary is not installed and cannot be downloaded here; starting web mode instead.');
+    console.log(
+      'kiosk: the Electron binary is not installed and cannot be downloaded here; starting web mode instead.',
+    );
     await runWebMode(true);
   }
 } else {
@@ -85,7 +98,10 @@ async function runWebMode(openWindow: boolean): Promise<void> {
     version,
   });
   console.log(`kiosk: web mode at ${kiosk.url}`);
-  if (config.mode === 'simulator') console.log(`kiosk: simulator control API at ${kiosk.url}sim/ (header x-kiosk-control: ${kiosk.controlToken})`);
+  if (config.mode === 'simulator')
+    console.log(
+      `kiosk: simulator control API at ${kiosk.url}sim/ (header x-kiosk-control: ${kiosk.controlToken})`,
+    );
   let browser: ReturnType<typeof spawn> | undefined;
   if (openWindow) browser = openChromium(kiosk.url);
   let stopping = false;
@@ -103,7 +119,11 @@ async function runWebMode(openWindow: boolean): Promise<void> {
 }
 
 function openChromium(url: string): ReturnType<typeof spawn> | undefined {
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+  const chromium = [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].find((p) => existsSync(p));
   if (!chromium || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)) {
     console.log('kiosk: no Chromium or no display here; open the address above in a browser.');
     return undefined;

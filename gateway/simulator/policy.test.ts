@@ -36,7 +36,14 @@ describe('computeSplit', () => {
   });
 
   it('class B: a share self-paid first; class C: fully self-paid', () => {
-    const s = computeSplit(policy, '390', 'outpatient', [B(10_001), C(2_500)], year(0, 60_000), false);
+    const s = computeSplit(
+      policy,
+      '390',
+      'outpatient',
+      [B(10_001), C(2_500)],
+      year(0, 60_000),
+      false,
+    );
     expect(s.fullOwnPay).toBe(2_500);
     expect(s.preSelfPay).toBe(1_000); // 10% of 100.01 yuan, rounded half up
     expect(s.inScope).toBe(9_001);
@@ -45,7 +52,14 @@ describe('computeSplit', () => {
   });
 
   it('annual cap reached: the fund pays only what is left under the cap', () => {
-    const s = computeSplit(policy, '310', 'inpatient', [A(1_000_000)], year(0, 80_000, 29_500_000), true);
+    const s = computeSplit(
+      policy,
+      '310',
+      'inpatient',
+      [A(1_000_000)],
+      year(0, 80_000, 29_500_000),
+      true,
+    );
     expect(s.poolFund).toBe(500_000);
     expect(s.overCap).toBe(400_000);
     expect(s.fund + s.personalPart).toBe(1_000_000);
@@ -71,7 +85,15 @@ describe('computeSplit', () => {
             const items = amounts.flatMap((a, i) => [A(a), B(a + i), C(i)]);
             const s = computeSplit(policy, ins, visit, items, year(10_000, used, 29_990_000), true);
             expect(() =>
-              checkSplit({ total: s.total, fund: s.fund, poolFund: s.poolFund, personalPart: s.personalPart, account: s.account, mutualAid: s.mutualAid, cash: s.cash }),
+              checkSplit({
+                total: s.total,
+                fund: s.fund,
+                poolFund: s.poolFund,
+                personalPart: s.personalPart,
+                account: s.account,
+                mutualAid: s.mutualAid,
+                cash: s.cash,
+              }),
             ).not.toThrow();
             expect(s.fullOwnPay + s.preSelfPay + s.inScope).toBe(s.total);
             expect(s.deductiblePaid + s.poolFund + s.poolSelfPay + s.overCap).toBe(s.inScope);

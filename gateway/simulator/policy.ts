@@ -59,12 +59,25 @@ export function computeSplit(
   if (visit === 'deposit') {
     // An inpatient deposit is a cash prepayment, not an insurance settlement.
     return {
-      total, fullOwnPay: total, preSelfPay: zero, inScope: zero, deductiblePaid: zero, poolFund: zero,
-      poolSelfPay: zero, overCap: zero, fund: zero, personalPart: total, account: zero, mutualAid: zero,
-      cash: total, after: year,
+      total,
+      fullOwnPay: total,
+      preSelfPay: zero,
+      inScope: zero,
+      deductiblePaid: zero,
+      poolFund: zero,
+      poolSelfPay: zero,
+      overCap: zero,
+      fund: zero,
+      personalPart: total,
+      account: zero,
+      mutualAid: zero,
+      cash: total,
+      after: year,
     };
   }
-  const fullOwnPay = cents(items.filter((i) => i.itemClass === 'C').reduce((a, i) => a + i.amount, 0));
+  const fullOwnPay = cents(
+    items.filter((i) => i.itemClass === 'C').reduce((a, i) => a + i.amount, 0),
+  );
   const classB = items.filter((i) => i.itemClass === 'B').reduce((a, i) => a + i.amount, 0);
   const preSelfPay = applyRate(cents(classB), policy.classBSelfPayBp);
   const inScope = cents(total - fullOwnPay - preSelfPay);
@@ -81,8 +94,19 @@ export function computeSplit(
   const account = cents(useAccount ? Math.min(personalPart, Math.max(0, year.accountBalance)) : 0);
   const cash = cents(personalPart - account);
   return {
-    total, fullOwnPay, preSelfPay, inScope, deductiblePaid, poolFund, poolSelfPay, overCap, fund,
-    personalPart, account, mutualAid: zero, cash,
+    total,
+    fullOwnPay,
+    preSelfPay,
+    inScope,
+    deductiblePaid,
+    poolFund,
+    poolSelfPay,
+    overCap,
+    fund,
+    personalPart,
+    account,
+    mutualAid: zero,
+    cash,
     after: {
       accountBalance: cents(year.accountBalance - account),
       deductibleUsed: cents(year.deductibleUsed + deductiblePaid),

@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { yuanToCents } from '../../core/money.ts';
 import type { Policy } from './policy.ts';
 
-const yuanString = z.string().regex(/^\d{1,10}(\.\d{1,2})?$/, 'yuan with at most two decimals, e.g. "12.50"');
+const yuanString = z
+  .string()
+  .regex(/^\d{1,10}(\.\d{1,2})?$/, 'yuan with at most two decimals, e.g. "12.50"');
 const bp = z.number().int().min(0).max(10000);
 const perInsurance = <T extends z.ZodType>(t: T) => z.object({ '310': t, '390': t });
 
@@ -53,30 +55,47 @@ export const scenarioSchema = z.object({
       dept_name: z.string().max(100),
       begntime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
       items: z
-        .array(z.object({ name: z.string().min(1).max(100), class: z.enum(['A', 'B', 'C']), price: yuanString, count: z.number().positive() }))
+        .array(
+          z.object({
+            name: z.string().min(1).max(100),
+            class: z.enum(['A', 'B', 'C']),
+            price: yuanString,
+            count: z.number().positive(),
+          }),
+        )
         .min(1),
     }),
   ),
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
 
-export const defaultScenarioPath = resolve(dirname(fileURLToPath(import.meta.url)), 'default-scenario.json');
+export const defaultScenarioPath = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  'default-scenario.json',
+);
 
 export function loadScenario(path: string = defaultScenarioPath): Scenario {
   const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
   const scenario = scenarioSchema.parse(raw);
   const persons = new Set(scenario.patients.map((p) => p.psn_no));
   for (const bill of scenario.bills) {
-    if (!persons.has(bill.psn_no)) throw new Error(`bill ${bill.chrg_bchno} names unknown psn_no ${bill.psn_no}`);
+    if (!persons.has(bill.psn_no))
+      throw new Error(`bill ${bill.chrg_bchno} names unknown psn_no ${bill.psn_no}`);
   }
   return scenario;
 }
 
 export function scenarioPolicy(s: Scenario): Policy {
   return {
-    deductible: { '310': yuanToCents(s.policy.deductible['310']), '390': yuanToCents(s.policy.deductible['390']) },
+    deductible: {
+      '310': yuanToCents(s.policy.deductible['310']),
+      '390': yuanToCents(s.policy.deductible['390']),
+    },
     ratioBp: s.policy.ratio_bp,
     classBSelfPayBp: s.policy.class_b_selfpay_bp,
-    annualCap: { '310': yuanToCents(s.policy.annual_cap['310']), '390': yuanToCents(s.policy.annual_cap['390']) },
+    annualCap: {
+      '310': yuanToCents(s.policy.annual_cap['310']),
+      '390': yuanToCents(s.policy.annual_cap['390']),
+    },
   };
 }

@@ -124,13 +124,28 @@ export class GatewaySimulator {
       return;
     }
     const reply = (envelope: ResponseEnvelope) => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(envelope));
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify(envelope));
     };
     const time = formatInTimeZone(now, this.options.scenario.hospital.timezone).dateTime;
     const fail = (msgid: string, message: string) =>
-      reply({ infcode: -1, inf_refmsgid: this.refMsgid(now), refmsg_time: time, respond_time: time, err_msg: message, output: null });
+      reply({
+        infcode: -1,
+        inf_refmsgid: this.refMsgid(now),
+        refmsg_time: time,
+        respond_time: time,
+        err_msg: message,
+        output: null,
+      });
 
-    const check = verifyRequest(req.headers, body, (id) => this.options.clients[id], now.getTime(), this.nonces);
+    const check = verifyRequest(
+      req.headers,
+      body,
+      (id) => this.options.clients[id],
+      now.getTime(),
+      this.nonces,
+    );
     if (!check.ok) {
       fail('', `signature rejected: ${check.reason}`);
       return;
@@ -148,11 +163,21 @@ export class GatewaySimulator {
     }
     try {
       const output = this.dispatch(envelope, time);
-      reply({ infcode: 0, inf_refmsgid: this.refMsgid(now), refmsg_time: envelope.inf_time, respond_time: time, err_msg: null, output });
+      reply({
+        infcode: 0,
+        inf_refmsgid: this.refMsgid(now),
+        refmsg_time: envelope.inf_time,
+        respond_time: time,
+        err_msg: null,
+        output,
+      });
     } catch (error) {
       if (error instanceof GatewayRejection) fail(envelope.msgid, error.message);
       else {
-        console.error('gateway simulator: internal error', error instanceof Error ? error.message : error);
+        console.error(
+          'gateway simulator: internal error',
+          error instanceof Error ? error.message : error,
+        );
         fail(envelope.msgid, 'internal error');
       }
     }
@@ -185,15 +210,24 @@ export class GatewaySimulator {
   }
 
   private signIn(time: string): TxOutput<'9001'> {
-    return { signinoutb: { sign_time: time, sign_no: `SN${String(this.store.nextSequence('sign')).padStart(10, '0')}` } };
+    return {
+      signinoutb: {
+        sign_time: time,
+        sign_no: `SN${String(this.store.nextSequence('sign')).padStart(10, '0')}`,
+      },
+    };
   }
 
   private personInfo(input: TxInput<'1101'>): TxOutput<'1101'> {
     const { mdtrt_cert_type, mdtrt_cert_no } = input.data;
-    if (mdtrt_cert_type !== '02') throw new GatewayRejection('only ID-number lookup (mdtrt_cert_type 02) is supported here');
+    if (mdtrt_cert_type !== '02')
+      throw new GatewayRejection('only ID-number lookup (mdtrt_cert_type 02) is supported here');
     const p = this.store.personByCertno(mdtrt_cert_no);
     if (!p) throw new GatewayRejection('person not found');
-    const today = formatInTimeZone(this.options.clock.now(), this.options.scenario.hospital.timezone).date;
+    const today = formatInTimeZone(
+      this.options.clock.now(),
+      this.options.scenario.hospital.timezone,
+    ).date;
     return {
       baseinfo: {
         psn_no: p.psn_no,
@@ -205,7 +239,13 @@ export class GatewaySimulator {
         age: ageOn(p.birth_date, today),
       },
       insuinfo: [
-        { balc: centsToYuan(cents(p.balance_cents)), insutype: p.insutype, psn_type: '11', insuplc_admdvs: p.insuplc_admdvs, psn_insu_stas: '1' },
+        {
+          balc: centsToYuan(cents(p.balance_cents)),
+          insutype: p.insutype,
+          psn_type: '11',
+          insuplc_admdvs: p.insuplc_admdvs,
+          psn_insu_stas: '1',
+        },
       ],
     };
   }
@@ -236,13 +276,19 @@ export class GatewaySimulator {
     };
   }
 
-  private settle(input: TxInput<'2206'>, envelope: RequestEnvelope, time: string, commit: boolean): Record<string, unknown> {
+  private settle(
+    input: TxInput<'2206'>,
+    envelope: RequestEnvelope,
+    time: string,
+    commit: boolean,
+  ): Record<string, unknown> {
     const d = input.data;
     if (commit) {
       const previous = this.store.settlementByMsgid(envelope.msgid);
       if (previous) {
         // Idempotency: a retried 2207 gets the first answer and settles nothing new.
-        if (previous.chrg_bchno !== d.chrg_bchno) throw new GatewayRejection('msgid already used for another bill');
+        if (previous.chrg_bchno !== d.chrg_bchno)
+          throw new GatewayRejection('msgid already used for another bill');
         return JSON.parse(previous.response_json) as Record<string, unknown>;
       }
     }
@@ -251,18 +297,24 @@ export class GatewaySimulator {
       throw new GatewayRejection('person not found or certificate does not match');
     }
     const bill = this.store.bill(d.chrg_bchno);
-    if (!bill || bill.psn_no !== person.psn_no) throw new GatewayRejection('bill not found for this person');
+    if (!bill || bill.psn_no !== person.psn_no)
+      throw new GatewayRejection('bill not found for this person');
     if (bill.status !== 'unpaid') throw new GatewayRejection('bill is already settled');
     if (d.insutype !== person.insutype) throw new GatewayRejection('insurance type does not match');
     const items = this.store.items(bill.chrg_bchno);
     const total = items.reduce((a, i) => a + i.amount_cents, 0);
-    if (yuanToCents(d.medfee_sumamt) !== total) throw new GatewayRejection('medfee_sumamt does not match the bill');
+    if (yuanToCents(d.medfee_sumamt) !== total)
+      throw new GatewayRejection('medfee_sumamt does not match the bill');
     const split = computeSplit(
       this.policy,
       person.insutype,
       visitOf[bill.type],
       items.map((i) => ({ itemClass: i.item_class, amount: cents(i.amount_cents) })),
-      { accountBalance: cents(person.balance_cents), deductibleUsed: cents(person.deductible_used_cents), fundUsed: cents(person.fund_used_cents) },
+      {
+        accountBalance: cents(person.balance_cents),
+        deductibleUsed: cents(person.deductible_used_cents),
+        fundUsed: cents(person.fund_used_cents),
+      },
       d.acct_used_flag === '1',
     );
     const y = (c: Cents) => centsToYuan(c);

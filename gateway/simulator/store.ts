@@ -88,24 +88,49 @@ export class SimulatorStore {
   /** Loads a scenario into an empty store; a store that already has data keeps it (restarts). */
   seed(scenario: Scenario): void {
     if (this.isSeeded()) return;
-    const insertPerson = this.db.prepare(`INSERT INTO persons VALUES (@psn_no, @name, @certno, @gender, @birth_date, @insutype, @insuplc_admdvs, @balance_cents, @deductible_used_cents, @fund_used_cents)`);
-    const insertBill = this.db.prepare(`INSERT INTO bills VALUES (@chrg_bchno, @psn_no, @type, @category, @dept_name, @begntime, 'unpaid')`);
+    const insertPerson = this.db.prepare(
+      `INSERT INTO persons VALUES (@psn_no, @name, @certno, @gender, @birth_date, @insutype, @insuplc_admdvs, @balance_cents, @deductible_used_cents, @fund_used_cents)`,
+    );
+    const insertBill = this.db.prepare(
+      `INSERT INTO bills VALUES (@chrg_bchno, @psn_no, @type, @category, @dept_name, @begntime, 'unpaid')`,
+    );
     const insertItem = this.db.prepare(`INSERT INTO bill_items VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.db.transaction(() => {
       for (const p of scenario.patients) {
         insertPerson.run({
-          psn_no: p.psn_no, name: p.name, certno: p.certno, gender: p.gender, birth_date: p.birth_date,
-          insutype: p.insutype, insuplc_admdvs: p.insuplc_admdvs,
-          balance_cents: yuanToCents(p.account_balance), deductible_used_cents: yuanToCents(p.deductible_used),
+          psn_no: p.psn_no,
+          name: p.name,
+          certno: p.certno,
+          gender: p.gender,
+          birth_date: p.birth_date,
+          insutype: p.insutype,
+          insuplc_admdvs: p.insuplc_admdvs,
+          balance_cents: yuanToCents(p.account_balance),
+          deductible_used_cents: yuanToCents(p.deductible_used),
           fund_used_cents: yuanToCents(p.fund_used),
         });
       }
       for (const b of scenario.bills) {
-        insertBill.run({ chrg_bchno: b.chrg_bchno, psn_no: b.psn_no, type: b.type, category: b.category, dept_name: b.dept_name, begntime: b.begntime });
+        insertBill.run({
+          chrg_bchno: b.chrg_bchno,
+          psn_no: b.psn_no,
+          type: b.type,
+          category: b.category,
+          dept_name: b.dept_name,
+          begntime: b.begntime,
+        });
         b.items.forEach((item, i) => {
           const price = yuanToCents(item.price);
           const amount = Math.round(price * item.count);
-          insertItem.run(b.chrg_bchno, String(i + 1), item.name, item.class, price, item.count, amount);
+          insertItem.run(
+            b.chrg_bchno,
+            String(i + 1),
+            item.name,
+            item.class,
+            price,
+            item.count,
+            amount,
+          );
         });
       }
       this.db.prepare(`INSERT INTO meta VALUES ('seeded', ?)`).run(new Date().toISOString());
@@ -113,31 +138,45 @@ export class SimulatorStore {
   }
 
   personByCertno(certno: string): PersonRow | undefined {
-    return this.db.prepare(`SELECT * FROM persons WHERE certno = ?`).get(certno) as PersonRow | undefined;
+    return this.db.prepare(`SELECT * FROM persons WHERE certno = ?`).get(certno) as
+      PersonRow | undefined;
   }
 
   person(psnNo: string): PersonRow | undefined {
-    return this.db.prepare(`SELECT * FROM persons WHERE psn_no = ?`).get(psnNo) as PersonRow | undefined;
+    return this.db.prepare(`SELECT * FROM persons WHERE psn_no = ?`).get(psnNo) as
+      PersonRow | undefined;
   }
 
   unpaidBills(psnNo: string): BillRow[] {
-    return this.db.prepare(`SELECT * FROM bills WHERE psn_no = ? AND status = 'unpaid' ORDER BY begntime`).all(psnNo) as BillRow[];
+    return this.db
+      .prepare(`SELECT * FROM bills WHERE psn_no = ? AND status = 'unpaid' ORDER BY begntime`)
+      .all(psnNo) as BillRow[];
   }
 
   bill(chrgBchno: string): BillRow | undefined {
-    return this.db.prepare(`SELECT * FROM bills WHERE chrg_bchno = ?`).get(chrgBchno) as BillRow | undefined;
+    return this.db.prepare(`SELECT * FROM bills WHERE chrg_bchno = ?`).get(chrgBchno) as
+      BillRow | undefined;
   }
 
   items(chrgBchno: string): ItemRow[] {
-    return this.db.prepare(`SELECT sn, name, item_class, price_cents, count, amount_cents FROM bill_items WHERE chrg_bchno = ? ORDER BY CAST(sn AS INTEGER)`).all(chrgBchno) as ItemRow[];
+    return this.db
+      .prepare(
+        `SELECT sn, name, item_class, price_cents, count, amount_cents FROM bill_items WHERE chrg_bchno = ? ORDER BY CAST(sn AS INTEGER)`,
+      )
+      .all(chrgBchno) as ItemRow[];
   }
 
   settlementByMsgid(msgid: string): SettlementRow | undefined {
-    return this.db.prepare(`SELECT * FROM settlements WHERE msgid = ?`).get(msgid) as SettlementRow | undefined;
+    return this.db.prepare(`SELECT * FROM settlements WHERE msgid = ?`).get(msgid) as
+      SettlementRow | undefined;
   }
 
   settlementCount(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM settlements WHERE status = 'settled'`).get() as { n: number }).n;
+    return (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM settlements WHERE status = 'settled'`).get() as {
+        n: number;
+      }
+    ).n;
   }
 
   /**
@@ -156,21 +195,38 @@ export class SimulatorStore {
   }): void {
     this.db.transaction(() => {
       this.db
-        .prepare(`UPDATE persons SET balance_cents = ?, deductible_used_cents = ?, fund_used_cents = ? WHERE psn_no = ?`)
+        .prepare(
+          `UPDATE persons SET balance_cents = ?, deductible_used_cents = ?, fund_used_cents = ? WHERE psn_no = ?`,
+        )
         .run(args.after.accountBalance, args.after.deductibleUsed, args.after.fundUsed, args.psnNo);
-      const updated = this.db.prepare(`UPDATE bills SET status = 'paid' WHERE chrg_bchno = ? AND status = 'unpaid'`).run(args.chrgBchno);
+      const updated = this.db
+        .prepare(`UPDATE bills SET status = 'paid' WHERE chrg_bchno = ? AND status = 'unpaid'`)
+        .run(args.chrgBchno);
       if (updated.changes !== 1) throw new Error('bill is not unpaid');
       this.db
         .prepare(`INSERT INTO settlements VALUES (?, ?, ?, ?, ?, ?, 'settled', ?)`)
-        .run(args.setlId, args.msgid, args.infno, args.chrgBchno, args.psnNo, args.responseJson, args.at);
+        .run(
+          args.setlId,
+          args.msgid,
+          args.infno,
+          args.chrgBchno,
+          args.psnNo,
+          args.responseJson,
+          args.at,
+        );
     })();
   }
 
   nextSequence(name: string): number {
     return this.db.transaction(() => {
-      const row = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(`seq:${name}`) as { value: string } | undefined;
+      const row = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(`seq:${name}`) as
+        { value: string } | undefined;
       const next = (row ? Number(row.value) : 0) + 1;
-      this.db.prepare(`INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(`seq:${name}`, String(next));
+      this.db
+        .prepare(
+          `INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(`seq:${name}`, String(next));
       return next;
     })();
   }

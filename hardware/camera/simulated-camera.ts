@@ -52,7 +52,8 @@ export class SimulatedCamera extends Camera {
 
   setUnplugged(unplugged: boolean): void {
     this.unplugged = unplugged;
-    if (this.state !== 'closed') this.setStatus(unplugged ? { kind: 'unplugged' } : { kind: 'ready' });
+    if (this.state !== 'closed')
+      this.setStatus(unplugged ? { kind: 'unplugged' } : { kind: 'ready' });
   }
 
   protected async onOpen(): Promise<void> {
@@ -67,16 +68,24 @@ export class SimulatedCamera extends Camera {
 
   async grab(): Promise<Frame> {
     this.expect('grab', 'enabled');
-    if (this.unplugged || !this.frame) throw new DeviceError(this.name, 'unplugged', 'the camera gives no picture');
+    if (this.unplugged || !this.frame)
+      throw new DeviceError(this.name, 'unplugged', 'the camera gives no picture');
     this.emitData(this.frame);
     return this.frame;
   }
 
   private render(scene: SimulatedScene): Frame {
     if (scene.kind === 'empty') {
-      return { width: FRAME_WIDTH, height: FRAME_HEIGHT, data: new Uint8Array(FRAME_WIDTH * FRAME_HEIGHT * 3).fill(200) };
+      return {
+        width: FRAME_WIDTH,
+        height: FRAME_HEIGHT,
+        data: new Uint8Array(FRAME_WIDTH * FRAME_HEIGHT * 3).fill(200),
+      };
     }
-    const path = scene.kind === 'person' ? join(this.options.fixturesDir, scene.person, scene.photo) : scene.path;
+    const path =
+      scene.kind === 'person'
+        ? join(this.options.fixturesDir, scene.person, scene.photo)
+        : scene.path;
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);

@@ -32,14 +32,18 @@ export function euclidean(a: Float32Array, b: Float32Array): number {
 }
 
 export async function descriptorsOf(engine: FaceEngine, frames: Frame[]): Promise<Float32Array[]> {
-  if (frames.length === 0) throw new EnrollmentError('no-images', 'enrollment needs at least one image');
+  if (frames.length === 0)
+    throw new EnrollmentError('no-images', 'enrollment needs at least one image');
   const out: Float32Array[] = [];
   for (const [i, frame] of frames.entries()) {
     const faces = await engine.detectAll(frame);
     if (faces.length === 0) throw new EnrollmentError('no-face', `image ${i + 1} shows no face`);
     const [largest, second] = faces;
     // A second face is tolerated only when it is clearly in the background.
-    if (second && second.box.width * second.box.height > 0.5 * largest!.box.width * largest!.box.height) {
+    if (
+      second &&
+      second.box.width * second.box.height > 0.5 * largest!.box.width * largest!.box.height
+    ) {
       throw new EnrollmentError('several-faces', `image ${i + 1} shows more than one face`);
     }
     out.push(largest!.descriptor);
@@ -47,14 +51,22 @@ export async function descriptorsOf(engine: FaceEngine, frames: Frame[]): Promis
   for (let i = 0; i < out.length; i++) {
     for (let j = i + 1; j < out.length; j++) {
       if (euclidean(out[i]!, out[j]!) > ENROLLMENT_CONSISTENCY) {
-        throw new EnrollmentError('inconsistent', `images ${i + 1} and ${j + 1} do not look like the same person`);
+        throw new EnrollmentError(
+          'inconsistent',
+          `images ${i + 1} and ${j + 1} do not look like the same person`,
+        );
       }
     }
   }
   return out;
 }
 
-export async function enrollFiles(engine: FaceEngine, gallery: FaceGallery, personId: string, paths: string[]): Promise<void> {
+export async function enrollFiles(
+  engine: FaceEngine,
+  gallery: FaceGallery,
+  personId: string,
+  paths: string[],
+): Promise<void> {
   const frames = await Promise.all(paths.map(async (p) => decodeImage(await readFile(p))));
   for (const descriptor of await descriptorsOf(engine, frames)) gallery.add(personId, descriptor);
 }

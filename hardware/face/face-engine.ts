@@ -65,7 +65,9 @@ export class FaceEngine {
     readonly loadMs: number,
   ) {}
 
-  static async load(options: { modelDir?: string; preferNative?: boolean } = {}): Promise<FaceEngine> {
+  static async load(
+    options: { modelDir?: string; preferNative?: boolean } = {},
+  ): Promise<FaceEngine> {
     const started = performance.now();
     let api: FaceApiModule | undefined;
     if (options.preferNative !== false) {
@@ -79,7 +81,9 @@ export class FaceEngine {
     if (!api) {
       api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiModule;
       const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(path: string): void };
-      wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+      wasm.setWasmPaths(
+        join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/',
+      );
       await runtime(api).setBackend('wasm');
     }
     await runtime(api).ready();
@@ -99,7 +103,8 @@ export class FaceEngine {
   /** Every face in the frame, largest first, each with landmarks and descriptor. */
   async detectAll(frame: Frame): Promise<FaceObservation[]> {
     checkFrame(frame);
-    const attempts = Math.max(frame.width, frame.height) <= CROP_MAX_SIDE ? cropAttempts : frameAttempts;
+    const attempts =
+      Math.max(frame.width, frame.height) <= CROP_MAX_SIDE ? cropAttempts : frameAttempts;
     for (const [ratio, minConfidence] of attempts) {
       const input = ratio === 0 ? frame : pad(frame, ratio);
       const found = await this.run(input, minConfidence);
@@ -123,11 +128,19 @@ export class FaceEngine {
     const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
     try {
       const results = await api
-        .detectAllFaces(tensor as unknown as FaceApi.TNetInput, new api.SsdMobilenetv1Options({ minConfidence, maxResults: 10 }))
+        .detectAllFaces(
+          tensor as unknown as FaceApi.TNetInput,
+          new api.SsdMobilenetv1Options({ minConfidence, maxResults: 10 }),
+        )
         .withFaceLandmarks()
         .withFaceDescriptors();
       return results.map((r) => ({
-        box: { x: r.detection.box.x, y: r.detection.box.y, width: r.detection.box.width, height: r.detection.box.height },
+        box: {
+          x: r.detection.box.x,
+          y: r.detection.box.y,
+          width: r.detection.box.width,
+          height: r.detection.box.height,
+        },
         score: r.detection.score,
         landmarks: r.landmarks.positions.map((p) => ({ x: p.x, y: p.y })),
         descriptor: r.descriptor,

@@ -34,7 +34,13 @@ export interface FaceIdentifierOptions {
 export class FaceIdentifier implements FaceIdentificationPort {
   constructor(private readonly o: FaceIdentifierOptions) {}
 
-  async identify({ signal, onHint }: { signal: AbortSignal; onHint: (hint: FaceHint) => void }): Promise<FaceIdentifyResult> {
+  async identify({
+    signal,
+    onHint,
+  }: {
+    signal: AbortSignal;
+    onHint: (hint: FaceHint) => void;
+  }): Promise<FaceIdentifyResult> {
     const now = this.o.now ?? (() => Date.now());
     const sleep = this.o.sleep ?? defaultSleep;
     const deadline = now() + (this.o.timeoutMs ?? 20_000);
@@ -67,11 +73,15 @@ export class FaceIdentifier implements FaceIdentificationPort {
   }
 
   /** The quality gate: which face (if any) is good enough to decide on, and what to tell the patient. */
-  private judge(frame: Frame, faces: FaceObservation[]): { face?: FaceObservation; hint?: FaceHint } {
+  private judge(
+    frame: Frame,
+    faces: FaceObservation[],
+  ): { face?: FaceObservation; hint?: FaceHint } {
     if (faces.length === 0) return { hint: 'no-face' };
     const [largest, second] = faces;
     if (second && second.box.width > 0.6 * largest!.box.width) return { hint: 'multiple-faces' };
-    if (largest!.box.width < frame.width * (this.o.minFaceWidthRatio ?? 0.12)) return { hint: 'look-at-camera' };
+    if (largest!.box.width < frame.width * (this.o.minFaceWidthRatio ?? 0.12))
+      return { hint: 'look-at-camera' };
     return { face: largest!, hint: 'checking' };
   }
 

@@ -33,7 +33,8 @@ export class FaceGallery {
   }
 
   add(personId: string, descriptor: Float32Array): void {
-    if (descriptor.length !== DESCRIPTOR_LENGTH) throw new Error(`descriptor must have ${DESCRIPTOR_LENGTH} values`);
+    if (descriptor.length !== DESCRIPTOR_LENGTH)
+      throw new Error(`descriptor must have ${DESCRIPTOR_LENGTH} values`);
     let index = this.personIndex.get(personId);
     if (index === undefined) {
       index = this.personIds.length;
@@ -50,7 +51,11 @@ export class FaceGallery {
   }
 
   /** Best (smallest) euclidean distance per person, best first, top `limit`. */
-  search(probe: Float32Array, limit = 2, exclude?: string): { personId: string; distance: number }[] {
+  search(
+    probe: Float32Array,
+    limit = 2,
+    exclude?: string,
+  ): { personId: string; distance: number }[] {
     const best = new Float64Array(this.personIds.length).fill(Infinity);
     const excluded = exclude === undefined ? -1 : (this.personIndex.get(exclude) ?? -1);
     const data = this.data;
@@ -76,7 +81,8 @@ export class FaceGallery {
 
   identify(probe: Float32Array, policy: MatchPolicy, exclude?: string): MatchDecision {
     const [first, second] = this.search(probe, 2, exclude);
-    if (!first || first.distance >= policy.threshold) return { kind: 'no-match', distance: first?.distance ?? Infinity };
+    if (!first || first.distance >= policy.threshold)
+      return { kind: 'no-match', distance: first?.distance ?? Infinity };
     const margin = (second?.distance ?? Infinity) - first.distance;
     return margin >= policy.margin
       ? { kind: 'match', personId: first.personId, distance: first.distance, margin }

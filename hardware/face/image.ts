@@ -26,9 +26,12 @@ export class ImageError extends Error {
 export const MAX_IMAGE_PIXELS = 25_000_000;
 
 export function checkFrame(frame: Frame): Frame {
-  if (frame.width <= 0 || frame.height <= 0 || frame.data.length === 0) throw new ImageError('empty', 'frame has no pixels');
-  if (frame.width * frame.height > MAX_IMAGE_PIXELS) throw new ImageError('too-large', `frame is ${frame.width}x${frame.height}`);
-  if (frame.data.length !== frame.width * frame.height * 3) throw new ImageError('corrupt', 'frame size does not match its data');
+  if (frame.width <= 0 || frame.height <= 0 || frame.data.length === 0)
+    throw new ImageError('empty', 'frame has no pixels');
+  if (frame.width * frame.height > MAX_IMAGE_PIXELS)
+    throw new ImageError('too-large', `frame is ${frame.width}x${frame.height}`);
+  if (frame.data.length !== frame.width * frame.height * 3)
+    throw new ImageError('corrupt', 'frame size does not match its data');
   return frame;
 }
 
@@ -55,12 +58,23 @@ export function decodeImage(bytes: Uint8Array): Frame {
   if (isJpeg) {
     let decoded: { width: number; height: number; data: Uint8Array };
     try {
-      decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
+      decoded = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+        maxMemoryUsageInMB: 512,
+      });
     } catch (error) {
       const message = (error as Error).message;
-      throw new ImageError(/maxResolution|memory/i.test(message) ? 'too-large' : 'corrupt', `JPEG could not be decoded: ${message}`);
+      throw new ImageError(
+        /maxResolution|memory/i.test(message) ? 'too-large' : 'corrupt',
+        `JPEG could not be decoded: ${message}`,
+      );
     }
-    return applyExifOrientation(fromRgba(decoded.width, decoded.height, decoded.data), jpegOrientation(bytes));
+    return applyExifOrientation(
+      fromRgba(decoded.width, decoded.height, decoded.data),
+      jpegOrientation(bytes),
+    );
   }
   throw new ImageError('unsupported-format', 'not a PNG or JPEG image');
 }
@@ -83,7 +97,10 @@ export function pad(frame: Frame, ratio: number, fill = 128): Frame {
   const height = frame.height + 2 * py;
   const data = new Uint8Array(width * height * 3).fill(fill);
   for (let y = 0; y < frame.height; y++) {
-    data.set(frame.data.subarray(y * frame.width * 3, (y + 1) * frame.width * 3), ((y + py) * width + px) * 3);
+    data.set(
+      frame.data.subarray(y * frame.width * 3, (y + 1) * frame.width * 3),
+      ((y + py) * width + px) * 3,
+    );
   }
   return { width, height, data };
 }
@@ -108,7 +125,9 @@ export function resize(frame: Frame, width: number, height: number): Frame {
         const b = frame.data[(y0 * frame.width + x1) * 3 + c]!;
         const d = frame.data[(y1 * frame.width + x0) * 3 + c]!;
         const e = frame.data[(y1 * frame.width + x1) * 3 + c]!;
-        out[(y * width + x) * 3 + c] = Math.round((a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy);
+        out[(y * width + x) * 3 + c] = Math.round(
+          (a * (1 - wx) + b * wx) * (1 - wy) + (d * (1 - wx) + e * wx) * wy,
+        );
       }
     }
   }
@@ -119,11 +138,21 @@ export function resize(frame: Frame, width: number, height: number): Frame {
 export function fitWithin(frame: Frame, maxSide: number): Frame {
   const scale = maxSide / Math.max(frame.width, frame.height);
   if (scale >= 1) return frame;
-  return resize(frame, Math.max(1, Math.round(frame.width * scale)), Math.max(1, Math.round(frame.height * scale)));
+  return resize(
+    frame,
+    Math.max(1, Math.round(frame.width * scale)),
+    Math.max(1, Math.round(frame.height * scale)),
+  );
 }
 
 /** Places an image, scaled by `scale`, centred on a canvas of the given size. */
-export function compose(canvasWidth: number, canvasHeight: number, image: Frame, scale: number, fill = 96): Frame {
+export function compose(
+  canvasWidth: number,
+  canvasHeight: number,
+  image: Frame,
+  scale: number,
+  fill = 96,
+): Frame {
   const scaled = resize(image, Math.round(image.width * scale), Math.round(image.height * scale));
   const data = new Uint8Array(canvasWidth * canvasHeight * 3).fill(fill);
   const ox = Math.round((canvasWidth - scaled.width) / 2);
@@ -197,13 +226,34 @@ export function applyExifOrientation(frame: Frame, orientation: number): Frame {
     for (let x = 0; x < frame.width; x++) {
       let tx: number, ty: number;
       switch (orientation) {
-        case 2: tx = frame.width - 1 - x; ty = y; break;
-        case 3: tx = frame.width - 1 - x; ty = frame.height - 1 - y; break;
-        case 4: tx = x; ty = frame.height - 1 - y; break;
-        case 5: tx = y; ty = x; break;
-        case 6: tx = frame.height - 1 - y; ty = x; break;
-        case 7: tx = frame.height - 1 - y; ty = frame.width - 1 - x; break;
-        default: tx = y; ty = frame.width - 1 - x; break; // 8
+        case 2:
+          tx = frame.width - 1 - x;
+          ty = y;
+          break;
+        case 3:
+          tx = frame.width - 1 - x;
+          ty = frame.height - 1 - y;
+          break;
+        case 4:
+          tx = x;
+          ty = frame.height - 1 - y;
+          break;
+        case 5:
+          tx = y;
+          ty = x;
+          break;
+        case 6:
+          tx = frame.height - 1 - y;
+          ty = x;
+          break;
+        case 7:
+          tx = frame.height - 1 - y;
+          ty = frame.width - 1 - x;
+          break;
+        default:
+          tx = y;
+          ty = frame.width - 1 - x;
+          break; // 8
       }
       const s = (y * frame.width + x) * 3;
       const d = (ty * width + tx) * 3;

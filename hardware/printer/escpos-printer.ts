@@ -31,7 +31,9 @@ export class EscPosPrinter extends Device<never> {
       await this.pipe.open();
     } catch (error) {
       this.setStatus({ kind: 'unplugged' });
-      throw new DeviceError(this.name, 'open-failed', 'could not open the printer connection', { cause: error });
+      throw new DeviceError(this.name, 'open-failed', 'could not open the printer connection', {
+        cause: error,
+      });
     }
   }
 
@@ -53,7 +55,9 @@ export class EscPosPrinter extends Device<never> {
       status = parsePrinterStatus({ printer, offlineCause, paper });
     } catch (error) {
       status = { kind: 'offline' };
-      this.emitError(new DeviceError(this.name, 'status-failed', 'no valid status answer', { cause: error }));
+      this.emitError(
+        new DeviceError(this.name, 'status-failed', 'no valid status answer', { cause: error }),
+      );
     }
     this.setStatus(status);
     return status;
@@ -67,12 +71,15 @@ export class EscPosPrinter extends Device<never> {
       const before = await this.queryStatus();
       if (!canPrint(before)) return { printed: false, problem: before.kind };
       this.setStatus({ kind: 'busy' });
-      for (let i = 0; i < bytes.length; i += CHUNK) await this.pipe.write(bytes.subarray(i, i + CHUNK));
+      for (let i = 0; i < bytes.length; i += CHUNK)
+        await this.pipe.write(bytes.subarray(i, i + CHUNK));
       const after = await this.queryStatus();
       return canPrint(after) ? { printed: true } : { printed: false, problem: after.kind };
     } catch (error) {
       this.setStatus({ kind: 'offline' });
-      this.emitError(new DeviceError(this.name, 'write-failed', 'printing failed', { cause: error }));
+      this.emitError(
+        new DeviceError(this.name, 'write-failed', 'printing failed', { cause: error }),
+      );
       return { printed: false, problem: 'offline' };
     } finally {
       this.busy = false;

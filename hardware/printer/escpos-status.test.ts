@@ -6,10 +6,19 @@ describe('ESC/POS status parsing', () => {
     expect(parsePrinterStatus({ printer: 0x12, paper: 0x12 })).toEqual({ kind: 'ready' });
     expect(parsePrinterStatus({ printer: 0x12, paper: 0x1e })).toEqual({ kind: 'paper-near-end' });
     expect(parsePrinterStatus({ printer: 0x12, paper: 0x72 })).toEqual({ kind: 'paper-out' });
-    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x16, paper: 0x12 })).toEqual({ kind: 'cover-open' });
-    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x32, paper: 0x12 })).toEqual({ kind: 'paper-out' });
-    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x52, paper: 0x12 })).toEqual({ kind: 'error', code: 'printer-error' });
-    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x12, paper: 0x12 })).toEqual({ kind: 'offline' });
+    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x16, paper: 0x12 })).toEqual({
+      kind: 'cover-open',
+    });
+    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x32, paper: 0x12 })).toEqual({
+      kind: 'paper-out',
+    });
+    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x52, paper: 0x12 })).toEqual({
+      kind: 'error',
+      code: 'printer-error',
+    });
+    expect(parsePrinterStatus({ printer: 0x1a, offlineCause: 0x12, paper: 0x12 })).toEqual({
+      kind: 'offline',
+    });
   });
 
   it('classifies all 256 byte values: valid ones parse, the rest are typed errors', () => {
@@ -18,7 +27,9 @@ describe('ESC/POS status parsing', () => {
       const isStatus = (b & 0x93) === 0x12;
       if (isStatus) {
         valid++;
-        expect(() => parsePrinterStatus({ printer: b, offlineCause: 0x12, paper: 0x12 })).not.toThrow();
+        expect(() =>
+          parsePrinterStatus({ printer: b, offlineCause: 0x12, paper: 0x12 }),
+        ).not.toThrow();
         expect(() => parsePrinterStatus({ printer: 0x12, paper: b })).not.toThrow();
       } else {
         expect(() => parsePrinterStatus({ printer: b, paper: 0x12 })).toThrow(StatusByteError);

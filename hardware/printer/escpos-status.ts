@@ -15,7 +15,9 @@ export class StatusByteError extends Error {
 
 function check(byte: number): number {
   if (!Number.isInteger(byte) || byte < 0 || byte > 255 || (byte & 0x93) !== 0x12) {
-    throw new StatusByteError(`not an ESC/POS status byte: 0x${byte.toString(16).padStart(2, '0')}`);
+    throw new StatusByteError(
+      `not an ESC/POS status byte: 0x${byte.toString(16).padStart(2, '0')}`,
+    );
   }
   return byte;
 }

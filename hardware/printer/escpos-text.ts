@@ -34,7 +34,8 @@ export function escposToText(bytes: Uint8Array): string {
       if (c === 0x28 && at(2) === 0x6b) {
         // GS ( k pL pH cn fn [data]: fn 0x50 stores QR data
         const len = at(3) + at(4) * 256;
-        if (at(5) === 0x31 && at(6) === 0x50) out += `[QR ${Buffer.from(bytes.subarray(i + 8, i + 5 + len)).toString('utf8')}]`;
+        if (at(5) === 0x31 && at(6) === 0x50)
+          out += `[QR ${Buffer.from(bytes.subarray(i + 8, i + 5 + len)).toString('utf8')}]`;
         i += 5 + len;
       } else if (c === 0x56) {
         const m = at(2);

@@ -17,7 +17,12 @@ const labels = {
     patient: '患者',
     id: '证件号',
     bill: '单据号',
-    visit: { outpatient: '门诊', emergency: '急诊', 'inpatient-deposit': '住院预交金', 'inpatient-discharge': '出院结算' },
+    visit: {
+      outpatient: '门诊',
+      emergency: '急诊',
+      'inpatient-deposit': '住院预交金',
+      'inpatient-discharge': '出院结算',
+    },
     total: '医疗费总额',
     fund: '医保统筹支付',
     account: '个人账户支付',
@@ -25,7 +30,12 @@ const labels = {
     cash: '个人现金支付',
     balance: '个人账户余额',
     method: '支付方式',
-    methods: { 'insurance-only': '医保结算', mobile: '移动支付', credit: '信用支付', 'wallet-code': '付款码' },
+    methods: {
+      'insurance-only': '医保结算',
+      mobile: '移动支付',
+      credit: '信用支付',
+      'wallet-code': '付款码',
+    },
     settlement: '结算号',
     scan: '扫码获取电子票据',
   },
@@ -36,7 +46,12 @@ const labels = {
     patient: 'Patient',
     id: 'ID no.',
     bill: 'Bill',
-    visit: { outpatient: 'Outpatient', emergency: 'Emergency', 'inpatient-deposit': 'Inpatient deposit', 'inpatient-discharge': 'Discharge' },
+    visit: {
+      outpatient: 'Outpatient',
+      emergency: 'Emergency',
+      'inpatient-deposit': 'Inpatient deposit',
+      'inpatient-discharge': 'Discharge',
+    },
     total: 'Total medical fees',
     fund: 'Insurance fund paid',
     account: 'Personal account paid',
@@ -44,7 +59,12 @@ const labels = {
     cash: 'You paid (cash part)',
     balance: 'Account balance',
     method: 'Payment',
-    methods: { 'insurance-only': 'Insurance settlement', mobile: 'Mobile payment', credit: 'Credit', 'wallet-code': 'Wallet code' },
+    methods: {
+      'insurance-only': 'Insurance settlement',
+      mobile: 'Mobile payment',
+      credit: 'Credit',
+      'wallet-code': 'Wallet code',
+    },
     settlement: 'Settlement',
     scan: 'Scan for your e-receipt',
   },
@@ -54,10 +74,17 @@ export const RECEIPT_WIDTH = 42;
 
 export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   // No interface: this printer object only builds the byte buffer; our driver sends it.
-  const p = new ThermalPrinter({ type: PrinterTypes.EPSON, width: RECEIPT_WIDTH, characterSet: CharacterSet.CHINA, interface: '' });
+  const p = new ThermalPrinter({
+    type: PrinterTypes.EPSON,
+    width: RECEIPT_WIDTH,
+    characterSet: CharacterSet.CHINA,
+    interface: '',
+  });
   // node-thermal-printer's China code page is GB2312 (EUC-CN); GB18030 is its superset and what
   // Chinese thermal printers take, so rare name characters still print.
-  (p as unknown as { printer: { config: { CODE_PAGES: Record<string, string> } } }).printer.config.CODE_PAGES.CHINA = 'GB18030';
+  (
+    p as unknown as { printer: { config: { CODE_PAGES: Record<string, string> } } }
+  ).printer.config.CODE_PAGES.CHINA = 'GB18030';
   const l = labels[r.language];
   const s = r.settlement.split;
   p.append(Buffer.from([0x1b, 0x40, 0x1c, 0x26])); // ESC @ reset, FS & Chinese character mode
@@ -89,7 +116,8 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   p.bold(true);
   p.leftRight(l.cash, formatYuan(s.cash));
   p.bold(false);
-  if (s.accountBalanceAfter !== undefined) p.leftRight(l.balance, formatYuan(s.accountBalanceAfter));
+  if (s.accountBalanceAfter !== undefined)
+    p.leftRight(l.balance, formatYuan(s.accountBalanceAfter));
   p.leftRight(l.method, l.methods[r.paymentMethod]);
   p.leftRight(`${l.settlement}:`, r.settlement.settlementId);
   p.drawLine();

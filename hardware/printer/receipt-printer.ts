@@ -13,6 +13,8 @@ export class ReceiptPrinter implements ReceiptPort {
   async print(receipt: ReceiptData): Promise<{ printed: boolean; problem?: string }> {
     if (this.printer.state !== 'enabled') return { printed: false, problem: 'offline' };
     const result = await this.printer.print(layoutReceipt(receipt, this.timeZone));
-    return result.problem === undefined ? { printed: result.printed } : { printed: result.printed, problem: result.problem };
+    return result.problem === undefined
+      ? { printed: result.printed }
+      : { printed: result.printed, problem: result.problem };
   }
 }

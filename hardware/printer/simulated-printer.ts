@@ -16,7 +16,13 @@ export interface SimulatedPrinterState {
 }
 
 export class SimulatedPrinter implements BytePipe {
-  readonly state: SimulatedPrinterState = { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, paperLeftBytes: undefined };
+  readonly state: SimulatedPrinterState = {
+    paperOut: false,
+    paperNearEnd: false,
+    coverOpen: false,
+    offline: false,
+    paperLeftBytes: undefined,
+  };
   /** Everything the printer accepted, status queries excluded, across all receipts. */
   private printed: number[] = [];
   private readonly incoming = new ReadBuffer();
@@ -80,12 +86,27 @@ export class SimulatedPrinter implements BytePipe {
     this.current.push(byte);
     const n = this.current.length;
     // GS V m (full/partial cut, optionally with a feed byte) ends a receipt.
-    if (n >= 3 && this.current[n - 3] === 0x1d && this.current[n - 2] === 0x56 && [0x41, 0x42].includes(this.current[n - 1]!)) {
+    if (
+      n >= 3 &&
+      this.current[n - 3] === 0x1d &&
+      this.current[n - 2] === 0x56 &&
+      [0x41, 0x42].includes(this.current[n - 1]!)
+    ) {
       return; // function B: a feed count byte follows
     }
-    if (n >= 4 && this.current[n - 4] === 0x1d && this.current[n - 3] === 0x56 && [0x41, 0x42].includes(this.current[n - 2]!)) {
+    if (
+      n >= 4 &&
+      this.current[n - 4] === 0x1d &&
+      this.current[n - 3] === 0x56 &&
+      [0x41, 0x42].includes(this.current[n - 2]!)
+    ) {
       this.finishReceipt();
-    } else if (n >= 3 && this.current[n - 3] === 0x1d && this.current[n - 2] === 0x56 && [0x00, 0x01, 0x30, 0x31].includes(this.current[n - 1]!)) {
+    } else if (
+      n >= 3 &&
+      this.current[n - 3] === 0x1d &&
+      this.current[n - 2] === 0x56 &&
+      [0x00, 0x01, 0x30, 0x31].includes(this.current[n - 1]!)
+    ) {
       this.finishReceipt();
     }
   }

@@ -5,7 +5,6 @@
 export const en = {
   'app.title': 'Self-service payment',
   'lang.switch': '中文',
-  'lang.switch.label': 'Switch to Chinese',
   'sound.mute': 'Sound off',
   'sound.unmute': 'Sound on',
   'staff.call': 'Call staff',
@@ -21,10 +20,12 @@ export const en = {
   'identify.hint.look-at-camera': 'Please stand closer and look at the camera.',
   'identify.hint.hold-still': 'Hold still, please.',
   'identify.hint.no-face': 'We cannot see a face yet. Please stand in front of the camera.',
-  'identify.hint.multiple-faces': 'More than one person is in view. Please ask others to step aside.',
+  'identify.hint.multiple-faces':
+    'More than one person is in view. Please ask others to step aside.',
   'identify.hint.checking': 'Checking who you are…',
   'notRecognised.title': 'We could not recognise you',
-  'notRecognised.body': 'Nothing has been charged. You can try again, or a member of staff can help you.',
+  'notRecognised.body':
+    'Nothing has been charged. You can try again, or a member of staff can help you.',
   'notRecognised.retry': 'Try again',
   'loading.bills': 'Finding your unpaid bills…',
   'loading.pre-settlement': 'Working out what insurance pays…',
@@ -46,22 +47,30 @@ export const en = {
   'review.cashNone': 'You pay nothing more',
   'review.confirm': 'Confirm and pay',
   'done.title': 'Payment complete',
-  'done.paid': 'Paid {amount} in total. Insurance paid {fund}, your account paid {account}, you paid {cash}.',
+  'done.paid':
+    'Paid {amount} in total. Insurance paid {fund}, your account paid {account}, you paid {cash}.',
   'done.printed': 'Please take your receipt from the slot below.',
-  'done.notPrinted': 'The receipt could not be printed. Scan this code for your e-receipt, or ask staff for a copy.',
+  'done.notPrinted':
+    'The receipt could not be printed. Scan this code for your e-receipt, or ask staff for a copy.',
   'done.eReceipt': 'Scan for your e-receipt',
   'done.finish': 'Finish',
   'error.title': 'Sorry, something went wrong',
-  'error.gateway-unavailable': 'The insurance service cannot be reached right now. Nothing has been charged. Please try again in a few minutes or ask staff.',
-  'error.gateway-rejected': 'The insurance service did not accept this request. Nothing has been charged. Please ask staff for help.',
-  'error.gateway-bad-response': 'The insurance service gave an answer we cannot trust. Nothing has been charged. Please ask staff for help.',
-  'error.settlement-in-doubt': 'We are not sure whether your payment went through. Please do not pay again; staff will check it for you.',
+  'error.gateway-unavailable':
+    'The insurance service cannot be reached right now. Nothing has been charged. Please try again in a few minutes or ask staff.',
+  'error.gateway-rejected':
+    'The insurance service did not accept this request. Nothing has been charged. Please ask staff for help.',
+  'error.gateway-bad-response':
+    'The insurance service gave an answer we cannot trust. Nothing has been charged. Please ask staff for help.',
+  'error.settlement-in-doubt':
+    'We are not sure whether your payment went through. Please do not pay again; staff will check it for you.',
   'error.camera-unavailable': 'The camera is not working. Please ask staff for help.',
   'error.face-engine-failed': 'Face recognition is not working. Please ask staff for help.',
   'error.bill-not-payable': 'This bill cannot be paid here. Please go to the payment counter.',
   'error.printer-not-ready': 'The printer is not ready. Please ask staff for help.',
-  'error.session-expired': 'Your session ended because nothing happened for a while. Nothing has been charged.',
-  'error.internal': 'Something unexpected happened. Nothing has been charged. Please ask staff for help.',
+  'error.session-expired':
+    'Your session ended because nothing happened for a while. Nothing has been charged.',
+  'error.internal':
+    'Something unexpected happened. Nothing has been charged. Please ask staff for help.',
   'speech.home': 'Welcome. To pay with your face, press the blue button.',
   'speech.identifying': 'Please look at the camera.',
   'speech.not-recognised': 'We could not recognise you. Nothing has been charged.',
@@ -76,7 +85,6 @@ export type MessageKey = keyof typeof en;
 export const zhCN: Record<MessageKey, string> = {
   'app.title': '自助缴费',
   'lang.switch': 'English',
-  'lang.switch.label': '切换到英文',
   'sound.mute': '关闭声音',
   'sound.unmute': '打开声音',
   'staff.call': '呼叫工作人员',
@@ -123,7 +131,8 @@ export const zhCN: Record<MessageKey, string> = {
   'done.eReceipt': '扫码获取电子票据',
   'done.finish': '完成',
   'error.title': '抱歉，出了点问题',
-  'error.gateway-unavailable': '暂时连不上医保服务，没有产生任何扣费。请稍后再试，或请工作人员帮助。',
+  'error.gateway-unavailable':
+    '暂时连不上医保服务，没有产生任何扣费。请稍后再试，或请工作人员帮助。',
   'error.gateway-rejected': '医保服务没有接受这次请求，没有产生任何扣费。请工作人员帮助。',
   'error.gateway-bad-response': '医保服务返回的结果不可信，没有产生任何扣费。请工作人员帮助。',
   'error.settlement-in-doubt': '暂时无法确认是否支付成功。请不要重复支付，工作人员会为您核实。',

@@ -8,7 +8,15 @@ import type { MessageKey } from '../i18n/messages.ts';
 /** The done screen returns to the start by itself after this long; the patient can tap Finish sooner. */
 const DONE_RETURN_MS = 30_000;
 
-export function Screen({ kiosk, view, frame }: { kiosk: KioskApi; view: SessionView; frame?: CameraFrame }) {
+export function Screen({
+  kiosk,
+  view,
+  frame,
+}: {
+  kiosk: KioskApi;
+  view: SessionView;
+  frame?: CameraFrame;
+}) {
   const intl = useIntl();
   const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   const act = (call: () => Promise<void>) => () => void call().catch(() => undefined);
@@ -32,7 +40,9 @@ export function Screen({ kiosk, view, frame }: { kiosk: KioskApi; view: SessionV
       return (
         <section className="screen" aria-labelledby="title">
           <h1 id="title">{t('identify.title')}</h1>
-          <div className="camera">{frame && <img src={frame.dataUrl} alt="" width={frame.width} height={frame.height} />}</div>
+          <div className="camera">
+            {frame && <img src={frame.dataUrl} alt="" width={frame.width} height={frame.height} />}
+          </div>
           <p className="lead" role="status">
             {t(`identify.hint.${view.hint}` as MessageKey)}
           </p>
@@ -66,7 +76,11 @@ export function Screen({ kiosk, view, frame }: { kiosk: KioskApi; view: SessionV
           <ul className="bills">
             {view.bills.map((bill) => (
               <li key={bill.id}>
-                <button type="button" className="bill" onClick={act(() => kiosk.selectBill(bill.id))}>
+                <button
+                  type="button"
+                  className="bill"
+                  onClick={act(() => kiosk.selectBill(bill.id))}
+                >
                   <span>
                     {t('bills.item', {
                       visit: t(`visit.${bill.visitType}` as MessageKey),
@@ -94,7 +108,9 @@ export function Screen({ kiosk, view, frame }: { kiosk: KioskApi; view: SessionV
             <li>{t('review.fund', { amount: yuan(s.fund) })}</li>
             <li>{t('review.account', { amount: yuan(s.account) })}</li>
             {s.mutualAid > 0 && <li>{t('review.mutualAid', { amount: yuan(s.mutualAid) })}</li>}
-            <li className="split-cash">{s.cash > 0 ? t('review.cash', { amount: yuan(s.cash) }) : t('review.cashNone')}</li>
+            <li className="split-cash">
+              {s.cash > 0 ? t('review.cash', { amount: yuan(s.cash) }) : t('review.cashNone')}
+            </li>
           </ul>
           <BigButton onClick={act(() => kiosk.confirmPayment())}>{t('review.confirm')}</BigButton>
           <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
@@ -109,9 +125,16 @@ export function Screen({ kiosk, view, frame }: { kiosk: KioskApi; view: SessionV
         <section className="screen" aria-labelledby="title">
           <h1 id="title">{t('done.title')}</h1>
           <p className="lead">
-            {t('done.paid', { amount: yuan(s.total), fund: yuan(s.fund), account: yuan(s.account + s.mutualAid), cash: yuan(s.cash) })}
+            {t('done.paid', {
+              amount: yuan(s.total),
+              fund: yuan(s.fund),
+              account: yuan(s.account + s.mutualAid),
+              cash: yuan(s.cash),
+            })}
           </p>
-          <p className="lead">{view.receipt === 'printed' ? t('done.printed') : t('done.notPrinted')}</p>
+          <p className="lead">
+            {view.receipt === 'printed' ? t('done.printed') : t('done.notPrinted')}
+          </p>
           <figure className="ereceipt">
             <QrImage text={view.eReceiptUrl} label={t('done.eReceipt')} />
             <figcaption>{t('done.eReceipt')}</figcaption>

@@ -1,0 +1,77 @@
+/** Page object and simulator controls for the kiosk e2e specs. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import { CONTROL_TOKEN } from '../playwright.config.ts';
+
+export const screensDir = join(import.meta.dirname, '..', 'artifacts', 'screens');
+
+export class Simulators {
+  constructor(private readonly request: APIRequestContext) {}
+  private headers = { 'x-kiosk-control': CONTROL_TOKEN };
+
+  async showPerson(person: string, photo = '3.png'): Promise<void> {
+    const r = await this.request.post('sim/camera', {
+      headers: this.headers,
+      data: { scene: { kind: 'person', person, photo } },
+    });
+    expect(r.ok()).toBe(true);
+  }
+  async showNobody(): Promise<void> {
+    const r = await this.request.post('sim/camera', {
+      headers: this.headers,
+      data: { scene: { kind: 'empty' } },
+    });
+    expect(r.ok()).toBe(true);
+  }
+  async gatewayOnline(online: boolean): Promise<void> {
+    const r = await this.request.post('sim/gateway', { headers: this.headers, data: { online } });
+    expect(r.ok()).toBe(true);
+  }
+  async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {
+    const r = await this.request.get('sim/printer/receipts', { headers: this.headers });
+    expect(r.ok()).toBe(true);
+    return (await r.json()) as { index: number; text: string; escposBase64: string }[];
+  }
+}
+
+export class KioskPage {
+  constructor(
+    readonly page: Page,
+    private readonly info: TestInfo,
+  ) {}
+
+  async open(language: 'en' | 'zh-CN' = 'en'): Promise<void> {
+    await this.page.goto('/');
+    await this.expectScreen('home');
+    const current = await this.page.locator('html').getAttribute('lang');
+    if (current !== language)
+      await this.page
+        .getByRole('button', { name: language === 'en' ? 'English' : '中文', exact: true })
+        .click();
+    await expect(this.page.locator('html')).toHaveAttribute('lang', language);
+  }
+
+  async expectScreen(screen: string): Promise<void> {
+    await expect(this.page.locator('.kiosk')).toHaveAttribute('data-screen', screen);
+  }
+
+  button(name: string | RegExp) {
+    return this.page.getByRole('button', { name });
+  }
+
+  /** Keeps a picture of the screen as a test artifact, for people to look at. */
+  async shot(name: string): Promise<void> {
+    mkdirSync(screensDir, { recursive: true });
+    const path = join(screensDir, `${name}.png`);
+    await this.page.screenshot({ path, fullPage: true });
+    await this.info.attach(name, { path, contentType: 'image/png' });
+  }
+}
+
+/** "¥123.45" -> 12345 cents, exactly. */
+export function centsOf(text: string): number {
+  const m = /¥?(\d+)\.(\d{2})/.exec(text);
+  if (!m) throw new Error(`no amount in ${JSON.stringify(text)}`);
+  return Number(m[1]) * 100 + Number(m[2]);
+}

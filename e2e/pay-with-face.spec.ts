@@ -1,0 +1,145 @@
+/**
+ * The skeleton's promise, end to end in Chromium against the real kiosk host in web mode:
+ * face -> bills -> 2206 split -> confirm -> 2207 -> ESC/POS receipt -> done -> home.
+ */
+import { expect, test } from '@playwright/test';
+import { KioskPage, Simulators, centsOf } from './kiosk.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+test('a patient pays an outpatient bill with their face and gets a receipt that matches the settlement', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('sheldon', '3.png');
+  const receiptsBefore = (await sims.receipts()).length;
+
+  await kiosk.open('en');
+  await kiosk.shot('01-home');
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('identifying');
+  await expect(page.locator('.camera img')).toBeVisible();
+  await kiosk.shot('02-identifying');
+
+  await kiosk.expectScreen('bills');
+  // Masked on screen: first character and last character only.
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('S');
+  await expect(page.getByRole('heading', { level: 1 })).not.toContainText('Sheldon');
+  const bill = page.getByRole('button', { name: /Outpatient/ });
+  await expect(bill).toHaveCount(1);
+  const billTotal = centsOf((await bill.locator('.bill-total').textContent()) ?? '');
+  await kiosk.shot('03-bills');
+  await bill.click();
+
+  await kiosk.expectScreen('review');
+  const total = centsOf((await page.locator('.amount-value').textContent()) ?? '');
+  expect(total).toBe(billTotal);
+  const splitText = (await page.locator('.split').innerText()).split('\n');
+  const fund = centsOf(splitText.find((l) => l.startsWith('Insurance pays'))!);
+  const account = centsOf(splitText.find((l) => l.startsWith('Your insurance account pays'))!);
+  const cashLine = splitText.find((l) => l.startsWith('You pay'))!;
+  const cash = cashLine.includes('nothing') ? 0 : centsOf(cashLine);
+  expect(fund + account + cash).toBe(total);
+  expect(fund).toBeGreaterThan(0);
+  await kiosk.shot('04-review');
+  await kiosk.button('Confirm and pay').click();
+
+  await kiosk.expectScreen('done');
+  await expect(page.getByText('Please take your receipt')).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Scan for your e-receipt' })).toBeVisible();
+  await kiosk.shot('05-done');
+
+  // The printer holds one new receipt whose amounts are the settlement's, to the cent.
+  const receipts = await sims.receipts();
+  expect(receipts).toHaveLength(receiptsBefore + 1);
+  const text = receipts.at(-1)!.text;
+  const line = (label: string) => centsOf(text.split('\n').find((l) => l.includes(label)) ?? '');
+  expect(line('Total medical fees')).toBe(total);
+  expect(line('Insurance fund paid')).toBe(fund);
+  expect(line('Personal account paid')).toBe(account);
+  expect(line('You paid (cash part)')).toBe(cash);
+  expect(text).not.toContain('Sheldon');
+  expect(text).not.toContain('110105198002260113');
+  expect(text).toMatch(/\[QR https:\/\/einvoice\.example\/r\/S\d+\]/);
+
+  await kiosk.button('Finish').click();
+  await kiosk.expectScreen('home');
+
+  // The bill is paid: identifying the same patient again shows nothing left to pay.
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('bills');
+  await expect(page.getByText('You have no unpaid bills')).toBeVisible();
+  await kiosk.button('Back').click();
+  await kiosk.expectScreen('home');
+});
+
+test('a face that matches nobody is told so plainly, and nothing is charged', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  // Stuart is insured but has never enrolled his face.
+  await sims.showPerson('stuart', '3.png');
+  const receiptsBefore = (await sims.receipts()).length;
+  await kiosk.open('en');
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('not-recognised');
+  await expect(page.getByText('Nothing has been charged')).toBeVisible();
+  await kiosk.shot('06-not-recognised');
+  expect(await sims.receipts()).toHaveLength(receiptsBefore);
+  await kiosk.button('Back to start').click();
+  await kiosk.expectScreen('home');
+});
+
+test('with the gateway down the patient gets a clear screen, and the kiosk works again once it is back', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('leonard', '3.png');
+  await sims.gatewayOnline(false);
+  try {
+    await kiosk.open('en');
+    await kiosk.button('Pay with face').click();
+    await kiosk.expectScreen('error');
+    await expect(page.getByRole('alert')).toContainText('cannot be reached');
+    await expect(page.getByRole('alert')).toContainText('Nothing has been charged');
+    await kiosk.shot('07-gateway-down');
+    await kiosk.button('Back to start').click();
+    await kiosk.expectScreen('home');
+  } finally {
+    await sims.gatewayOnline(true);
+  }
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('bills');
+  await expect(page.getByRole('button', { name: /Outpatient/ })).toHaveCount(1);
+  await kiosk.button('Back').click();
+  await kiosk.expectScreen('home');
+});
+
+test('the main path reads in Chinese too', async ({ page, request }, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('amy', '3.png');
+  await kiosk.open('zh-CN');
+  await expect(kiosk.button('刷脸缴费')).toBeVisible();
+  await kiosk.shot('08-home-zh');
+  await kiosk.button('刷脸缴费').click();
+  await kiosk.expectScreen('bills');
+  await page.getByRole('button', { name: /门诊/ }).click();
+  await kiosk.expectScreen('review');
+  await expect(page.locator('.split')).toContainText('医保统筹支付');
+  await kiosk.shot('09-review-zh');
+  await kiosk.button('确认支付').click();
+  await kiosk.expectScreen('done');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('缴费成功');
+  await kiosk.shot('10-done-zh');
+  const receipt = (await sims.receipts()).at(-1)!.text;
+  expect(receipt).toContain('自助缴费凭证');
+  await kiosk.button('完成').click();
+  await kiosk.expectScreen('home');
+});

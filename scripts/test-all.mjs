@@ -1,0 +1,59 @@
+// npm test: every suite in order (lint, typecheck, unit, e2e), then one summary line that
+// totals them all: "N passed, N failed". Exits non-zero if anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const results = [];
+mkdirSync('test-results', { recursive: true });
+
+function run(name, command, args) {
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const r = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  return r.status === 0;
+}
+
+function check(name, command, args) {
+  const ok = run(name, command, args);
+  results.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
+}
+
+function suite(name, command, args, reportFile, count) {
+  rmSync(reportFile, { force: true });
+  const ok = run(name, command, args);
+  let counts;
+  try {
+    counts = count(JSON.parse(readFileSync(reportFile, 'utf8')));
+  } catch {
+    counts = { passed: 0, failed: 1 }; // the suite did not even report: count it as one failure
+  }
+  if (!ok && counts.failed === 0) counts.failed = 1;
+  results.push({ name, ...counts });
+}
+
+check('eslint', 'npx', ['eslint', '.', '--max-warnings', '0']);
+check('prettier', 'npx', ['prettier', '--check', '.']);
+check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+check('typecheck electron', 'npx', ['tsc', '-p', 'electron/tsconfig.json', '--noEmit']);
+suite(
+  'unit',
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit-results.json'],
+  'test-results/unit-results.json',
+  (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) }),
+);
+check('build', 'npm', ['run', '-s', 'build']);
+if (!existsSync('dist/renderer/index.html')) {
+  results.push({ name: 'e2e', passed: 0, failed: 1 });
+} else {
+  suite('e2e', 'npx', ['playwright', 'test'], 'test-results/e2e-results.json', (r) => ({
+    passed: r.stats.expected + r.stats.flaky,
+    failed: r.stats.unexpected,
+  }));
+}
+
+console.log('\n=== summary');
+for (const r of results) console.log(`${r.name.padEnd(20)} ${r.passed} passed, ${r.failed} failed`);
+const passed = results.reduce((a, r) => a + r.passed, 0);
+const failed = results.reduce((a, r) => a + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
