@@ -36,6 +36,31 @@ export interface Bill {
 export interface PreSettlement {
   billId: string;
   split: SettlementSplit;
+  /** The patient's credit line ("treat first, pay later"), when they have one. */
+  credit?: CreditOffer;
+}
+
+export interface CreditOffer {
+  limit: Cents;
+  available: Cents;
+  repayDate: string; // yyyy-MM-dd
+}
+
+/** How the cash part (psn_cash_pay) is paid. */
+export type CashMethod = 'none' | 'mobile' | 'credit' | 'wallet-code';
+
+export interface CashOrder {
+  orderNo: string;
+  /** What the patient's phone wallet scans. */
+  codeUrl: string;
+  amount: Cents;
+  expiresAt: string;
+}
+
+export interface PaymentStart {
+  paymentId: string;
+  cash: 'none' | 'pending' | 'paid';
+  order?: CashOrder;
 }
 
 export interface Settlement {
@@ -56,6 +81,8 @@ export interface ReceiptData {
   bill: Bill;
   settlement: Settlement;
   paymentMethod: 'insurance-only' | 'mobile' | 'credit' | 'wallet-code';
+  /** For credit: the date the advanced cash part must be repaid. */
+  repayDate?: string;
   eReceiptUrl: string;
 }
 

@@ -7,6 +7,7 @@ export const kioskErrorCodes = [
   'gateway-rejected',
   'gateway-bad-response',
   'settlement-in-doubt',
+  'payment-expired',
   'camera-unavailable',
   'face-engine-failed',
   'bill-not-payable',

@@ -57,7 +57,18 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('not-recognised') }),
   z.object({
     screen: z.literal('loading'),
-    what: z.enum(['bills', 'pre-settlement', 'settlement', 'printing']),
+    what: z.enum(['bills', 'pre-settlement', 'payment', 'settlement', 'printing']),
+  }),
+  z.object({
+    screen: z.literal('choose-cash'),
+    cash: centsSchema,
+    credit: z.object({ available: centsSchema, repayDate: shortText }).nullable(),
+  }),
+  z.object({
+    screen: z.literal('paying-cash'),
+    amount: centsSchema,
+    codeUrl: z.string().max(500),
+    expiresAt: shortText,
   }),
   z.object({
     screen: z.literal('bills'),
@@ -77,6 +88,8 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
     split: splitViewSchema,
     settlementId: shortText,
     receipt: z.enum(['printed', 'not-printed']),
+    method: z.enum(['none', 'mobile', 'credit', 'wallet-code']),
+    repayDate: shortText.nullable(),
     eReceiptUrl: z.string().max(500),
   }),
   z.object({ screen: z.literal('error'), error: z.enum(kioskErrorCodes) }),
@@ -117,6 +130,7 @@ export const kioskMethods = {
     result: nothing,
   },
   confirmPayment: { args: noArgs, result: nothing },
+  chooseCashMethod: { args: z.tuple([z.enum(['mobile', 'credit'])]), result: nothing },
   cancel: { args: noArgs, result: nothing },
   finish: { args: noArgs, result: nothing },
   /** Asks a member of staff to come to this kiosk; allowed on every screen. */

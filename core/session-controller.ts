@@ -5,14 +5,16 @@
  */
 import type {
   Bill,
+  CashMethod,
   Clock,
+  PaymentStart,
   Language,
   Patient,
   PreSettlement,
   ReceiptData,
   Settlement,
 } from './domain.ts';
-import { toKioskError } from './errors.ts';
+import { KioskError, toKioskError } from './errors.ts';
 import { KioskCallError, type FaceHint, type KioskInfo, type SessionView } from './kiosk-api.ts';
 import { maskIdNumber, maskName } from './masking.ts';
 import {
@@ -37,8 +39,20 @@ export interface FaceIdentificationPort {
 export interface SettlementPort {
   findPatient(idNumber: string): Promise<Patient>;
   unpaidBills(patient: Patient): Promise<Bill[]>;
+  /** 2206, plus the patient's credit offer when they have one. */
   preSettle(patient: Patient, bill: Bill): Promise<PreSettlement>;
-  settle(patient: Patient, bill: Bill, preview: PreSettlement): Promise<Settlement>;
+  /** Journals the payment and opens the cash collection (no cash: nothing to open). */
+  beginPayment(
+    patient: Patient,
+    bill: Bill,
+    preview: PreSettlement,
+    method: CashMethod,
+  ): Promise<PaymentStart>;
+  waitForCash(paymentId: string, signal: AbortSignal): Promise<'paid' | 'expired' | 'cancelled'>;
+  /** 2207 with the journalled msgid, once the cash is in. */
+  completePayment(paymentId: string): Promise<Settlement>;
+  /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
+  abandonPayment(paymentId: string): Promise<void>;
 }
 
 export interface ReceiptPort {
@@ -68,6 +82,8 @@ export class SessionController {
   private readonly listeners = new Set<(view: SessionView) => void>();
   private language: Language;
   private running: Promise<void> = Promise.resolve();
+  /** The payment in progress, if any (its journal entry exists). */
+  private payment: string | undefined;
 
   constructor(private readonly deps: SessionControllerOptions) {
     this.language = deps.language ?? 'zh-CN';
@@ -119,50 +135,93 @@ export class SessionController {
 
   confirmPayment(): void {
     this.command({ type: 'confirm' });
+    if (this.state.kind === 'settling') this.startPayment('none');
+  }
+
+  chooseCashMethod(method: 'mobile' | 'credit'): void {
+    this.command({ type: 'choose-cash', method });
+    this.startPayment(method);
+  }
+
+  /** Opens the cash collection (if any), waits for it, then settles and prints. */
+  private startPayment(method: CashMethod): void {
     const gen = this.generation;
     const state = this.state;
-    if (state.kind !== 'settling') return;
+    if (state.kind !== 'settling' && state.kind !== 'opening-cash') return;
+    const { patient, bill, preview } = state;
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
     this.background(gen, async () => {
-      const settlement = await this.deps.settlement.settle(
-        state.patient,
-        state.bill,
-        state.preview,
-      );
+      const start = await this.deps.settlement.beginPayment(patient, bill, preview, method);
+      this.payment = start.paymentId;
+      if (start.cash === 'pending') {
+        this.apply(gen, {
+          type: 'cash-opened',
+          paymentId: start.paymentId,
+          paid: false,
+          ...(start.order ? { order: start.order } : {}),
+        });
+        const outcome = await this.deps.settlement.waitForCash(start.paymentId, signal);
+        if (gen !== this.generation) return; // cancelled: cancel() already abandoned the payment
+        if (outcome !== 'paid') {
+          await this.deps.settlement.abandonPayment(start.paymentId);
+          throw new KioskError('payment-expired', `cash part ${outcome}`);
+        }
+        this.apply(gen, { type: 'cash-paid' });
+      } else if (this.state.kind === 'opening-cash') {
+        this.apply(gen, { type: 'cash-opened', paymentId: start.paymentId, paid: true });
+      }
+      const settlement = await this.deps.settlement.completePayment(start.paymentId);
+      this.payment = undefined;
       this.deps.log('settlement.settled', {
         settlementId: settlement.settlementId,
         billId: settlement.billId,
+        method,
       });
       this.apply(gen, { type: 'settled', settlement });
-      const eReceiptUrl = `${this.deps.eReceiptBaseUrl}${encodeURIComponent(settlement.settlementId)}`;
-      let printed = false;
-      try {
-        const outcome = await this.deps.receipts.print({
-          hospitalName: this.deps.info.hospitalName,
-          kioskId: this.deps.info.kioskId,
-          printedAt: this.deps.clock.now().toISOString(),
-          language: this.language,
-          patientName: maskName(state.patient.name),
-          patientIdNumber: maskIdNumber(state.patient.idNumber),
-          bill: state.bill,
-          settlement,
-          paymentMethod: settlement.split.cash === 0 ? 'insurance-only' : 'mobile',
-          eReceiptUrl,
-        });
-        printed = outcome.printed;
-        if (!printed)
-          this.deps.log('receipt.not-printed', {
-            settlementId: settlement.settlementId,
-            problem: outcome.problem ?? 'unknown',
-          });
-      } catch (error) {
-        // The settlement stands whatever the printer does; the patient gets the e-receipt QR.
-        this.deps.log('receipt.failed', {
+      await this.printReceipt(gen, patient, bill, settlement, method);
+    });
+  }
+
+  private async printReceipt(
+    gen: number,
+    patient: Patient,
+    bill: Bill,
+    settlement: Settlement,
+    method: CashMethod,
+  ): Promise<void> {
+    const eReceiptUrl = `${this.deps.eReceiptBaseUrl}${encodeURIComponent(settlement.settlementId)}`;
+    const state = this.state;
+    let printed = false;
+    try {
+      const outcome = await this.deps.receipts.print({
+        hospitalName: this.deps.info.hospitalName,
+        kioskId: this.deps.info.kioskId,
+        printedAt: this.deps.clock.now().toISOString(),
+        language: this.language,
+        patientName: maskName(patient.name),
+        patientIdNumber: maskIdNumber(patient.idNumber),
+        bill,
+        settlement,
+        paymentMethod: method === 'none' ? 'insurance-only' : method,
+        ...(state.kind === 'printing' && state.repayDate ? { repayDate: state.repayDate } : {}),
+        eReceiptUrl,
+      });
+      printed = outcome.printed;
+      if (!printed) {
+        this.deps.log('receipt.not-printed', {
           settlementId: settlement.settlementId,
-          error: toKioskError(error).code,
+          problem: outcome.problem ?? 'unknown',
         });
       }
-      this.apply(gen, { type: 'printed', printed, eReceiptUrl });
-    });
+    } catch (error) {
+      // The settlement stands whatever the printer does; the patient gets the e-receipt QR.
+      this.deps.log('receipt.failed', {
+        settlementId: settlement.settlementId,
+        error: toKioskError(error).code,
+      });
+    }
+    this.apply(gen, { type: 'printed', printed, eReceiptUrl });
   }
 
   cancel(): void {
@@ -170,7 +229,15 @@ export class SessionController {
       throw new KioskCallError('a payment is being completed and cannot be cancelled now');
     this.generation++;
     this.abort?.abort();
+    const payment = this.state.kind === 'paying-cash' ? this.state.paymentId : undefined;
     this.command({ type: 'cancel' });
+    if (payment) {
+      // Cancel the unpaid order; a payment that lands anyway is refunded (and recovery retries).
+      this.payment = undefined;
+      this.running = this.deps.settlement.abandonPayment(payment).catch((error: unknown) => {
+        this.deps.log('payment.abandon-failed', { code: toKioskError(error).code });
+      });
+    }
   }
 
   finish(): void {

@@ -3,7 +3,7 @@
  * gateway, printer) live in the controller; this file decides only what may follow what, so an
  * out-of-order event (a late face match after Cancel, a second Confirm) cannot move money.
  */
-import type { Bill, Patient, PreSettlement, Settlement } from './domain.ts';
+import type { Bill, CashMethod, CashOrder, Patient, PreSettlement, Settlement } from './domain.ts';
 import type { KioskErrorCode } from './errors.ts';
 import type { FaceHint, SessionView } from './kiosk-api.ts';
 import { maskIdNumber, maskName } from './masking.ts';
@@ -17,13 +17,46 @@ export type SessionState =
   | { kind: 'bills'; patient: Patient; bills: Bill[] }
   | { kind: 'pre-settling'; patient: Patient; bills: Bill[]; bill: Bill }
   | { kind: 'review'; patient: Patient; bills: Bill[]; bill: Bill; preview: PreSettlement }
-  | { kind: 'settling'; patient: Patient; bill: Bill; preview: PreSettlement }
-  | { kind: 'printing'; patient: Patient; bill: Bill; settlement: Settlement }
+  | { kind: 'choose-cash'; patient: Patient; bills: Bill[]; bill: Bill; preview: PreSettlement }
+  | {
+      kind: 'opening-cash';
+      patient: Patient;
+      bill: Bill;
+      preview: PreSettlement;
+      method: CashMethod;
+    }
+  | {
+      kind: 'paying-cash';
+      patient: Patient;
+      bill: Bill;
+      preview: PreSettlement;
+      method: CashMethod;
+      paymentId: string;
+      order: CashOrder;
+    }
+  | {
+      kind: 'settling';
+      patient: Patient;
+      bill: Bill;
+      preview: PreSettlement;
+      method: CashMethod;
+      paymentId?: string;
+    }
+  | {
+      kind: 'printing';
+      patient: Patient;
+      bill: Bill;
+      settlement: Settlement;
+      method: CashMethod;
+      repayDate?: string;
+    }
   | {
       kind: 'done';
       patient: Patient;
       bill: Bill;
       settlement: Settlement;
+      method: CashMethod;
+      repayDate?: string;
       printed: boolean;
       eReceiptUrl: string;
     }
@@ -38,6 +71,9 @@ export type SessionEvent =
   | { type: 'select-bill'; billId: string }
   | { type: 'preview-ready'; preview: PreSettlement }
   | { type: 'confirm' }
+  | { type: 'choose-cash'; method: CashMethod }
+  | { type: 'cash-opened'; paymentId: string; order?: CashOrder; paid: boolean }
+  | { type: 'cash-paid' }
   | { type: 'settled'; settlement: Settlement }
   | { type: 'printed'; printed: boolean; eReceiptUrl: string }
   | { type: 'failed'; error: KioskErrorCode }
@@ -53,7 +89,7 @@ export class InvalidTransition extends Error {
 
 /** States in which money may be moving: nothing may interrupt them, not even Cancel. */
 export function isCommitting(state: SessionState): boolean {
-  return state.kind === 'settling' || state.kind === 'printing';
+  return state.kind === 'settling' || state.kind === 'printing' || state.kind === 'opening-cash';
 }
 
 export function transition(state: SessionState, event: SessionEvent): SessionState {
@@ -81,7 +117,8 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind !== 'loading-bills') throw invalid();
       return { kind: 'bills', patient: state.patient, bills: event.bills };
     case 'select-bill': {
-      if (state.kind !== 'bills' && state.kind !== 'review') throw invalid();
+      if (state.kind !== 'bills' && state.kind !== 'review' && state.kind !== 'choose-cash')
+        throw invalid();
       const bill = state.bills.find((b) => b.id === event.billId);
       if (!bill) throw invalid();
       return { kind: 'pre-settling', patient: state.patient, bills: state.bills, bill };
@@ -95,9 +132,46 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
         bill: state.bill,
         preview: event.preview,
       };
-    case 'confirm':
+    case 'confirm': {
       if (state.kind !== 'review') throw invalid();
-      return { kind: 'settling', patient: state.patient, bill: state.bill, preview: state.preview };
+      const { patient, bill, preview } = state;
+      // Nothing to pay in cash: straight to settlement. Otherwise the patient chooses how.
+      if (preview.split.cash === 0)
+        return { kind: 'settling', patient, bill, preview, method: 'none' };
+      return { kind: 'choose-cash', patient, bills: state.bills, bill, preview };
+    }
+    case 'choose-cash': {
+      if (state.kind !== 'choose-cash' || event.method === 'none') throw invalid();
+      if (
+        event.method === 'credit' &&
+        !(state.preview.credit && state.preview.credit.available >= state.preview.split.cash)
+      ) {
+        throw invalid();
+      }
+      const { patient, bill, preview } = state;
+      return { kind: 'opening-cash', patient, bill, preview, method: event.method };
+    }
+    case 'cash-opened': {
+      if (state.kind !== 'opening-cash') throw invalid();
+      const { patient, bill, preview, method } = state;
+      if (event.paid)
+        return { kind: 'settling', patient, bill, preview, method, paymentId: event.paymentId };
+      if (!event.order) throw invalid();
+      return {
+        kind: 'paying-cash',
+        patient,
+        bill,
+        preview,
+        method,
+        paymentId: event.paymentId,
+        order: event.order,
+      };
+    }
+    case 'cash-paid': {
+      if (state.kind !== 'paying-cash') throw invalid();
+      const { patient, bill, preview, method, paymentId } = state;
+      return { kind: 'settling', patient, bill, preview, method, paymentId };
+    }
     case 'settled':
       if (state.kind !== 'settling' || event.settlement.billId !== state.bill.id) throw invalid();
       return {
@@ -105,6 +179,10 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
         patient: state.patient,
         bill: state.bill,
         settlement: event.settlement,
+        method: state.method,
+        ...(state.method === 'credit' && state.preview.credit
+          ? { repayDate: state.preview.credit.repayDate }
+          : {}),
       };
     case 'printed':
       if (state.kind !== 'printing') throw invalid();
@@ -113,12 +191,15 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
         patient: state.patient,
         bill: state.bill,
         settlement: state.settlement,
+        method: state.method,
+        ...(state.repayDate ? { repayDate: state.repayDate } : {}),
         printed: event.printed,
         eReceiptUrl: event.eReceiptUrl,
       };
     case 'finish':
-      if (state.kind !== 'done' && state.kind !== 'error' && state.kind !== 'not-recognised')
+      if (state.kind !== 'done' && state.kind !== 'error' && state.kind !== 'not-recognised') {
         throw invalid();
+      }
       return { kind: 'home' };
   }
 }
@@ -172,8 +253,29 @@ export function toView(state: SessionState): SessionView {
       return { screen: 'loading', what: 'bills' };
     case 'pre-settling':
       return { screen: 'loading', what: 'pre-settlement' };
+    case 'opening-cash':
+      return { screen: 'loading', what: 'payment' };
     case 'settling':
       return { screen: 'loading', what: 'settlement' };
+    case 'choose-cash':
+      return {
+        screen: 'choose-cash',
+        cash: state.preview.split.cash,
+        credit:
+          state.preview.credit && state.preview.credit.available >= state.preview.split.cash
+            ? {
+                available: state.preview.credit.available,
+                repayDate: state.preview.credit.repayDate,
+              }
+            : null,
+      };
+    case 'paying-cash':
+      return {
+        screen: 'paying-cash',
+        amount: state.order.amount,
+        codeUrl: state.order.codeUrl,
+        expiresAt: state.order.expiresAt,
+      };
     case 'printing':
       return { screen: 'loading', what: 'printing' };
     case 'bills':
@@ -197,6 +299,8 @@ export function toView(state: SessionState): SessionView {
         split: splitView(state.settlement.split),
         settlementId: state.settlement.settlementId,
         receipt: state.printed ? 'printed' : 'not-printed',
+        method: state.method,
+        repayDate: state.repayDate ?? null,
         eReceiptUrl: state.eReceiptUrl,
       };
     case 'error':

@@ -46,6 +46,11 @@ export class GatewayClient {
 
   constructor(private readonly options: GatewayClientOptions) {}
 
+  /** The hospital's medical-insurance area (mdtrtarea_admvs). */
+  get areaCode(): string {
+    return this.options.areaCode;
+  }
+
   get signedIn(): boolean {
     return this.signNo !== '';
   }

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KioskError } from '../core/errors.ts';
 import { GatewayClient } from './client.ts';
+import { PaymentJournal } from './journal.ts';
+import { PaymentCoordinator } from './payments.ts';
 import { GatewaySettlementPort } from './settlement-port.ts';
 import { signRequest } from './signing.ts';
 import { loadScenario } from './simulator/scenario.ts';
@@ -43,9 +45,22 @@ afterEach(async () => {
 
 const sheldon = scenario.patients[0]!;
 
+function portFor(c: GatewayClient) {
+  const journal = new PaymentJournal(':memory:', clock.now);
+  const payments = new PaymentCoordinator({
+    client: c,
+    journal,
+    clock,
+    timeZone: scenario.hospital.timezone,
+    log: () => undefined,
+    pollMs: [5],
+  });
+  return new GatewaySettlementPort(c, payments);
+}
+
 describe('gateway simulator + client over HTTP', () => {
   it('pays an outpatient bill: 1101 -> K101 -> 2206 -> 2207, and the split adds up', async () => {
-    const port = new GatewaySettlementPort(client);
+    const port = portFor(client);
     const patient = await port.findPatient(sheldon.certno);
     expect(patient.personNo).toBe(sheldon.psn_no);
     const bills = await port.unpaidBills(patient);
@@ -53,7 +68,11 @@ describe('gateway simulator + client over HTTP', () => {
     const bill = bills.find((b) => b.visitType === 'outpatient')!;
     const preview = await port.preSettle(patient, bill);
     expect(preview.split.total).toBe(bill.total);
-    const settlement = await port.settle(patient, bill, preview);
+    // Sheldon's personal account covers his part: no cash to collect.
+    expect(preview.split.cash).toBe(0);
+    const start = await port.beginPayment(patient, bill, preview, 'none');
+    expect(start.cash).toBe('none');
+    const settlement = await port.completePayment(start.paymentId);
     expect(settlement.split).toEqual(preview.split);
     expect(await port.unpaidBills(patient)).not.toContainEqual(
       expect.objectContaining({ id: bill.id }),
@@ -62,7 +81,7 @@ describe('gateway simulator + client over HTTP', () => {
   });
 
   it('2207 replayed with the same msgid returns the first result and settles once', async () => {
-    const port = new GatewaySettlementPort(client);
+    const port = portFor(client);
     const patient = await port.findPatient(sheldon.certno);
     const [bill] = await port.unpaidBills(patient);
     const input = {
@@ -119,7 +138,7 @@ describe('gateway simulator + client over HTTP', () => {
   });
 
   it('gateway down: a typed gateway-unavailable error, and it works again when back', async () => {
-    const port = new GatewaySettlementPort(client);
+    const port = portFor(client);
     await client.signIn();
     await sim.stop();
     const err = await port.findPatient(sheldon.certno).catch((e: unknown) => e);

@@ -19,6 +19,14 @@ export const infno = {
   // Kiosk extensions:
   unpaidBills: 'K101',
   queryByMsgid: 'K102',
+  mobileOrderCreate: 'K201',
+  mobileOrderQuery: 'K202',
+  mobileOrderCancel: 'K203',
+  mobileOrderRefund: 'K204',
+  walletCodePay: 'K205',
+  creditQuery: 'K301',
+  creditAuthorise: 'K302',
+  receiptRecord: 'K401',
 } as const;
 export type Infno = (typeof infno)[keyof typeof infno];
 
@@ -163,13 +171,127 @@ export const settleOutput = z.object({
   setlinfo: setlinfoSchema.extend({ setl_id: code(30), setl_time: code(20) }),
 });
 
-/** Per transaction: the input and output schemas both sides validate against. */
+// ---- 2208 settlement reversal. Idempotent per setl_id: reversing twice returns the first reversal.
+export const reverseInput = z.object({
+  data: z.object({ psn_no: code(30), setl_id: code(30), chrg_bchno: code(64) }),
+});
+export const reverseOutput = z.object({
+  setlinfo: z.object({
+    setl_id: code(30), // the reversal's own id
+    orig_setl_id: code(30),
+    setl_time: code(20),
+    medfee_sumamt: yuan,
+    fund_pay_sumamt: yuan,
+    acct_pay: yuan,
+    acct_mulaid_pay: yuan,
+    psn_cash_pay: yuan,
+  }),
+});
+
+// ---- 3201 daily totals reconciliation: the kiosk sends its own totals, the gateway its verdict.
+export const reconcileInput = z.object({
+  data: z.object({
+    setl_optins: code(6),
+    stmt_begndate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    stmt_enddate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    medfee_sumamt: yuan,
+    fund_pay_sumamt: yuan,
+    acct_pay: yuan,
+    psn_cash_pay: yuan,
+    fixmedins_setl_cnt: z.number().int().min(0),
+    opter: code(30),
+  }),
+});
+export const reconcileOutput = z.object({
+  stmtinfo: z.object({
+    setl_optins: code(6),
+    stmt_rslt: z.enum(['0', '1']), // 0 totals agree, 1 they do not
+    stmt_rslt_dscr: z.string().max(500),
+    medfee_sumamt: yuan,
+    fund_pay_sumamt: yuan,
+    acct_pay: yuan,
+    psn_cash_pay: yuan,
+    fixmedins_setl_cnt: z.number().int().min(0),
+  }),
+});
+
+// ---- K102 query a transaction by msgid (recovery of an in-doubt call)
+export const queryInput = z.object({ data: z.object({ msgid: z.string().length(30) }) });
+export const queryOutput = z.object({
+  txn: z.object({
+    found: z.boolean(),
+    infno: z.string().max(4),
+    status: z.enum(['none', 'settled', 'reversed']),
+    setl_id: z.string().max(30),
+    response: z.record(z.string(), z.unknown()).nullable(),
+  }),
+});
+
+// ---- K201-K205 mobile payment of the cash part. order_no is chosen by the kiosk (idempotency).
+export const orderNo = z.string().regex(/^[A-Za-z0-9]{8,40}$/);
+export const orderStatus = z.enum(['pending', 'paid', 'cancelled', 'expired', 'refunded']);
+export const orderSchema = z.object({
+  order_no: orderNo,
+  amount: yuan,
+  status: orderStatus,
+  code_url: z.string().max(500),
+  expire_time: z.string().max(20),
+  pay_time: z.string().max(20),
+  channel: z.enum(['', 'wechat', 'alipay', 'unionpay', 'credit']),
+});
+export const orderOutput = z.object({ order: orderSchema });
+export const orderCreateInput = z.object({
+  data: z.object({ order_no: orderNo, psn_no: code(30), chrg_bchno: code(64), amount: yuan }),
+});
+export const orderRefInput = z.object({ data: z.object({ order_no: orderNo }) });
+export const orderRefundInput = z.object({
+  data: z.object({ order_no: orderNo, reason: z.string().max(100) }),
+});
+export const walletCodePayInput = z.object({
+  data: z.object({ order_no: orderNo, auth_code: z.string().regex(/^\d{16,24}$/) }),
+});
+
+// ---- K301/K302 credit ("treat first, pay later")
+export const creditQueryInput = z.object({ data: z.object({ psn_no: code(30) }) });
+export const creditQueryOutput = z.object({
+  credit: z.object({
+    eligible: z.boolean(),
+    limit: yuan,
+    available: yuan,
+    repay_date: z.string().max(10),
+  }),
+});
+export const creditAuthoriseInput = z.object({
+  data: z.object({ order_no: orderNo, psn_no: code(30), amount: yuan }),
+});
+
+// ---- K401 receipt record: whether the paper receipt came out, for reprints from admin mode.
+export const receiptRecordInput = z.object({
+  data: z.object({ setl_id: code(30), printed: z.enum(['0', '1']), problem: z.string().max(40) }),
+});
+export const receiptRecordOutput = z.object({ recorded: z.boolean() });
+
+/**
+ * Per transaction: the input and output schemas both sides validate against, and whether the
+ * call changes money or state (then a lost answer is "in doubt", never a failure).
+ */
 export const transactions = {
   '9001': { input: signInInput, output: signInOutput, changesState: false },
   '1101': { input: personInfoInput, output: personInfoOutput, changesState: false },
   K101: { input: unpaidBillsInput, output: unpaidBillsOutput, changesState: false },
   '2206': { input: settleInput, output: preSettleOutput, changesState: false },
   '2207': { input: settleInput, output: settleOutput, changesState: true },
+  '2208': { input: reverseInput, output: reverseOutput, changesState: true },
+  '3201': { input: reconcileInput, output: reconcileOutput, changesState: false },
+  K102: { input: queryInput, output: queryOutput, changesState: false },
+  K201: { input: orderCreateInput, output: orderOutput, changesState: true },
+  K202: { input: orderRefInput, output: orderOutput, changesState: false },
+  K203: { input: orderRefInput, output: orderOutput, changesState: true },
+  K204: { input: orderRefundInput, output: orderOutput, changesState: true },
+  K205: { input: walletCodePayInput, output: orderOutput, changesState: true },
+  K301: { input: creditQueryInput, output: creditQueryOutput, changesState: false },
+  K302: { input: creditAuthoriseInput, output: orderOutput, changesState: true },
+  K401: { input: receiptRecordInput, output: receiptRecordOutput, changesState: false },
 } as const;
 export type TransactionCode = keyof typeof transactions;
 export type TxInput<T extends TransactionCode> = z.infer<(typeof transactions)[T]['input']>;

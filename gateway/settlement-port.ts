@@ -7,11 +7,14 @@ import type { z } from 'zod';
 import type {
   Bill,
   BillCategory,
+  CashMethod,
   Patient,
+  PaymentStart,
   PreSettlement,
   Settlement,
   VisitType,
 } from '../core/domain.ts';
+import type { PaymentCoordinator } from './payments.ts';
 import { KioskError } from '../core/errors.ts';
 import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
 import type { SettlementPort } from '../core/session-controller.ts';
@@ -89,7 +92,10 @@ export function billFromWire(b: z.infer<typeof billSchema>): Bill {
 }
 
 export class GatewaySettlementPort implements SettlementPort {
-  constructor(private readonly client: GatewayClient) {}
+  constructor(
+    private readonly client: GatewayClient,
+    private readonly payments: PaymentCoordinator,
+  ) {}
 
   async findPatient(idNumber: string): Promise<Patient> {
     const out = await this.client.call('1101', {
@@ -116,61 +122,67 @@ export class GatewaySettlementPort implements SettlementPort {
   }
 
   async preSettle(patient: Patient, bill: Bill): Promise<PreSettlement> {
-    const out = await this.client.call('2206', this.settleInput(patient, bill), {
+    const out = await this.client.call('2206', settleInputFor(patient, bill), {
       insuredArea: patient.insuredArea,
     });
     const split = splitFromSetlinfo(out.setlinfo);
     if (split.total !== bill.total)
       throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
-    return { billId: bill.id, split };
-  }
-
-  async settle(patient: Patient, bill: Bill, preview: PreSettlement): Promise<Settlement> {
-    const msgid = this.client.newMsgid();
-    const input = this.settleInput(patient, bill);
-    let out;
-    try {
-      out = await this.client.call('2207', input, { insuredArea: patient.insuredArea, msgid });
-    } catch (error) {
-      if (!(error instanceof KioskError) || error.code !== 'settlement-in-doubt') throw error;
-      // Safe to retry only because the gateway treats msgid as the idempotency key: the same
-      // msgid returns the first result and never settles twice.
-      out = await this.client.call('2207', input, { insuredArea: patient.insuredArea, msgid });
-    }
-    let split: SettlementSplit;
-    try {
-      split = splitFromSetlinfo(out.setlinfo);
-    } catch (error) {
-      // A settlement answer we cannot trust is in doubt, never a success.
-      throw new KioskError('settlement-in-doubt', 'settlement answer failed the split check', {
-        cause: error,
-      });
-    }
-    if (split.total !== bill.total || split.total !== preview.split.total) {
-      throw new KioskError('settlement-in-doubt', '2207 total differs from the bill');
-    }
+    if (split.cash === 0) return { billId: bill.id, split };
+    const credit = (
+      await this.client.call(
+        'K301',
+        { data: { psn_no: patient.personNo } },
+        { insuredArea: patient.insuredArea },
+      )
+    ).credit;
+    if (!credit.eligible) return { billId: bill.id, split };
     return {
-      settlementId: out.setlinfo.setl_id,
-      msgid,
       billId: bill.id,
-      settledAt: out.setlinfo.setl_time,
       split,
-    };
-  }
-
-  private settleInput(patient: Patient, bill: Bill) {
-    return {
-      data: {
-        psn_no: patient.personNo,
-        mdtrt_cert_type: '02' as const,
-        mdtrt_cert_no: patient.idNumber,
-        med_type: medTypes[bill.visitType],
-        medfee_sumamt: centsToYuan(bill.total),
-        psn_setlway: '01' as const,
-        chrg_bchno: bill.id,
-        insutype: patient.insuranceType,
-        acct_used_flag: '1' as const,
+      credit: {
+        limit: yuanToCents(credit.limit),
+        available: yuanToCents(credit.available),
+        repayDate: credit.repay_date,
       },
     };
   }
+
+  beginPayment(
+    patient: Patient,
+    bill: Bill,
+    preview: PreSettlement,
+    method: CashMethod,
+  ): Promise<PaymentStart> {
+    return this.payments.begin(patient, bill, preview, settleInputFor(patient, bill), method);
+  }
+
+  waitForCash(paymentId: string, signal: AbortSignal): Promise<'paid' | 'expired' | 'cancelled'> {
+    return this.payments.waitForCash(paymentId, signal);
+  }
+
+  completePayment(paymentId: string): Promise<Settlement> {
+    return this.payments.complete(paymentId);
+  }
+
+  abandonPayment(paymentId: string): Promise<void> {
+    return this.payments.abandon(paymentId);
+  }
+}
+
+/** The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed. */
+export function settleInputFor(patient: Patient, bill: Bill) {
+  return {
+    data: {
+      psn_no: patient.personNo,
+      mdtrt_cert_type: '02' as const,
+      mdtrt_cert_no: patient.idNumber,
+      med_type: medTypes[bill.visitType],
+      medfee_sumamt: centsToYuan(bill.total),
+      psn_setlway: '01' as const,
+      chrg_bchno: bill.id,
+      insutype: patient.insuranceType,
+      acct_used_flag: '1' as const,
+    },
+  };
 }

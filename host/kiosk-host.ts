@@ -12,6 +12,8 @@ import type { CameraFrame } from '../core/kiosk-api.ts';
 import { SessionController, type LogFn } from '../core/session-controller.ts';
 import { GatewayClient } from '../gateway/client.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
+import { PaymentJournal } from '../gateway/journal.ts';
+import { PaymentCoordinator } from '../gateway/payments.ts';
 import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
 import { GatewaySimulator } from '../gateway/simulator/server.ts';
 import { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
@@ -132,9 +134,26 @@ export class KioskHost {
           height,
         }),
     });
+    const journal = new PaymentJournal(join(o.dataDir, 'payment-journal.sqlite'), () =>
+      clock.now(),
+    );
+    const payments = new PaymentCoordinator({
+      client,
+      journal,
+      clock,
+      timeZone: config.hospital.timeZone,
+      log,
+    });
+    // Before the first patient: settle or undo whatever the last run left in doubt.
+    const recovery = await payments.recover().catch((error: unknown) => {
+      log('payment.recovery-failed', { error: error instanceof Error ? error.name : 'unknown' });
+      return undefined;
+    });
+    if (recovery && recovery.stillOpen > 0)
+      log('payment.recovery-open', { open: recovery.stillOpen });
     const session = new SessionController({
       face: identifier,
-      settlement: new GatewaySettlementPort(client),
+      settlement: new GatewaySettlementPort(client, payments),
       receipts: new ReceiptPrinter(printer, config.hospital.timeZone),
       clock,
       log,

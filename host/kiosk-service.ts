@@ -39,6 +39,9 @@ export class HostKioskService implements KioskService {
   async confirmPayment() {
     this.session.confirmPayment();
   }
+  async chooseCashMethod(method: 'mobile' | 'credit') {
+    this.session.chooseCashMethod(method);
+  }
   async cancel() {
     this.session.cancel();
   }

@@ -27,8 +27,19 @@ async function timeEach(n: number, fn: () => unknown): Promise<number[]> {
   return out;
 }
 
-function emit(figure: string, value: number, unit: string, baselineMs?: number, extra: object = {}) {
-  const line: Record<string, unknown> = { figure, value: Math.round(value * 100) / 100, unit, ...extra };
+function emit(
+  figure: string,
+  value: number,
+  unit: string,
+  baselineMs?: number,
+  extra: object = {},
+) {
+  const line: Record<string, unknown> = {
+    figure,
+    value: Math.round(value * 100) / 100,
+    unit,
+    ...extra,
+  };
   if (baselineMs) line.ratio_to_baseline = Math.round((value / baselineMs) * 100) / 100;
   console.log(JSON.stringify(line));
 }

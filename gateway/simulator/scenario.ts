@@ -23,6 +23,13 @@ export const scenarioSchema = z.object({
     admdvs: z.string().length(6),
     timezone: z.string().min(1),
   }),
+  /** Mobile payment orders expire this long after creation. */
+  payment: z
+    .object({
+      order_ttl_seconds: z.number().int().min(10).max(3600).default(300),
+      credit_repay_days: z.number().int().min(1).max(365).default(30),
+    })
+    .prefault({}),
   policy: z.object({
     deductible: perInsurance(yuanString),
     ratio_bp: perInsurance(z.object({ outpatient: bp, emergency: bp, inpatient: bp })),
@@ -43,6 +50,8 @@ export const scenarioSchema = z.object({
         deductible_used: yuanString,
         fund_used: yuanString.default('0'),
         face_photos: z.array(z.string().min(1)).max(10).default([]),
+        /** Credit line for "treat first, pay later"; absent = not eligible. */
+        credit_limit: yuanString.optional(),
       }),
     )
     .min(1),

@@ -21,7 +21,45 @@ import {
 import { NonceCache, verifyRequest } from '../signing.ts';
 import { computeSplit, type Policy, type PolicyVisit } from './policy.ts';
 import { type Scenario, scenarioPolicy } from './scenario.ts';
-import { SimulatorStore, type BillRow } from './store.ts';
+import { SimulatorStore, type BillRow, type OrderRow } from './store.ts';
+import { z } from 'zod';
+
+export const faultKinds = [
+  'latency',
+  'http-500',
+  'reset-before-commit',
+  'reset-after-commit',
+  'timeout-after-commit',
+  'duplicate-delivery',
+  'malformed-body',
+  'inconsistent-body',
+] as const;
+export type FaultKind = (typeof faultKinds)[number];
+export const faultSchema = z.object({
+  /** A transaction code, or "*" for any. */
+  infno: z.string().regex(/^(\*|[A-Z0-9]{4})$/),
+  kind: z.enum(faultKinds),
+  /** How many calls it affects (default 1). */
+  times: z.number().int().min(1).max(1000).optional(),
+  /** For latency and timeout-after-commit. */
+  latencyMs: z.number().int().min(0).max(120_000).optional(),
+});
+export type Fault = z.infer<typeof faultSchema>;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A body that parses but whose split no longer adds up: the client must refuse it. */
+function makeInconsistent(output: Record<string, unknown>): Record<string, unknown> {
+  const setlinfo = output.setlinfo as Record<string, unknown> | undefined;
+  if (!setlinfo || typeof setlinfo.psn_cash_pay !== 'number')
+    return { ...output, unexpected: true, order: null };
+  return {
+    ...output,
+    setlinfo: { ...setlinfo, psn_cash_pay: Math.round(setlinfo.psn_cash_pay * 100 + 1) / 100 },
+  };
+}
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -35,6 +73,8 @@ export interface GatewaySimulatorOptions {
   databaseFile: string;
   clients: Record<string, string>;
   clock: Clock;
+  /** Enables the /control/ routes (faults, wallet payments) for this header value. */
+  controlToken?: string;
 }
 
 const visitOf: Record<BillRow['type'], PolicyVisit | 'deposit'> = {
@@ -55,6 +95,7 @@ export class GatewaySimulator {
   readonly store: SimulatorStore;
   private readonly policy: Policy;
   private readonly nonces = new NonceCache();
+  private readonly faults: Fault[] = [];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private port = 0;
@@ -105,11 +146,57 @@ export class GatewaySimulator {
     this.store.close();
   }
 
+  /** Arms a fault for the next `times` calls of one transaction (see FaultKind). */
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** The simulated patient pays a pending mobile order from their phone wallet. */
+  payOrder(
+    orderNo: string,
+    channel: 'wechat' | 'alipay' | 'unionpay' = 'wechat',
+  ): OrderRow['status'] {
+    this.expireOrders();
+    const order = this.store.order(orderNo);
+    if (!order) throw new GatewayRejection('order not found');
+    const time = this.timeText();
+    if (this.store.setOrderStatus(orderNo, ['pending'], 'paid', { channel, payTime: time }))
+      return 'paid';
+    if (order.status === 'cancelled' || order.status === 'expired') {
+      // The wallet took the money after the kiosk gave up: the platform refunds it at once.
+      this.store.setOrderStatus(orderNo, [order.status], 'refunded', { channel, payTime: time });
+      return 'refunded';
+    }
+    return order.status;
+  }
+
+  private timeText(): string {
+    return formatInTimeZone(this.options.clock.now(), this.options.scenario.hospital.timezone)
+      .dateTime;
+  }
+
+  private takeFault(infno: string): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.infno === infno || f.infno === '*');
+    if (i < 0) return undefined;
+    const fault = this.faults[i]!;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) this.faults.splice(i, 1);
+    return fault;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const now = this.options.clock.now();
     const match = /^\/api\/([A-Z0-9]{4})$/.exec(req.url ?? '');
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (req.url?.startsWith('/control/')) {
+      await this.control(req, res);
       return;
     }
     if (req.method !== 'POST' || !match) {
@@ -123,13 +210,12 @@ export class GatewaySimulator {
       res.writeHead(413).end();
       return;
     }
-    const reply = (envelope: ResponseEnvelope) => {
-      res
-        .writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
-        .end(JSON.stringify(envelope));
+    const send = (text: string) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text);
     };
+    const reply = (envelope: ResponseEnvelope) => send(JSON.stringify(envelope));
     const time = formatInTimeZone(now, this.options.scenario.hospital.timezone).dateTime;
-    const fail = (msgid: string, message: string) =>
+    const fail = (message: string) =>
       reply({
         infcode: -1,
         inf_refmsgid: this.refMsgid(now),
@@ -147,39 +233,94 @@ export class GatewaySimulator {
       this.nonces,
     );
     if (!check.ok) {
-      fail('', `signature rejected: ${check.reason}`);
+      fail(`signature rejected: ${check.reason}`);
       return;
     }
     let envelope: RequestEnvelope;
     try {
       envelope = requestEnvelopeSchema.parse(JSON.parse(body));
     } catch {
-      fail('', 'malformed request envelope');
+      fail('malformed request envelope');
       return;
     }
     if (envelope.infno !== match[1]) {
-      fail(envelope.msgid, 'infno does not match the request path');
+      fail('infno does not match the request path');
       return;
     }
+    const fault = this.takeFault(envelope.infno);
+    if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
+    if (fault?.kind === 'http-500') {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('simulated server error');
+      return;
+    }
+    if (fault?.kind === 'reset-before-commit') {
+      req.socket.destroy();
+      return;
+    }
+    let output: Record<string, unknown>;
     try {
-      const output = this.dispatch(envelope, time);
-      reply({
-        infcode: 0,
-        inf_refmsgid: this.refMsgid(now),
-        refmsg_time: envelope.inf_time,
-        respond_time: time,
-        err_msg: null,
-        output,
-      });
+      output = this.dispatch(envelope, time);
+      if (fault?.kind === 'duplicate-delivery') output = this.dispatch(envelope, time);
     } catch (error) {
-      if (error instanceof GatewayRejection) fail(envelope.msgid, error.message);
+      if (error instanceof GatewayRejection) fail(error.message);
       else {
         console.error(
           'gateway simulator: internal error',
           error instanceof Error ? error.message : error,
         );
-        fail(envelope.msgid, 'internal error');
+        fail('internal error');
       }
+      return;
+    }
+    if (fault?.kind === 'reset-after-commit') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'timeout-after-commit') await sleep(fault.latencyMs ?? 15_000);
+    if (fault?.kind === 'inconsistent-body') output = makeInconsistent(output);
+    const envelopeOut: ResponseEnvelope = {
+      infcode: 0,
+      inf_refmsgid: this.refMsgid(now),
+      refmsg_time: envelope.inf_time,
+      respond_time: time,
+      err_msg: null,
+      output,
+    };
+    if (fault?.kind === 'malformed-body') send(JSON.stringify(envelopeOut).slice(0, 40));
+    else reply(envelopeOut);
+  }
+
+  /** Test and tester control: faults, wallet payments, state. Needs the control token. */
+  private async control(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const token = this.options.controlToken;
+    const given = req.headers['x-sim-control'];
+    if (!token || typeof given !== 'string' || given !== token) {
+      json(403, { error: 'control token required' });
+      return;
+    }
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const body =
+        req.method === 'POST' ? (JSON.parse((await readBody(req)) || '{}') as unknown) : {};
+      const pay = /^\/control\/orders\/([A-Za-z0-9]{8,40})\/pay$/.exec(url.pathname);
+      if (req.method === 'POST' && url.pathname === '/control/faults') {
+        this.injectFault(faultSchema.parse(body));
+        json(200, { faults: this.faults });
+      } else if (req.method === 'DELETE' && url.pathname === '/control/faults') {
+        this.clearFaults();
+        json(200, { faults: [] });
+      } else if (req.method === 'POST' && pay) {
+        const channel = z
+          .object({ channel: z.enum(['wechat', 'alipay', 'unionpay']).default('wechat') })
+          .parse(body).channel;
+        json(200, { status: this.payOrder(pay[1]!, channel) });
+      } else if (req.method === 'GET' && url.pathname === '/control/state') {
+        json(200, { settlements: this.store.settlementCount(), faults: this.faults });
+      } else json(404, { error: 'unknown control route' });
+    } catch (error) {
+      json(400, { error: error instanceof Error ? error.message.slice(0, 200) : 'bad request' });
     }
   }
 
@@ -195,18 +336,267 @@ export class GatewaySimulator {
     }
     const parsed = transactions[code].input.safeParse(envelope.input);
     if (!parsed.success) throw new GatewayRejection(`invalid input for ${code}`);
+    const input = parsed.data;
     switch (code) {
       case '9001':
         return this.signIn(time);
       case '1101':
-        return this.personInfo(parsed.data as TxInput<'1101'>);
+        return this.personInfo(input as TxInput<'1101'>);
       case 'K101':
-        return this.unpaidBills(parsed.data as TxInput<'K101'>);
+        return this.unpaidBills(input as TxInput<'K101'>);
       case '2206':
-        return this.settle(parsed.data as TxInput<'2206'>, envelope, time, false);
+        return this.settle(input as TxInput<'2206'>, envelope, time, false);
       case '2207':
-        return this.settle(parsed.data as TxInput<'2207'>, envelope, time, true);
+        return this.settle(input as TxInput<'2207'>, envelope, time, true);
+      case '2208':
+        return this.reverse(input as TxInput<'2208'>, envelope, time);
+      case '3201':
+        return this.reconcile(input as TxInput<'3201'>);
+      case 'K102':
+        return this.query(input as TxInput<'K102'>);
+      case 'K201':
+        return this.createOrder(input as TxInput<'K201'>);
+      case 'K202':
+        return this.orderOutput(this.requireOrder((input as TxInput<'K202'>).data.order_no));
+      case 'K203':
+        return this.cancelOrder(input as TxInput<'K203'>);
+      case 'K204':
+        return this.refundOrder(input as TxInput<'K204'>);
+      case 'K205':
+        return this.walletCodePay(input as TxInput<'K205'>, time);
+      case 'K301':
+        return this.creditQuery(input as TxInput<'K301'>);
+      case 'K302':
+        return this.creditAuthorise(input as TxInput<'K302'>, time);
+      case 'K401':
+        return { recorded: true };
     }
+  }
+
+  private expireOrders(): void {
+    const nowMs = this.options.clock.now().getTime();
+    this.store.db
+      .prepare(`UPDATE orders SET status = 'expired' WHERE status = 'pending' AND expire_ms <= ?`)
+      .run(nowMs);
+  }
+
+  private requireOrder(orderNo: string): OrderRow {
+    this.expireOrders();
+    const order = this.store.order(orderNo);
+    if (!order) throw new GatewayRejection('order not found');
+    return order;
+  }
+
+  private orderOutput(o: OrderRow): TxOutput<'K202'> {
+    return {
+      order: {
+        order_no: o.order_no,
+        amount: centsToYuan(cents(o.amount_cents)),
+        status: o.status,
+        code_url: o.code_url,
+        expire_time: formatInTimeZone(
+          new Date(o.expire_ms),
+          this.options.scenario.hospital.timezone,
+        ).dateTime,
+        pay_time: o.pay_time,
+        channel: o.channel as TxOutput<'K202'>['order']['channel'],
+      },
+    };
+  }
+
+  private createOrder(input: TxInput<'K201'>): TxOutput<'K201'> {
+    const d = input.data;
+    const existing = this.store.order(d.order_no);
+    if (existing) {
+      // Idempotent: the same order_no returns the same order.
+      if (existing.chrg_bchno !== d.chrg_bchno || existing.amount_cents !== yuanToCents(d.amount)) {
+        throw new GatewayRejection('order_no already used for another payment');
+      }
+      return this.orderOutput(this.requireOrder(d.order_no));
+    }
+    const bill = this.store.bill(d.chrg_bchno);
+    if (!bill || !this.store.person(d.psn_no))
+      throw new GatewayRejection('bill or person not found');
+    if (bill.status !== 'unpaid') throw new GatewayRejection('bill is already settled');
+    const amount = yuanToCents(d.amount);
+    if (amount <= 0) throw new GatewayRejection('amount must be positive');
+    const nowMs = this.options.clock.now().getTime();
+    this.store.insertOrder({
+      order_no: d.order_no,
+      psn_no: d.psn_no,
+      chrg_bchno: d.chrg_bchno,
+      amount_cents: amount,
+      code_url: `https://pay.example/q/${d.order_no}`,
+      created_ms: nowMs,
+      expire_ms: nowMs + this.options.scenario.payment.order_ttl_seconds * 1000,
+    });
+    return this.orderOutput(this.requireOrder(d.order_no));
+  }
+
+  private cancelOrder(input: TxInput<'K203'>): TxOutput<'K203'> {
+    const order = this.requireOrder(input.data.order_no);
+    this.store.setOrderStatus(order.order_no, ['pending'], 'cancelled');
+    // A paid order is not cancelled: the answer says "paid" and the kiosk must refund or use it.
+    return this.orderOutput(this.requireOrder(order.order_no));
+  }
+
+  private refundOrder(input: TxInput<'K204'>): TxOutput<'K204'> {
+    const order = this.requireOrder(input.data.order_no);
+    if (order.status === 'pending')
+      this.store.setOrderStatus(order.order_no, ['pending'], 'cancelled');
+    if (order.status === 'paid') {
+      this.store.setOrderStatus(order.order_no, ['paid'], 'refunded');
+      if (order.channel === 'credit') this.store.releaseCredit(order.psn_no, order.amount_cents);
+    }
+    return this.orderOutput(this.requireOrder(order.order_no));
+  }
+
+  private walletCodePay(input: TxInput<'K205'>, time: string): TxOutput<'K205'> {
+    const order = this.requireOrder(input.data.order_no);
+    if (order.status === 'pending') {
+      const first = input.data.auth_code.slice(0, 2);
+      const channel = first === '62' ? 'unionpay' : Number(first) >= 25 ? 'alipay' : 'wechat';
+      this.store.setOrderStatus(order.order_no, ['pending'], 'paid', { channel, payTime: time });
+    }
+    return this.orderOutput(this.requireOrder(order.order_no));
+  }
+
+  private creditQuery(input: TxInput<'K301'>): TxOutput<'K301'> {
+    if (!this.store.person(input.data.psn_no)) throw new GatewayRejection('person not found');
+    const line = this.store.credit(input.data.psn_no);
+    const repay = new Date(
+      this.options.clock.now().getTime() +
+        this.options.scenario.payment.credit_repay_days * 86_400_000,
+    );
+    return {
+      credit: {
+        eligible: line !== undefined,
+        limit: centsToYuan(cents(line?.limit_cents ?? 0)),
+        available: centsToYuan(cents(line ? line.limit_cents - line.used_cents : 0)),
+        repay_date: formatInTimeZone(repay, this.options.scenario.hospital.timezone).date,
+      },
+    };
+  }
+
+  private creditAuthorise(input: TxInput<'K302'>, time: string): TxOutput<'K302'> {
+    const d = input.data;
+    const order = this.requireOrder(d.order_no);
+    if (order.psn_no !== d.psn_no || order.amount_cents !== yuanToCents(d.amount)) {
+      throw new GatewayRejection('credit request does not match the order');
+    }
+    if (order.status === 'pending') {
+      if (!this.store.credit(d.psn_no))
+        throw new GatewayRejection('no credit line for this person');
+      if (!this.store.drawCredit(d.psn_no, d.order_no, order.amount_cents, time)) {
+        throw new GatewayRejection('credit limit is not enough');
+      }
+    }
+    return this.orderOutput(this.requireOrder(d.order_no));
+  }
+
+  private query(input: TxInput<'K102'>): TxOutput<'K102'> {
+    const msgid = input.data.msgid;
+    const s = this.store.settlementByMsgid(msgid);
+    if (s) {
+      return {
+        txn: {
+          found: true,
+          infno: s.infno,
+          status: s.status === 'reversed' ? 'reversed' : 'settled',
+          setl_id: s.setl_id,
+          response: JSON.parse(s.response_json) as Record<string, unknown>,
+        },
+      };
+    }
+    const r = this.store.reversalByMsgid(msgid);
+    if (r) {
+      return {
+        txn: {
+          found: true,
+          infno: '2208',
+          status: 'reversed',
+          setl_id: r.setl_id,
+          response: JSON.parse(r.response_json) as Record<string, unknown>,
+        },
+      };
+    }
+    return { txn: { found: false, infno: '', status: 'none', setl_id: '', response: null } };
+  }
+
+  private reverse(
+    input: TxInput<'2208'>,
+    envelope: RequestEnvelope,
+    time: string,
+  ): TxOutput<'2208'> {
+    const d = input.data;
+    const done = this.store.reversalOf(d.setl_id);
+    if (done) return JSON.parse(done.response_json) as TxOutput<'2208'>;
+    const orig = this.store.settlementById(d.setl_id);
+    if (!orig || orig.psn_no !== d.psn_no || orig.chrg_bchno !== d.chrg_bchno) {
+      throw new GatewayRejection('settlement not found for this person and bill');
+    }
+    const setl = (JSON.parse(orig.response_json) as TxOutput<'2207'>).setlinfo;
+    const setlId = `R${time.replace(/\D/g, '').slice(0, 8)}${String(this.store.nextSequence('setl')).padStart(8, '0')}`;
+    const output: TxOutput<'2208'> = {
+      setlinfo: {
+        setl_id: setlId,
+        orig_setl_id: orig.setl_id,
+        setl_time: time,
+        medfee_sumamt: setl.medfee_sumamt,
+        fund_pay_sumamt: setl.fund_pay_sumamt,
+        acct_pay: setl.acct_pay,
+        acct_mulaid_pay: setl.acct_mulaid_pay,
+        psn_cash_pay: setl.psn_cash_pay,
+      },
+    };
+    this.store.commitReversal({
+      orig,
+      setlId,
+      msgid: envelope.msgid,
+      give: {
+        account: yuanToCents(setl.acct_pay),
+        deductible: yuanToCents(setl.act_pay_dedc),
+        fund: yuanToCents(setl.fund_pay_sumamt),
+      },
+      responseJson: JSON.stringify(output),
+      at: time,
+    });
+    return output;
+  }
+
+  private reconcile(input: TxInput<'3201'>): TxOutput<'3201'> {
+    const d = input.data;
+    const rows = this.store.settledBetween(d.stmt_begndate, d.stmt_enddate);
+    let medfee = 0;
+    let fund = 0;
+    let acct = 0;
+    let cash = 0;
+    for (const row of rows) {
+      const s = (JSON.parse(row.response_json) as TxOutput<'2207'>).setlinfo;
+      medfee += yuanToCents(s.medfee_sumamt);
+      fund += yuanToCents(s.fund_pay_sumamt);
+      acct += yuanToCents(s.acct_pay) + yuanToCents(s.acct_mulaid_pay);
+      cash += yuanToCents(s.psn_cash_pay);
+    }
+    const ours = {
+      medfee_sumamt: centsToYuan(cents(medfee)),
+      fund_pay_sumamt: centsToYuan(cents(fund)),
+      acct_pay: centsToYuan(cents(acct)),
+      psn_cash_pay: centsToYuan(cents(cash)),
+      fixmedins_setl_cnt: rows.length,
+    };
+    const differences = (Object.keys(ours) as (keyof typeof ours)[]).filter((k) =>
+      k === 'fixmedins_setl_cnt' ? ours[k] !== d[k] : yuanToCents(ours[k]) !== yuanToCents(d[k]),
+    );
+    return {
+      stmtinfo: {
+        setl_optins: d.setl_optins,
+        stmt_rslt: differences.length === 0 ? '0' : '1',
+        stmt_rslt_dscr:
+          differences.length === 0 ? 'totals agree' : `differs in ${differences.join(', ')}`,
+        ...ours,
+      },
+    };
   }
 
   private signIn(time: string): TxOutput<'9001'> {

@@ -50,6 +50,19 @@ export interface SettlementRow {
   status: 'settled' | 'reversed';
 }
 
+export interface OrderRow {
+  order_no: string;
+  psn_no: string;
+  chrg_bchno: string;
+  amount_cents: number;
+  status: 'pending' | 'paid' | 'cancelled' | 'expired' | 'refunded';
+  channel: string;
+  code_url: string;
+  created_ms: number;
+  expire_ms: number;
+  pay_time: string;
+}
+
 export class SimulatorStore {
   readonly db: Database.Database;
 
@@ -78,6 +91,17 @@ export class SimulatorStore {
         chrg_bchno TEXT NOT NULL REFERENCES bills(chrg_bchno), psn_no TEXT NOT NULL,
         response_json TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);
       CREATE UNIQUE INDEX IF NOT EXISTS one_live_settlement_per_bill ON settlements(chrg_bchno) WHERE status = 'settled';
+      CREATE TABLE IF NOT EXISTS reversals (
+        orig_setl_id TEXT PRIMARY KEY REFERENCES settlements(setl_id), setl_id TEXT NOT NULL UNIQUE,
+        msgid TEXT NOT NULL, response_json TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS orders (
+        order_no TEXT PRIMARY KEY, psn_no TEXT NOT NULL, chrg_bchno TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0), status TEXT NOT NULL,
+        channel TEXT NOT NULL DEFAULT '', code_url TEXT NOT NULL, created_ms INTEGER NOT NULL,
+        expire_ms INTEGER NOT NULL, pay_time TEXT NOT NULL DEFAULT '');
+      CREATE TABLE IF NOT EXISTS credit (
+        psn_no TEXT PRIMARY KEY REFERENCES persons(psn_no), limit_cents INTEGER NOT NULL,
+        used_cents INTEGER NOT NULL CHECK (used_cents >= 0 AND used_cents <= limit_cents));
     `);
   }
 
@@ -132,6 +156,10 @@ export class SimulatorStore {
             amount,
           );
         });
+      }
+      const insertCredit = this.db.prepare(`INSERT INTO credit VALUES (?, ?, 0)`);
+      for (const p of scenario.patients) {
+        if (p.credit_limit !== undefined) insertCredit.run(p.psn_no, yuanToCents(p.credit_limit));
       }
       this.db.prepare(`INSERT INTO meta VALUES ('seeded', ?)`).run(new Date().toISOString());
     })();
@@ -215,6 +243,129 @@ export class SimulatorStore {
           args.at,
         );
     })();
+  }
+
+  settlementById(setlId: string): SettlementRow | undefined {
+    return this.db.prepare(`SELECT * FROM settlements WHERE setl_id = ?`).get(setlId) as
+      SettlementRow | undefined;
+  }
+
+  reversalOf(origSetlId: string): { setl_id: string; response_json: string } | undefined {
+    return this.db
+      .prepare(`SELECT setl_id, response_json FROM reversals WHERE orig_setl_id = ?`)
+      .get(origSetlId) as { setl_id: string; response_json: string } | undefined;
+  }
+
+  reversalByMsgid(msgid: string): { setl_id: string; response_json: string } | undefined {
+    return this.db
+      .prepare(`SELECT setl_id, response_json FROM reversals WHERE msgid = ?`)
+      .get(msgid) as { setl_id: string; response_json: string } | undefined;
+  }
+
+  /**
+   * Reverses a settlement atomically: the person's counters get back what it took, the bill is
+   * unpaid again, and the reversal's answer is stored for a retry.
+   */
+  commitReversal(args: {
+    orig: SettlementRow;
+    setlId: string;
+    msgid: string;
+    give: { account: Cents; deductible: Cents; fund: Cents };
+    responseJson: string;
+    at: string;
+  }): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE persons SET balance_cents = balance_cents + ?, deductible_used_cents = MAX(0, deductible_used_cents - ?), fund_used_cents = MAX(0, fund_used_cents - ?) WHERE psn_no = ?`,
+        )
+        .run(args.give.account, args.give.deductible, args.give.fund, args.orig.psn_no);
+      this.db
+        .prepare(
+          `UPDATE settlements SET status = 'reversed' WHERE setl_id = ? AND status = 'settled'`,
+        )
+        .run(args.orig.setl_id);
+      this.db
+        .prepare(`UPDATE bills SET status = 'unpaid' WHERE chrg_bchno = ?`)
+        .run(args.orig.chrg_bchno);
+      this.db
+        .prepare(`INSERT INTO reversals VALUES (?, ?, ?, ?, ?)`)
+        .run(args.orig.setl_id, args.setlId, args.msgid, args.responseJson, args.at);
+    })();
+  }
+
+  /** Settled (not reversed) settlements whose time falls on the given dates (inclusive). */
+  settledBetween(beginDate: string, endDate: string): SettlementRow[] {
+    return this.db
+      .prepare(
+        `SELECT * FROM settlements WHERE status = 'settled' AND substr(created_at, 1, 10) BETWEEN ? AND ?`,
+      )
+      .all(beginDate, endDate) as SettlementRow[];
+  }
+
+  order(orderNo: string): OrderRow | undefined {
+    return this.db.prepare(`SELECT * FROM orders WHERE order_no = ?`).get(orderNo) as
+      OrderRow | undefined;
+  }
+
+  insertOrder(o: Omit<OrderRow, 'pay_time' | 'channel' | 'status'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO orders (order_no, psn_no, chrg_bchno, amount_cents, status, code_url, created_ms, expire_ms) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      )
+      .run(
+        o.order_no,
+        o.psn_no,
+        o.chrg_bchno,
+        o.amount_cents,
+        o.code_url,
+        o.created_ms,
+        o.expire_ms,
+      );
+  }
+
+  /** Moves an order between states only from the expected one; false if it was elsewhere. */
+  setOrderStatus(
+    orderNo: string,
+    from: OrderRow['status'][],
+    to: OrderRow['status'],
+    extra: { channel?: string; payTime?: string } = {},
+  ): boolean {
+    const placeholders = from.map(() => '?').join(', ');
+    const r = this.db
+      .prepare(
+        `UPDATE orders SET status = ?, channel = COALESCE(?, channel), pay_time = COALESCE(?, pay_time) WHERE order_no = ? AND status IN (${placeholders})`,
+      )
+      .run(to, extra.channel ?? null, extra.payTime ?? null, orderNo, ...from);
+    return r.changes === 1;
+  }
+
+  credit(psnNo: string): { limit_cents: number; used_cents: number } | undefined {
+    return this.db
+      .prepare(`SELECT limit_cents, used_cents FROM credit WHERE psn_no = ?`)
+      .get(psnNo) as { limit_cents: number; used_cents: number } | undefined;
+  }
+
+  /** Draws on a credit line within its limit, and marks the order paid by credit, atomically. */
+  drawCredit(psnNo: string, orderNo: string, amount: number, payTime: string): boolean {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          `UPDATE credit SET used_cents = used_cents + ? WHERE psn_no = ? AND used_cents + ? <= limit_cents`,
+        )
+        .run(amount, psnNo, amount);
+      if (r.changes !== 1) return false;
+      if (!this.setOrderStatus(orderNo, ['pending'], 'paid', { channel: 'credit', payTime })) {
+        throw new Error('order is not pending');
+      }
+      return true;
+    })();
+  }
+
+  releaseCredit(psnNo: string, amount: number): void {
+    this.db
+      .prepare(`UPDATE credit SET used_cents = MAX(0, used_cents - ?) WHERE psn_no = ?`)
+      .run(amount, psnNo);
   }
 
   nextSequence(name: string): number {

@@ -1,0 +1,168 @@
+/**
+ * The kiosk's durable payment journal (SQLite, WAL, synchronous=FULL). Every state-changing
+ * gateway call is written here BEFORE it is sent, so whatever fails and whenever the power goes,
+ * start-up recovery knows what might have happened and asks the gateway. A payment moves
+ *   settle: intent -> sent -> settled | failed | in-doubt -> (reversal-sent -> reversed)
+ *   cash:   none | pending -> paid | cancelled | expired -> (refund-pending -> refunded)
+ * and each move is appended to an audit trail. The journal holds what a retry needs (the exact
+ * 2207 input), never face data.
+ */
+import Database from 'better-sqlite3';
+
+export type SettleState =
+  'intent' | 'sent' | 'settled' | 'failed' | 'in-doubt' | 'reversal-sent' | 'reversed';
+export type CashState =
+  'none' | 'pending' | 'paid' | 'cancelled' | 'expired' | 'refund-pending' | 'refunded';
+export type CashMethod = 'none' | 'mobile' | 'credit' | 'wallet-code';
+
+export interface PaymentRow {
+  payment_id: string; // the 2207 msgid
+  created_at: string;
+  updated_at: string;
+  business_date: string; // yyyy-MM-dd in the hospital's time zone
+  bill_id: string;
+  psn_no: string;
+  insured_area: string;
+  settle_input_json: string;
+  total_cents: number;
+  fund_cents: number;
+  account_cents: number;
+  mutual_aid_cents: number;
+  cash_cents: number;
+  cash_method: CashMethod;
+  order_no: string;
+  cash_state: CashState;
+  settle_state: SettleState;
+  setl_id: string;
+  settlement_json: string;
+  reversal_msgid: string;
+  problem: string;
+}
+
+/** States from which recovery has nothing left to do. */
+export function isFinal(
+  p: Pick<PaymentRow, 'settle_state' | 'cash_state' | 'cash_method'>,
+): boolean {
+  const cashOpen = p.cash_state === 'pending' || p.cash_state === 'refund-pending';
+  if (p.settle_state === 'settled')
+    return !cashOpen && (p.cash_method === 'none' || p.cash_state === 'paid');
+  if (p.settle_state === 'failed' || p.settle_state === 'reversed' || p.settle_state === 'intent') {
+    return p.cash_state !== 'paid' && !cashOpen;
+  }
+  return false;
+}
+
+export class PaymentJournal {
+  readonly db: Database.Database;
+
+  constructor(
+    file: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS payments (
+        payment_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        business_date TEXT NOT NULL, bill_id TEXT NOT NULL, psn_no TEXT NOT NULL,
+        insured_area TEXT NOT NULL, settle_input_json TEXT NOT NULL,
+        total_cents INTEGER NOT NULL, fund_cents INTEGER NOT NULL, account_cents INTEGER NOT NULL,
+        mutual_aid_cents INTEGER NOT NULL, cash_cents INTEGER NOT NULL,
+        cash_method TEXT NOT NULL, order_no TEXT NOT NULL DEFAULT '',
+        cash_state TEXT NOT NULL, settle_state TEXT NOT NULL,
+        setl_id TEXT NOT NULL DEFAULT '', settlement_json TEXT NOT NULL DEFAULT '',
+        reversal_msgid TEXT NOT NULL DEFAULT '', problem TEXT NOT NULL DEFAULT '');
+      CREATE TABLE IF NOT EXISTS payment_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, payment_id TEXT NOT NULL REFERENCES payments(payment_id),
+        at TEXT NOT NULL, what TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS payments_open ON payments(settle_state, cash_state);
+      CREATE INDEX IF NOT EXISTS payments_day ON payments(business_date);
+    `);
+  }
+
+  create(
+    row: Omit<
+      PaymentRow,
+      'created_at' | 'updated_at' | 'setl_id' | 'settlement_json' | 'reversal_msgid' | 'problem'
+    >,
+  ): PaymentRow {
+    const at = this.now().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO payments (payment_id, created_at, updated_at, business_date, bill_id, psn_no, insured_area,
+             settle_input_json, total_cents, fund_cents, account_cents, mutual_aid_cents, cash_cents, cash_method,
+             order_no, cash_state, settle_state)
+           VALUES (@payment_id, @at, @at, @business_date, @bill_id, @psn_no, @insured_area, @settle_input_json,
+             @total_cents, @fund_cents, @account_cents, @mutual_aid_cents, @cash_cents, @cash_method, @order_no,
+             @cash_state, @settle_state)`,
+        )
+        .run({ ...row, at });
+      this.event(
+        row.payment_id,
+        `created settle=${row.settle_state} cash=${row.cash_state} method=${row.cash_method}`,
+        at,
+      );
+    })();
+    return this.get(row.payment_id)!;
+  }
+
+  get(paymentId: string): PaymentRow | undefined {
+    return this.db.prepare(`SELECT * FROM payments WHERE payment_id = ?`).get(paymentId) as
+      PaymentRow | undefined;
+  }
+
+  /** Applies a change and records it in the audit trail, in one transaction (fsync'd on commit). */
+  update(
+    paymentId: string,
+    patch: Partial<Omit<PaymentRow, 'payment_id' | 'created_at'>>,
+    what: string,
+  ): PaymentRow {
+    const at = this.now().toISOString();
+    const keys = Object.keys(patch).filter((k) => /^[a-z_]+$/.test(k));
+    this.db.transaction(() => {
+      const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
+      const r = this.db
+        .prepare(`UPDATE payments SET ${sets} WHERE payment_id = @payment_id`)
+        .run({ ...patch, updated_at: at, payment_id: paymentId });
+      if (r.changes !== 1) throw new Error(`journal: no payment ${paymentId}`);
+      this.event(paymentId, what, at);
+    })();
+    return this.get(paymentId)!;
+  }
+
+  /** Payments that recovery must still resolve. */
+  open(): PaymentRow[] {
+    return (
+      this.db.prepare(`SELECT * FROM payments ORDER BY created_at`).all() as PaymentRow[]
+    ).filter((p) => !isFinal(p));
+  }
+
+  events(paymentId: string): { at: string; what: string }[] {
+    return this.db
+      .prepare(`SELECT at, what FROM payment_events WHERE payment_id = ? ORDER BY seq`)
+      .all(paymentId) as { at: string; what: string }[];
+  }
+
+  /** Settled payments of one business day, for end-of-day reconciliation. */
+  settledOn(date: string): PaymentRow[] {
+    return this.db
+      .prepare(`SELECT * FROM payments WHERE business_date = ? AND settle_state = 'settled'`)
+      .all(date) as PaymentRow[];
+  }
+
+  all(): PaymentRow[] {
+    return this.db.prepare(`SELECT * FROM payments ORDER BY created_at`).all() as PaymentRow[];
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private event(paymentId: string, what: string, at: string): void {
+    this.db
+      .prepare(`INSERT INTO payment_events (payment_id, at, what) VALUES (?, ?, ?)`)
+      .run(paymentId, at, what);
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * The promise "no settlement is ever lost or applied twice", tested over real HTTP against the
+ * gateway simulator with every fault kind, durable journal files, and restarts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Bill, Patient, PreSettlement } from '../core/domain.ts';
+import { KioskError } from '../core/errors.ts';
+import { GatewayClient } from './client.ts';
+import { PaymentJournal, isFinal } from './journal.ts';
+import { PaymentCoordinator, formatReconciliation } from './payments.ts';
+import { GatewaySettlementPort } from './settlement-port.ts';
+import { loadScenario } from './simulator/scenario.ts';
+import { type FaultKind, GatewaySimulator, faultKinds } from './simulator/server.ts';
+
+const scenario = loadScenario();
+let nowMs = Date.parse('2026-11-22T02:00:00Z');
+const clock = { now: () => new Date(nowMs) };
+let sim: GatewaySimulator;
+let dir: string;
+let journals: PaymentJournal[] = [];
+
+const penny = scenario.patients.find((p) => p.name.startsWith('Penny'))!;
+const raj = scenario.patients.find((p) => p.name.startsWith('Rajesh'))!;
+
+function kiosk(journalFile = join(dir, 'journal.sqlite'), timeoutMs = 800) {
+  const client = new GatewayClient({
+    baseUrl: sim.url,
+    paasid: 'kiosk',
+    secret: 'test-secret',
+    fixmedinsCode: scenario.hospital.fixmedins_code,
+    fixmedinsName: scenario.hospital.fixmedins_name,
+    areaCode: scenario.hospital.admdvs,
+    timeZone: scenario.hospital.timezone,
+    operatorId: 'KIOSK-01',
+    operatorName: 'Lobby kiosk 1',
+    clock,
+    timeoutMs,
+  });
+  const journal = new PaymentJournal(journalFile, clock.now);
+  journals.push(journal);
+  const payments = new PaymentCoordinator({
+    client,
+    journal,
+    clock,
+    timeZone: scenario.hospital.timezone,
+    log: () => undefined,
+    pollMs: [5],
+  });
+  return { client, journal, payments, port: new GatewaySettlementPort(client, payments) };
+}
+
+async function readyToPay(k: ReturnType<typeof kiosk>, who = penny) {
+  const patient = await k.port.findPatient(who.certno);
+  const [bill] = await k.port.unpaidBills(patient);
+  const preview = await k.port.preSettle(patient, bill!);
+  return { patient, bill: bill!, preview };
+}
+
+async function payCash(
+  k: ReturnType<typeof kiosk>,
+  p: { patient: Patient; bill: Bill; preview: PreSettlement },
+) {
+  const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+  sim.payOrder(start.order!.orderNo);
+  expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
+  return start.paymentId;
+}
+
+const settledCount = (billId: string) =>
+  (
+    sim.store.db
+      .prepare(`SELECT COUNT(*) AS n FROM settlements WHERE chrg_bchno = ? AND status = 'settled'`)
+      .get(billId) as { n: number }
+  ).n;
+
+beforeEach(async () => {
+  nowMs = Date.parse('2026-11-22T02:00:00Z');
+  dir = mkdtempSync(join(tmpdir(), 'payments-'));
+  sim = new GatewaySimulator({
+    scenario,
+    databaseFile: join(dir, 'gateway.sqlite'),
+    clients: { kiosk: 'test-secret' },
+    clock,
+  });
+  await sim.start(0);
+});
+afterEach(async () => {
+  for (const j of journals) j.close();
+  journals = [];
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('paying the cash part', () => {
+  it('mobile payment: order, patient pays, 2207, journal final, one settlement', async () => {
+    const k = kiosk();
+    const p = await readyToPay(k);
+    expect(p.preview.split.cash).toBeGreaterThan(0);
+    const id = await payCash(k, p);
+    const settlement = await k.port.completePayment(id);
+    expect(settlement.split).toEqual(p.preview.split);
+    expect(settledCount(p.bill.id)).toBe(1);
+    expect(isFinal(k.journal.get(id)!)).toBe(true);
+    expect(k.journal.events(id).map((e) => e.what)).toEqual([
+      expect.stringMatching(/^created/),
+      expect.stringMatching(/^cash paid/),
+      '2207 sent',
+      expect.stringMatching(/^2207 settled/),
+    ]);
+  });
+
+  it('credit: authorised within the limit, settled, and the limit shrinks', async () => {
+    const k = kiosk();
+    const p = await readyToPay(k);
+    expect(p.preview.credit?.available).toBe(200_000);
+    expect(p.preview.credit?.repayDate).toBe('2026-12-22');
+    const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'credit');
+    expect(start.cash).toBe('paid');
+    await k.port.completePayment(start.paymentId);
+    expect(sim.store.credit(penny.psn_no)?.used_cents).toBe(p.preview.split.cash);
+  });
+
+  it('a patient without a credit line is offered none, and a forced credit request is refused', async () => {
+    const k = kiosk();
+    const p = await readyToPay(k, raj);
+    expect(p.preview.credit).toBeUndefined();
+    await expect(k.port.beginPayment(p.patient, p.bill, p.preview, 'credit')).rejects.toMatchObject(
+      { code: 'gateway-rejected' },
+    );
+    expect(settledCount(p.bill.id)).toBe(0);
+  });
+
+  it('an order that expires is not settled, and the journal closes it', async () => {
+    const k = kiosk();
+    const p = await readyToPay(k);
+    const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+    nowMs += (scenario.payment.order_ttl_seconds + 1) * 1000;
+    expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('expired');
+    await k.port.abandonPayment(start.paymentId);
+    expect(k.journal.get(start.paymentId)).toMatchObject({
+      cash_state: 'expired',
+      settle_state: 'intent',
+    });
+    expect(k.journal.open()).toHaveLength(0);
+    expect(settledCount(p.bill.id)).toBe(0);
+  });
+
+  it('a payment that lands after the session cancelled is refunded, never kept', async () => {
+    const k = kiosk();
+    const p = await readyToPay(k);
+    const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+    await k.port.abandonPayment(start.paymentId);
+    expect(sim.payOrder(start.order!.orderNo)).toBe('refunded');
+    expect(settledCount(p.bill.id)).toBe(0);
+  });
+
+  it('a payment that lands just before the cancel is refunded by the kiosk', async () => {
+    const k = kiosk();
+    const p = await readyToPay(k);
+    const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+    sim.payOrder(start.order!.orderNo);
+    await k.port.abandonPayment(start.paymentId);
+    expect(k.journal.get(start.paymentId)?.cash_state).toBe('refunded');
+    expect(sim.store.order(start.order!.orderNo)?.status).toBe('refunded');
+    expect(settledCount(p.bill.id)).toBe(0);
+  });
+
+  it('a 2207 whose cash part differs from the confirmed one is reversed and the cash refunded', async () => {
+    const k = kiosk();
+    const p = await readyToPay(k);
+    const id = await payCash(k, p);
+    // Between 2206 and 2207 the personal account grew (a top-up elsewhere): 2207 takes less cash.
+    sim.store.db
+      .prepare(`UPDATE persons SET balance_cents = 100000 WHERE psn_no = ?`)
+      .run(penny.psn_no);
+    await expect(k.port.completePayment(id)).rejects.toMatchObject({
+      code: 'gateway-bad-response',
+    });
+    expect(k.journal.get(id)).toMatchObject({ settle_state: 'reversed', cash_state: 'refunded' });
+    expect(settledCount(p.bill.id)).toBe(0);
+    expect(sim.store.bill(p.bill.id)?.status).toBe('unpaid');
+    // The account got back what the reversed settlement took.
+    expect(sim.store.person(penny.psn_no)?.balance_cents).toBe(100000);
+  });
+});
+
+describe('every fault kind on 2207: nothing lost, nothing doubled, the patient told the truth', () => {
+  const cases: [FaultKind, number][] = faultKinds.flatMap((kind) => [
+    [kind, 1],
+    [kind, 3],
+  ]);
+  it.each(cases)('%s x%i', async (kind, times) => {
+    const k = kiosk();
+    const p = await readyToPay(k);
+    const id = await payCash(k, p);
+    sim.injectFault({ infno: '2207', kind, times, latencyMs: kind === 'latency' ? 50 : 1200 });
+    let told: 'settled' | 'in-doubt' | 'failed';
+    try {
+      const s = await k.port.completePayment(id);
+      expect(s.split).toEqual(p.preview.split);
+      told = 'settled';
+    } catch (error) {
+      expect(error).toBeInstanceOf(KioskError);
+      told = (error as KioskError).code === 'settlement-in-doubt' ? 'in-doubt' : 'failed';
+    }
+    // The truth at the gateway matches what the patient was told, or is honestly unknown.
+    if (told === 'settled') expect(settledCount(p.bill.id)).toBe(1);
+    if (told === 'failed') expect(settledCount(p.bill.id)).toBe(0);
+    expect(settledCount(p.bill.id)).toBeLessThanOrEqual(1);
+    // After the faults clear, recovery (at the next start) leaves exactly one settlement.
+    sim.clearFaults();
+    await new Promise((r) => setTimeout(r, 1300)); // let any held response finish
+    const report = await k.payments.recover();
+    expect(report.stillOpen).toBe(0);
+    const row = k.journal.get(id)!;
+    expect(isFinal(row)).toBe(true);
+    if (row.settle_state === 'settled') {
+      expect(settledCount(p.bill.id)).toBe(1);
+      expect(row.cash_state).toBe('paid');
+    } else {
+      expect(settledCount(p.bill.id)).toBe(0);
+      expect(row.cash_state).toBe('refunded');
+    }
+    // Light faults (one occurrence) are absorbed while the patient waits.
+    if (times === 1) expect(told).toBe('settled');
+  });
+});
+
+describe('recovery from a journal left by a crash', () => {
+  it('2207 reached the gateway but the kiosk died before recording it: one settlement', async () => {
+    const file = join(dir, 'crash.sqlite');
+    const k1 = kiosk(file);
+    const p = await readyToPay(k1);
+    const id = await payCash(k1, p);
+    k1.journal.update(id, { settle_state: 'sent' }, '2207 sent');
+    const input = JSON.parse(k1.journal.get(id)!.settle_input_json) as Parameters<
+      typeof k1.client.call<'2207'>
+    >[1];
+    await k1.client.call('2207', input, { msgid: id }); // ...and the power went
+    k1.journal.close();
+    const k2 = kiosk(file);
+    const report = await k2.payments.recover();
+    expect(report).toMatchObject({ examined: 1, settled: 1, stillOpen: 0 });
+    expect(settledCount(p.bill.id)).toBe(1);
+    expect(await k2.payments.recover()).toMatchObject({ examined: 0 });
+  });
+
+  it('the kiosk died after journalling "sent" but before sending: recovery completes it once', async () => {
+    const file = join(dir, 'crash2.sqlite');
+    const k1 = kiosk(file);
+    const p = await readyToPay(k1);
+    const id = await payCash(k1, p);
+    k1.journal.update(id, { settle_state: 'sent' }, '2207 sent');
+    k1.journal.close();
+    const k2 = kiosk(file);
+    expect(await k2.payments.recover()).toMatchObject({ settled: 1, stillOpen: 0 });
+    expect(settledCount(p.bill.id)).toBe(1);
+  });
+
+  it('the kiosk died while the patient was paying: the late payment is refunded', async () => {
+    const file = join(dir, 'crash3.sqlite');
+    const k1 = kiosk(file);
+    const p = await readyToPay(k1);
+    const start = await k1.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+    sim.payOrder(start.order!.orderNo);
+    k1.journal.close();
+    const k2 = kiosk(file);
+    expect(await k2.payments.recover()).toMatchObject({ refunded: 1, stillOpen: 0 });
+    expect(sim.store.order(start.order!.orderNo)?.status).toBe('refunded');
+    expect(settledCount(p.bill.id)).toBe(0);
+  });
+
+  it('the gateway still down at start-up: entries stay open, nothing guessed', async () => {
+    const file = join(dir, 'crash4.sqlite');
+    const k1 = kiosk(file);
+    const p = await readyToPay(k1);
+    const id = await payCash(k1, p);
+    k1.journal.update(id, { settle_state: 'sent' }, '2207 sent');
+    await sim.stop();
+    expect(await k1.payments.recover()).toMatchObject({ examined: 1, stillOpen: 1 });
+    await sim.start();
+    expect(await k1.payments.recover()).toMatchObject({ settled: 1, stillOpen: 0 });
+  });
+});
+
+describe('end-of-day reconciliation (3201)', () => {
+  it('agrees with the journal, and says where it does not', async () => {
+    const k = kiosk();
+    for (const who of [penny, raj]) {
+      const p = await readyToPay(k, who);
+      await k.port.completePayment(await payCash(k, p));
+    }
+    const ok = await k.payments.reconcile('2026-11-22', 'KIOSK-01');
+    expect(ok.agree).toBe(true);
+    expect(ok.ours).toEqual(ok.theirs);
+    expect(ok.ours.count).toBe(2);
+    expect(formatReconciliation(ok)).toMatch(/AGREES/);
+    // A settlement the kiosk's journal does not know about (made elsewhere) shows up.
+    const other = kiosk(join(dir, 'other.sqlite'));
+    const leonard = scenario.patients.find((x) => x.name.startsWith('Leonard'))!;
+    const q = await readyToPay(other, leonard);
+    const start = await other.port.beginPayment(
+      q.patient,
+      q.bill,
+      q.preview,
+      q.preview.split.cash > 0 ? 'mobile' : 'none',
+    );
+    if (start.order) sim.payOrder(start.order.orderNo);
+    await other.port.waitForCash(start.paymentId, new AbortController().signal);
+    await other.port.completePayment(start.paymentId);
+    const bad = await k.payments.reconcile('2026-11-22', 'KIOSK-01');
+    expect(bad.agree).toBe(false);
+    expect(formatReconciliation(bad)).toMatch(/DOES NOT AGREE[\s\S]*differs/);
+  });
+});
