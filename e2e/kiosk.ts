@@ -28,6 +28,11 @@ export class Simulators {
     const r = await this.request.post('sim/gateway', { headers: this.headers, data: { online } });
     expect(r.ok()).toBe(true);
   }
+  /** The patient scans the on-screen payment QR with their phone and pays. */
+  async payWithPhone(): Promise<void> {
+    const r = await this.request.post('sim/wallet/pay', { headers: this.headers, data: {} });
+    expect(r.ok()).toBe(true);
+  }
   async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {
     const r = await this.request.get('sim/printer/receipts', { headers: this.headers });
     expect(r.ok()).toBe(true);

@@ -143,3 +143,88 @@ test('the main path reads in Chinese too', async ({ page, request }, info) => {
   await kiosk.button('完成').click();
   await kiosk.expectScreen('home');
 });
+
+test('the cash part is paid by scanning a QR code with a phone', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  // Penny's personal account is empty: she pays her part in cash.
+  await sims.showPerson('penny', '3.png');
+  await kiosk.open('en');
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('bills');
+  await page.getByRole('button', { name: /Outpatient/ }).click();
+  await kiosk.expectScreen('review');
+  const cash = centsOf(await page.locator('.split-cash').innerText());
+  expect(cash).toBeGreaterThan(0);
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.expectScreen('choose-cash');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`How would you like to pay`);
+  await kiosk.shot('11-choose-cash');
+  await kiosk.button('Scan a code with my phone').click();
+  await kiosk.expectScreen('paying-cash');
+  await expect(page.getByRole('img', { name: 'Payment code' })).toBeVisible();
+  await kiosk.shot('12-paying-cash');
+  await sims.payWithPhone();
+  await kiosk.expectScreen('done');
+  const receipt = (await sims.receipts()).at(-1)!.text;
+  expect(receipt).toContain('Mobile payment');
+  const cashLine = receipt.split('\n').find((l) => l.includes('You paid (cash part)'))!;
+  expect(centsOf(cashLine)).toBe(cash);
+  await kiosk.button('Finish').click();
+  await kiosk.expectScreen('home');
+});
+
+test('the cash part can be paid later on credit, with the repayment date shown and printed', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('bernadette', '3.png');
+  await kiosk.open('en');
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('bills');
+  await page.getByRole('button', { name: /Outpatient/ }).click();
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.expectScreen('choose-cash');
+  await expect(
+    page.getByText(/Credit available ¥2000\.00\. Repay by \d{4}-\d{2}-\d{2}/),
+  ).toBeVisible();
+  await kiosk.button('Pay later (credit)').click();
+  await kiosk.expectScreen('done');
+  await expect(
+    page.getByText(/advanced on credit\. Please repay it by \d{4}-\d{2}-\d{2}/),
+  ).toBeVisible();
+  await kiosk.shot('13-done-credit');
+  const receipt = (await sims.receipts()).at(-1)!.text;
+  expect(receipt).toMatch(/Credit/);
+  expect(receipt).toMatch(/Repay by\s+\d{4}-\d{2}-\d{2}/);
+  await kiosk.button('Finish').click();
+  await kiosk.expectScreen('home');
+});
+
+test('cancelling while the payment QR is shown charges nothing and returns home', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('raj', '4.png');
+  await kiosk.open('en');
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('bills');
+  await page.getByRole('button', { name: /Outpatient/ }).click();
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.button('Scan a code with my phone').click();
+  await kiosk.expectScreen('paying-cash');
+  await kiosk.button('Cancel').click();
+  await kiosk.expectScreen('home');
+  // The bill is still unpaid: the patient can pay it now.
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('bills');
+  await expect(page.getByRole('button', { name: /Outpatient/ })).toHaveCount(1);
+  await kiosk.button('Back').click();
+});

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { faultSchema } from '../gateway/simulator/server.ts';
 import { escposToText } from '../hardware/printer/escpos-text.ts';
 import type { Simulators } from './kiosk-host.ts';
 import { tokensEqual } from './web-server.ts';
@@ -28,6 +29,9 @@ const printerSchema = z
   .partial()
   .strict();
 const gatewaySchema = z.object({ online: z.boolean() }).strict();
+const walletSchema = z
+  .object({ channel: z.enum(['wechat', 'alipay', 'unionpay']).default('wechat') })
+  .strict();
 const cameraSchema = z
   .object({ scene: sceneSchema.optional(), unplugged: z.boolean().optional() })
   .strict();
@@ -87,6 +91,22 @@ export function simulatorControl(sims: Simulators, controlToken: string) {
               escposBase64: Buffer.from(bytes).toString('base64'),
             })),
           );
+        case 'POST /sim/wallet/pay': {
+          // The patient scans the on-screen QR with their phone and pays (the newest pending order).
+          const { channel } = walletSchema.parse(await body());
+          const order = sims.gateway.store.latestPendingOrder();
+          if (!order) return json(409, { error: 'no pending order' });
+          return json(200, {
+            orderNo: order.order_no,
+            status: sims.gateway.payOrder(order.order_no, channel),
+          });
+        }
+        case 'POST /sim/gateway/fault':
+          sims.gateway.injectFault(faultSchema.parse(await body()));
+          return json(200, { ok: true });
+        case 'DELETE /sim/gateway/fault':
+          sims.gateway.clearFaults();
+          return json(200, { ok: true });
         case 'POST /sim/gateway': {
           const { online } = gatewaySchema.parse(await body());
           if (online) await sims.gateway.start();

@@ -308,6 +308,14 @@ export class SimulatorStore {
       OrderRow | undefined;
   }
 
+  latestPendingOrder(): OrderRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT * FROM orders WHERE status = 'pending' ORDER BY created_ms DESC, rowid DESC LIMIT 1`,
+      )
+      .get() as OrderRow | undefined;
+  }
+
   insertOrder(o: Omit<OrderRow, 'pay_time' | 'channel' | 'status'>): void {
     this.db
       .prepare(

@@ -37,6 +37,7 @@ const labels = {
       'wallet-code': '付款码',
     },
     settlement: '结算号',
+    repay: '还款日期',
     scan: '扫码获取电子票据',
   },
   en: {
@@ -66,6 +67,7 @@ const labels = {
       'wallet-code': 'Wallet code',
     },
     settlement: 'Settlement',
+    repay: 'Repay by',
     scan: 'Scan for your e-receipt',
   },
 } as const;
@@ -119,6 +121,7 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   if (s.accountBalanceAfter !== undefined)
     p.leftRight(l.balance, formatYuan(s.accountBalanceAfter));
   p.leftRight(l.method, l.methods[r.paymentMethod]);
+  if (r.paymentMethod === 'credit' && r.repayDate) p.leftRight(l.repay, r.repayDate);
   p.leftRight(`${l.settlement}:`, r.settlement.settlementId);
   p.drawLine();
   p.alignCenter();

@@ -119,6 +119,46 @@ export function Screen({
         </section>
       );
     }
+    case 'choose-cash':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('cash.title', { amount: yuan(view.cash) })}</h1>
+          <BigButton onClick={act(() => kiosk.chooseCashMethod('mobile'))}>
+            {t('cash.mobile')}
+          </BigButton>
+          {view.credit && (
+            <>
+              <BigButton onClick={act(() => kiosk.chooseCashMethod('credit'))}>
+                {t('cash.credit')}
+              </BigButton>
+              <p className="note">
+                {t('cash.creditNote', {
+                  available: yuan(view.credit.available),
+                  date: view.credit.repayDate,
+                })}
+              </p>
+            </>
+          )}
+          <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+            {t('common.cancel')}
+          </BigButton>
+        </section>
+      );
+    case 'paying-cash':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('pay.title', { amount: yuan(view.amount) })}</h1>
+          <figure className="ereceipt">
+            <QrImage text={view.codeUrl} label={t('pay.qr')} />
+          </figure>
+          <p className="lead" role="status">
+            {t('pay.waiting', { time: view.expiresAt.slice(11, 16) })}
+          </p>
+          <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+            {t('common.cancel')}
+          </BigButton>
+        </section>
+      );
     case 'done': {
       const s = view.split;
       return (
@@ -132,6 +172,9 @@ export function Screen({
               cash: yuan(s.cash),
             })}
           </p>
+          {view.method === 'credit' && view.repayDate && (
+            <p className="lead">{t('done.credit', { date: view.repayDate })}</p>
+          )}
           <p className="lead">
             {view.receipt === 'printed' ? t('done.printed') : t('done.notPrinted')}
           </p>

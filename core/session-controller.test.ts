@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import type { Bill, Patient, PreSettlement, ReceiptData, Settlement } from './domain.ts';
+import { KioskError } from './errors.ts';
+import type { SessionView } from './kiosk-api.ts';
+import { cents } from './money.ts';
+import {
+  type FaceIdentifyResult,
+  SessionController,
+  type SettlementPort,
+} from './session-controller.ts';
+
+const patient: Patient = {
+  personNo: 'P1',
+  name: 'Zhang Sanfeng',
+  idNumber: '110105198002260113',
+  insuranceType: '310',
+  insuredArea: '110105',
+  accountBalance: cents(0),
+};
+const bill: Bill = {
+  id: 'B1',
+  visitType: 'outpatient',
+  category: 'regular',
+  department: 'Internal',
+  createdAt: '2026-11-22 09:00:00',
+  total: cents(10_000),
+  items: [
+    { name: 'x', itemClass: 'A', unitPrice: cents(10_000), quantity: 1, amount: cents(10_000) },
+  ],
+};
+const split = (cash: number) => ({
+  total: cents(10_000),
+  fund: cents(6_000),
+  poolFund: cents(6_000),
+  personalPart: cents(4_000),
+  account: cents(4_000 - cash),
+  mutualAid: cents(0),
+  cash: cents(cash),
+});
+
+/** A settlement port whose gateway side is scripted per test; the controller's logic is real. */
+function fakePort(cash: number, opts: { credit?: boolean; cashOutcome?: 'paid' | 'expired' } = {}) {
+  const calls: string[] = [];
+  let release: (() => void) | undefined;
+  const port: SettlementPort = {
+    findPatient: async () => patient,
+    unpaidBills: async () => [bill],
+    preSettle: async (): Promise<PreSettlement> => ({
+      billId: bill.id,
+      split: split(cash),
+      ...(opts.credit
+        ? { credit: { limit: cents(200_000), available: cents(200_000), repayDate: '2026-12-22' } }
+        : {}),
+    }),
+    beginPayment: async (_p, _b, _pr, method) => {
+      calls.push(`begin:${method}`);
+      if (cash === 0) return { paymentId: 'PAY1', cash: 'none' };
+      if (method === 'credit') return { paymentId: 'PAY1', cash: 'paid' };
+      return {
+        paymentId: 'PAY1',
+        cash: 'pending',
+        order: {
+          orderNo: 'PAY1',
+          codeUrl: 'https://pay.example/q/PAY1',
+          amount: cents(cash),
+          expiresAt: '2026-11-22 10:05:00',
+        },
+      };
+    },
+    waitForCash: (_id, signal) =>
+      new Promise((resolve) => {
+        calls.push('wait');
+        release = () => resolve(opts.cashOutcome ?? 'paid');
+        signal.addEventListener('abort', () => resolve('cancelled'));
+      }),
+    completePayment: async (): Promise<Settlement> => {
+      calls.push('complete');
+      return {
+        settlementId: 'S1',
+        msgid: 'PAY1',
+        billId: bill.id,
+        settledAt: '2026-11-22 10:00:00',
+        split: split(cash),
+      };
+    },
+    abandonPayment: async () => {
+      calls.push('abandon');
+    },
+  };
+  return { port, calls, pay: () => release?.() };
+}
+
+function controller(
+  port: SettlementPort,
+  face: FaceIdentifyResult = { kind: 'match', idNumber: patient.idNumber },
+) {
+  const receipts: ReceiptData[] = [];
+  const views: SessionView[] = [];
+  const c = new SessionController({
+    face: { identify: async () => face },
+    settlement: port,
+    receipts: {
+      print: async (r) => {
+        receipts.push(r);
+        return { printed: true };
+      },
+    },
+    clock: { now: () => new Date('2026-11-22T02:00:00Z') },
+    log: () => undefined,
+    info: { mode: 'simulator', kioskId: 'K1', hospitalName: 'H', version: '1' },
+    eReceiptBaseUrl: 'https://e.example/r/',
+  });
+  c.onView((v) => views.push(v));
+  return { c, receipts, views };
+}
+
+async function toReview(c: SessionController) {
+  c.payWithFace();
+  await c.idle();
+  expect(c.view().screen).toBe('bills');
+  c.selectBill('B1');
+  await c.idle();
+  expect(c.view().screen).toBe('review');
+}
+
+describe('session controller', () => {
+  it('insurance-only: confirm settles and prints, no cash step', async () => {
+    const f = fakePort(0);
+    const { c, receipts } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    await c.idle();
+    expect(c.view()).toMatchObject({ screen: 'done', method: 'none', receipt: 'printed' });
+    expect(f.calls).toEqual(['begin:none', 'complete']);
+    expect(receipts[0]?.paymentMethod).toBe('insurance-only');
+    expect(receipts[0]?.patientName).not.toContain('Zhang Sanfeng');
+  });
+
+  it('mobile: shows the payment QR, settles only after the cash is in', async () => {
+    const f = fakePort(1_500);
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    expect(c.view()).toMatchObject({ screen: 'choose-cash', cash: 1_500, credit: null });
+    c.chooseCashMethod('mobile');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(c.view()).toMatchObject({
+      screen: 'paying-cash',
+      amount: 1_500,
+      codeUrl: 'https://pay.example/q/PAY1',
+    });
+    expect(f.calls).not.toContain('complete');
+    f.pay();
+    await c.idle();
+    expect(c.view()).toMatchObject({ screen: 'done', method: 'mobile' });
+    expect(f.calls).toEqual(['begin:mobile', 'wait', 'complete']);
+  });
+
+  it('credit: offered only with enough limit, and the repayment date reaches screen and receipt', async () => {
+    const f = fakePort(1_500, { credit: true });
+    const { c, receipts } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    expect(c.view()).toMatchObject({
+      screen: 'choose-cash',
+      credit: { available: 200_000, repayDate: '2026-12-22' },
+    });
+    c.chooseCashMethod('credit');
+    await c.idle();
+    expect(c.view()).toMatchObject({ screen: 'done', method: 'credit', repayDate: '2026-12-22' });
+    expect(receipts[0]).toMatchObject({ paymentMethod: 'credit', repayDate: '2026-12-22' });
+  });
+
+  it('credit cannot be chosen without a credit offer', async () => {
+    const { c } = controller(fakePort(1_500).port);
+    await toReview(c);
+    c.confirmPayment();
+    expect(() => c.chooseCashMethod('credit')).toThrow(/not allowed/);
+    expect(c.view().screen).toBe('choose-cash');
+  });
+
+  it('cancel while the QR is shown abandons the payment and never settles', async () => {
+    const f = fakePort(1_500);
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    c.chooseCashMethod('mobile');
+    await new Promise((r) => setTimeout(r, 0));
+    c.cancel();
+    await c.idle();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(c.view().screen).toBe('home');
+    expect(f.calls).toContain('abandon');
+    expect(f.calls).not.toContain('complete');
+  });
+
+  it('an expired payment ends in a plain error and is abandoned', async () => {
+    const f = fakePort(1_500, { cashOutcome: 'expired' });
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    c.chooseCashMethod('mobile');
+    await new Promise((r) => setTimeout(r, 0));
+    f.pay();
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'payment-expired' });
+    expect(f.calls).toEqual(['begin:mobile', 'wait', 'abandon']);
+  });
+
+  it('cancel is refused while the settlement is in flight, and a second confirm changes nothing', async () => {
+    const f = fakePort(0);
+    let finish: (() => void) | undefined;
+    f.port.completePayment = () =>
+      new Promise((resolve) => {
+        finish = () =>
+          resolve({
+            settlementId: 'S1',
+            msgid: 'PAY1',
+            billId: 'B1',
+            settledAt: '',
+            split: split(0),
+          });
+      });
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(() => c.cancel()).toThrow(/cannot be cancelled/);
+    expect(() => c.confirmPayment()).toThrow(/not allowed/);
+    finish?.();
+    await c.idle();
+    expect(c.view().screen).toBe('done');
+  });
+
+  it('a settlement in doubt is told as such, never as success', async () => {
+    const f = fakePort(0);
+    f.port.completePayment = async () => {
+      throw new KioskError('settlement-in-doubt', 'unknown');
+    };
+    const { c, receipts } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'settlement-in-doubt' });
+    expect(receipts).toHaveLength(0);
+  });
+
+  it('an unknown face and an uncertain one both end at "not recognised", charging nothing', async () => {
+    for (const face of [{ kind: 'no-match' }, { kind: 'uncertain' }] as const) {
+      const f = fakePort(0);
+      const { c } = controller(f.port, face);
+      c.payWithFace();
+      await c.idle();
+      expect(c.view()).toEqual({ screen: 'not-recognised' });
+      expect(f.calls).toEqual([]);
+    }
+  });
+});
