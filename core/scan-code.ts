@@ -27,6 +27,7 @@
 import { z } from 'zod';
 
 /** Provincial-level division codes (GB/T 2260): the first two digits of an area code. */
+// prettier-ignore
 const PROVINCES = new Set([
   '11', '12', '13', '14', '15', // 华北
   '21', '22', '23', // 东北

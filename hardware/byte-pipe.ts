@@ -9,6 +9,12 @@ export interface BytePipe {
   /** Resolves with exactly n bytes, or rejects with a PipeTimeout after timeoutMs. */
   read(n: number, timeoutMs: number): Promise<Uint8Array>;
   close(): Promise<void>;
+  /**
+   * Called by the driver at the start of an exchange that may begin on a new connection (a print
+   * job, a status query), and only there. A pipe whose connection dropped reconnects here, never
+   * in the middle of an exchange. Pipes that cannot drop (simulators) need not have it.
+   */
+  resume?(): Promise<void>;
 }
 
 export class PipeTimeout extends Error {

@@ -82,3 +82,100 @@ for (let i = 0; i < 100_000; i++) {
 }
 const search = await timeEach(5, () => big.search(template, 2));
 emit('search_1e5_templates_ms_median', median(search), 'ms', baseline);
+
+// ---- Gateway: durable settlements per second with 20 concurrent clients, and the client's
+// added latency over a bare signed HTTP call to the same server.
+{
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { GatewaySimulator } = await import('../gateway/simulator/server.ts');
+  const { GatewayClient } = await import('../gateway/client.ts');
+  const { loadScenario } = await import('../gateway/simulator/scenario.ts');
+  const { signRequest } = await import('../gateway/signing.ts');
+  const base = loadScenario();
+  const patient = base.patients[0]!;
+  const BILLS = 2000;
+  const scenario = {
+    ...base,
+    patients: [{ ...patient, account_balance: '99999999.00' }],
+    bills: Array.from({ length: BILLS }, (_, i) => ({
+      chrg_bchno: `BENCH${String(i).padStart(6, '0')}`,
+      psn_no: patient.psn_no,
+      type: 'outpatient' as const,
+      category: 'regular' as const,
+      dept_name: 'Bench',
+      begntime: '2026-11-22 09:00:00',
+      items: [{ name: 'Consultation', class: 'A' as const, price: '25.00', count: 1 }],
+    })),
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'bench-gw-'));
+  const sim = new GatewaySimulator({
+    scenario,
+    databaseFile: join(dir, 'gw.sqlite'),
+    clients: { kiosk: 'bench-secret' },
+    clock: { now: () => new Date() },
+  });
+  const url = await sim.start(0);
+  const client = (i: number) =>
+    new GatewayClient({
+      baseUrl: url,
+      paasid: 'kiosk',
+      secret: 'bench-secret',
+      fixmedinsCode: base.hospital.fixmedins_code,
+      fixmedinsName: base.hospital.fixmedins_name,
+      areaCode: base.hospital.admdvs,
+      timeZone: base.hospital.timezone,
+      operatorId: `BENCH-${i}`,
+      operatorName: 'bench',
+      clock: { now: () => new Date() },
+    });
+  const input = (bill: string) => ({
+    data: {
+      psn_no: patient.psn_no,
+      mdtrt_cert_type: '02' as const,
+      mdtrt_cert_no: patient.certno,
+      med_type: '11',
+      medfee_sumamt: 25,
+      psn_setlway: '01' as const,
+      chrg_bchno: bill,
+      insutype: patient.insutype,
+      acct_used_flag: '1' as const,
+    },
+  });
+  const clients = Array.from({ length: 20 }, (_, i) => client(i));
+  await Promise.all(clients.map((c) => c.signIn()));
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (c) => {
+      for (let i = next++; i < BILLS; i = next++)
+        await c.call('2207', input(`BENCH${String(i).padStart(6, '0')}`));
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  emit('gateway_durable_settlements_per_s_20_clients', BILLS / seconds, 'per_s', undefined, {
+    settled: sim.store.settlementCount(),
+  });
+
+  // Client overhead: the full client (envelope, signing, schema validation) vs a bare signed
+  // POST of the same body to the same server, both answering 1101.
+  const one = clients[0]!;
+  const body = JSON.stringify({ infno: '1101' });
+  const bare = await timeEach(200, async () => {
+    const headers = signRequest('kiosk', 'bench-secret', body, Date.now());
+    const r = await fetch(`${url}/api/1101`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    await r.text();
+  });
+  const full = await timeEach(200, () =>
+    one.call('1101', { data: { mdtrt_cert_type: '02', mdtrt_cert_no: patient.certno } }),
+  );
+  emit('gateway_client_call_ms_median', median(full), 'ms', median(bare), {
+    bare_http_ms_median: Math.round(median(bare) * 100) / 100,
+  });
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+}

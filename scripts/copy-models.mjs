@@ -33,6 +33,7 @@ for (const name of models) {
 const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
 writeFileSync(
   join(target, 'manifest.json'),
-  JSON.stringify({ source: `@vladmandic/face-api@${version}`, license: 'MIT', files }, null, 2) + '\n',
+  JSON.stringify({ source: `@vladmandic/face-api@${version}`, license: 'MIT', files }, null, 2) +
+    '\n',
 );
 console.log(`face models copied to ${target}`);

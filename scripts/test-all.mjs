@@ -37,9 +37,18 @@ check('typecheck electron', 'npx', ['tsc', '-p', 'electron/tsconfig.json', '--no
 suite(
   'unit',
   'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit-results.json'],
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=test-results/unit-results.json',
+  ],
   'test-results/unit-results.json',
-  (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) }),
+  (r) => ({
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0),
+  }),
 );
 check('build', 'npm', ['run', '-s', 'build']);
 if (!existsSync('dist/renderer/index.html')) {

@@ -33,6 +33,8 @@ const sim = new GatewaySimulator({
   databaseFile,
   clients: { [values.paasid]: secret },
   clock: systemClock,
+  // Testers drive faults and wallet payments through /control/ with this header value.
+  ...(process.env.SIM_CONTROL_TOKEN ? { controlToken: process.env.SIM_CONTROL_TOKEN } : {}),
 });
 const url = await sim.start(Number(values.port));
 console.log(`listening on ${url}`);

@@ -259,8 +259,8 @@ export class GatewaySimulator {
     }
     let output: Record<string, unknown>;
     try {
-      output = this.dispatch(envelope, time);
-      if (fault?.kind === 'duplicate-delivery') output = this.dispatch(envelope, time);
+      output = await this.run(envelope, time);
+      if (fault?.kind === 'duplicate-delivery') output = await this.run(envelope, time);
     } catch (error) {
       if (error instanceof GatewayRejection) fail(error.message);
       else {
@@ -326,6 +326,15 @@ export class GatewaySimulator {
 
   private refMsgid(now: Date): string {
     return `GW${formatInTimeZone(now, this.options.scenario.hospital.timezone).compact}${randomBytes(4).toString('hex')}`;
+  }
+
+  /** State-changing calls go through the store's group commit; reads run directly. */
+  private run(envelope: RequestEnvelope, time: string): Promise<Record<string, unknown>> {
+    const code = envelope.infno;
+    if (isTransactionCode(code) && transactions[code].changesState) {
+      return this.store.batch(() => this.dispatch(envelope, time));
+    }
+    return Promise.resolve().then(() => this.dispatch(envelope, time));
   }
 
   private dispatch(envelope: RequestEnvelope, time: string): Record<string, unknown> {

@@ -65,6 +65,11 @@ export interface OrderRow {
 
 export class SimulatorStore {
   readonly db: Database.Database;
+  private readonly queue: {
+    work: () => unknown;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -243,6 +248,43 @@ export class SimulatorStore {
           args.at,
         );
     })();
+  }
+
+  /**
+   * Group commit: state-changing work that arrives together runs in ONE transaction (one fsync),
+   * each piece in its own savepoint so one refusal does not undo the others. The pieces still
+   * run one after another inside it, each seeing the previous one's effects, so counters and
+   * balances stay exact; only the disk flush is shared.
+   */
+  batch<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const jobs = this.queue.splice(0);
+    const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const job of jobs) {
+          try {
+            results.push({ ok: true, value: this.db.transaction(job.work)() });
+          } catch (error) {
+            results.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      jobs.forEach((job) => job.reject(error));
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const r = results[i]!;
+      if (r.ok) job.resolve(r.value);
+      else job.reject(r.error);
+    });
   }
 
   settlementById(setlId: string): SettlementRow | undefined {

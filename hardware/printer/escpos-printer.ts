@@ -47,8 +47,16 @@ export class EscPosPrinter extends Device<never> {
 
   async queryStatus(): Promise<DeviceStatus> {
     this.atLeast('queryStatus', 'opened');
+    // Mid-print, status queries would interleave with the receipt bytes; the job asks its own.
+    if (this.busy) return this.status;
+    return this.readStatus(true);
+  }
+
+  /** `fresh`: this starts an exchange, so the pipe may reconnect first. */
+  private async readStatus(fresh: boolean): Promise<DeviceStatus> {
     let status: DeviceStatus;
     try {
+      if (fresh) await this.pipe.resume?.();
       const printer = await this.ask(1);
       const offlineCause = printer & 0x08 ? await this.ask(2) : undefined;
       const paper = await this.ask(4);
@@ -68,12 +76,12 @@ export class EscPosPrinter extends Device<never> {
     if (this.busy) return { printed: false, problem: 'busy' };
     this.busy = true;
     try {
-      const before = await this.queryStatus();
+      const before = await this.readStatus(true);
       if (!canPrint(before)) return { printed: false, problem: before.kind };
       this.setStatus({ kind: 'busy' });
       for (let i = 0; i < bytes.length; i += CHUNK)
         await this.pipe.write(bytes.subarray(i, i + CHUNK));
-      const after = await this.queryStatus();
+      const after = await this.readStatus(false);
       return canPrint(after) ? { printed: true } : { printed: false, problem: after.kind };
     } catch (error) {
       this.setStatus({ kind: 'offline' });
