@@ -38,8 +38,16 @@ export const kioskConfigSchema = z
         timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
       })
       .prefault({}),
-    camera: z.object({ kind: z.enum(['simulated']).default('simulated') }).prefault({}),
-    printer: z.object({ kind: z.enum(['simulated']).default('simulated') }).prefault({}),
+    // Device sections are checked in full by the hardware layer (hardware/diagnostics.ts), which
+    // knows each driver's options; here only that each names a kind.
+    camera: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),
+    printer: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),
+    scanner: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),
+    /** Staff PIN for admin mode (digits); in production it comes from the configuration only. */
+    adminPin: z
+      .string()
+      .regex(/^\d{6,12}$/)
+      .default('246810'),
     eReceiptBaseUrl: z.url().default('https://einvoice.example/r/'),
   })
   .refine((c) => c.mode === 'simulator' || c.gateway.url !== undefined, {

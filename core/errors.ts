@@ -8,6 +8,7 @@ export const kioskErrorCodes = [
   'gateway-bad-response',
   'settlement-in-doubt',
   'payment-expired',
+  'voucher-refused',
   'camera-unavailable',
   'face-engine-failed',
   'bill-not-payable',

@@ -57,7 +57,7 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('not-recognised') }),
   z.object({
     screen: z.literal('loading'),
-    what: z.enum(['bills', 'pre-settlement', 'payment', 'settlement', 'printing']),
+    what: z.enum(['patient', 'bills', 'pre-settlement', 'payment', 'settlement', 'printing']),
   }),
   z.object({
     screen: z.literal('choose-cash'),
@@ -137,10 +137,22 @@ export const kioskMethods = {
   callStaff: { args: noArgs, result: nothing },
 } as const;
 
+/** Something the patient should know that does not change the screen (a scan we cannot use). */
+export const noticeSchema = z.object({
+  notice: z.enum([
+    'scan-unknown',
+    'scan-not-now',
+    'scan-wallet-not-now',
+    'scanner-unplugged',
+    'scanner-back',
+  ]),
+});
+
 /** Events: name -> payload. The renderer subscribes with `on` + capitalised name. */
 export const kioskEvents = {
   view: sessionViewSchema,
   cameraFrame: cameraFrameSchema,
+  notice: noticeSchema,
 } as const;
 
 export type KioskMethodName = keyof typeof kioskMethods;
@@ -152,6 +164,7 @@ export type SplitView = z.infer<typeof splitViewSchema>;
 export type CameraFrame = z.infer<typeof cameraFrameSchema>;
 export type KioskInfo = z.infer<typeof kioskInfoSchema>;
 export type FaceHint = z.infer<typeof faceHintSchema>;
+export type Notice = z.infer<typeof noticeSchema>;
 export type KioskEventPayload<E extends KioskEventName> = z.infer<(typeof kioskEvents)[E]>;
 
 export type KioskMethods = {
@@ -166,6 +179,7 @@ export type Unsubscribe = () => void;
 export interface KioskApi extends KioskMethods {
   onView(listener: (view: SessionView) => void): Unsubscribe;
   onCameraFrame(listener: (frame: CameraFrame) => void): Unsubscribe;
+  onNotice(listener: (notice: Notice) => void): Unsubscribe;
 }
 
 /** What a transport serves: the methods plus a way to subscribe to events by name. */
@@ -225,5 +239,6 @@ export function createKioskApi(transport: KioskTransport): KioskApi {
       });
   api.onView = subscribe('view');
   api.onCameraFrame = subscribe('cameraFrame');
+  api.onNotice = subscribe('notice');
   return api as unknown as KioskApi;
 }

@@ -9,6 +9,7 @@ import {
   type SettlementPort,
 } from './session-controller.ts';
 
+const VOUCHER = '4240000000000000000100110000';
 const patient: Patient = {
   personNo: 'P1',
   name: 'Zhang Sanfeng',
@@ -44,6 +45,15 @@ function fakePort(cash: number, opts: { credit?: boolean; cashOutcome?: 'paid' |
   let release: (() => void) | undefined;
   const port: SettlementPort = {
     findPatient: async () => patient,
+    findPatientByVoucher: async (token) => {
+      calls.push(`voucher:${token}`);
+      if (token !== VOUCHER) throw new KioskError('gateway-rejected', 'person not found');
+      return patient;
+    },
+    payWithWalletCode: async (_id, code) => {
+      calls.push(`wallet:${code}`);
+      release?.();
+    },
     unpaidBills: async () => [bill],
     preSettle: async (): Promise<PreSettlement> => ({
       billId: bill.id,
@@ -52,8 +62,9 @@ function fakePort(cash: number, opts: { credit?: boolean; cashOutcome?: 'paid' |
         ? { credit: { limit: cents(200_000), available: cents(200_000), repayDate: '2026-12-22' } }
         : {}),
     }),
-    beginPayment: async (_p, _b, _pr, method) => {
-      calls.push(`begin:${method}`);
+    beginPayment: async (_p, _b, _pr, method, walletCode) => {
+      calls.push(`begin:${method}${walletCode ? `:${walletCode}` : ''}`);
+      if (method === 'wallet-code') return { paymentId: 'PAY1', cash: 'paid' };
       if (cash === 0) return { paymentId: 'PAY1', cash: 'none' };
       if (method === 'credit') return { paymentId: 'PAY1', cash: 'paid' };
       return {
@@ -254,5 +265,65 @@ describe('session controller', () => {
       expect(c.view()).toEqual({ screen: 'not-recognised' });
       expect(f.calls).toEqual([]);
     }
+  });
+});
+
+describe('scanned codes', () => {
+  it('an e-voucher at the start identifies the patient and lists their bills', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    c.scan(`${VOUCHER}\r`);
+    expect(c.view()).toEqual({ screen: 'loading', what: 'patient' });
+    await c.idle();
+    expect(c.view().screen).toBe('bills');
+    expect(f.calls).toEqual([`voucher:${VOUCHER}`]);
+  });
+
+  it('a voucher the gateway refuses is told as such', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    c.scan('4240000000000000000200110000');
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'voucher-refused' });
+  });
+
+  it('a wallet code on the choose-cash screen pays the cash part', async () => {
+    const f = fakePort(1_500);
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    c.scan('134567890123456789');
+    await c.idle();
+    expect(c.view()).toMatchObject({ screen: 'done', method: 'wallet-code' });
+    expect(f.calls).toEqual(['begin:wallet-code:134567890123456789', 'complete']);
+  });
+
+  it('a wallet code while the QR is shown pays that same order', async () => {
+    const f = fakePort(1_500);
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    c.chooseCashMethod('mobile');
+    await new Promise((r) => setTimeout(r, 0));
+    c.scan('134567890123456789');
+    await c.idle();
+    await new Promise((r) => setTimeout(r, 0));
+    await c.idle();
+    expect(c.view().screen).toBe('done');
+    expect(f.calls).toContain('wallet:134567890123456789');
+  });
+
+  it('codes that do not fit the screen change nothing and say why', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    const notices: string[] = [];
+    c.onNotice((n) => notices.push(n.notice));
+    c.scan('hello world');
+    c.scan('134567890123456789'); // a wallet code at the start: nothing to pay yet
+    await toReview(c);
+    c.scan(VOUCHER); // a voucher in the middle of a payment
+    expect(c.view().screen).toBe('review');
+    expect(notices).toEqual(['scan-unknown', 'scan-wallet-not-now', 'scan-not-now']);
+    expect(f.calls).toEqual([]);
   });
 });

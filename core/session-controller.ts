@@ -15,7 +15,14 @@ import type {
   Settlement,
 } from './domain.ts';
 import { KioskError, toKioskError } from './errors.ts';
-import { KioskCallError, type FaceHint, type KioskInfo, type SessionView } from './kiosk-api.ts';
+import {
+  KioskCallError,
+  type FaceHint,
+  type KioskInfo,
+  type Notice,
+  type SessionView,
+} from './kiosk-api.ts';
+import { classifyScanCode } from './scan-code.ts';
 import { maskIdNumber, maskName } from './masking.ts';
 import {
   type SessionEvent,
@@ -38,6 +45,10 @@ export interface FaceIdentificationPort {
 
 export interface SettlementPort {
   findPatient(idNumber: string): Promise<Patient>;
+  /** 1101 with the e-voucher QR token (mdtrt_cert_type 01). */
+  findPatientByVoucher(token: string): Promise<Patient>;
+  /** Pays a pending cash order with a merchant-scanned wallet code (K205). */
+  payWithWalletCode(paymentId: string, code: string): Promise<void>;
   unpaidBills(patient: Patient): Promise<Bill[]>;
   /** 2206, plus the patient's credit offer when they have one. */
   preSettle(patient: Patient, bill: Bill): Promise<PreSettlement>;
@@ -47,6 +58,7 @@ export interface SettlementPort {
     bill: Bill,
     preview: PreSettlement,
     method: CashMethod,
+    walletCode?: string,
   ): Promise<PaymentStart>;
   waitForCash(paymentId: string, signal: AbortSignal): Promise<'paid' | 'expired' | 'cancelled'>;
   /** 2207 with the journalled msgid, once the cash is in. */
@@ -80,6 +92,7 @@ export class SessionController {
   private generation = 0;
   private abort: AbortController | undefined;
   private readonly listeners = new Set<(view: SessionView) => void>();
+  private readonly noticeListeners = new Set<(notice: Notice) => void>();
   private language: Language;
   private running: Promise<void> = Promise.resolve();
   /** The payment in progress, if any (its journal entry exists). */
@@ -108,6 +121,82 @@ export class SessionController {
   onView(listener: (view: SessionView) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onNotice(listener: (notice: Notice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  private notify(notice: Notice['notice']): void {
+    for (const listener of this.noticeListeners) listener({ notice });
+  }
+
+  /** The scanner's device status changed: patients are told when it goes and comes back. */
+  scannerStatus(ready: boolean): void {
+    this.notify(ready ? 'scanner-back' : 'scanner-unplugged');
+  }
+
+  /**
+   * A code read by the scanner. What it is decides what it may do, and only on the screens
+   * where that makes sense: an e-voucher identifies the patient at the start; a wallet code pays
+   * the cash part. Anything else changes nothing and the patient is told in plain words.
+   */
+  scan(raw: string): void {
+    const code = classifyScanCode(raw);
+    this.deps.log('scan', {
+      kind: code.kind,
+      ...(code.kind === 'unknown' ? { reason: code.reason } : {}),
+    });
+    const state = this.state;
+    if (code.kind === 'e-voucher') {
+      if (
+        state.kind !== 'home' &&
+        state.kind !== 'not-recognised' &&
+        state.kind !== 'identifying'
+      ) {
+        this.notify('scan-not-now');
+        return;
+      }
+      this.generation++;
+      this.abort?.abort(); // a face search in progress gives way to the voucher
+      this.setState(transition(this.state, { type: 'start-voucher' }));
+      const gen = this.generation;
+      this.background(gen, async () => {
+        let patient: Patient;
+        try {
+          patient = await this.deps.settlement.findPatientByVoucher(code.token);
+        } catch (error) {
+          if (error instanceof KioskError && error.code === 'gateway-rejected') {
+            throw new KioskError('voucher-refused', 'the gateway refused the e-voucher', {
+              cause: error,
+            });
+          }
+          throw error;
+        }
+        this.apply(gen, { type: 'identified', patient });
+        const bills = await this.deps.settlement.unpaidBills(patient);
+        this.apply(gen, { type: 'bills-loaded', bills });
+      });
+      return;
+    }
+    if (code.kind === 'wallet') {
+      if (state.kind === 'choose-cash') {
+        this.setState(transition(state, { type: 'choose-cash', method: 'wallet-code' }));
+        this.startPayment('wallet-code', code.code);
+      } else if (state.kind === 'paying-cash') {
+        const gen = this.generation;
+        const paymentId = state.paymentId;
+        this.running = this.deps.settlement
+          .payWithWalletCode(paymentId, code.code)
+          .catch((error: unknown) => {
+            if (gen === this.generation)
+              this.deps.log('payment.wallet-code-failed', { code: toKioskError(error).code });
+          });
+      } else this.notify('scan-wallet-not-now');
+      return;
+    }
+    this.notify('scan-unknown');
   }
 
   /** Resolves when the background work started by the last call has finished (for tests). */
@@ -144,7 +233,7 @@ export class SessionController {
   }
 
   /** Opens the cash collection (if any), waits for it, then settles and prints. */
-  private startPayment(method: CashMethod): void {
+  private startPayment(method: CashMethod, walletCode?: string): void {
     const gen = this.generation;
     const state = this.state;
     if (state.kind !== 'settling' && state.kind !== 'opening-cash') return;
@@ -152,7 +241,13 @@ export class SessionController {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     this.background(gen, async () => {
-      const start = await this.deps.settlement.beginPayment(patient, bill, preview, method);
+      const start = await this.deps.settlement.beginPayment(
+        patient,
+        bill,
+        preview,
+        method,
+        walletCode,
+      );
       this.payment = start.paymentId;
       if (start.cash === 'pending') {
         this.apply(gen, {

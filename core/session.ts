@@ -12,6 +12,7 @@ import type { SettlementSplit } from './settlement.ts';
 export type SessionState =
   | { kind: 'home' }
   | { kind: 'identifying'; hint: FaceHint }
+  | { kind: 'reading-voucher' }
   | { kind: 'not-recognised' }
   | { kind: 'loading-bills'; patient: Patient }
   | { kind: 'bills'; patient: Patient; bills: Bill[] }
@@ -64,6 +65,7 @@ export type SessionState =
 
 export type SessionEvent =
   | { type: 'start-face' }
+  | { type: 'start-voucher' }
   | { type: 'face-hint'; hint: FaceHint }
   | { type: 'identified'; patient: Patient }
   | { type: 'not-recognised' }
@@ -104,11 +106,15 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
     case 'start-face':
       if (state.kind !== 'home' && state.kind !== 'not-recognised') throw invalid();
       return { kind: 'identifying', hint: 'look-at-camera' };
+    case 'start-voucher':
+      if (state.kind !== 'home' && state.kind !== 'not-recognised' && state.kind !== 'identifying')
+        throw invalid();
+      return { kind: 'reading-voucher' };
     case 'face-hint':
       if (state.kind !== 'identifying') throw invalid();
       return { kind: 'identifying', hint: event.hint };
     case 'identified':
-      if (state.kind !== 'identifying') throw invalid();
+      if (state.kind !== 'identifying' && state.kind !== 'reading-voucher') throw invalid();
       return { kind: 'loading-bills', patient: event.patient };
     case 'not-recognised':
       if (state.kind !== 'identifying') throw invalid();
@@ -251,6 +257,8 @@ export function toView(state: SessionState): SessionView {
       return { screen: 'not-recognised' };
     case 'loading-bills':
       return { screen: 'loading', what: 'bills' };
+    case 'reading-voucher':
+      return { screen: 'loading', what: 'patient' };
     case 'pre-settling':
       return { screen: 'loading', what: 'pre-settlement' };
     case 'opening-cash':

@@ -33,6 +33,12 @@ export class Simulators {
     const r = await this.request.post('sim/wallet/pay', { headers: this.headers, data: {} });
     expect(r.ok()).toBe(true);
   }
+  /** Holds a code in front of the scanner. */
+  async scan(code: string): Promise<string> {
+    const r = await this.request.post('sim/scanner', { headers: this.headers, data: { code } });
+    expect(r.ok()).toBe(true);
+    return ((await r.json()) as { outcome: string }).outcome;
+  }
   async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {
     const r = await this.request.get('sim/printer/receipts', { headers: this.headers });
     expect(r.ok()).toBe(true);
@@ -79,4 +85,9 @@ export function centsOf(text: string): number {
   const m = /¥?(\d+)\.(\d{2})/.exec(text);
   if (!m) throw new Error(`no amount in ${JSON.stringify(text)}`);
   return Number(m[1]) * 100 + Number(m[2]);
+}
+
+/** A valid e-voucher QR for a patient of the default scenario (gateway/simulator/default-scenario.json). */
+export function eVoucherOf(patientIndex: number): string {
+  return `424${String(patientIndex + 1).padStart(17, '0')}00110000`;
 }

@@ -3,7 +3,7 @@
  * face -> bills -> 2206 split -> confirm -> 2207 -> ESC/POS receipt -> done -> home.
  */
 import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, centsOf } from './kiosk.ts';
+import { KioskPage, Simulators, centsOf, eVoucherOf } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -227,4 +227,53 @@ test('cancelling while the payment QR is shown charges nothing and returns home'
   await kiosk.expectScreen('bills');
   await expect(page.getByRole('button', { name: /Outpatient/ })).toHaveCount(1);
   await kiosk.button('Back').click();
+});
+
+test('a patient identifies with the insurance QR on their phone and pays the cash part with a wallet code', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showNobody();
+  await kiosk.open('en');
+  await expect(page.getByText('medical insurance QR code on your phone')).toBeVisible();
+  // Raj (index 4 in the scenario; empty personal account) shows his e-voucher QR.
+  expect(await sims.scan(eVoucherOf(4))).toBe('delivered');
+  await kiosk.expectScreen('bills');
+  await page.getByRole('button', { name: /Outpatient/ }).click();
+  await kiosk.expectScreen('review');
+  expect(centsOf(await page.locator('.split-cash').innerText())).toBeGreaterThan(0);
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.expectScreen('choose-cash');
+  await expect(page.getByText('payment code to the scanner')).toBeVisible();
+  // No credit line for Raj: only the phone options are offered.
+  await expect(kiosk.button('Pay later (credit)')).toHaveCount(0);
+  expect(await sims.scan('134567890123456789')).toBe('delivered');
+  await kiosk.expectScreen('done');
+  await kiosk.shot('14-done-voucher');
+  const receipt = (await sims.receipts()).at(-1)!.text;
+  expect(receipt).toContain('Wallet code');
+  await kiosk.button('Finish').click();
+  await kiosk.expectScreen('home');
+});
+
+test('a code the kiosk cannot use is explained and changes nothing', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  expect(await sims.scan('https://example.com/some-poster')).toBe('delivered');
+  await expect(page.getByRole('alertdialog')).toContainText('This code cannot be used here');
+  await kiosk.shot('15-scan-unknown');
+  await kiosk.button('OK').click();
+  await kiosk.expectScreen('home');
+  // A refused (expired) e-voucher: a plain error, nothing charged.
+  expect(await sims.scan('4249999999999999999900110000')).toBe('delivered');
+  await kiosk.expectScreen('error');
+  await expect(page.getByRole('alert')).toContainText('not accepted');
+  await kiosk.button('Back to start').click();
+  await kiosk.expectScreen('home');
 });

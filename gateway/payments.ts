@@ -171,6 +171,23 @@ export class PaymentCoordinator {
     };
   }
 
+  /** The patient showed a wallet payment code instead of scanning our QR: charge the same order. */
+  async payWithWalletCode(paymentId: string, code: string): Promise<void> {
+    const p = this.require(paymentId);
+    if (p.cash_state !== 'pending') return;
+    const order = (
+      await this.retryOnce(() =>
+        this.o.client.call(
+          'K205',
+          { data: { order_no: p.order_no, auth_code: code } },
+          { insuredArea: p.insured_area },
+        ),
+      )
+    ).order;
+    // The poll in waitForCash sees the order paid and moves the session on.
+    if (order.status === 'paid') this.o.log('payment.wallet-code', { paymentId });
+  }
+
   /** Polls the mobile order until the patient has paid, it expired, or the session gave up. */
   async waitForCash(paymentId: string, signal: AbortSignal): Promise<CashOutcome> {
     const p = this.require(paymentId);

@@ -20,7 +20,7 @@ import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
 import type { SettlementPort } from '../core/session-controller.ts';
 import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
 import type { GatewayClient } from './client.ts';
-import type { billSchema, setlinfoSchema } from './protocol.ts';
+import type { TxOutput, billSchema, setlinfoSchema } from './protocol.ts';
 
 const visitTypes: Record<z.infer<typeof billSchema>['kiosk_bill_type'], VisitType> = {
   outpatient: 'outpatient',
@@ -65,6 +65,18 @@ export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): Settlement
   }
 }
 
+export function patientFromWire(out: TxOutput<'1101'>): Patient {
+  const insurance = out.insuinfo[0]!;
+  return {
+    personNo: out.baseinfo.psn_no,
+    name: out.baseinfo.psn_name,
+    idNumber: out.baseinfo.certno,
+    insuranceType: insurance.insutype,
+    insuredArea: insurance.insuplc_admdvs,
+    accountBalance: yuanToCents(insurance.balc),
+  };
+}
+
 export function billFromWire(b: z.infer<typeof billSchema>): Bill {
   const items = b.feedetail.map((d) => ({
     name: d.medins_list_name,
@@ -101,15 +113,18 @@ export class GatewaySettlementPort implements SettlementPort {
     const out = await this.client.call('1101', {
       data: { mdtrt_cert_type: '02', mdtrt_cert_no: idNumber },
     });
-    const insurance = out.insuinfo[0]!;
-    return {
-      personNo: out.baseinfo.psn_no,
-      name: out.baseinfo.psn_name,
-      idNumber: out.baseinfo.certno,
-      insuranceType: insurance.insutype,
-      insuredArea: insurance.insuplc_admdvs,
-      accountBalance: yuanToCents(insurance.balc),
-    };
+    return patientFromWire(out);
+  }
+
+  async findPatientByVoucher(token: string): Promise<Patient> {
+    const out = await this.client.call('1101', {
+      data: { mdtrt_cert_type: '01', mdtrt_cert_no: token },
+    });
+    return patientFromWire(out);
+  }
+
+  async payWithWalletCode(paymentId: string, code: string): Promise<void> {
+    await this.payments.payWithWalletCode(paymentId, code);
   }
 
   async unpaidBills(patient: Patient): Promise<Bill[]> {
@@ -153,8 +168,10 @@ export class GatewaySettlementPort implements SettlementPort {
     bill: Bill,
     preview: PreSettlement,
     method: CashMethod,
+    walletCode?: string,
   ): Promise<PaymentStart> {
-    return this.payments.begin(patient, bill, preview, settleInputFor(patient, bill), method);
+    const input = settleInputFor(patient, bill);
+    return this.payments.begin(patient, bill, preview, input, method, walletCode);
   }
 
   waitForCash(paymentId: string, signal: AbortSignal): Promise<'paid' | 'expired' | 'cancelled'> {

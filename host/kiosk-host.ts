@@ -16,14 +16,15 @@ import { PaymentJournal } from '../gateway/journal.ts';
 import { PaymentCoordinator } from '../gateway/payments.ts';
 import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
 import { GatewaySimulator } from '../gateway/simulator/server.ts';
-import { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
+import type { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
+import { buildDevices, type KioskDevices } from '../hardware/device-factory.ts';
+import type { SimulatedQrScanner } from '../hardware/scanner/simulated-qr-scanner.ts';
 import { enrollFiles } from '../hardware/face/enrollment.ts';
 import { FaceEngine, projectRoot } from '../hardware/face/face-engine.ts';
 import { FaceGallery } from '../hardware/face/gallery.ts';
 import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
-import { EscPosPrinter } from '../hardware/printer/escpos-printer.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
-import { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
+import type { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
 import { HostKioskService } from './kiosk-service.ts';
 
 export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
@@ -39,9 +40,11 @@ export interface KioskHostOptions {
   version?: string;
 }
 
+/** The simulated devices, for the testers' control API; a device configured as real is absent. */
 export interface Simulators {
   camera: SimulatedCamera;
-  printer: SimulatedPrinter;
+  printer?: SimulatedPrinter;
+  scanner?: SimulatedQrScanner;
   gateway: GatewaySimulator;
 }
 
@@ -50,7 +53,8 @@ export class KioskHost {
     readonly service: HostKioskService,
     readonly session: SessionController,
     readonly simulators: Simulators,
-    private readonly devices: { camera: SimulatedCamera; printer: EscPosPrinter },
+    private readonly devices: KioskDevices,
+    private readonly journal: PaymentJournal,
     readonly faceBackend: string,
   ) {}
 
@@ -98,11 +102,22 @@ export class KioskHost {
       ms: Math.round(performance.now() - started),
     });
 
-    const camera = new SimulatedCamera({ fixturesDir });
+    const devices = await buildDevices(
+      { camera: config.camera, printer: config.printer, scanner: config.scanner },
+      { projectRoot, fixturesDir },
+    );
+    const { camera, printer, scanner } = devices;
     await camera.start();
-    const printerPipe = new SimulatedPrinter();
-    const printer = new EscPosPrinter(printerPipe);
-    await printer.start();
+    // A device that is not ready at start-up does not stop the kiosk: it reports its status,
+    // the scanner reconnects by itself, and the printer is asked again before every receipt.
+    for (const device of [printer, scanner]) {
+      await device.start().catch((error: unknown) => {
+        log('device.start-failed', {
+          device: device.name,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+      });
+    }
 
     const client = new GatewayClient({
       baseUrl: gatewayUrl,
@@ -168,18 +183,36 @@ export class KioskHost {
     });
     const service = new HostKioskService(session);
     publishFrame = (frame) => service.publishFrame(frame);
+    scanner.on('data', (code) => session.scan(code));
+    scanner.on('status', (status) => {
+      log('device.status', { device: 'scanner', status: status.kind });
+      if (status.kind === 'unplugged' || status.kind === 'ready')
+        session.scannerStatus(status.kind === 'ready');
+    });
+    scanner.on('error', (error) => log('device.error', { device: 'scanner', code: error.code }));
+    printer.on('status', (status) =>
+      log('device.status', { device: 'printer', status: status.kind }),
+    );
     return new KioskHost(
       service,
       session,
-      { camera, printer: printerPipe, gateway },
-      { camera, printer },
+      {
+        camera: devices.simulated.camera,
+        gateway,
+        ...(devices.simulated.printer ? { printer: devices.simulated.printer } : {}),
+        ...(devices.simulated.scanner ? { scanner: devices.simulated.scanner } : {}),
+      },
+      devices,
+      journal,
       engine.backend,
     );
   }
 
   async stop(): Promise<void> {
-    await this.devices.camera.stop().catch(() => undefined);
-    await this.devices.printer.stop().catch(() => undefined);
+    for (const device of [this.devices.camera, this.devices.printer, this.devices.scanner]) {
+      await device.stop().catch(() => undefined);
+    }
+    this.journal.close();
     await this.simulators.gateway.close();
   }
 }

@@ -7,6 +7,7 @@ import type {
   KioskEventName,
   KioskEventPayload,
   KioskService,
+  Notice,
   SessionView,
 } from '../core/kiosk-api.ts';
 import type { SessionController } from '../core/session-controller.ts';
@@ -57,6 +58,7 @@ export class HostKioskService implements KioskService {
     listener: (payload: KioskEventPayload<E>) => void,
   ): () => void {
     if (event === 'view') return this.session.onView(listener as (view: SessionView) => void);
+    if (event === 'notice') return this.session.onNotice(listener as (notice: Notice) => void);
     const frameListener = listener as (frame: CameraFrame) => void;
     this.frameListeners.add(frameListener);
     return () => this.frameListeners.delete(frameListener);

@@ -29,6 +29,9 @@ const printerSchema = z
   .partial()
   .strict();
 const gatewaySchema = z.object({ online: z.boolean() }).strict();
+const scannerSchema = z
+  .object({ code: z.string().max(20_000).optional(), unplugged: z.boolean().optional() })
+  .strict();
 const walletSchema = z
   .object({ channel: z.enum(['wechat', 'alipay', 'unionpay']).default('wechat') })
   .strict();
@@ -70,7 +73,10 @@ export function simulatorControl(sims: Simulators, controlToken: string) {
         case 'GET /sim/state':
           return json(200, {
             camera: { scene: sims.camera.currentScene, status: sims.camera.status },
-            printer: { ...sims.printer.state, receipts: sims.printer.receipts.length },
+            printer: sims.printer
+              ? { ...sims.printer.state, receipts: sims.printer.receipts.length }
+              : { simulated: false },
+            scanner: sims.scanner ? { status: sims.scanner.status } : { simulated: false },
             gateway: { online: sims.gateway.listening, url: sims.gateway.url },
           });
         case 'POST /sim/camera': {
@@ -80,17 +86,25 @@ export function simulatorControl(sims: Simulators, controlToken: string) {
           return json(200, { scene: sims.camera.currentScene });
         }
         case 'POST /sim/printer':
+          if (!sims.printer) return json(409, { error: 'the printer is not simulated' });
           sims.printer.configure(printerSchema.parse(await body()));
           return json(200, sims.printer.state);
         case 'GET /sim/printer/receipts':
           return json(
             200,
-            sims.printer.receipts.map((bytes, index) => ({
+            (sims.printer?.receipts ?? []).map((bytes, index) => ({
               index,
               text: escposToText(bytes),
               escposBase64: Buffer.from(bytes).toString('base64'),
             })),
           );
+        case 'POST /sim/scanner': {
+          if (!sims.scanner) return json(409, { error: 'the scanner is not simulated' });
+          const patch = scannerSchema.parse(await body());
+          if (patch.unplugged !== undefined) sims.scanner.setUnplugged(patch.unplugged);
+          const outcome = patch.code !== undefined ? sims.scanner.inject(patch.code) : undefined;
+          return json(200, { outcome, status: sims.scanner.status });
+        }
         case 'POST /sim/wallet/pay': {
           // The patient scans the on-screen QR with their phone and pays (the newest pending order).
           const { channel } = walletSchema.parse(await body());

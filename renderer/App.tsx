@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { IntlProvider, useIntl } from 'react-intl';
-import type { CameraFrame, KioskApi, KioskInfo, SessionView } from '../core/kiosk-api.ts';
+import type { CameraFrame, KioskApi, KioskInfo, Notice, SessionView } from '../core/kiosk-api.ts';
 import { BigButton } from './components.tsx';
 import { messages, type MessageKey } from './i18n/messages.ts';
 import { Screen } from './screens/Screen.tsx';
@@ -63,8 +63,14 @@ function Shell(props: {
   const [muted, setMuted] = useState(false);
   const [staffCalled, setStaffCalled] = useState(false);
   const [frame, setFrame] = useState<CameraFrame>();
+  const [notice, setNotice] = useState<Notice['notice']>();
 
   useEffect(() => kiosk.onCameraFrame(setFrame), [kiosk]);
+  useEffect(() => kiosk.onNotice((n) => setNotice(n.notice)), [kiosk]);
+  useEffect(() => {
+    if (notice && !muted) speak(t(`notice.${notice}` as MessageKey), language);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- speak once per notice, not per render
+  }, [notice]);
 
   const speechKey = `speech.${view.screen === 'loading' ? '' : view.screen}` as MessageKey;
   const speechText = speechKey in messages.en ? t(speechKey) : undefined;
@@ -112,6 +118,21 @@ function Shell(props: {
           {t('staff.call')}
         </BigButton>
       </footer>
+      {notice && (
+        <div className="dialog-backdrop">
+          <div
+            className="dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="notice-text"
+          >
+            <p id="notice-text" className="lead">
+              {t(`notice.${notice}` as MessageKey)}
+            </p>
+            <BigButton onClick={() => setNotice(undefined)}>{t('notice.ok')}</BigButton>
+          </div>
+        </div>
+      )}
       {staffCalled && (
         <div className="dialog-backdrop">
           <div

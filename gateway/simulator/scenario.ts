@@ -50,6 +50,14 @@ export const scenarioSchema = z.object({
         deductible_used: yuanString,
         fund_used: yuanString.default('0'),
         face_photos: z.array(z.string().min(1)).max(10).default([]),
+        /**
+         * The e-voucher QR (医保电子凭证) the simulated patient's phone shows. On the real platform
+         * the code is dynamic and single-use; a fixed one per person keeps tests repeatable.
+         */
+        ec_qr: z
+          .string()
+          .regex(/^424\d{25}$/)
+          .optional(),
         /** Credit line for "treat first, pay later"; absent = not eligible. */
         credit_limit: yuanString.optional(),
       }),

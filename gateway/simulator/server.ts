@@ -619,9 +619,13 @@ export class GatewaySimulator {
 
   private personInfo(input: TxInput<'1101'>): TxOutput<'1101'> {
     const { mdtrt_cert_type, mdtrt_cert_no } = input.data;
-    if (mdtrt_cert_type !== '02')
-      throw new GatewayRejection('only ID-number lookup (mdtrt_cert_type 02) is supported here');
-    const p = this.store.personByCertno(mdtrt_cert_no);
+    // 01: e-voucher QR (decoded here, as the platform's ecQrCode decode would); 02: ID number.
+    if (mdtrt_cert_type === '03')
+      throw new GatewayRejection('social security cards are not read at this kiosk');
+    const p =
+      mdtrt_cert_type === '01'
+        ? this.store.personByVoucher(mdtrt_cert_no)
+        : this.store.personByCertno(mdtrt_cert_no);
     if (!p) throw new GatewayRejection('person not found');
     const today = formatInTimeZone(
       this.options.clock.now(),

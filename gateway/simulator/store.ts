@@ -104,6 +104,8 @@ export class SimulatorStore {
         amount_cents INTEGER NOT NULL CHECK (amount_cents > 0), status TEXT NOT NULL,
         channel TEXT NOT NULL DEFAULT '', code_url TEXT NOT NULL, created_ms INTEGER NOT NULL,
         expire_ms INTEGER NOT NULL, pay_time TEXT NOT NULL DEFAULT '');
+      CREATE TABLE IF NOT EXISTS ec_vouchers (
+        ec_qr TEXT PRIMARY KEY, psn_no TEXT NOT NULL REFERENCES persons(psn_no));
       CREATE TABLE IF NOT EXISTS credit (
         psn_no TEXT PRIMARY KEY REFERENCES persons(psn_no), limit_cents INTEGER NOT NULL,
         used_cents INTEGER NOT NULL CHECK (used_cents >= 0 AND used_cents <= limit_cents));
@@ -162,6 +164,8 @@ export class SimulatorStore {
           );
         });
       }
+      const insertVoucher = this.db.prepare(`INSERT INTO ec_vouchers VALUES (?, ?)`);
+      for (const p of scenario.patients) if (p.ec_qr) insertVoucher.run(p.ec_qr, p.psn_no);
       const insertCredit = this.db.prepare(`INSERT INTO credit VALUES (?, ?, 0)`);
       for (const p of scenario.patients) {
         if (p.credit_limit !== undefined) insertCredit.run(p.psn_no, yuanToCents(p.credit_limit));
@@ -173,6 +177,14 @@ export class SimulatorStore {
   personByCertno(certno: string): PersonRow | undefined {
     return this.db.prepare(`SELECT * FROM persons WHERE certno = ?`).get(certno) as
       PersonRow | undefined;
+  }
+
+  personByVoucher(ecQr: string): PersonRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT p.* FROM ec_vouchers v JOIN persons p ON p.psn_no = v.psn_no WHERE v.ec_qr = ?`,
+      )
+      .get(ecQr) as PersonRow | undefined;
   }
 
   person(psnNo: string): PersonRow | undefined {

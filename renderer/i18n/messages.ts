@@ -16,6 +16,21 @@ export const en = {
   'home.welcome': 'Welcome. Pay your medical bills here.',
   'home.payWithFace': 'Pay with face',
   'home.faceNote': 'Look at the camera. We use your face only to find your insurance record.',
+  'home.qrNote':
+    'Or show the medical insurance QR code on your phone to the scanner below the screen.',
+  'loading.patient': 'Reading your insurance QR code…',
+  'notice.scan-unknown':
+    'This code cannot be used here. Please show your medical insurance QR code, or a payment code when asked to pay.',
+  'notice.scan-not-now':
+    'Please finish or cancel this payment before scanning another insurance QR code.',
+  'notice.scan-wallet-not-now': 'A payment code can be used when it is time to pay your part.',
+  'notice.scanner-unplugged':
+    'The code scanner is not working right now. You can still pay with your face, or ask staff.',
+  'notice.scanner-back': 'The code scanner is working again.',
+  'notice.ok': 'OK',
+  'cash.walletNote': 'You can also show your phone wallet payment code to the scanner.',
+  'error.voucher-refused':
+    'This insurance QR code was not accepted. It may have expired: refresh it on your phone and scan again, or ask staff.',
   'identify.title': 'Please look at the camera',
   'identify.hint.look-at-camera': 'Please stand closer and look at the camera.',
   'identify.hint.hold-still': 'Hold still, please.',
@@ -109,6 +124,17 @@ export const zhCN: Record<MessageKey, string> = {
   'home.welcome': '您好，请在这里缴纳医疗费用。',
   'home.payWithFace': '刷脸缴费',
   'home.faceNote': '请看摄像头。您的人脸仅用于查找医保信息。',
+  'home.qrNote': '也可以把手机上的医保电子凭证二维码对准屏幕下方的扫码器。',
+  'loading.patient': '正在读取您的医保电子凭证…',
+  'notice.scan-unknown': '这个码不能在这里使用。请出示医保电子凭证，或在付款时出示付款码。',
+  'notice.scan-not-now': '请先完成或取消当前缴费，再扫描其他医保电子凭证。',
+  'notice.scan-wallet-not-now': '付款码请在支付自付部分时出示。',
+  'notice.scanner-unplugged': '扫码器暂时无法使用。您仍可刷脸缴费，或请工作人员帮助。',
+  'notice.scanner-back': '扫码器已恢复。',
+  'notice.ok': '好的',
+  'cash.walletNote': '也可以把手机付款码对准扫码器。',
+  'error.voucher-refused':
+    '这个医保电子凭证没有被接受，可能已过期。请在手机上刷新后重新扫码，或请工作人员帮助。',
   'identify.title': '请看摄像头',
   'identify.hint.look-at-camera': '请靠近一些，看着摄像头。',
   'identify.hint.hold-still': '请保持不动。',

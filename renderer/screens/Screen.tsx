@@ -34,6 +34,7 @@ export function Screen({
           <h1 id="title">{t('home.welcome')}</h1>
           <BigButton onClick={act(() => kiosk.payWithFace())}>{t('home.payWithFace')}</BigButton>
           <p className="note">{t('home.faceNote')}</p>
+          <p className="note">{t('home.qrNote')}</p>
         </section>
       );
     case 'identifying':
@@ -123,6 +124,7 @@ export function Screen({
       return (
         <section className="screen" aria-labelledby="title">
           <h1 id="title">{t('cash.title', { amount: yuan(view.cash) })}</h1>
+          <p className="note">{t('cash.walletNote')}</p>
           <BigButton onClick={act(() => kiosk.chooseCashMethod('mobile'))}>
             {t('cash.mobile')}
           </BigButton>

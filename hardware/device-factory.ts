@@ -1,0 +1,61 @@
+/**
+ * Builds the kiosk's devices from configuration, once: "simulated" or a real driver per device
+ * (after Stripe Terminal's discovery). Everything after this sees only the device contracts.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { BytePipe } from './byte-pipe.ts';
+import type { Camera } from './camera/camera.ts';
+import { SimulatedCamera } from './camera/simulated-camera.ts';
+import type { Device } from './device.ts';
+import { type DevicesConfig, parseDevicesConfig } from './diagnostics.ts';
+import { EscPosPrinter } from './printer/escpos-printer.ts';
+import { SerialPipe } from './printer/serial-pipe.ts';
+import { SimulatedPrinter } from './printer/simulated-printer.ts';
+import { TcpPipe } from './printer/tcp-pipe.ts';
+import { SerialQrScanner } from './scanner/serial-qr-scanner.ts';
+import { SimulatedQrScanner } from './scanner/simulated-qr-scanner.ts';
+import { type SerialBinding, systemSerialBinding } from './serial-port.ts';
+
+export interface KioskDevices {
+  camera: Camera;
+  printer: EscPosPrinter;
+  scanner: Device<string>;
+  /** The simulated ones, for the testers' control API; absent where a real device is used. */
+  simulated: { camera: SimulatedCamera; printer?: SimulatedPrinter; scanner?: SimulatedQrScanner };
+}
+
+export async function buildDevices(
+  raw: unknown,
+  options: {
+    projectRoot: string;
+    fixturesDir?: string;
+    serialBinding?: () => Promise<SerialBinding>;
+  },
+): Promise<KioskDevices> {
+  const config: DevicesConfig = parseDevicesConfig(raw);
+  const binding = options.serialBinding ?? systemSerialBinding;
+  // Only the simulated camera is served by the host; a real camera is read in the renderer.
+  const dir = options.fixturesDir ?? config.camera.fixturesDir;
+  const camera = new SimulatedCamera({
+    fixturesDir: isAbsolute(dir) ? dir : resolve(options.projectRoot, dir),
+  });
+  const simulated: KioskDevices['simulated'] = { camera };
+
+  let pipe: BytePipe;
+  const p = config.printer;
+  if (p.kind === 'simulated') pipe = simulated.printer = new SimulatedPrinter();
+  else if (p.kind === 'tcp') pipe = new TcpPipe(withoutKind(p));
+  else pipe = new SerialPipe(withoutKind(p), await binding());
+
+  let scanner: Device<string>;
+  const s = config.scanner;
+  if (s.kind === 'simulated') scanner = simulated.scanner = new SimulatedQrScanner();
+  else scanner = new SerialQrScanner({ ...withoutKind(s), binding: await binding() });
+
+  return { camera, printer: new EscPosPrinter(pipe), scanner, simulated };
+}
+
+function withoutKind<T extends { kind: string }>(value: T): Omit<T, 'kind'> {
+  const { kind: _kind, ...rest } = value;
+  return rest;
+}
