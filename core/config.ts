@@ -33,7 +33,8 @@ export const kioskConfigSchema = z
       .prefault({}),
     face: z
       .object({
-        threshold: z.number().positive().max(2).default(0.5),
+        // Calibrated on the fixture photos (hardware/face/calibration.ts, docs/face.md).
+        threshold: z.number().positive().max(2).default(0.59),
         margin: z.number().min(0).max(1).default(0.06),
         timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
       })
@@ -49,6 +50,12 @@ export const kioskConfigSchema = z
       .regex(/^\d{6,12}$/)
       .default('246810'),
     eReceiptBaseUrl: z.url().default('https://einvoice.example/r/'),
+    inactivity: z
+      .object({
+        warnAfterSeconds: z.number().int().min(5).max(3600).default(90),
+        countdownSeconds: z.number().int().min(5).max(300).default(30),
+      })
+      .prefault({}),
   })
   .refine((c) => c.mode === 'simulator' || c.gateway.url !== undefined, {
     message: 'production mode needs gateway.url',

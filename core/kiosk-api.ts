@@ -104,11 +104,40 @@ export const cameraFrameSchema = z.object({
 
 export const kioskInfoSchema = z.object({
   mode: z.enum(['simulator', 'production']),
+  /** Seconds without a tap before the warning, and how long the warning counts down. */
+  inactivity: z.object({
+    warnAfterSeconds: z.number().int().positive(),
+    countdownSeconds: z.number().int().positive(),
+  }),
   kioskId: shortText,
   hospitalName: shortText,
   version: shortText,
   language: languageSchema,
 });
+
+export const adminLoginResultSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({
+    ok: z.literal(false),
+    reason: z.literal('wrong-pin'),
+    attemptsLeft: z.number().int().min(0),
+  }),
+  z.object({ ok: z.literal(false), reason: z.literal('locked'), lockedUntil: shortText }),
+]);
+export const deviceCheckSchema = z.object({
+  device: shortText,
+  kind: shortText,
+  status: shortText,
+  result: z.enum(['pass', 'fail']),
+  detail: z.string().max(500),
+});
+export const receiptRecordSchema = z.object({
+  settlementId: shortText,
+  printedAt: shortText,
+  total: centsSchema,
+  printed: z.boolean(),
+});
+export const reconciliationSchema = z.object({ agree: z.boolean(), report: z.string().max(5000) });
 
 const noArgs = z.tuple([]);
 const nothing = z.void();
@@ -130,9 +159,30 @@ export const kioskMethods = {
     result: nothing,
   },
   confirmPayment: { args: noArgs, result: nothing },
+  /** The patient tapped "more time" on the inactivity warning (or anywhere): the session goes on. */
+  stillHere: { args: noArgs, result: nothing },
   chooseCashMethod: { args: z.tuple([z.enum(['mobile', 'credit'])]), result: nothing },
   cancel: { args: noArgs, result: nothing },
   finish: { args: noArgs, result: nothing },
+  adminLogin: { args: z.tuple([z.string().regex(/^\d{1,12}$/)]), result: adminLoginResultSchema },
+  adminDiagnostics: {
+    args: z.tuple([z.object({ testPrint: z.boolean() })]),
+    result: z.array(deviceCheckSchema).max(20),
+  },
+  adminReconcile: { args: noArgs, result: reconciliationSchema },
+  adminReceipts: { args: noArgs, result: z.array(receiptRecordSchema).max(50) },
+  adminReprint: {
+    args: z.tuple([
+      z
+        .string()
+        .min(1)
+        .max(30)
+        .regex(/^[\w-]+$/),
+    ]),
+    result: z.object({ printed: z.boolean(), problem: shortText.optional() }),
+  },
+  adminLogs: { args: noArgs, result: z.array(z.string().max(2000)).max(500) },
+  adminExit: { args: noArgs, result: nothing },
   /** Asks a member of staff to come to this kiosk; allowed on every screen. */
   callStaff: { args: noArgs, result: nothing },
 } as const;
@@ -165,6 +215,9 @@ export type CameraFrame = z.infer<typeof cameraFrameSchema>;
 export type KioskInfo = z.infer<typeof kioskInfoSchema>;
 export type FaceHint = z.infer<typeof faceHintSchema>;
 export type Notice = z.infer<typeof noticeSchema>;
+export type AdminLoginResult = z.infer<typeof adminLoginResultSchema>;
+export type DeviceCheck = z.infer<typeof deviceCheckSchema>;
+export type ReceiptRecord = z.infer<typeof receiptRecordSchema>;
 export type KioskEventPayload<E extends KioskEventName> = z.infer<(typeof kioskEvents)[E]>;
 
 export type KioskMethods = {

@@ -101,6 +101,22 @@ function fakePort(cash: number, opts: { credit?: boolean; cashOutcome?: 'paid' |
   return { port, calls, pay: () => release?.() };
 }
 
+/** Timers the test fires by hand: the inactivity reset without waiting. */
+const pendingTimers = new Map<number, () => void>();
+let timerSeq = 0;
+const fakeTimers = {
+  set: (fn: () => void) => {
+    pendingTimers.set(++timerSeq, fn);
+    return timerSeq;
+  },
+  clear: (h: unknown) => pendingTimers.delete(h as number),
+};
+function fireTimers() {
+  const fns = [...pendingTimers.values()];
+  pendingTimers.clear();
+  fns.forEach((f) => f());
+}
+
 function controller(
   port: SettlementPort,
   face: FaceIdentifyResult = { kind: 'match', idNumber: patient.idNumber },
@@ -118,7 +134,14 @@ function controller(
     },
     clock: { now: () => new Date('2026-11-22T02:00:00Z') },
     log: () => undefined,
-    info: { mode: 'simulator', kioskId: 'K1', hospitalName: 'H', version: '1' },
+    info: {
+      mode: 'simulator',
+      kioskId: 'K1',
+      hospitalName: 'H',
+      version: '1',
+      inactivity: { warnAfterSeconds: 60, countdownSeconds: 30 },
+    },
+    timers: fakeTimers,
     eReceiptBaseUrl: 'https://e.example/r/',
   });
   c.onView((v) => views.push(v));
@@ -325,5 +348,36 @@ describe('scanned codes', () => {
     expect(c.view().screen).toBe('review');
     expect(notices).toEqual(['scan-unknown', 'scan-wallet-not-now', 'scan-not-now']);
     expect(f.calls).toEqual([]);
+  });
+});
+
+describe('inactivity', () => {
+  it('a patient who walks away from the QR screen is reset home and the order abandoned', async () => {
+    const f = fakePort(1_500);
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    c.chooseCashMethod('mobile');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(c.view().screen).toBe('paying-cash');
+    fireTimers();
+    await c.idle();
+    expect(c.view().screen).toBe('home');
+    expect(f.calls).toContain('abandon');
+    expect(f.calls).not.toContain('complete');
+  });
+
+  it('"still here" restarts the clock; the done screen resets to home', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    await toReview(c);
+    c.stillHere();
+    expect(pendingTimers.size).toBe(1);
+    c.confirmPayment();
+    await c.idle();
+    expect(c.view().screen).toBe('done');
+    fireTimers();
+    expect(c.view().screen).toBe('home');
+    expect(pendingTimers.size).toBe(0); // nothing armed at home
   });
 });

@@ -83,9 +83,16 @@ export interface SessionControllerOptions {
   info: Omit<KioskInfo, 'language'>;
   eReceiptBaseUrl: string;
   language?: Language;
+  /** Timers for the inactivity reset; tests inject their own. */
+  timers?: { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
   /** Notifies staff (a pager, the nurses' station); the log entry is written either way. */
   onStaffCalled?: () => void;
 }
+
+const defaultTimers = {
+  set: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clear: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export class SessionController {
   private state: SessionState = { kind: 'home' };
@@ -97,6 +104,7 @@ export class SessionController {
   private running: Promise<void> = Promise.resolve();
   /** The payment in progress, if any (its journal entry exists). */
   private payment: string | undefined;
+  private idleTimer: unknown;
 
   constructor(private readonly deps: SessionControllerOptions) {
     this.language = deps.language ?? 'zh-CN';
@@ -339,6 +347,38 @@ export class SessionController {
     this.command({ type: 'finish' });
   }
 
+  /** The patient is still there (a tap on the inactivity warning, or anywhere). */
+  stillHere(): void {
+    this.armInactivity();
+  }
+
+  /**
+   * The host's own inactivity reset, a little after the renderer's warning has run out, so a
+   * session is reset even if the screen is gone. Unpaid work is cancelled safely (a pending cash
+   * order is abandoned and refunded if paid); a settlement in flight is never interrupted.
+   */
+  private armInactivity(): void {
+    const timers = this.deps.timers ?? defaultTimers;
+    if (this.idleTimer !== undefined) timers.clear(this.idleTimer);
+    this.idleTimer = undefined;
+    const kind = this.state.kind;
+    if (kind === 'home' || isCommitting(this.state)) return;
+    const { warnAfterSeconds, countdownSeconds } = this.deps.info.inactivity;
+    this.idleTimer = timers.set(
+      () => this.expire(),
+      (warnAfterSeconds + countdownSeconds + 2) * 1000,
+    );
+  }
+
+  private expire(): void {
+    this.idleTimer = undefined;
+    const kind = this.state.kind;
+    if (kind === 'home' || isCommitting(this.state)) return;
+    this.deps.log('session.inactive-reset', { screen: kind });
+    if (kind === 'done' || kind === 'error' || kind === 'not-recognised') this.finish();
+    else this.cancel();
+  }
+
   /** Help is always available: it changes nothing in the session, it only calls someone. */
   callStaff(): void {
     this.deps.log('staff.called', { screen: this.state.kind, kioskId: this.deps.info.kioskId });
@@ -402,6 +442,7 @@ export class SessionController {
 
   private setState(next: SessionState): void {
     this.state = next;
+    this.armInactivity();
     const view = toView(next);
     for (const listener of this.listeners) listener(view);
   }

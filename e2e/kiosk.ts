@@ -39,6 +39,14 @@ export class Simulators {
     expect(r.ok()).toBe(true);
     return ((await r.json()) as { outcome: string }).outcome;
   }
+  async printer(state: {
+    paperOut?: boolean;
+    paperLeftBytes?: number | null;
+    coverOpen?: boolean;
+  }): Promise<void> {
+    const r = await this.request.post('sim/printer', { headers: this.headers, data: state });
+    expect(r.ok()).toBe(true);
+  }
   async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {
     const r = await this.request.get('sim/printer/receipts', { headers: this.headers });
     expect(r.ok()).toBe(true);
@@ -52,8 +60,8 @@ export class KioskPage {
     private readonly info: TestInfo,
   ) {}
 
-  async open(language: 'en' | 'zh-CN' = 'en'): Promise<void> {
-    await this.page.goto('/');
+  async open(language: 'en' | 'zh-CN' = 'en', query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
     await this.expectScreen('home');
     const current = await this.page.locator('html').getAttribute('lang');
     if (current !== language)

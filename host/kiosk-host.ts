@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { KioskConfig } from '../core/config.ts';
 import type { Clock } from '../core/domain.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
-import { SessionController, type LogFn } from '../core/session-controller.ts';
+import { SessionController, type LogFn, type ReceiptPort } from '../core/session-controller.ts';
 import { GatewayClient } from '../gateway/client.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
 import { PaymentJournal } from '../gateway/journal.ts';
@@ -25,7 +25,10 @@ import { FaceGallery } from '../hardware/face/gallery.ts';
 import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import type { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
+import { AdminService } from './admin.ts';
 import { HostKioskService } from './kiosk-service.ts';
+import { LogRing } from './log.ts';
+import { ReceiptStore } from './receipt-store.ts';
 
 export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
 
@@ -38,6 +41,8 @@ export interface KioskHostOptions {
   fixturesDir?: string;
   scenario?: Scenario;
   version?: string;
+  /** Where the recent log lines are kept for admin mode. */
+  logRing?: LogRing;
 }
 
 /** The simulated devices, for the testers' control API; a device configured as real is absent. */
@@ -55,6 +60,7 @@ export class KioskHost {
     readonly simulators: Simulators,
     private readonly devices: KioskDevices,
     private readonly journal: PaymentJournal,
+    private readonly receiptStore: ReceiptStore,
     readonly faceBackend: string,
   ) {}
 
@@ -166,13 +172,38 @@ export class KioskHost {
     });
     if (recovery && recovery.stillOpen > 0)
       log('payment.recovery-open', { open: recovery.stillOpen });
+    const receiptStore = new ReceiptStore(join(o.dataDir, 'receipts.sqlite'));
+    const receiptPrinter = new ReceiptPrinter(printer, config.hospital.timeZone);
+    // Every receipt is kept (masked), printed or not, so staff can reprint it from admin mode.
+    const receipts: ReceiptPort = {
+      async print(receipt) {
+        const outcome = await receiptPrinter
+          .print(receipt)
+          .catch(() => ({ printed: false, problem: 'offline' }));
+        receiptStore.record(receipt, outcome.printed, outcome.problem ?? '');
+        return outcome;
+      },
+    };
+    const admin = new AdminService({
+      pin: config.adminPin,
+      clock,
+      log,
+      logRing: o.logRing ?? new LogRing(),
+      devices,
+      payments,
+      receipts: receiptStore,
+      printer: receiptPrinter,
+      kioskId: config.kioskId,
+      timeZone: config.hospital.timeZone,
+    });
     const session = new SessionController({
       face: identifier,
       settlement: new GatewaySettlementPort(client, payments),
-      receipts: new ReceiptPrinter(printer, config.hospital.timeZone),
+      receipts,
       clock,
       log,
       info: {
+        inactivity: config.inactivity,
         mode: config.mode,
         kioskId: config.kioskId,
         hospitalName: config.hospital.name,
@@ -181,7 +212,7 @@ export class KioskHost {
       eReceiptBaseUrl: config.eReceiptBaseUrl,
       language: config.language,
     });
-    const service = new HostKioskService(session);
+    const service = new HostKioskService(session, admin);
     publishFrame = (frame) => service.publishFrame(frame);
     scanner.on('data', (code) => session.scan(code));
     scanner.on('status', (status) => {
@@ -204,6 +235,7 @@ export class KioskHost {
       },
       devices,
       journal,
+      receiptStore,
       engine.backend,
     );
   }
@@ -213,6 +245,7 @@ export class KioskHost {
       await device.stop().catch(() => undefined);
     }
     this.journal.close();
+    this.receiptStore.close();
     await this.simulators.gateway.close();
   }
 }

@@ -11,11 +11,15 @@ import type {
   SessionView,
 } from '../core/kiosk-api.ts';
 import type { SessionController } from '../core/session-controller.ts';
+import type { AdminService } from './admin.ts';
 
 export class HostKioskService implements KioskService {
   private readonly frameListeners = new Set<(frame: CameraFrame) => void>();
 
-  constructor(private readonly session: SessionController) {}
+  constructor(
+    private readonly session: SessionController,
+    private readonly admin: AdminService,
+  ) {}
 
   /** Called by the face pipeline with each preview frame. */
   publishFrame(frame: CameraFrame): void {
@@ -48,6 +52,30 @@ export class HostKioskService implements KioskService {
   }
   async finish() {
     this.session.finish();
+  }
+  async stillHere() {
+    this.session.stillHere();
+  }
+  async adminLogin(pin: string) {
+    return this.admin.login(pin);
+  }
+  async adminDiagnostics(options: { testPrint: boolean }) {
+    return this.admin.diagnostics(options.testPrint);
+  }
+  async adminReconcile() {
+    return this.admin.reconcile();
+  }
+  async adminReceipts() {
+    return this.admin.receipts();
+  }
+  async adminReprint(settlementId: string) {
+    return this.admin.reprint(settlementId);
+  }
+  async adminLogs() {
+    return this.admin.logs();
+  }
+  async adminExit() {
+    this.admin.exit();
   }
   async callStaff() {
     this.session.callStaff();

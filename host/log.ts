@@ -27,3 +27,16 @@ export function createLogger(
     write(JSON.stringify({ time: now().toISOString(), event, ...redact(fields) }));
   };
 }
+
+/** The last lines of the (already redacted) log, for admin mode. */
+export class LogRing {
+  private readonly buffer: string[] = [];
+  constructor(private readonly size = 300) {}
+  push(line: string): void {
+    this.buffer.push(line);
+    if (this.buffer.length > this.size) this.buffer.splice(0, this.buffer.length - this.size);
+  }
+  lines(): string[] {
+    return [...this.buffer];
+  }
+}

@@ -9,6 +9,7 @@ import type { Clock } from '../core/domain.ts';
 import type { LogFn } from '../core/session-controller.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { KioskHost } from './kiosk-host.ts';
+import type { LogRing } from './log.ts';
 import { simulatorControl } from './simulator-control.ts';
 import { KioskWebServer } from './web-server.ts';
 
@@ -21,6 +22,7 @@ export interface WebModeOptions {
   controlToken?: string;
   staticDir?: string;
   version?: string;
+  logRing?: LogRing;
 }
 
 export interface RunningKiosk {
@@ -37,6 +39,7 @@ export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
     log: o.log,
     clock: o.clock,
     version: o.version ?? '0.0.0',
+    ...(o.logRing ? { logRing: o.logRing } : {}),
   });
   const controlToken = o.controlToken ?? randomBytes(16).toString('hex');
   const server = new KioskWebServer({

@@ -2,10 +2,12 @@
  * The kiosk shell: header (language, sound), the current screen, and a footer whose "call
  * staff" button is on every screen. The session lives in the host; this renders its view.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { IntlProvider, useIntl } from 'react-intl';
 import type { CameraFrame, KioskApi, KioskInfo, Notice, SessionView } from '../core/kiosk-api.ts';
+import { AdminLogin, AdminPanel } from './Admin.tsx';
 import { BigButton } from './components.tsx';
+import { inactivityPhase, watchesInactivity } from './inactivity.ts';
 import { messages, type MessageKey } from './i18n/messages.ts';
 import { Screen } from './screens/Screen.tsx';
 import { speak, stopSpeaking } from './speech.ts';
@@ -79,13 +81,63 @@ function Shell(props: {
     speak(speechText, language);
   }, [speechText, muted, language]);
 
+  const [admin, setAdmin] = useState<'closed' | 'login' | 'open'>('closed');
+  // Inactivity: the warning after a quiet spell; one tap gives more time. Testers may shorten it
+  // in simulator mode with ?inactivity=WARN,COUNTDOWN (seconds).
+  const [lastActivity, setLastActivity] = useState(() => Date.now());
+  const [now, setNow] = useState(() => Date.now());
+  const lastPing = useRef(0);
+  const timing = inactivityTiming(props.info);
+  const watching = watchesInactivity(view.screen) && !admin;
+  useEffect(() => {
+    if (!watching) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [watching]);
+  // A new screen is a fresh start for the patient's attention.
+  useEffect(() => kiosk.onView(() => setLastActivity(Date.now())), [kiosk]);
+  const phase = watching
+    ? inactivityPhase(now, lastActivity, timing.warn, timing.countdown)
+    : { phase: 'active' as const };
+  useEffect(() => {
+    if (phase.phase !== 'expired') return;
+    const reset =
+      view.screen === 'done' || view.screen === 'error' || view.screen === 'not-recognised'
+        ? kiosk.finish()
+        : kiosk.cancel();
+    void reset.catch(() => undefined).finally(() => setLastActivity(Date.now()));
+  }, [phase.phase, kiosk, view.screen]);
+  const activity = () => {
+    const t0 = Date.now();
+    setLastActivity(t0);
+    setNow(t0);
+    if (t0 - lastPing.current > 5000) {
+      lastPing.current = t0;
+      void kiosk.stillHere().catch(() => undefined);
+    }
+  };
+
+  // The hidden admin entry: hold the top-left corner for three seconds.
+  const pressTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const cornerDown = () => {
+    pressTimer.current = setTimeout(() => setAdmin('login'), 3000);
+  };
+  const cornerUp = () => clearTimeout(pressTimer.current);
+
   const callStaff = () => {
     void kiosk.callStaff();
     setStaffCalled(true);
   };
 
   return (
-    <div className="kiosk" data-screen={view.screen}>
+    <div className="kiosk" data-screen={view.screen} onPointerDownCapture={activity}>
+      <div
+        className="admin-corner"
+        data-testid="admin-corner"
+        onPointerDown={cornerDown}
+        onPointerUp={cornerUp}
+        onPointerLeave={cornerUp}
+      />
       <header className="bar">
         <span className="hospital">{props.info?.hospitalName ?? ''}</span>
         <div className="bar-actions">
@@ -118,6 +170,23 @@ function Shell(props: {
           {t('staff.call')}
         </BigButton>
       </footer>
+      {phase.phase === 'warning' && (
+        <div className="dialog-backdrop">
+          <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="idle-title">
+            <h1 id="idle-title">{t('inactivity.title')}</h1>
+            <p className="lead">{t('inactivity.body', { seconds: String(phase.secondsLeft) })}</p>
+            <BigButton onClick={activity}>{t('inactivity.more')}</BigButton>
+          </div>
+        </div>
+      )}
+      {admin === 'login' && (
+        <AdminLogin
+          kiosk={kiosk}
+          onOpen={() => setAdmin('open')}
+          onClose={() => setAdmin('closed')}
+        />
+      )}
+      {admin === 'open' && <AdminPanel kiosk={kiosk} onClose={() => setAdmin('closed')} />}
       {notice && (
         <div className="dialog-backdrop">
           <div
@@ -150,4 +219,16 @@ function Shell(props: {
       )}
     </div>
   );
+}
+
+function inactivityTiming(info?: KioskInfo): { warn: number; countdown: number } {
+  const fallback = {
+    warn: info?.inactivity.warnAfterSeconds ?? 90,
+    countdown: info?.inactivity.countdownSeconds ?? 30,
+  };
+  if (info?.mode !== 'simulator') return fallback;
+  const m = /^(\d{1,4}),(\d{1,4})$/.exec(
+    new URLSearchParams(location.search).get('inactivity') ?? '',
+  );
+  return m ? { warn: Number(m[1]), countdown: Number(m[2]) } : fallback;
 }

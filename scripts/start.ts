@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../core/config.ts';
 import { systemClock } from '../core/domain.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
-import { createLogger } from '../host/log.ts';
+import { LogRing, createLogger } from '../host/log.ts';
 import { startWebMode } from '../host/web-mode.ts';
 
 const { values } = parseArgs({
@@ -87,8 +87,13 @@ if (!values.headless && !values.web) {
 }
 
 async function runWebMode(openWindow: boolean): Promise<void> {
-  const log = createLogger((line) => process.stderr.write(line + '\n'));
+  const logRing = new LogRing();
+  const log = createLogger((line) => {
+    process.stderr.write(line + '\n');
+    logRing.push(line);
+  });
   const kiosk = await startWebMode({
+    logRing,
     config,
     port,
     dataDir,

@@ -12,11 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as FaceApi from '@vladmandic/face-api';
 import { checkFrame, type Frame, pad } from './image.ts';
+import type { Point } from './landmarks.ts';
 
-export interface Point {
-  x: number;
-  y: number;
-}
+export type { Point };
 
 export interface FaceObservation {
   box: { x: number; y: number; width: number; height: number };

@@ -1,8 +1,10 @@
 /**
  * 1:N identification from the camera: grab frames, gate them for quality, and decide only on a
  * good frame. The decision is the gallery's (threshold AND margin), so a face close to two
- * people is "uncertain" and never a guess. Frames stay in memory; only a small preview JPEG
- * leaves this module, for the patient to see themselves.
+ * people is "uncertain" and never a guess. With liveness on, a match is only accepted after
+ * the patient has answered a blink / head-turn challenge, while the same face stays in view
+ * and keeps matching the same person. Frames stay in memory; only a small preview JPEG leaves
+ * this module, for the patient to see themselves.
  */
 import type { FaceHint } from '../../core/kiosk-api.ts';
 import type { FaceIdentificationPort, FaceIdentifyResult } from '../../core/session-controller.ts';
@@ -10,10 +12,37 @@ import type { Camera } from '../camera/camera.ts';
 import type { FaceEngine, FaceObservation } from './face-engine.ts';
 import type { FaceGallery, MatchPolicy } from './gallery.ts';
 import { fitWithin, type Frame, toJpeg } from './image.ts';
+import {
+  type ChallengeStep,
+  DEFAULT_LIVENESS,
+  LivenessChallenge,
+  type LivenessFailure,
+  type LivenessOptions,
+} from './liveness.ts';
+import {
+  assessQuality,
+  DEFAULT_QUALITY,
+  hintFor,
+  type QualityMetrics,
+  type QualityReason,
+  type QualityThresholds,
+} from './quality.ts';
+
+/** What onQuality reports for each frame: the reason and measures, never the face itself. */
+export interface QualityEvent {
+  reason: QualityReason;
+  faceCount: number;
+  metrics?: QualityMetrics;
+}
+
+export type LivenessOutcome =
+  | { kind: 'passed' }
+  | { kind: 'failed'; reason: LivenessFailure | 'face-changed'; step?: ChallengeStep }
+  | { kind: 'aborted' };
 
 export interface FaceIdentifierOptions {
-  camera: Camera;
-  engine: FaceEngine;
+  camera: Pick<Camera, 'grab'>;
+  engine: Pick<FaceEngine, 'detectAll'>;
   gallery: FaceGallery;
   policy: MatchPolicy;
   /** Gallery person id -> the ID number the gateway knows the person by. */
@@ -26,13 +55,45 @@ export interface FaceIdentifierOptions {
   noMatchFrames?: number;
   /** A face narrower than this share of the frame is too far away to trust. */
   minFaceWidthRatio?: number;
+  /** Quality gate thresholds; DEFAULT_QUALITY for the rest. */
+  quality?: Partial<QualityThresholds>;
+  /** Each frame's verdict, with the detailed reason the patient-facing hint cannot carry. */
+  onQuality?: (event: QualityEvent) => void;
+  /**
+   * Liveness challenge before a match is accepted; off by default, because the simulated
+   * camera shows a still photo, which (rightly) can never pass.
+   */
+  liveness?: boolean | Partial<LivenessOptions>;
+  /** Each challenge step as the patient is asked to do it. */
+  onChallenge?: (step: ChallengeStep) => void;
+  /** How the challenge ended (for logs: a reason code, no face data). */
+  onLiveness?: (outcome: LivenessOutcome) => void;
+  /** Random source for the challenge order; seedable in tests. */
+  random?: () => number;
   onPreview?: (jpeg: Uint8Array, width: number, height: number) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
 }
 
+/**
+ * During the challenge the patient is asked to turn (so pose gates would refuse the very frames
+ * we need) and moves (so a little blur is expected); the other gates still apply.
+ */
+const CHALLENGE_GATES: Partial<QualityThresholds> = {
+  maxYaw: Infinity,
+  maxRoll: Infinity,
+  minSharpness: 0,
+};
+
 export class FaceIdentifier implements FaceIdentificationPort {
-  constructor(private readonly o: FaceIdentifierOptions) {}
+  private readonly gates: Partial<QualityThresholds>;
+
+  constructor(private readonly o: FaceIdentifierOptions) {
+    this.gates = {
+      ...(o.minFaceWidthRatio === undefined ? {} : { minFaceWidthRatio: o.minFaceWidthRatio }),
+      ...o.quality,
+    };
+  }
 
   async identify({
     signal,
@@ -48,17 +109,20 @@ export class FaceIdentifier implements FaceIdentificationPort {
     let noMatches = 0;
     let uncertain = 0;
     while (!signal.aborted && now() < deadline) {
-      const frame = await this.o.camera.grab();
-      this.preview(frame);
-      const faces = await this.o.engine.detectAll(frame);
+      const { face, reason } = await this.look(this.gates, onHint, signal);
       if (signal.aborted) break;
-      const verdict = this.judge(frame, faces);
-      if (verdict.hint) onHint(verdict.hint);
-      if (verdict.face) {
-        const decision = this.o.gallery.identify(verdict.face.descriptor, this.o.policy);
+      if (face && reason === 'ok') {
+        const decision = this.o.gallery.identify(face.descriptor, this.o.policy);
         if (decision.kind === 'match') {
           const idNumber = this.o.idNumberOf(decision.personId);
-          if (idNumber) return { kind: 'match', idNumber };
+          if (idNumber) {
+            if (!this.o.liveness) return { kind: 'match', idNumber };
+            const outcome = await this.challenge(decision.personId, face, signal, onHint);
+            this.o.onLiveness?.(outcome);
+            // A failed challenge is "not recognised": the patient may try again or use the
+            // QR code; the kiosk never says "you look like a photo" to a real person.
+            return outcome.kind === 'passed' ? { kind: 'match', idNumber } : { kind: 'no-match' };
+          }
           noMatches++;
         } else if (decision.kind === 'uncertain') {
           if (++uncertain >= 2) return { kind: 'uncertain' };
@@ -72,17 +136,91 @@ export class FaceIdentifier implements FaceIdentificationPort {
     return { kind: 'no-match' };
   }
 
-  /** The quality gate: which face (if any) is good enough to decide on, and what to tell the patient. */
-  private judge(
-    frame: Frame,
-    faces: FaceObservation[],
-  ): { face?: FaceObservation; hint?: FaceHint } {
-    if (faces.length === 0) return { hint: 'no-face' };
-    const [largest, second] = faces;
-    if (second && second.box.width > 0.6 * largest!.box.width) return { hint: 'multiple-faces' };
-    if (largest!.box.width < frame.width * (this.o.minFaceWidthRatio ?? 0.12))
-      return { hint: 'look-at-camera' };
-    return { face: largest!, hint: 'checking' };
+  /** One frame: grab, detect, gate, tell the patient. */
+  private async look(
+    gates: Partial<QualityThresholds>,
+    onHint: (hint: FaceHint) => void,
+    signal: AbortSignal,
+  ): Promise<{ face?: FaceObservation; reason: QualityReason; metrics?: QualityMetrics }> {
+    const frame = await this.o.camera.grab();
+    this.preview(frame);
+    const faces = await this.o.engine.detectAll(frame);
+    if (signal.aborted) return { reason: 'no-face' };
+    const report = assessQuality(frame, faces, gates);
+    this.o.onQuality?.({
+      reason: report.reason,
+      faceCount: report.faceCount,
+      ...(report.metrics ? { metrics: report.metrics } : {}),
+    });
+    onHint(hintFor(report.reason));
+    return report;
+  }
+
+  /**
+   * The liveness challenge, started on the frame that matched. Every usable frame must show
+   * the same face (its box moves continuously, no jump to another face), and every frame that
+   * faces the camera must still match the same person, so a photo that matched cannot hand
+   * over to a live stranger who then answers the challenge. Frames are taken back to back:
+   * a blink is short, and the engine is slow enough already.
+   */
+  private async challenge(
+    personId: string,
+    matched: FaceObservation,
+    signal: AbortSignal,
+    onHint: (hint: FaceHint) => void,
+  ): Promise<LivenessOutcome> {
+    const now = this.o.now ?? (() => Date.now());
+    const options = typeof this.o.liveness === 'object' ? this.o.liveness : {};
+    const challenge = new LivenessChallenge(options, this.o.random ?? Math.random);
+    const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_LIVENESS.stepTimeoutMs;
+    const frontalYaw = this.gates.maxYaw ?? DEFAULT_QUALITY.maxYaw;
+    let status = challenge.push({ t: now(), landmarks: matched.landmarks });
+    let prompted: ChallengeStep | undefined;
+    let box = matched.box;
+    let confirmed = false; // a frontal frame after the first one matched the person again
+    let mismatches = 0;
+    let confirmBy = Infinity;
+    for (;;) {
+      if (status.kind === 'failed') return status;
+      if (status.kind === 'passed') {
+        if (confirmed) return status;
+        // Every step answered, but only by frames turned away: one frontal look to confirm.
+        confirmBy = Math.min(confirmBy, now() + stepTimeoutMs);
+      } else if (status.step !== prompted) {
+        prompted = status.step;
+        this.o.onChallenge?.(status.step);
+      }
+      const { face, reason, metrics } = await this.look(
+        { ...this.gates, ...CHALLENGE_GATES },
+        onHint,
+        signal,
+      );
+      if (signal.aborted) return { kind: 'aborted' };
+      const t = now();
+      if (t > confirmBy) return { kind: 'failed', reason: 'timeout' };
+      if (!face || reason !== 'ok') {
+        status = challenge.tick(t);
+        continue;
+      }
+      const failed = {
+        kind: 'failed',
+        reason: 'face-changed',
+        ...(prompted && { step: prompted }),
+      } as const;
+      if (!sameTrack(box, face.box)) return failed;
+      box = face.box;
+      if (metrics && Math.abs(metrics.yaw) <= frontalYaw) {
+        const distance = this.o.gallery.distanceTo(personId, face.descriptor) ?? Infinity;
+        if (distance < this.o.policy.threshold) {
+          confirmed = true;
+          mismatches = 0;
+        } else if (++mismatches >= 2) {
+          // One odd frame (mid-blink, motion blur) is noise; two in a row are another face.
+          return failed;
+        }
+      }
+      status = challenge.push({ t, landmarks: face.landmarks });
+    }
   }
 
   private preview(frame: Frame): void {
@@ -90,6 +228,17 @@ export class FaceIdentifier implements FaceIdentificationPort {
     const small = fitWithin(frame, 320);
     this.o.onPreview(toJpeg(small, 60), small.width, small.height);
   }
+}
+
+/**
+ * The same face in consecutive frames: its centre moved less than half its width and its size
+ * changed by less than half. A different face stepping in lands elsewhere or at another size.
+ */
+function sameTrack(a: FaceObservation['box'], b: FaceObservation['box']): boolean {
+  const dx = a.x + a.width / 2 - (b.x + b.width / 2);
+  const dy = a.y + a.height / 2 - (b.y + b.height / 2);
+  const ratio = b.width / a.width;
+  return Math.hypot(dx, dy) < 0.5 * a.width && ratio > 2 / 3 && ratio < 1.5;
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {

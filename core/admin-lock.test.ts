@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { AdminLock } from './admin-lock.ts';
+
+function lock() {
+  let now = Date.parse('2026-11-22T02:00:00Z');
+  const clock = { now: () => new Date(now) };
+  const gate = new AdminLock({
+    pin: '246810',
+    clock,
+    maxAttempts: 3,
+    lockoutMs: 60_000,
+    idleMs: 10_000,
+  });
+  return { gate, advance: (ms: number) => (now += ms) };
+}
+
+describe('admin PIN gate', () => {
+  it('opens with the right PIN and closes when left idle', () => {
+    const { gate, advance } = lock();
+    expect(gate.active).toBe(false);
+    expect(gate.login('246810')).toEqual({ ok: true });
+    advance(9_000);
+    expect(gate.touch()).toBe(true); // use extends the session
+    advance(9_000);
+    expect(gate.active).toBe(true);
+    advance(2_000);
+    expect(gate.active).toBe(false);
+    expect(gate.touch()).toBe(false);
+  });
+
+  it('locks after too many wrong PINs, refusing even the right one until the lockout ends', () => {
+    const { gate, advance } = lock();
+    expect(gate.login('1')).toEqual({ ok: false, reason: 'wrong-pin', attemptsLeft: 2 });
+    expect(gate.login('2')).toEqual({ ok: false, reason: 'wrong-pin', attemptsLeft: 1 });
+    expect(gate.login('3')).toMatchObject({ ok: false, reason: 'locked' });
+    expect(gate.login('246810')).toMatchObject({ ok: false, reason: 'locked' });
+    advance(60_000);
+    expect(gate.login('246810')).toEqual({ ok: true });
+  });
+
+  it('logout closes the session at once', () => {
+    const { gate } = lock();
+    gate.login('246810');
+    gate.logout();
+    expect(gate.active).toBe(false);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Accessibility checks run on every screen: axe-core (no serious or critical violation), every
+ * interactive element at least 72x72 px, and every piece of text at contrast >= 7:1 against the
+ * background it is actually drawn on.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  const axe = await new AxeBuilder({ page }).analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe on ${name}`,
+  ).toEqual([]);
+
+  const small = await page.evaluate(() =>
+    [
+      ...document.querySelectorAll<HTMLElement>(
+        'button, a[href], input, select, textarea, [role="button"]',
+      ),
+    ]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width < 72 || r.height < 72)
+      .map(
+        ({ el, r }) =>
+          `${el.textContent?.trim() || el.getAttribute('aria-label')} ${Math.round(r.width)}x${Math.round(r.height)}`,
+      ),
+  );
+  expect(small, `targets under 72x72 on ${name}`).toEqual([]);
+
+  const lowContrast = await page.evaluate(() => {
+    const parse = (c: string): [number, number, number, number] => {
+      const m = /rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)/.exec(c);
+      return m
+        ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])]
+        : [0, 0, 0, 0];
+    };
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    // The background a text is drawn on: the nearest ancestor with an opaque background.
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c[3] >= 0.99) return c;
+      }
+      return [255, 255, 255, 1];
+    };
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || !n.textContent?.trim() || el.offsetParent === null) continue;
+      const fg = parse(getComputedStyle(el).color);
+      const bg = background(el);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x) as [number, number];
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (ratio < 7) out.push(`"${n.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+    }
+    return out;
+  });
+  expect(lowContrast, `text under 7:1 on ${name}`).toEqual([]);
+
+  const fontSizes = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main p, main li, main h1, main button, main span')]
+      .filter((el) => el.offsetParent !== null && el.textContent?.trim())
+      .map((el) => ({
+        t: el.textContent!.trim().slice(0, 30),
+        px: parseFloat(getComputedStyle(el).fontSize),
+      }))
+      .filter((x) => x.px < 24)
+      .map((x) => `${x.t} ${x.px}px`),
+  );
+  expect(fontSizes, `main text under 24 px on ${name}`).toEqual([]);
+}

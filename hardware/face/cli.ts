@@ -1,0 +1,232 @@
+/**
+ * The face engine's command line: `npm run -s face -- <command>`. Every command prints exactly
+ * one JSON object on stdout, so scripts and CI can parse it; progress and errors go to stderr.
+ * See `npm run -s face -- --help` and docs/face.md.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MARGIN, DEFAULT_THRESHOLD, TARGET_FMR } from './calibration.ts';
+import { descriptorsOf } from './enrollment.ts';
+import { evaluateSet, loadEvaluationSet } from './evaluate.ts';
+import { FaceEngine } from './face-engine.ts';
+import { DESCRIPTOR_LENGTH, FaceGallery, type MatchPolicy } from './gallery.ts';
+import { FileKeySource, GalleryStore } from './gallery-store.ts';
+import { decodeImage } from './image.ts';
+import { seededRandom } from './liveness.ts';
+import { assessQuality } from './quality.ts';
+
+const HELP = `Usage: npm run -s face -- <command> [options]
+
+Every command prints one JSON object on stdout; progress goes to stderr.
+
+Commands:
+  evaluate DIR          Calibration run over a photo folder. DIR holds one folder per person
+                        (photos sorted by name, numbers in numeric order); _strangers/ holds
+                        people who are not enrolled; other _folders are ignored. Each person's
+                        first photo is enrolled, every other photo is a genuine probe (1:N
+                        against everyone) and an impostor probe (against everyone else); every
+                        face in _strangers/ is an impostor probe against everyone.
+      --threshold T     (default ${DEFAULT_THRESHOLD})
+      --margin M        (default ${DEFAULT_MARGIN})
+      --target-fmr F    false-match rate to report against (default ${TARGET_FMR})
+  enroll IMAGE...       Adds a person to the encrypted gallery from one or more photos (all
+      --person ID       must show the same one face).
+  remove --person ID    Deletes a person's templates (consent withdrawn).
+  identify IMAGE        1:N: who is the largest face in IMAGE?
+  verify IMAGE          1:1: is the largest face in IMAGE this person?
+      --person ID
+  bench                 1:N search speed on synthetic templates (no camera, no model).
+      --sizes N,N       templates per gallery (default 100000,1000000)
+      --searches N      searches timed per size (default 20)
+      --seed N          (default 1)
+
+Gallery options (enroll, remove, identify, verify):
+  --gallery FILE        encrypted gallery (default .kiosk-data/face-gallery.kfg)
+  --key FILE            key file, mode 0600, created if missing (default .kiosk-data/face-gallery.key)
+  --threshold T, --margin M   as for evaluate
+`;
+
+const options = {
+  threshold: { type: 'string' },
+  margin: { type: 'string' },
+  'target-fmr': { type: 'string' },
+  person: { type: 'string' },
+  gallery: { type: 'string', default: '.kiosk-data/face-gallery.kfg' },
+  key: { type: 'string', default: '.kiosk-data/face-gallery.key' },
+  sizes: { type: 'string', default: '100000,1000000' },
+  searches: { type: 'string', default: '20' },
+  seed: { type: 'string', default: '1' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+function numberOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<unknown> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stderr.write(HELP);
+    return undefined;
+  }
+  const policy: MatchPolicy = {
+    threshold: numberOption(values.threshold, 'threshold', DEFAULT_THRESHOLD),
+    margin: numberOption(values.margin, 'margin', DEFAULT_MARGIN),
+  };
+  const store = () => new GalleryStore(values.gallery, new FileKeySource(values.key));
+  const person = () => {
+    if (!values.person) throw new UsageError('--person ID is required');
+    return values.person;
+  };
+  const oneImage = () => {
+    if (rest.length !== 1) throw new UsageError(`${command} takes exactly one IMAGE`);
+    return rest[0]!;
+  };
+
+  switch (command) {
+    case 'evaluate': {
+      if (rest.length !== 1) throw new UsageError('evaluate takes exactly one DIR');
+      const engine = await loadEngine();
+      const set = await loadEvaluationSet(rest[0]!, engine, (line) => log(line));
+      return evaluateSet(set, policy, numberOption(values['target-fmr'], 'target-fmr', TARGET_FMR));
+    }
+    case 'enroll': {
+      if (rest.length === 0) throw new UsageError('enroll needs at least one IMAGE');
+      const id = person();
+      const engine = await loadEngine();
+      const frames = await Promise.all(rest.map(async (p) => decodeImage(await readFile(p))));
+      const descriptors = await descriptorsOf(engine, frames);
+      const gallery = await store().loadOrEmpty();
+      for (const d of descriptors) gallery.add(id, d);
+      await store().save(gallery);
+      return { enrolled: id, templates: descriptors.length, gallery_persons: gallery.persons };
+    }
+    case 'remove': {
+      const id = person();
+      const gallery = await store().load();
+      const removed = gallery.remove(id);
+      if (removed > 0) await store().save(gallery);
+      return { removed: id, templates: removed, gallery_persons: gallery.persons };
+    }
+    case 'identify':
+    case 'verify': {
+      const path = oneImage();
+      const id = command === 'verify' ? person() : undefined;
+      const gallery = await store().load();
+      const engine = await loadEngine();
+      const frame = decodeImage(await readFile(path));
+      const faces = await engine.detectAll(frame);
+      const quality = assessQuality(frame, faces);
+      const face = quality.face;
+      if (!face) return { faces: 0, decision: { kind: 'no-face' } };
+      const decision =
+        id === undefined
+          ? gallery.identify(face.descriptor, policy)
+          : gallery.verify(id, face.descriptor, policy);
+      return {
+        faces: faces.length,
+        // Live-camera gates, for information: a photo file is often a tight crop ("too-close").
+        quality: quality.reason,
+        decision,
+        candidates: id === undefined ? gallery.search(face.descriptor, 3) : undefined,
+        threshold: policy.threshold,
+        margin: policy.margin,
+      };
+    }
+    case 'bench': {
+      const sizes = values.sizes.split(',').map((s) => numberOption(s, 'sizes', 0));
+      const searches = Math.max(1, Math.round(numberOption(values.searches, 'searches', 20)));
+      const seed = numberOption(values.seed, 'seed', 1);
+      const results = [];
+      for (const size of sizes) results.push(benchSearch(Math.round(size), searches, seed, policy));
+      return { bench: results };
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (see --help)`);
+  }
+}
+
+async function loadEngine(): Promise<FaceEngine> {
+  const engine = await FaceEngine.load();
+  log(`face engine: ${engine.backend}, loaded in ${Math.round(engine.loadMs)} ms`);
+  return engine;
+}
+
+/**
+ * Times 1:N identification over `size` synthetic templates, one per person: each value normal
+ * with sd 0.05, so strangers sit about 0.8 apart as real descriptors do. Half the probes are an
+ * enrolled template plus noise (a returning patient, about 0.4 away), half are fresh strangers.
+ */
+function benchSearch(size: number, searches: number, seed: number, policy: MatchPolicy) {
+  const random = seededRandom(seed);
+  const gaussian = () =>
+    Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+  const built = performance.now();
+  const gallery = new FaceGallery({ capacity: size });
+  const template = new Float32Array(DESCRIPTOR_LENGTH);
+  for (let i = 0; i < size; i++) {
+    for (let k = 0; k < DESCRIPTOR_LENGTH; k++) template[k] = gaussian() * 0.05;
+    gallery.add(`p${i}`, template);
+  }
+  const buildMs = performance.now() - built;
+  const data = gallery.exportRaw().data;
+  const probes = Array.from({ length: searches + 2 }, (_, i) => {
+    const probe = new Float32Array(DESCRIPTOR_LENGTH);
+    const base = Math.floor(random() * size) * DESCRIPTOR_LENGTH;
+    for (let k = 0; k < DESCRIPTOR_LENGTH; k++)
+      probe[k] = i % 2 === 0 ? data[base + k]! + gaussian() * 0.035 : gaussian() * 0.05;
+    return probe;
+  });
+  const times: number[] = [];
+  const matched = { genuine: 0, stranger: 0 };
+  for (const [i, probe] of probes.entries()) {
+    const started = performance.now();
+    const decision = gallery.identify(probe, policy);
+    const ms = performance.now() - started;
+    if (i >= 2) times.push(ms); // the first two warm the JIT up
+    if (decision.kind === 'match') matched[i % 2 === 0 ? 'genuine' : 'stranger']++;
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2));
+  return {
+    templates: size,
+    searches: times.length,
+    ms_per_search_median: at(0.5),
+    ms_per_search_p95: at(0.95),
+    // Sanity, not a measure: returning patients found, strangers not.
+    genuine_matched: matched.genuine,
+    stranger_matched: matched.stranger,
+    simd: gallery.simd,
+    gallery_mb: Math.round(data.byteLength / 2 ** 20),
+    build_ms: Math.round(buildMs),
+  };
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+// stdout carries one JSON object and nothing else: anything a library prints with console.log
+// (TensorFlow.js announces backends that way) is sent to stderr instead.
+console.log = (...args: unknown[]) => console.error(...args);
+
+main(process.argv.slice(2)).then(
+  (result) => {
+    if (result !== undefined) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  },
+  (error: unknown) => {
+    const usage =
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    log(`face: ${(error as Error).message ?? String(error)}`);
+    if (usage) log('(see npm run -s face -- --help)');
+    process.exitCode = usage ? 2 : 1;
+  },
+);

@@ -1,0 +1,140 @@
+/**
+ * Admin mode for hospital staff, behind the PIN gate (core/admin-lock.ts): live device checks,
+ * reprints, end-of-day reconciliation, start-up recovery on demand, and the recent (redacted)
+ * log. Every call other than login is refused unless an admin session is open.
+ */
+import { AdminLock } from '../core/admin-lock.ts';
+import type { Clock } from '../core/domain.ts';
+import { KioskCallError, type DeviceCheck, type ReceiptRecord } from '../core/kiosk-api.ts';
+import type { LogFn, ReceiptPort } from '../core/session-controller.ts';
+import { formatInTimeZone } from '../core/time.ts';
+import { formatReconciliation, type PaymentCoordinator } from '../gateway/payments.ts';
+import { testPage } from '../hardware/diagnostics.ts';
+import type { KioskDevices } from '../hardware/device-factory.ts';
+import { canPrint } from '../hardware/printer/escpos-status.ts';
+import type { LogRing } from './log.ts';
+import type { ReceiptStore } from './receipt-store.ts';
+
+export interface AdminServiceOptions {
+  pin: string;
+  clock: Clock;
+  log: LogFn;
+  logRing: LogRing;
+  devices: KioskDevices;
+  payments: PaymentCoordinator;
+  receipts: ReceiptStore;
+  printer: ReceiptPort;
+  kioskId: string;
+  timeZone: string;
+}
+
+export class AdminService {
+  private readonly gate: AdminLock;
+
+  constructor(private readonly o: AdminServiceOptions) {
+    this.gate = new AdminLock({ pin: o.pin, clock: o.clock });
+  }
+
+  login(pin: string) {
+    const result = this.gate.login(pin);
+    this.o.log('admin.login', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+    return result;
+  }
+
+  exit(): void {
+    this.gate.logout();
+    this.o.log('admin.exit', {});
+  }
+
+  private require(what: string): void {
+    if (!this.gate.touch()) throw new KioskCallError(`admin mode is required for ${what}`);
+    this.o.log('admin.action', { what });
+  }
+
+  async diagnostics(testPrint: boolean): Promise<DeviceCheck[]> {
+    this.require('diagnostics');
+    const { camera, printer, scanner } = this.o.devices;
+    const rows: DeviceCheck[] = [];
+    const row = async (
+      device: string,
+      kind: string,
+      run: () => Promise<string>,
+      status: () => string,
+    ) => {
+      try {
+        const detail = await run();
+        rows.push({ device, kind, status: status(), result: 'pass', detail });
+      } catch (error) {
+        rows.push({
+          device,
+          kind,
+          status: status(),
+          result: 'fail',
+          detail: error instanceof Error ? error.message.slice(0, 300) : 'failed',
+        });
+      }
+    };
+    await row(
+      'camera',
+      this.o.devices.simulated.camera === camera ? 'simulated' : 'real',
+      async () => {
+        const frame = await camera.grab();
+        return `frame ${frame.width}x${frame.height}`;
+      },
+      () => camera.status.kind,
+    );
+    await row(
+      'printer',
+      this.o.devices.simulated.printer ? 'simulated' : 'real',
+      async () => {
+        const status = await printer.queryStatus();
+        if (!canPrint(status)) throw new Error(`not ready: ${status.kind}`);
+        if (!testPrint) return 'ready';
+        const result = await printer.print(testPage(this.o.clock.now()));
+        if (!result.printed)
+          throw new Error(`test page not printed: ${result.problem ?? 'unknown'}`);
+        return 'test page printed';
+      },
+      () => printer.status.kind,
+    );
+    await row(
+      'scanner',
+      this.o.devices.simulated.scanner ? 'simulated' : 'real',
+      async () => {
+        if (scanner.status.kind !== 'ready') throw new Error(`not ready: ${scanner.status.kind}`);
+        return 'open and enabled';
+      },
+      () => scanner.status.kind,
+    );
+    return rows;
+  }
+
+  async reconcile(): Promise<{ agree: boolean; report: string }> {
+    this.require('reconciliation');
+    const today = formatInTimeZone(this.o.clock.now(), this.o.timeZone).date;
+    const report = await this.o.payments.reconcile(today, this.o.kioskId);
+    return { agree: report.agree, report: formatReconciliation(report) };
+  }
+
+  receipts(): ReceiptRecord[] {
+    this.require('receipts');
+    return this.o.receipts.recent(20);
+  }
+
+  async reprint(settlementId: string): Promise<{ printed: boolean; problem?: string }> {
+    this.require('reprint');
+    const receipt = this.o.receipts.get(settlementId);
+    if (!receipt) throw new KioskCallError('no receipt with that settlement id');
+    const outcome = await this.o.printer.print({
+      ...receipt,
+      printedAt: this.o.clock.now().toISOString(),
+    });
+    this.o.receipts.record(receipt, outcome.printed, outcome.problem ?? '');
+    return outcome.problem === undefined ? { printed: outcome.printed } : outcome;
+  }
+
+  logs(): string[] {
+    this.require('logs');
+    return this.o.logRing.lines();
+  }
+}
