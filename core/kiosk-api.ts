@@ -55,6 +55,8 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('home') }),
   z.object({ screen: z.literal('identifying'), hint: faceHintSchema }),
   z.object({ screen: z.literal('not-recognised') }),
+  z.object({ screen: z.literal('id-entry') }),
+  z.object({ screen: z.literal('second-factor') }),
   z.object({
     screen: z.literal('loading'),
     what: z.enum(['patient', 'bills', 'pre-settlement', 'payment', 'settlement', 'printing']),
@@ -148,6 +150,14 @@ export const kioskMethods = {
   getView: { args: noArgs, result: sessionViewSchema },
   setLanguage: { args: z.tuple([languageSchema]), result: nothing },
   payWithFace: { args: noArgs, result: nothing },
+  /** The 1:1 route: the patient keys in their ID number, then the camera verifies them. */
+  payWithIdNumber: { args: noArgs, result: nothing },
+  submitIdNumber: {
+    args: z.tuple([z.string().regex(/^\d{17}[\dXx]$/)]),
+    result: z.object({ accepted: z.boolean() }),
+  },
+  /** Last 4 characters of the ID number, when two enrolled people look alike. */
+  submitSecondFactor: { args: z.tuple([z.string().regex(/^[\dXx]{4}$/)]), result: nothing },
   selectBill: {
     args: z.tuple([
       z

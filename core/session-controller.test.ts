@@ -124,7 +124,10 @@ function controller(
   const receipts: ReceiptData[] = [];
   const views: SessionView[] = [];
   const c = new SessionController({
-    face: { identify: async () => face },
+    face: {
+      identify: async () => face,
+      verify: async (id) => (id === patient.idNumber ? 'match' : 'no-match'),
+    },
     settlement: port,
     receipts: {
       print: async (r) => {
@@ -280,7 +283,10 @@ describe('session controller', () => {
   });
 
   it('an unknown face and an uncertain one both end at "not recognised", charging nothing', async () => {
-    for (const face of [{ kind: 'no-match' }, { kind: 'uncertain' }] as const) {
+    for (const face of [
+      { kind: 'no-match' },
+      { kind: 'uncertain', candidates: [] },
+    ] as FaceIdentifyResult[]) {
       const f = fakePort(0);
       const { c } = controller(f.port, face);
       c.payWithFace();
@@ -379,5 +385,51 @@ describe('inactivity', () => {
     fireTimers();
     expect(c.view().screen).toBe('home');
     expect(pendingTimers.size).toBe(0); // nothing armed at home
+  });
+});
+
+describe('second factor and the 1:1 route', () => {
+  const twin = '110105198002260121';
+  it('look-alikes: the last 4 characters pick exactly one, and only among the candidates', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port, { kind: 'uncertain', candidates: [patient.idNumber, twin] });
+    c.payWithFace();
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'second-factor' });
+    c.submitSecondFactor('0113');
+    await c.idle();
+    expect(c.view().screen).toBe('bills');
+  });
+
+  it('a wrong second factor is "not recognised", with no second try', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port, { kind: 'uncertain', candidates: [patient.idNumber, twin] });
+    c.payWithFace();
+    await c.idle();
+    c.submitSecondFactor('9999');
+    expect(c.view()).toEqual({ screen: 'not-recognised' });
+    expect(() => c.submitSecondFactor('0113')).toThrow();
+  });
+
+  it('ID number + face: a mistyped number is refused at the keypad; a right one is verified 1:1', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    c.payWithIdNumber();
+    expect(c.view()).toEqual({ screen: 'id-entry' });
+    expect(c.submitIdNumber('110105198002260114')).toEqual({ accepted: false });
+    expect(c.view()).toEqual({ screen: 'id-entry' });
+    expect(c.submitIdNumber(patient.idNumber)).toEqual({ accepted: true });
+    await c.idle();
+    expect(c.view().screen).toBe('bills');
+  });
+
+  it("ID number + someone else's face: not recognised, nothing looked up", async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    c.payWithIdNumber();
+    c.submitIdNumber('11010519491231002X');
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'not-recognised' });
+    expect(f.calls).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ import {
   type Notice,
   type SessionView,
 } from './kiosk-api.ts';
+import { endsWith4, isValidIdNumber } from './id-number.ts';
 import { classifyScanCode } from './scan-code.ts';
 import { maskIdNumber, maskName } from './masking.ts';
 import {
@@ -34,13 +35,21 @@ import {
 } from './session.ts';
 
 export type FaceIdentifyResult =
-  { kind: 'match'; idNumber: string } | { kind: 'no-match' } | { kind: 'uncertain' };
+  | { kind: 'match'; idNumber: string }
+  | { kind: 'no-match' }
+  /** Close to several people: their ID numbers, for the second factor (never shown). */
+  | { kind: 'uncertain'; candidates: string[] };
 
 export interface FaceIdentificationPort {
   identify(options: {
     signal: AbortSignal;
     onHint: (hint: FaceHint) => void;
   }): Promise<FaceIdentifyResult>;
+  /** 1:1: is the person in front of the camera the one with this ID number? */
+  verify(
+    idNumber: string,
+    options: { signal: AbortSignal; onHint: (hint: FaceHint) => void },
+  ): Promise<'match' | 'no-match' | 'not-enrolled'>;
 }
 
 export interface SettlementPort {
@@ -217,6 +226,65 @@ export class SessionController {
     const gen = ++this.generation;
     this.abort = new AbortController();
     this.background(gen, () => this.identify(gen, this.abort!.signal));
+  }
+
+  payWithIdNumber(): void {
+    this.command({ type: 'start-id-entry' });
+  }
+
+  /** The keyed-in ID number, then a 1:1 face check against that person's template. */
+  submitIdNumber(raw: string): { accepted: boolean } {
+    if (this.state.kind !== 'id-entry') throw new KioskCallError('not on the ID number screen');
+    const idNumber = raw.toUpperCase();
+    if (!isValidIdNumber(idNumber)) return { accepted: false };
+    this.command({ type: 'id-entered' });
+    const gen = ++this.generation;
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.background(gen, async () => {
+      const outcome = await this.deps.face.verify(idNumber, {
+        signal,
+        onHint: (hint) => {
+          if (
+            gen === this.generation &&
+            this.state.kind === 'verifying' &&
+            this.state.hint !== hint
+          ) {
+            this.apply(gen, { type: 'face-hint', hint });
+          }
+        },
+      });
+      this.deps.log('face.verify', { result: outcome });
+      if (outcome !== 'match') {
+        this.apply(gen, { type: 'not-recognised' });
+        return;
+      }
+      const patient = await this.deps.settlement.findPatient(idNumber);
+      this.apply(gen, { type: 'identified', patient });
+      const bills = await this.deps.settlement.unpaidBills(patient);
+      this.apply(gen, { type: 'bills-loaded', bills });
+    });
+    return { accepted: true };
+  }
+
+  /** One try: the last 4 characters must single out exactly one of the look-alikes. */
+  submitSecondFactor(last4: string): void {
+    const state = this.state;
+    if (state.kind !== 'second-factor') throw new KioskCallError('not on the second-factor screen');
+    const matches = state.candidates.filter((id) => endsWith4(id, last4));
+    this.deps.log('face.second-factor', { matched: matches.length === 1 });
+    this.command({ type: 'second-factor-entered' });
+    const gen = this.generation;
+    if (matches.length !== 1) {
+      this.apply(gen, { type: 'not-recognised' });
+      return;
+    }
+    this.background(gen, async () => {
+      const patient = await this.deps.settlement.findPatient(matches[0]!);
+      this.apply(gen, { type: 'identified', patient });
+      const bills = await this.deps.settlement.unpaidBills(patient);
+      this.apply(gen, { type: 'bills-loaded', bills });
+    });
   }
 
   selectBill(billId: string): void {
@@ -399,8 +467,12 @@ export class SessionController {
       },
     });
     this.deps.log('face.identify', { result: result.kind });
+    if (result.kind === 'uncertain' && result.candidates.length >= 2) {
+      // Never guess between look-alikes: ask for the last 4 characters of the ID number.
+      this.apply(gen, { type: 'uncertain', candidates: result.candidates });
+      return;
+    }
     if (result.kind !== 'match') {
-      // "uncertain" never guesses: until the second-factor screen exists it is treated as no match.
       this.apply(gen, { type: 'not-recognised' });
       return;
     }

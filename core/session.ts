@@ -13,6 +13,10 @@ export type SessionState =
   | { kind: 'home' }
   | { kind: 'identifying'; hint: FaceHint }
   | { kind: 'reading-voucher' }
+  | { kind: 'id-entry' }
+  | { kind: 'verifying'; hint: FaceHint }
+  /** Two people look alike: the last 4 characters of the ID number decide. Candidates stay here. */
+  | { kind: 'second-factor'; candidates: string[] }
   | { kind: 'not-recognised' }
   | { kind: 'loading-bills'; patient: Patient }
   | { kind: 'bills'; patient: Patient; bills: Bill[] }
@@ -66,6 +70,10 @@ export type SessionState =
 export type SessionEvent =
   | { type: 'start-face' }
   | { type: 'start-voucher' }
+  | { type: 'start-id-entry' }
+  | { type: 'id-entered' }
+  | { type: 'uncertain'; candidates: string[] }
+  | { type: 'second-factor-entered' }
   | { type: 'face-hint'; hint: FaceHint }
   | { type: 'identified'; patient: Patient }
   | { type: 'not-recognised' }
@@ -110,14 +118,38 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind !== 'home' && state.kind !== 'not-recognised' && state.kind !== 'identifying')
         throw invalid();
       return { kind: 'reading-voucher' };
+    case 'start-id-entry':
+      if (state.kind !== 'home' && state.kind !== 'not-recognised') throw invalid();
+      return { kind: 'id-entry' };
+    case 'id-entered':
+      if (state.kind !== 'id-entry') throw invalid();
+      return { kind: 'verifying', hint: 'look-at-camera' };
+    case 'uncertain':
+      if (state.kind !== 'identifying' || event.candidates.length < 2) throw invalid();
+      return { kind: 'second-factor', candidates: event.candidates };
+    case 'second-factor-entered':
+      if (state.kind !== 'second-factor') throw invalid();
+      return { kind: 'reading-voucher' };
     case 'face-hint':
-      if (state.kind !== 'identifying') throw invalid();
-      return { kind: 'identifying', hint: event.hint };
+      if (state.kind !== 'identifying' && state.kind !== 'verifying') throw invalid();
+      return { kind: state.kind, hint: event.hint };
     case 'identified':
-      if (state.kind !== 'identifying' && state.kind !== 'reading-voucher') throw invalid();
+      if (
+        state.kind !== 'identifying' &&
+        state.kind !== 'reading-voucher' &&
+        state.kind !== 'verifying'
+      ) {
+        throw invalid();
+      }
       return { kind: 'loading-bills', patient: event.patient };
     case 'not-recognised':
-      if (state.kind !== 'identifying') throw invalid();
+      if (
+        state.kind !== 'identifying' &&
+        state.kind !== 'verifying' &&
+        state.kind !== 'reading-voucher'
+      ) {
+        throw invalid();
+      }
       return { kind: 'not-recognised' };
     case 'bills-loaded':
       if (state.kind !== 'loading-bills') throw invalid();
@@ -259,6 +291,12 @@ export function toView(state: SessionState): SessionView {
       return { screen: 'loading', what: 'bills' };
     case 'reading-voucher':
       return { screen: 'loading', what: 'patient' };
+    case 'id-entry':
+      return { screen: 'id-entry' };
+    case 'verifying':
+      return { screen: 'identifying', hint: state.hint };
+    case 'second-factor':
+      return { screen: 'second-factor' };
     case 'pre-settling':
       return { screen: 'loading', what: 'pre-settlement' };
     case 'opening-cash':

@@ -75,8 +75,8 @@ export class KioskPage {
     await expect(this.page.locator('.kiosk')).toHaveAttribute('data-screen', screen);
   }
 
-  button(name: string | RegExp) {
-    return this.page.getByRole('button', { name });
+  button(name: string | RegExp, options: { exact?: boolean } = {}) {
+    return this.page.getByRole('button', { name, ...options });
   }
 
   /** Keeps a picture of the screen as a test artifact, for people to look at. */

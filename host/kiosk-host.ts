@@ -91,6 +91,7 @@ export class KioskHost {
     log('face.engine.loaded', { backend: engine.backend, ms: Math.round(engine.loadMs) });
     const gallery = new FaceGallery();
     const idNumbers = new Map<string, string>();
+    const personIds = new Map<string, string>();
     const started = performance.now();
     for (const patient of scenario.patients) {
       if (patient.face_photos.length === 0) continue;
@@ -101,6 +102,7 @@ export class KioskHost {
         patient.face_photos.map((p) => join(fixturesDir, p)),
       );
       idNumbers.set(patient.psn_no, patient.certno);
+      personIds.set(patient.certno.toUpperCase(), patient.psn_no);
     }
     log('face.gallery.enrolled', {
       persons: gallery.persons,
@@ -147,6 +149,7 @@ export class KioskHost {
       gallery,
       policy: { threshold: config.face.threshold, margin: config.face.margin },
       idNumberOf: (personId) => idNumbers.get(personId),
+      personIdOf: (idNumber) => personIds.get(idNumber.toUpperCase()),
       timeoutMs: config.face.timeoutMs,
       onPreview: (jpeg, width, height) =>
         publishFrame({

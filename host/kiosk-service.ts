@@ -38,6 +38,15 @@ export class HostKioskService implements KioskService {
   async payWithFace() {
     this.session.payWithFace();
   }
+  async payWithIdNumber() {
+    this.session.payWithIdNumber();
+  }
+  async submitIdNumber(idNumber: string) {
+    return this.session.submitIdNumber(idNumber);
+  }
+  async submitSecondFactor(last4: string) {
+    this.session.submitSecondFactor(last4);
+  }
   async selectBill(billId: string) {
     this.session.selectBill(billId);
   }

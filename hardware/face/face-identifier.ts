@@ -49,6 +49,8 @@ export interface FaceIdentifierOptions {
   idNumberOf: (personId: string) => string | undefined;
   /** Gives up (no match) after this long without a decision. */
   timeoutMs?: number;
+  /** ID number -> gallery person id, for 1:1 verification. */
+  personIdOf?: (idNumber: string) => string | undefined;
   /** Pause between frames; the engine's own time is on top. */
   intervalMs?: number;
   /** Faces that match nobody on this many good frames in a row: not recognised. */
@@ -125,7 +127,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
           }
           noMatches++;
         } else if (decision.kind === 'uncertain') {
-          if (++uncertain >= 2) return { kind: 'uncertain' };
+          if (++uncertain >= 2) return { kind: 'uncertain', candidates: this.lookAlikes(face) };
         } else {
           noMatches++;
         }
@@ -134,6 +136,58 @@ export class FaceIdentifier implements FaceIdentificationPort {
       await sleep(this.o.intervalMs ?? 150, signal);
     }
     return { kind: 'no-match' };
+  }
+
+  /**
+   * The people this face is close to (under the threshold, within the margin of the best): the
+   * second factor chooses among them, so it cannot pick someone the face does not resemble.
+   */
+  private lookAlikes(face: FaceObservation): string[] {
+    const ranked = this.o.gallery.search(face.descriptor, 5);
+    const best = ranked[0]?.distance ?? Infinity;
+    return ranked
+      .filter(
+        (r) => r.distance < this.o.policy.threshold && r.distance - best < this.o.policy.margin,
+      )
+      .map((r) => this.o.idNumberOf(r.personId))
+      .filter((id): id is string => id !== undefined);
+  }
+
+  /**
+   * 1:1 (the patient keyed in their ID number): the same frames, gates and liveness as 1:N, but
+   * decided against that one person's templates with the threshold alone.
+   */
+  async verify(
+    idNumber: string,
+    { signal, onHint }: { signal: AbortSignal; onHint: (hint: FaceHint) => void },
+  ): Promise<'match' | 'no-match' | 'not-enrolled'> {
+    const personId = this.o.personIdOf?.(idNumber);
+    if (
+      personId === undefined ||
+      this.o.gallery.distanceTo(personId, new Float32Array(128)) === undefined
+    ) {
+      return 'not-enrolled';
+    }
+    const now = this.o.now ?? (() => Date.now());
+    const sleep = this.o.sleep ?? defaultSleep;
+    const deadline = now() + (this.o.timeoutMs ?? 20_000);
+    let misses = 0;
+    while (!signal.aborted && now() < deadline) {
+      const { face, reason } = await this.look(this.gates, onHint, signal);
+      if (signal.aborted) break;
+      if (face && reason === 'ok') {
+        const decision = this.o.gallery.verify(personId, face.descriptor, this.o.policy);
+        if (decision.kind === 'match') {
+          if (!this.o.liveness) return 'match';
+          const outcome = await this.challenge(personId, face, signal, onHint);
+          this.o.onLiveness?.(outcome);
+          return outcome.kind === 'passed' ? 'match' : 'no-match';
+        }
+        if (++misses >= (this.o.noMatchFrames ?? 3)) return 'no-match';
+      }
+      await sleep(this.o.intervalMs ?? 150, signal);
+    }
+    return 'no-match';
   }
 
   /** One frame: grab, detect, gate, tell the patient. */

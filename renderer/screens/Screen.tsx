@@ -1,9 +1,10 @@
 /** One screen per session view; one decision per screen. */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
 import type { CameraFrame, KioskApi, SessionView } from '../../core/kiosk-api.ts';
 import { Amount, BigButton, QrImage, yuan } from '../components.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { Keypad } from '../Keypad.tsx';
 
 /** The done screen returns to the start by itself after this long; the patient can tap Finish sooner. */
 const DONE_RETURN_MS = 30_000;
@@ -33,6 +34,9 @@ export function Screen({
         <section className="screen" aria-labelledby="title">
           <h1 id="title">{t('home.welcome')}</h1>
           <BigButton onClick={act(() => kiosk.payWithFace())}>{t('home.payWithFace')}</BigButton>
+          <BigButton kind="secondary" onClick={act(() => kiosk.payWithIdNumber())}>
+            {t('home.payWithId')}
+          </BigButton>
           <p className="note">{t('home.faceNote')}</p>
           <p className="note">{t('home.qrNote')}</p>
         </section>
@@ -52,6 +56,10 @@ export function Screen({
           </BigButton>
         </section>
       );
+    case 'id-entry':
+      return <IdEntry kiosk={kiosk} />;
+    case 'second-factor':
+      return <SecondFactor kiosk={kiosk} />;
     case 'not-recognised':
       return (
         <section className="screen" aria-labelledby="title">
@@ -199,4 +207,65 @@ export function Screen({
         </section>
       );
   }
+}
+
+function IdEntry({ kiosk }: { kiosk: KioskApi }) {
+  const intl = useIntl();
+  const t = (id: MessageKey) => intl.formatMessage({ id });
+  const [value, setValue] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const submit = () => {
+    void kiosk.submitIdNumber(value).then(
+      (r) => setInvalid(!r.accepted),
+      () => setInvalid(true),
+    );
+  };
+  return (
+    <section className="screen" aria-labelledby="title">
+      <h1 id="title">{t('id.title')}</h1>
+      {invalid && (
+        <p className="lead" role="alert">
+          {t('id.invalid')}
+        </p>
+      )}
+      <Keypad
+        value={value}
+        onChange={(v) => {
+          setValue(v);
+          setInvalid(false);
+        }}
+        onSubmit={submit}
+        maxLength={18}
+        extraKey="X"
+        submitLabel={t('id.next')}
+        label={t('id.label')}
+      />
+      <BigButton kind="secondary" onClick={() => void kiosk.cancel().catch(() => undefined)}>
+        {t('common.cancel')}
+      </BigButton>
+    </section>
+  );
+}
+
+function SecondFactor({ kiosk }: { kiosk: KioskApi }) {
+  const intl = useIntl();
+  const t = (id: MessageKey) => intl.formatMessage({ id });
+  const [value, setValue] = useState('');
+  return (
+    <section className="screen" aria-labelledby="title">
+      <h1 id="title">{t('second.title')}</h1>
+      <Keypad
+        value={value}
+        onChange={setValue}
+        onSubmit={() => void kiosk.submitSecondFactor(value).catch(() => undefined)}
+        maxLength={4}
+        extraKey="X"
+        submitLabel={t('second.ok')}
+        label={t('second.label')}
+      />
+      <BigButton kind="secondary" onClick={() => void kiosk.cancel().catch(() => undefined)}>
+        {t('common.cancel')}
+      </BigButton>
+    </section>
+  );
 }

@@ -1,0 +1,44 @@
+/** The other identification routes: ID number + 1:1 face, and a mistyped ID number. */
+import { expect, test } from '@playwright/test';
+import { KioskPage, Simulators } from './kiosk.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const LEONARD_ID = '110105198005170180';
+
+async function keyIn(kiosk: KioskPage, digits: string) {
+  for (const d of digits) await kiosk.button(d, { exact: true }).click();
+}
+
+test('ID number then face (1:1) finds the patient', async ({ page, request }, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('leonard', '4.png');
+  await kiosk.open('en');
+  await kiosk.button('Enter my ID number instead').click();
+  await kiosk.expectScreen('id-entry');
+  await keyIn(kiosk, '110105198005170181'); // one digit wrong
+  await kiosk.button('Next: look at the camera').click();
+  await expect(page.getByRole('alert')).toContainText('does not look right');
+  await kiosk.shot('40-id-entry-invalid');
+  await kiosk.button('Delete').click();
+  await keyIn(kiosk, '0');
+  await expect(page.locator('.keypad-display')).toHaveText(LEONARD_ID);
+  await kiosk.button('Next: look at the camera').click();
+  await kiosk.expectScreen('bills');
+  await expect(page.getByRole('button', { name: /Emergency/ })).toBeVisible();
+  await kiosk.button('Back').click();
+  await kiosk.expectScreen('home');
+});
+
+test("someone else's ID number with my face is not recognised", async ({ page, request }, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('sheldon', '3.png');
+  await kiosk.open('en');
+  await kiosk.button('Enter my ID number instead').click();
+  await keyIn(kiosk, LEONARD_ID);
+  await kiosk.button('Next: look at the camera').click();
+  await kiosk.expectScreen('not-recognised');
+  await kiosk.button('Back to start').click();
+});
