@@ -106,6 +106,18 @@ export const cameraFrameSchema = z.object({
 
 export const kioskInfoSchema = z.object({
   mode: z.enum(['simulator', 'production']),
+  /** Where camera frames come from: the host (simulated) or this window (getUserMedia). */
+  camera: z.union([
+    z.object({ source: z.literal('host') }),
+    z.object({
+      source: z.literal('renderer'),
+      label: shortText.optional(),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      fps: z.number().positive(),
+      sendFps: z.number().positive(),
+    }),
+  ]),
   /** Seconds without a tap before the warning, and how long the warning counts down. */
   inactivity: z.object({
     warnAfterSeconds: z.number().int().positive(),
@@ -193,6 +205,12 @@ export const kioskMethods = {
   },
   adminLogs: { args: noArgs, result: z.array(z.string().max(2000)).max(500) },
   adminExit: { args: noArgs, result: nothing },
+  /** A camera frame read by this window (renderer camera only), as a JPEG data URL. */
+  pushCameraFrame: {
+    args: z.tuple([z.string().startsWith('data:image/jpeg;base64,').max(1_500_000)]),
+    result: z.object({ kept: z.boolean() }),
+  },
+  cameraStatus: { args: z.tuple([z.enum(['ready', 'unplugged'])]), result: nothing },
   /** Asks a member of staff to come to this kiosk; allowed on every screen. */
   callStaff: { args: noArgs, result: nothing },
 } as const;

@@ -143,6 +143,7 @@ function controller(
       hospitalName: 'H',
       version: '1',
       inactivity: { warnAfterSeconds: 60, countdownSeconds: 30 },
+      camera: { source: 'host' },
     },
     timers: fakeTimers,
     eReceiptBaseUrl: 'https://e.example/r/',

@@ -81,7 +81,11 @@ const isCode = (error: unknown, ...codes: string[]) =>
 export class PaymentCoordinator {
   constructor(private readonly o: PaymentCoordinatorOptions) {}
 
-  /** Steps 1 and 2: journal the intent and open the cash collection. */
+  /**
+   * Steps 1 and 2: journal the intent and open the cash collection. `cashPayer` is who pays the
+   * cash part when it is not the bill's patient (family mutual aid: the payer at the kiosk, whose
+   * credit line or wallet is used); the journal keeps the bill's patient, whom 2207/2208 name.
+   */
   async begin(
     patient: Patient,
     bill: Bill,
@@ -89,6 +93,7 @@ export class PaymentCoordinator {
     settleInput: TxInput<'2207'>,
     method: CashMethod,
     walletCode?: string,
+    cashPayer: Patient = patient,
   ): Promise<{ paymentId: string; order?: CashOrder; cash: 'none' | 'pending' | 'paid' }> {
     const s = preview.split;
     if (s.cash > 0 && method === 'none')
@@ -120,7 +125,7 @@ export class PaymentCoordinator {
         {
           data: {
             order_no: paymentId,
-            psn_no: patient.personNo,
+            psn_no: cashPayer.personNo,
             chrg_bchno: bill.id,
             amount: centsToYuan(s.cash),
           },
@@ -135,7 +140,11 @@ export class PaymentCoordinator {
           this.o.client.call(
             'K302',
             {
-              data: { order_no: paymentId, psn_no: patient.personNo, amount: centsToYuan(s.cash) },
+              data: {
+                order_no: paymentId,
+                psn_no: cashPayer.personNo,
+                amount: centsToYuan(s.cash),
+              },
             },
             area,
           ),

@@ -27,6 +27,10 @@ export const infno = {
   creditQuery: 'K301',
   creditAuthorise: 'K302',
   receiptRecord: 'K401',
+  familyList: 'K601',
+  familyBind: 'K602',
+  familyUnbind: 'K603',
+  familyQuota: 'K604',
 } as const;
 export type Infno = (typeof infno)[keyof typeof infno];
 
@@ -145,6 +149,13 @@ export const settleInput = z.object({
     chrg_bchno: z.string().min(1).max(64),
     insutype: z.enum(['310', '390']),
     acct_used_flag: z.enum(['0', '1']),
+    /**
+     * Kiosk extension (family accounts): the payer whose personal account pays this person's
+     * personal part as mutual aid (acct_mulaid_pay). psn_no is then the bound member whose bill
+     * it is, mdtrt_cert_no the PAYER's certificate (the payer is the one at the kiosk), and the
+     * member's own account is not used. Absent: an ordinary settlement.
+     */
+    acct_mulaid_psn_no: code(30).optional(),
   }),
 });
 export const setlinfoSchema = z.object({
@@ -165,6 +176,9 @@ export const setlinfoSchema = z.object({
   acct_mulaid_pay: yuan,
   psn_cash_pay: yuan,
   balc: yuan,
+  /** Kiosk extension, mutual aid only: the payer, and their account balance after it. */
+  acct_mulaid_psn_no: z.string().max(30).optional(),
+  mulaid_balc: yuan.optional(),
 });
 export const preSettleOutput = z.object({ setlinfo: setlinfoSchema });
 export const settleOutput = z.object({
@@ -271,6 +285,89 @@ export const receiptRecordInput = z.object({
 });
 export const receiptRecordOutput = z.object({ recorded: z.boolean() });
 
+// ---- K601-K604 family accounts (kiosk extension). Rules: core/family.ts, docs/family.md.
+// A refusal names its rule: err_msg = "family rule <rule>: <why>[; resets on yyyy-MM-dd]".
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** yyyy-MM-dd HH:mm:ss, hospital time zone; empty for a binding made before records began. */
+const localTimeOrEmpty = z.string().regex(/^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$/);
+export const familyRelation = z.enum(['spouse', 'parent', 'child', 'other']);
+/** The other party of a binding. Unmasked on the wire: the kiosk masks what it shows. */
+const familyParty = z.object({
+  bind_id: code(30),
+  psn_no: code(30),
+  psn_name: code(50),
+  brdy: date,
+  relation: familyRelation, // the member's relation to the payer
+  bound_at: localTimeOrEmpty,
+});
+export const familyListInput = z.object({ data: z.object({ psn_no: code(30) }) });
+export const familyListOutput = z.object({
+  /** People this person bound: their bills can be paid with this person's account. */
+  members: z
+    .array(
+      familyParty.extend({
+        // What 2206/2207 for the member's bills needs, without a 1101 for someone not present.
+        insutype: z.enum(['310', '390']),
+        insuplc_admdvs: z.string().max(6),
+        unpaid_cnt: z.number().int().min(0),
+      }),
+    )
+    .max(100),
+  /** People who bound this person (no bill counts: a member does not see the payer's bills). */
+  bound_by: z.array(familyParty).max(100),
+});
+export const bindVerification = z.discriminatedUnion('method', [
+  /** 16 or over on the binding date: the member's face verified at the kiosk. */
+  z.object({ method: z.literal('face'), verified: z.boolean() }),
+  /**
+   * Under 16: an identity document (doc_type: 01 ID card, 02 household register, 03 birth
+   * certificate, 04 passport/travel permit) checked by staff. Empty strings are accepted here so
+   * the refusal can say which part is missing.
+   */
+  z.object({
+    method: z.literal('document'),
+    doc_type: z.enum(['01', '02', '03', '04']),
+    doc_no: z.string().max(50),
+    staff_id: z.string().max(30),
+  }),
+]);
+export const familyBindInput = z.object({
+  data: z.object({
+    psn_no: code(30), // the payer
+    member_certno: code(50),
+    relation: familyRelation,
+    verification: bindVerification,
+  }),
+});
+export const familyQuotaSchema = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  bind_limit: z.number().int().min(0),
+  bind_used: z.number().int().min(0),
+  bind_remaining: z.number().int().min(0),
+  member_limit: z.number().int().min(0),
+  member_used: z.number().int().min(0),
+  member_remaining: z.number().int().min(0),
+  resets_on: date,
+});
+export const familyBindOutput = z.object({
+  binding: familyParty.extend({ payer_psn_no: code(30) }),
+  quota: familyQuotaSchema,
+});
+export const familyUnbindInput = z.object({
+  data: z.object({ psn_no: code(30), bind_id: code(30) }), // psn_no: either party
+});
+export const familyUnbindOutput = z.object({
+  binding: z.object({
+    bind_id: code(30),
+    payer_psn_no: code(30),
+    member_psn_no: code(30),
+    unbound_at: code(19),
+    unbound_by: code(30),
+  }),
+});
+export const familyQuotaInput = z.object({ data: z.object({ psn_no: code(30) }) });
+export const familyQuotaOutput = z.object({ quota: familyQuotaSchema });
+
 /**
  * Per transaction: the input and output schemas both sides validate against, and whether the
  * call changes money or state (then a lost answer is "in doubt", never a failure).
@@ -292,6 +389,10 @@ export const transactions = {
   K301: { input: creditQueryInput, output: creditQueryOutput, changesState: false },
   K302: { input: creditAuthoriseInput, output: orderOutput, changesState: true },
   K401: { input: receiptRecordInput, output: receiptRecordOutput, changesState: false },
+  K601: { input: familyListInput, output: familyListOutput, changesState: false },
+  K602: { input: familyBindInput, output: familyBindOutput, changesState: true },
+  K603: { input: familyUnbindInput, output: familyUnbindOutput, changesState: true },
+  K604: { input: familyQuotaInput, output: familyQuotaOutput, changesState: false },
 } as const;
 export type TransactionCode = keyof typeof transactions;
 export type TxInput<T extends TransactionCode> = z.infer<(typeof transactions)[T]['input']>;

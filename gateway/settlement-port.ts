@@ -16,11 +16,29 @@ import type {
 } from '../core/domain.ts';
 import type { PaymentCoordinator } from './payments.ts';
 import { KioskError } from '../core/errors.ts';
-import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
+import {
+  type BindRequest,
+  type BindResult,
+  type BindingQuota,
+  type FamilyLink,
+  type FamilyMember,
+  type FamilyOverview,
+  FamilyRefusalError,
+  canPayForMember,
+  parseFamilyRefusal,
+} from '../core/family.ts';
+import { MoneyError, cents, centsToYuan, yuanToCents } from '../core/money.ts';
 import type { SettlementPort } from '../core/session-controller.ts';
 import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
 import type { GatewayClient } from './client.ts';
-import type { TxOutput, billSchema, setlinfoSchema } from './protocol.ts';
+import type {
+  TransactionCode,
+  TxInput,
+  TxOutput,
+  billSchema,
+  familyQuotaSchema,
+  setlinfoSchema,
+} from './protocol.ts';
 
 const visitTypes: Record<z.infer<typeof billSchema>['kiosk_bill_type'], VisitType> = {
   outpatient: 'outpatient',
@@ -53,7 +71,10 @@ export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): Settlement
       account: yuanToCents(s.acct_pay),
       mutualAid: yuanToCents(s.acct_mulaid_pay),
       cash: yuanToCents(s.psn_cash_pay),
-      accountBalanceAfter: yuanToCents(s.balc),
+      // Mutual aid: the account that paid is the payer's, so that is the balance to show.
+      accountBalanceAfter: yuanToCents(
+        s.acct_mulaid_psn_no !== undefined && s.mulaid_balc !== undefined ? s.mulaid_balc : s.balc,
+      ),
     });
   } catch (error) {
     if (error instanceof SplitError || error instanceof MoneyError) {
@@ -103,6 +124,70 @@ export function billFromWire(b: z.infer<typeof billSchema>): Bill {
   };
 }
 
+type FamilyParty = TxOutput<'K601'>['bound_by'][number];
+
+function familyLinkFromWire(p: FamilyParty): FamilyLink {
+  return {
+    bindingId: p.bind_id,
+    personNo: p.psn_no,
+    name: p.psn_name,
+    birthDate: p.brdy,
+    relation: p.relation,
+    boundAt: p.bound_at,
+  };
+}
+
+export function familyFromWire(out: TxOutput<'K601'>): FamilyOverview {
+  return {
+    members: out.members.map((m) => ({
+      ...familyLinkFromWire(m),
+      insuranceType: m.insutype,
+      insuredArea: m.insuplc_admdvs,
+      unpaidBills: m.unpaid_cnt,
+    })),
+    boundBy: out.bound_by.map(familyLinkFromWire),
+  };
+}
+
+export function quotaFromWire(q: z.infer<typeof familyQuotaSchema>): BindingQuota {
+  return {
+    month: q.month,
+    limit: q.bind_limit,
+    used: q.bind_used,
+    remaining: q.bind_remaining,
+    resetsOn: q.resets_on,
+    memberUsed: q.member_used,
+    memberRemaining: q.member_remaining,
+  };
+}
+
+function bindInputFor(payer: Patient, request: BindRequest): TxInput<'K602'> {
+  const v = request.verification;
+  return {
+    data: {
+      psn_no: payer.personNo,
+      member_certno: request.memberIdNumber,
+      relation: request.relation,
+      verification:
+        v.method === 'face'
+          ? { method: 'face', verified: v.verified }
+          : {
+              method: 'document',
+              doc_type: v.documentType,
+              doc_no: v.documentNumber,
+              staff_id: v.staffId,
+            },
+    },
+  };
+}
+
+/** A gateway refusal that names a family rule becomes a FamilyRefusalError the kiosk explains. */
+function asFamilyRefusal(error: unknown): unknown {
+  if (!(error instanceof KioskError) || error.code !== 'gateway-rejected') return error;
+  const refusal = parseFamilyRefusal(error.message);
+  return refusal ? new FamilyRefusalError(refusal, { cause: error }) : error;
+}
+
 export class GatewaySettlementPort implements SettlementPort {
   constructor(
     private readonly client: GatewayClient,
@@ -143,24 +228,7 @@ export class GatewaySettlementPort implements SettlementPort {
     const split = splitFromSetlinfo(out.setlinfo);
     if (split.total !== bill.total)
       throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
-    if (split.cash === 0) return { billId: bill.id, split };
-    const credit = (
-      await this.client.call(
-        'K301',
-        { data: { psn_no: patient.personNo } },
-        { insuredArea: patient.insuredArea },
-      )
-    ).credit;
-    if (!credit.eligible) return { billId: bill.id, split };
-    return {
-      billId: bill.id,
-      split,
-      credit: {
-        limit: yuanToCents(credit.limit),
-        available: yuanToCents(credit.available),
-        repayDate: credit.repay_date,
-      },
-    };
+    return this.withCreditOffer(patient, bill, split);
   }
 
   beginPayment(
@@ -185,6 +253,199 @@ export class GatewaySettlementPort implements SettlementPort {
   abandonPayment(paymentId: string): Promise<void> {
     return this.payments.abandon(paymentId);
   }
+
+  // ---- family accounts (K601-K604, mutual aid in 2206/2207). Rules: core/family.ts.
+
+  private async familyCall<T extends TransactionCode>(
+    code: T,
+    input: TxInput<T>,
+    insuredArea: string,
+    msgid?: string,
+  ): Promise<TxOutput<T>> {
+    try {
+      return await this.client.call(code, input, { insuredArea, ...(msgid ? { msgid } : {}) });
+    } catch (error) {
+      throw asFamilyRefusal(error);
+    }
+  }
+
+  /** K601: the members this patient bound (payable) and the people who bound this patient. */
+  async familyMembers(patient: Patient): Promise<FamilyOverview> {
+    const out = await this.familyCall(
+      'K601',
+      { data: { psn_no: patient.personNo } },
+      patient.insuredArea,
+    );
+    return familyFromWire(out);
+  }
+
+  /**
+   * K602: the payer binds a family member. A refusal is a FamilyRefusalError naming the rule.
+   * An unknown outcome is asked again once with the same msgid: the gateway answers a repeat
+   * with the first result, so a retry never binds twice or uses up a second place.
+   */
+  async bindMember(payer: Patient, request: BindRequest): Promise<BindResult> {
+    const input = bindInputFor(payer, request);
+    const msgid = this.client.newMsgid();
+    let out: TxOutput<'K602'>;
+    try {
+      out = await this.familyCall('K602', input, payer.insuredArea, msgid);
+    } catch (error) {
+      if (
+        !(error instanceof KioskError) ||
+        (error.code !== 'settlement-in-doubt' && error.code !== 'gateway-unavailable')
+      )
+        throw error;
+      out = await this.familyCall('K602', input, payer.insuredArea, msgid);
+    }
+    const b = out.binding;
+    return {
+      bindingId: b.bind_id,
+      member: familyLinkFromWire(b),
+      quota: quotaFromWire(out.quota),
+    };
+  }
+
+  /** K603: either party ends a binding. Idempotent: unbinding twice is not an error. */
+  async unbindMember(
+    patient: Patient,
+    bindingId: string,
+  ): Promise<{ unboundAt: string; unboundBy: string }> {
+    const input = { data: { psn_no: patient.personNo, bind_id: bindingId } };
+    let out: TxOutput<'K603'>;
+    try {
+      out = await this.familyCall('K603', input, patient.insuredArea);
+    } catch (error) {
+      if (
+        !(error instanceof KioskError) ||
+        (error.code !== 'settlement-in-doubt' && error.code !== 'gateway-unavailable')
+      )
+        throw error;
+      out = await this.familyCall('K603', input, patient.insuredArea);
+    }
+    return { unboundAt: out.binding.unbound_at, unboundBy: out.binding.unbound_by };
+  }
+
+  /** K604: bindings left this calendar month (hospital time zone) and when that resets. */
+  async bindingQuota(patient: Patient): Promise<BindingQuota> {
+    const out = await this.familyCall(
+      'K604',
+      { data: { psn_no: patient.personNo } },
+      patient.insuredArea,
+    );
+    return quotaFromWire(out.quota);
+  }
+
+  /** K101 for a bound member. Whether each may be paid: canPayForMember(bill.category). */
+  async memberBills(member: FamilyMember): Promise<Bill[]> {
+    const out = await this.familyCall(
+      'K101',
+      { data: { psn_no: member.personNo } },
+      member.insuredArea,
+    );
+    return out.bills.map(billFromWire);
+  }
+
+  /**
+   * 2206 for a member's bill, paid with the payer's account as mutual aid (acct_mulaid_pay) and
+   * the payer's credit offer for the cash part. A bill of an excluded category is refused here,
+   * before the gateway is asked, with the same FamilyRefusalError the gateway's answer becomes.
+   */
+  async preSettleForMember(
+    payer: Patient,
+    member: FamilyMember,
+    bill: Bill,
+  ): Promise<PreSettlement> {
+    const allowed = canPayForMember(bill.category);
+    if (!allowed.ok) throw new FamilyRefusalError({ rule: allowed.rule, message: allowed.message });
+    const out = await this.familyCall(
+      '2206',
+      settleInputForMember(payer, member, bill),
+      member.insuredArea,
+    );
+    const split = splitFromSetlinfo(out.setlinfo);
+    if (split.total !== bill.total)
+      throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
+    return this.withCreditOffer(payer, bill, split);
+  }
+
+  /** Journals a member's payment (2207 with the payer as mutual aid); the payer pays any cash. */
+  beginPaymentForMember(
+    payer: Patient,
+    member: FamilyMember,
+    bill: Bill,
+    preview: PreSettlement,
+    method: CashMethod,
+    walletCode?: string,
+  ): Promise<PaymentStart> {
+    const input = settleInputForMember(payer, member, bill);
+    return this.payments.begin(
+      memberAsPatient(member),
+      bill,
+      preview,
+      input,
+      method,
+      walletCode,
+      payer,
+    );
+  }
+
+  private async withCreditOffer(
+    patient: Patient,
+    bill: Bill,
+    split: PreSettlement['split'],
+  ): Promise<PreSettlement> {
+    if (split.cash === 0) return { billId: bill.id, split };
+    const credit = (
+      await this.client.call(
+        'K301',
+        { data: { psn_no: patient.personNo } },
+        { insuredArea: patient.insuredArea },
+      )
+    ).credit;
+    if (!credit.eligible) return { billId: bill.id, split };
+    return {
+      billId: bill.id,
+      split,
+      credit: {
+        limit: yuanToCents(credit.limit),
+        available: yuanToCents(credit.available),
+        repayDate: credit.repay_date,
+      },
+    };
+  }
+}
+
+/**
+ * The member as the payment journal's patient: 2207/2208 name the bill's owner. The member is
+ * not at the kiosk, so their ID number is not known here (the certificate sent is the payer's)
+ * and their balance is not used.
+ */
+function memberAsPatient(member: FamilyMember): Patient {
+  return {
+    personNo: member.personNo,
+    name: member.name,
+    idNumber: '',
+    insuranceType: member.insuranceType,
+    insuredArea: member.insuredArea,
+    accountBalance: cents(0),
+  };
+}
+
+/**
+ * 2206/2207 input for a member's bill paid by a family account: psn_no and insutype are the
+ * member's (whose bill and insurance it is), the certificate is the payer's (who is at the kiosk
+ * and authorises their account), and acct_mulaid_psn_no names the paying account.
+ */
+export function settleInputForMember(payer: Patient, member: FamilyMember, bill: Bill) {
+  return {
+    data: {
+      ...settleInputFor(payer, bill).data,
+      psn_no: member.personNo,
+      insutype: member.insuranceType,
+      acct_mulaid_psn_no: payer.personNo,
+    },
+  };
 }
 
 /** The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed. */

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { BytePipe } from './byte-pipe.ts';
 import type { Camera } from './camera/camera.ts';
+import { RendererCamera } from './camera/renderer-camera.ts';
 import { SimulatedCamera } from './camera/simulated-camera.ts';
 import type { Device } from './device.ts';
 import { type DevicesConfig, parseDevicesConfig } from './diagnostics.ts';
@@ -21,7 +22,9 @@ export interface KioskDevices {
   printer: EscPosPrinter;
   scanner: Device<string>;
   /** The simulated ones, for the testers' control API; absent where a real device is used. */
-  simulated: { camera: SimulatedCamera; printer?: SimulatedPrinter; scanner?: SimulatedQrScanner };
+  simulated: { camera?: SimulatedCamera; printer?: SimulatedPrinter; scanner?: SimulatedQrScanner };
+  /** How the renderer must read the camera, when it is the renderer's to read. */
+  rendererCamera?: { label?: string; width: number; height: number; fps: number; sendFps: number };
 }
 
 export async function buildDevices(
@@ -34,12 +37,18 @@ export async function buildDevices(
 ): Promise<KioskDevices> {
   const config: DevicesConfig = parseDevicesConfig(raw);
   const binding = options.serialBinding ?? systemSerialBinding;
-  // Only the simulated camera is served by the host; a real camera is read in the renderer.
-  const dir = options.fixturesDir ?? config.camera.fixturesDir;
-  const camera = new SimulatedCamera({
-    fixturesDir: isAbsolute(dir) ? dir : resolve(options.projectRoot, dir),
-  });
-  const simulated: KioskDevices['simulated'] = { camera };
+  const simulated: KioskDevices['simulated'] = {};
+  let camera: Camera;
+  const c = config.camera;
+  if (c.kind === 'renderer') {
+    // The renderer already limits its rate; twice that here only guards against a runaway page.
+    camera = new RendererCamera({ maxFps: c.sendFps * 2 });
+  } else {
+    const dir = options.fixturesDir ?? c.fixturesDir;
+    camera = simulated.camera = new SimulatedCamera({
+      fixturesDir: isAbsolute(dir) ? dir : resolve(options.projectRoot, dir),
+    });
+  }
 
   let pipe: BytePipe;
   const p = config.printer;
@@ -52,7 +61,23 @@ export async function buildDevices(
   if (s.kind === 'simulated') scanner = simulated.scanner = new SimulatedQrScanner();
   else scanner = new SerialQrScanner({ ...withoutKind(s), binding: await binding() });
 
-  return { camera, printer: new EscPosPrinter(pipe), scanner, simulated };
+  return {
+    camera,
+    printer: new EscPosPrinter(pipe),
+    scanner,
+    simulated,
+    ...(c.kind === 'renderer'
+      ? {
+          rendererCamera: {
+            label: c.label,
+            width: c.width,
+            height: c.height,
+            fps: c.fps,
+            sendFps: c.sendFps,
+          },
+        }
+      : {}),
+  };
 }
 
 function withoutKind<T extends { kind: string }>(value: T): Omit<T, 'kind'> {

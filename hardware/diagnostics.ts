@@ -9,6 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { BytePipe } from './byte-pipe.ts';
 import type { Camera } from './camera/camera.ts';
+import { RendererCamera } from './camera/renderer-camera.ts';
 import { SimulatedCamera, type SimulatedScene } from './camera/simulated-camera.ts';
 import { parseDeviceOptions } from './device-config.ts';
 import type { Device, DeviceStatus } from './device.ts';
@@ -43,6 +44,16 @@ export const devicesConfigSchema = z.object({
         kind: z.literal('simulated'),
         /** Relative to the project root. */
         fixturesDir: z.string().min(1).default('../shared/fixtures/faces'),
+      }),
+      // A UVC camera read by the renderer (getUserMedia), chosen by its label.
+      z.strictObject({
+        kind: z.literal('renderer'),
+        label: z.string().max(200).optional(),
+        width: z.number().int().min(160).max(3840).default(640),
+        height: z.number().int().min(120).max(2160).default(480),
+        fps: z.number().int().min(1).max(60).default(15),
+        /** Frames per second sent to the kiosk host; more are dropped in the renderer. */
+        sendFps: z.number().min(0.5).max(15).default(4),
       }),
     ])
     .default({ kind: 'simulated', fixturesDir: '../shared/fixtures/faces' }),
@@ -105,6 +116,14 @@ export async function runDiagnostics(
 
   rows.push(
     await check('camera', config.camera.kind, timeoutMs, async () => {
+      if (config.camera.kind === 'renderer') {
+        // Only the kiosk window can open it; admin mode checks it there.
+        const camera = new RendererCamera();
+        return {
+          device: camera,
+          run: async () => 'read by the kiosk window: check it from admin mode',
+        };
+      }
       const dir = config.camera.fixturesDir;
       const fixturesDir = isAbsolute(dir) ? dir : resolve(options.projectRoot, dir);
       const scene = firstPerson(fixturesDir);

@@ -17,6 +17,7 @@ import { PaymentCoordinator } from '../gateway/payments.ts';
 import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
 import { GatewaySimulator } from '../gateway/simulator/server.ts';
 import type { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
+import { RendererCamera } from '../hardware/camera/renderer-camera.ts';
 import { buildDevices, type KioskDevices } from '../hardware/device-factory.ts';
 import type { SimulatedQrScanner } from '../hardware/scanner/simulated-qr-scanner.ts';
 import { enrollFiles } from '../hardware/face/enrollment.ts';
@@ -47,7 +48,7 @@ export interface KioskHostOptions {
 
 /** The simulated devices, for the testers' control API; a device configured as real is absent. */
 export interface Simulators {
-  camera: SimulatedCamera;
+  camera?: SimulatedCamera;
   printer?: SimulatedPrinter;
   scanner?: SimulatedQrScanner;
   gateway: GatewaySimulator;
@@ -151,7 +152,9 @@ export class KioskHost {
       idNumberOf: (personId) => idNumbers.get(personId),
       personIdOf: (idNumber) => personIds.get(idNumber.toUpperCase()),
       timeoutMs: config.face.timeoutMs,
+      // The renderer shows its own camera; previews go back only for a camera it cannot see.
       onPreview: (jpeg, width, height) =>
+        camera instanceof RendererCamera ||
         publishFrame({
           dataUrl: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`,
           width,
@@ -207,6 +210,9 @@ export class KioskHost {
       log,
       info: {
         inactivity: config.inactivity,
+        camera: devices.rendererCamera
+          ? { source: 'renderer', ...devices.rendererCamera }
+          : { source: 'host' },
         mode: config.mode,
         kioskId: config.kioskId,
         hospitalName: config.hospital.name,
@@ -215,7 +221,11 @@ export class KioskHost {
       eReceiptBaseUrl: config.eReceiptBaseUrl,
       language: config.language,
     });
-    const service = new HostKioskService(session, admin);
+    const service = new HostKioskService(
+      session,
+      admin,
+      camera instanceof RendererCamera ? camera : undefined,
+    );
     publishFrame = (frame) => service.publishFrame(frame);
     scanner.on('data', (code) => session.scan(code));
     scanner.on('status', (status) => {
@@ -231,7 +241,7 @@ export class KioskHost {
       service,
       session,
       {
-        camera: devices.simulated.camera,
+        ...(devices.simulated.camera ? { camera: devices.simulated.camera } : {}),
         gateway,
         ...(devices.simulated.printer ? { printer: devices.simulated.printer } : {}),
         ...(devices.simulated.scanner ? { scanner: devices.simulated.scanner } : {}),

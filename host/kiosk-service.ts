@@ -11,6 +11,7 @@ import type {
   SessionView,
 } from '../core/kiosk-api.ts';
 import type { SessionController } from '../core/session-controller.ts';
+import type { RendererCamera } from '../hardware/camera/renderer-camera.ts';
 import type { AdminService } from './admin.ts';
 
 export class HostKioskService implements KioskService {
@@ -19,6 +20,7 @@ export class HostKioskService implements KioskService {
   constructor(
     private readonly session: SessionController,
     private readonly admin: AdminService,
+    private readonly rendererCamera?: RendererCamera,
   ) {}
 
   /** Called by the face pipeline with each preview frame. */
@@ -85,6 +87,17 @@ export class HostKioskService implements KioskService {
   }
   async adminExit() {
     this.admin.exit();
+  }
+  async pushCameraFrame(dataUrl: string) {
+    if (!this.rendererCamera) return { kept: false };
+    return {
+      kept: this.rendererCamera.pushFrame(
+        Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'),
+      ),
+    };
+  }
+  async cameraStatus(status: 'ready' | 'unplugged') {
+    this.rendererCamera?.setSourceStatus(status);
   }
   async callStaff() {
     this.session.callStaff();

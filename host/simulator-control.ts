@@ -161,7 +161,9 @@ export function simulatorControl(
       switch (route) {
         case 'GET /sim/state':
           return json(200, {
-            camera: { scene: sims.camera.currentScene, status: sims.camera.status },
+            camera: sims.camera
+              ? { scene: sims.camera.currentScene, status: sims.camera.status }
+              : { simulated: false },
             printer: sims.printer
               ? {
                   ...sims.printer.state,
@@ -178,6 +180,7 @@ export function simulatorControl(
           return json(200, listPeople(fixturesDir));
         case 'POST /sim/camera': {
           const patch = cameraSchema.parse(await body());
+          if (!sims.camera) return json(409, { error: 'the camera is not simulated' });
           if (patch.scene) sims.camera.setScene(patch.scene);
           if (patch.unplugged !== undefined) sims.camera.setUnplugged(patch.unplugged);
           return json(200, { scene: sims.camera.currentScene, status: sims.camera.status });

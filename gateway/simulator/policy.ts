@@ -114,3 +114,25 @@ export function computeSplit(
     },
   };
 }
+
+/**
+ * Family mutual aid: a split computed for the member WITHOUT their own account (useAccount
+ * false), whose personal part is then paid from the payer's account first (acct_mulaid_pay),
+ * the rest in cash. The member's own account is deliberately not touched: the payer chose to
+ * pay, and mixing two accounts in one settlement would make the receipt and a reversal
+ * ambiguous. Returns the split and the payer's balance after it.
+ */
+export function withMutualAid(
+  memberSplit: PolicySplit,
+  payerBalance: Cents,
+  useAccount: boolean,
+): { split: PolicySplit; payerBalanceAfter: Cents } {
+  if (memberSplit.account !== 0) throw new Error('the member split must not use their account');
+  const mutualAid = cents(
+    useAccount ? Math.min(memberSplit.personalPart, Math.max(0, payerBalance)) : 0,
+  );
+  return {
+    split: { ...memberSplit, mutualAid, cash: cents(memberSplit.personalPart - mutualAid) },
+    payerBalanceAfter: cents(payerBalance - mutualAid),
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * A scenario is the simulator's world: hospital, policy, insured persons (with the photos the
- * kiosk enrolls them from), and their unpaid bills. Amounts are yuan strings ("12.50") so they
- * are exact; they become cents on load.
+ * kiosk enrolls them from), their unpaid bills, and the family bindings that already exist.
+ * Amounts are yuan strings ("12.50") so they are exact; they become cents on load.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -83,6 +83,24 @@ export const scenarioSchema = z.object({
         .min(1),
     }),
   ),
+  /**
+   * Family bindings made before the simulator starts (docs/family.md): psn_no bound
+   * member_psn_no, so psn_no can pay member_psn_no's bills. bound_at is hospital-local time and
+   * counts toward that month's limits; absent means "before records began" and counts for none.
+   */
+  family: z
+    .array(
+      z.object({
+        psn_no: z.string().min(1),
+        member_psn_no: z.string().min(1),
+        relation: z.enum(['spouse', 'parent', 'child', 'other']),
+        bound_at: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+          .optional(),
+      }),
+    )
+    .default([]),
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
 
@@ -98,6 +116,16 @@ export function loadScenario(path: string = defaultScenarioPath): Scenario {
   for (const bill of scenario.bills) {
     if (!persons.has(bill.psn_no))
       throw new Error(`bill ${bill.chrg_bchno} names unknown psn_no ${bill.psn_no}`);
+  }
+  const pairs = new Set<string>();
+  for (const f of scenario.family) {
+    for (const who of [f.psn_no, f.member_psn_no]) {
+      if (!persons.has(who)) throw new Error(`family binding names unknown psn_no ${who}`);
+    }
+    if (f.psn_no === f.member_psn_no) throw new Error(`family binding of ${f.psn_no} to itself`);
+    const pair = `${f.psn_no}>${f.member_psn_no}`;
+    if (pairs.has(pair)) throw new Error(`family binding ${pair} is listed twice`);
+    pairs.add(pair);
   }
   return scenario;
 }

@@ -9,6 +9,15 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/domain.ts';
 import { centsToYuan, cents, type Cents, yuanToCents } from '../../core/money.ts';
 import {
+  FAMILY_RULES,
+  ageOn,
+  bindingQuota,
+  canPayForMember,
+  checkBinding,
+  localMonth,
+  refusalText,
+} from '../../core/family.ts';
+import {
   type RequestEnvelope,
   type ResponseEnvelope,
   type TxInput,
@@ -19,9 +28,15 @@ import {
   transactions,
 } from '../protocol.ts';
 import { NonceCache, verifyRequest } from '../signing.ts';
-import { computeSplit, type Policy, type PolicyVisit } from './policy.ts';
+import { computeSplit, type Policy, type PolicyVisit, withMutualAid } from './policy.ts';
 import { type Scenario, scenarioPolicy } from './scenario.ts';
-import { SimulatorStore, type BillRow, type OrderRow } from './store.ts';
+import {
+  SimulatorStore,
+  type BillRow,
+  type BindingRow,
+  type OrderRow,
+  type PersonRow,
+} from './store.ts';
 import { z } from 'zod';
 
 export const faultKinds = [
@@ -90,6 +105,13 @@ const medTypeOf: Record<BillRow['type'], string> = {
   inpatient_discharge: '21',
 };
 const classToLevel = { A: '01', B: '02', C: '03' } as const;
+/** Wire bill categories to the domain's, for the shared family rules in core/family.ts. */
+const categoryOf = {
+  regular: 'regular',
+  chronic: 'chronic',
+  maternity: 'maternity',
+  work_injury: 'work-injury',
+} as const satisfies Record<BillRow['category'], string>;
 
 export class GatewaySimulator {
   readonly store: SimulatorStore;
@@ -379,6 +401,14 @@ export class GatewaySimulator {
         return this.creditAuthorise(input as TxInput<'K302'>, time);
       case 'K401':
         return { recorded: true };
+      case 'K601':
+        return this.familyList(input as TxInput<'K601'>);
+      case 'K602':
+        return this.familyBind(input as TxInput<'K602'>, envelope);
+      case 'K603':
+        return this.familyUnbind(input as TxInput<'K603'>);
+      case 'K604':
+        return this.familyQuota(input as TxInput<'K604'>);
     }
   }
 
@@ -567,6 +597,14 @@ export class GatewaySimulator {
         deductible: yuanToCents(setl.act_pay_dedc),
         fund: yuanToCents(setl.fund_pay_sumamt),
       },
+      ...(setl.acct_mulaid_psn_no
+        ? {
+            giveMutualAid: {
+              psnNo: setl.acct_mulaid_psn_no,
+              amount: yuanToCents(setl.acct_mulaid_pay),
+            },
+          }
+        : {}),
       responseJson: JSON.stringify(output),
       at: time,
     });
@@ -696,19 +734,43 @@ export class GatewaySimulator {
       }
     }
     const person = this.store.person(d.psn_no);
-    if (!person || (d.mdtrt_cert_type === '02' && person.certno !== d.mdtrt_cert_no)) {
+    // Mutual aid (family accounts): the certificate is the payer's, who is at the kiosk.
+    const payer =
+      d.acct_mulaid_psn_no === undefined ? undefined : this.store.person(d.acct_mulaid_psn_no);
+    const certHolder = d.acct_mulaid_psn_no === undefined ? person : payer;
+    if (!person || !certHolder) {
       throw new GatewayRejection('person not found or certificate does not match');
+    }
+    if (d.mdtrt_cert_type === '02' && certHolder.certno !== d.mdtrt_cert_no) {
+      throw new GatewayRejection('person not found or certificate does not match');
+    }
+    if (
+      payer &&
+      (payer.psn_no === person.psn_no || !this.store.liveBinding(payer.psn_no, person.psn_no))
+    ) {
+      throw new GatewayRejection(
+        refusalText({
+          rule: 'not-bound',
+          message:
+            'the payer has not bound this person as a family member, so their account cannot pay this bill',
+        }),
+      );
     }
     const bill = this.store.bill(d.chrg_bchno);
     if (!bill || bill.psn_no !== person.psn_no)
       throw new GatewayRejection('bill not found for this person');
     if (bill.status !== 'unpaid') throw new GatewayRejection('bill is already settled');
+    if (payer) {
+      const allowed = canPayForMember(categoryOf[bill.category]);
+      if (!allowed.ok) throw new GatewayRejection(refusalText(allowed));
+    }
     if (d.insutype !== person.insutype) throw new GatewayRejection('insurance type does not match');
     const items = this.store.items(bill.chrg_bchno);
     const total = items.reduce((a, i) => a + i.amount_cents, 0);
     if (yuanToCents(d.medfee_sumamt) !== total)
       throw new GatewayRejection('medfee_sumamt does not match the bill');
-    const split = computeSplit(
+    const useAccount = d.acct_used_flag === '1';
+    const memberSplit = computeSplit(
       this.policy,
       person.insutype,
       visitOf[bill.type],
@@ -718,8 +780,18 @@ export class GatewaySimulator {
         deductibleUsed: cents(person.deductible_used_cents),
         fundUsed: cents(person.fund_used_cents),
       },
-      d.acct_used_flag === '1',
+      // With mutual aid the member's own account is not used (docs/family.md).
+      useAccount && !payer,
     );
+    // A deposit is a cash prepayment: no account pays it, the payer's included.
+    const aid = payer
+      ? withMutualAid(
+          memberSplit,
+          cents(payer.balance_cents),
+          useAccount && visitOf[bill.type] !== 'deposit',
+        )
+      : undefined;
+    const split = aid?.split ?? memberSplit;
     const y = (c: Cents) => centsToYuan(c);
     const setlinfo = {
       psn_no: person.psn_no,
@@ -737,6 +809,9 @@ export class GatewaySimulator {
       acct_mulaid_pay: y(split.mutualAid),
       psn_cash_pay: y(split.cash),
       balc: y(split.after.accountBalance),
+      ...(payer && aid
+        ? { acct_mulaid_psn_no: payer.psn_no, mulaid_balc: y(aid.payerBalanceAfter) }
+        : {}),
     };
     if (!commit) return { setlinfo };
     const setlId = `S${time.replace(/\D/g, '').slice(0, 8)}${String(this.store.nextSequence('setl')).padStart(8, '0')}`;
@@ -748,17 +823,163 @@ export class GatewaySimulator {
       chrgBchno: bill.chrg_bchno,
       psnNo: person.psn_no,
       after: split.after,
+      ...(payer ? { mutualAid: { psnNo: payer.psn_no, amount: split.mutualAid } } : {}),
       responseJson: JSON.stringify(output),
       at: time,
     });
     return output;
   }
-}
 
-function ageOn(birthDate: string, today: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
-  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+  // ---- K601-K604 family accounts. The rules are core/family.ts's, shared with the kiosk.
+
+  private requirePerson(psnNo: string): PersonRow {
+    const p = this.store.person(psnNo);
+    if (!p) throw new GatewayRejection('person not found');
+    return p;
+  }
+
+  private familyParty(b: Pick<BindingRow, 'bind_id' | 'relation' | 'bound_at'>, other: PersonRow) {
+    return {
+      bind_id: b.bind_id,
+      psn_no: other.psn_no,
+      psn_name: other.name,
+      brdy: other.birth_date,
+      relation: b.relation,
+      bound_at: b.bound_at,
+    };
+  }
+
+  private familyList(input: TxInput<'K601'>): TxOutput<'K601'> {
+    const psnNo = this.requirePerson(input.data.psn_no).psn_no;
+    return {
+      members: this.store.liveBindingsOf(psnNo, 'payer').map((b) => {
+        const m = this.requirePerson(b.member_psn_no);
+        return {
+          ...this.familyParty(b, m),
+          insutype: m.insutype,
+          insuplc_admdvs: m.insuplc_admdvs,
+          unpaid_cnt: this.store.unpaidBills(m.psn_no).length,
+        };
+      }),
+      bound_by: this.store
+        .liveBindingsOf(psnNo, 'member')
+        .map((b) => this.familyParty(b, this.requirePerson(b.payer_psn_no))),
+    };
+  }
+
+  private quota(psnNo: string, now: Date): TxOutput<'K604'>['quota'] {
+    const tz = this.options.scenario.hospital.timezone;
+    const month = localMonth(now, tz);
+    const q = bindingQuota(this.store.bindingsMadeIn(psnNo, 'payer', month), now, tz);
+    const memberUsed = this.store.bindingsMadeIn(psnNo, 'member', month);
+    const memberLimit = FAMILY_RULES.maxBindingsPerMemberPerMonth;
+    return {
+      month: q.month,
+      bind_limit: q.limit,
+      bind_used: q.used,
+      bind_remaining: q.remaining,
+      member_limit: memberLimit,
+      member_used: memberUsed,
+      member_remaining: Math.max(0, memberLimit - memberUsed),
+      resets_on: q.resetsOn,
+    };
+  }
+
+  private familyQuota(input: TxInput<'K604'>): TxOutput<'K604'> {
+    const psnNo = this.requirePerson(input.data.psn_no).psn_no;
+    return { quota: this.quota(psnNo, this.options.clock.now()) };
+  }
+
+  /**
+   * Runs inside the store's group commit, so counting this month's bindings and inserting the
+   * new one cannot interleave with another bind: the limits hold under concurrent kiosks.
+   */
+  private familyBind(input: TxInput<'K602'>, envelope: RequestEnvelope): TxOutput<'K602'> {
+    const d = input.data;
+    const previous = this.store.bindingByMsgid(envelope.msgid);
+    if (previous) {
+      // Idempotency: a retried K602 (same msgid) gets the first answer and binds nothing new.
+      if (previous.payer_psn_no !== d.psn_no)
+        throw new GatewayRejection('msgid already used for another binding');
+      return JSON.parse(previous.response_json) as TxOutput<'K602'>;
+    }
+    const payer = this.requirePerson(d.psn_no);
+    const member = this.store.personByCertno(d.member_certno);
+    if (!member) throw new GatewayRejection('family member not found');
+    const now = this.options.clock.now();
+    const tz = this.options.scenario.hospital.timezone;
+    const at = formatInTimeZone(now, tz).dateTime;
+    const month = localMonth(now, tz);
+    const v = d.verification;
+    const refusal = checkBinding({
+      payerPersonNo: payer.psn_no,
+      memberPersonNo: member.psn_no,
+      memberBirthDate: member.birth_date,
+      memberIdNumber: member.certno,
+      alreadyBound: this.store.liveBinding(payer.psn_no, member.psn_no) !== undefined,
+      payerBindingsThisMonth: this.store.bindingsMadeIn(payer.psn_no, 'payer', month),
+      memberBindingsThisMonth: this.store.bindingsMadeIn(member.psn_no, 'member', month),
+      verification:
+        v.method === 'face'
+          ? v
+          : {
+              method: 'document',
+              documentType: v.doc_type,
+              documentNumber: v.doc_no,
+              staffId: v.staff_id,
+            },
+      now,
+      timeZone: tz,
+    });
+    if (refusal) throw new GatewayRejection(refusalText(refusal));
+    const bindId = `B${at.replace(/\D/g, '').slice(0, 8)}${String(this.store.nextSequence('bind')).padStart(8, '0')}`;
+    const row = {
+      bind_id: bindId,
+      payer_psn_no: payer.psn_no,
+      member_psn_no: member.psn_no,
+      relation: d.relation,
+      verification: v.method,
+      doc_type: v.method === 'document' ? v.doc_type : '',
+      doc_no: v.method === 'document' ? v.doc_no.trim() : '',
+      staff_id: v.method === 'document' ? v.staff_id.trim() : '',
+      bound_at: at,
+      msgid: envelope.msgid,
+    };
+    // Insert first so the quota in the answer already counts this binding.
+    this.store.insertBinding({ ...row, response_json: '' });
+    const output: TxOutput<'K602'> = {
+      binding: { ...this.familyParty(row, member), payer_psn_no: payer.psn_no },
+      quota: this.quota(payer.psn_no, now),
+    };
+    this.store.db
+      .prepare(`UPDATE family_bindings SET response_json = ? WHERE bind_id = ?`)
+      .run(JSON.stringify(output), bindId);
+    return output;
+  }
+
+  /** Either party may unbind, at any time. Idempotent: unbinding twice answers the first time. */
+  private familyUnbind(input: TxInput<'K603'>): TxOutput<'K603'> {
+    const { psn_no, bind_id } = input.data;
+    const b = this.store.binding(bind_id);
+    if (!b || (b.payer_psn_no !== psn_no && b.member_psn_no !== psn_no)) {
+      throw new GatewayRejection('binding not found for this person');
+    }
+    const at = formatInTimeZone(
+      this.options.clock.now(),
+      this.options.scenario.hospital.timezone,
+    ).dateTime;
+    if (b.unbound_at === '') this.store.unbind(bind_id, psn_no, at);
+    const after = this.store.binding(bind_id)!;
+    return {
+      binding: {
+        bind_id: after.bind_id,
+        payer_psn_no: after.payer_psn_no,
+        member_psn_no: after.member_psn_no,
+        unbound_at: after.unbound_at,
+        unbound_by: after.unbound_by,
+      },
+    };
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

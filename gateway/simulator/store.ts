@@ -63,6 +63,28 @@ export interface OrderRow {
   pay_time: string;
 }
 
+/**
+ * A family binding: payer_psn_no bound member_psn_no. Rows are never deleted: an unbound binding
+ * keeps its row (unbound_at set) because it still counts toward the month it was made in.
+ */
+export interface BindingRow {
+  bind_id: string;
+  payer_psn_no: string;
+  member_psn_no: string;
+  relation: 'spouse' | 'parent' | 'child' | 'other';
+  /** face | document | scenario (bound before the simulator started) */
+  verification: string;
+  doc_type: string;
+  doc_no: string;
+  staff_id: string;
+  /** yyyy-MM-dd HH:mm:ss, hospital time zone; '' = before records began. */
+  bound_at: string;
+  unbound_at: string;
+  unbound_by: string;
+  msgid: string | null;
+  response_json: string;
+}
+
 export class SimulatorStore {
   readonly db: Database.Database;
   private readonly queue: {
@@ -109,6 +131,19 @@ export class SimulatorStore {
       CREATE TABLE IF NOT EXISTS credit (
         psn_no TEXT PRIMARY KEY REFERENCES persons(psn_no), limit_cents INTEGER NOT NULL,
         used_cents INTEGER NOT NULL CHECK (used_cents >= 0 AND used_cents <= limit_cents));
+      CREATE TABLE IF NOT EXISTS family_bindings (
+        bind_id TEXT PRIMARY KEY,
+        payer_psn_no TEXT NOT NULL REFERENCES persons(psn_no),
+        member_psn_no TEXT NOT NULL REFERENCES persons(psn_no),
+        relation TEXT NOT NULL, verification TEXT NOT NULL,
+        doc_type TEXT NOT NULL DEFAULT '', doc_no TEXT NOT NULL DEFAULT '', staff_id TEXT NOT NULL DEFAULT '',
+        bound_at TEXT NOT NULL, unbound_at TEXT NOT NULL DEFAULT '', unbound_by TEXT NOT NULL DEFAULT '',
+        msgid TEXT UNIQUE, response_json TEXT NOT NULL DEFAULT '',
+        CHECK (payer_psn_no <> member_psn_no));
+      CREATE UNIQUE INDEX IF NOT EXISTS one_live_binding_per_pair
+        ON family_bindings(payer_psn_no, member_psn_no) WHERE unbound_at = '';
+      CREATE INDEX IF NOT EXISTS bindings_by_member ON family_bindings(member_psn_no, bound_at);
+      CREATE INDEX IF NOT EXISTS bindings_by_payer ON family_bindings(payer_psn_no, bound_at);
     `);
   }
 
@@ -170,6 +205,27 @@ export class SimulatorStore {
       for (const p of scenario.patients) {
         if (p.credit_limit !== undefined) insertCredit.run(p.psn_no, yuanToCents(p.credit_limit));
       }
+      // loadScenario refuses bindings naming unknown persons in a file; a scenario built in code
+      // from the default one with fewer patients (scripts/bench.ts) keeps only what applies.
+      const persons = new Set(scenario.patients.map((p) => p.psn_no));
+      const family = scenario.family.filter(
+        (f) => persons.has(f.psn_no) && persons.has(f.member_psn_no),
+      );
+      family.forEach((f, i) => {
+        this.insertBinding({
+          bind_id: `BS${String(i + 1).padStart(6, '0')}`,
+          payer_psn_no: f.psn_no,
+          member_psn_no: f.member_psn_no,
+          relation: f.relation,
+          verification: 'scenario',
+          doc_type: '',
+          doc_no: '',
+          staff_id: '',
+          bound_at: f.bound_at ?? '',
+          msgid: null,
+          response_json: '',
+        });
+      });
       this.db.prepare(`INSERT INTO meta VALUES ('seeded', ?)`).run(new Date().toISOString());
     })();
   }
@@ -235,10 +291,20 @@ export class SimulatorStore {
     chrgBchno: string;
     psnNo: string;
     after: { accountBalance: Cents; deductibleUsed: Cents; fundUsed: Cents };
+    /** Family mutual aid: the payer's account pays `amount` (balance may not go below zero). */
+    mutualAid?: { psnNo: string; amount: Cents };
     responseJson: string;
     at: string;
   }): void {
     this.db.transaction(() => {
+      if (args.mutualAid && args.mutualAid.amount > 0) {
+        const paid = this.db
+          .prepare(
+            `UPDATE persons SET balance_cents = balance_cents - ? WHERE psn_no = ? AND balance_cents >= ?`,
+          )
+          .run(args.mutualAid.amount, args.mutualAid.psnNo, args.mutualAid.amount);
+        if (paid.changes !== 1) throw new Error('mutual-aid account balance is not enough');
+      }
       this.db
         .prepare(
           `UPDATE persons SET balance_cents = ?, deductible_used_cents = ?, fund_used_cents = ? WHERE psn_no = ?`,
@@ -325,10 +391,17 @@ export class SimulatorStore {
     setlId: string;
     msgid: string;
     give: { account: Cents; deductible: Cents; fund: Cents };
+    /** Family mutual aid: what goes back to the payer's account. */
+    giveMutualAid?: { psnNo: string; amount: Cents };
     responseJson: string;
     at: string;
   }): void {
     this.db.transaction(() => {
+      if (args.giveMutualAid && args.giveMutualAid.amount > 0) {
+        this.db
+          .prepare(`UPDATE persons SET balance_cents = balance_cents + ? WHERE psn_no = ?`)
+          .run(args.giveMutualAid.amount, args.giveMutualAid.psnNo);
+      }
       this.db
         .prepare(
           `UPDATE persons SET balance_cents = balance_cents + ?, deductible_used_cents = MAX(0, deductible_used_cents - ?), fund_used_cents = MAX(0, fund_used_cents - ?) WHERE psn_no = ?`,
@@ -428,6 +501,73 @@ export class SimulatorStore {
     this.db
       .prepare(`UPDATE credit SET used_cents = MAX(0, used_cents - ?) WHERE psn_no = ?`)
       .run(amount, psnNo);
+  }
+
+  // ---- family bindings
+
+  insertBinding(b: Omit<BindingRow, 'unbound_at' | 'unbound_by'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO family_bindings (bind_id, payer_psn_no, member_psn_no, relation, verification, doc_type, doc_no, staff_id, bound_at, msgid, response_json)
+         VALUES (@bind_id, @payer_psn_no, @member_psn_no, @relation, @verification, @doc_type, @doc_no, @staff_id, @bound_at, @msgid, @response_json)`,
+      )
+      .run(b);
+  }
+
+  binding(bindId: string): BindingRow | undefined {
+    return this.db.prepare(`SELECT * FROM family_bindings WHERE bind_id = ?`).get(bindId) as
+      BindingRow | undefined;
+  }
+
+  bindingByMsgid(msgid: string): BindingRow | undefined {
+    return this.db.prepare(`SELECT * FROM family_bindings WHERE msgid = ?`).get(msgid) as
+      BindingRow | undefined;
+  }
+
+  /** The live (not unbound) binding of member by payer, if any. */
+  liveBinding(payerPsnNo: string, memberPsnNo: string): BindingRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT * FROM family_bindings WHERE payer_psn_no = ? AND member_psn_no = ? AND unbound_at = ''`,
+      )
+      .get(payerPsnNo, memberPsnNo) as BindingRow | undefined;
+  }
+
+  /** Live bindings where the person is the payer (their members) or the member (who bound them). */
+  liveBindingsOf(psnNo: string, side: 'payer' | 'member'): BindingRow[] {
+    const column = side === 'payer' ? 'payer_psn_no' : 'member_psn_no';
+    return this.db
+      .prepare(
+        `SELECT * FROM family_bindings WHERE ${column} = ? AND unbound_at = '' ORDER BY bound_at, bind_id`,
+      )
+      .all(psnNo) as BindingRow[];
+  }
+
+  /**
+   * Bindings MADE in a calendar month (yyyy-MM, hospital time zone) on one side, unbound ones
+   * included: unbinding does not give a place back. bound_at is hospital-local text, so its
+   * first seven characters are the month it was made in.
+   */
+  bindingsMadeIn(psnNo: string, side: 'payer' | 'member', month: string): number {
+    const column = side === 'payer' ? 'payer_psn_no' : 'member_psn_no';
+    return (
+      this.db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM family_bindings WHERE ${column} = ? AND substr(bound_at, 1, 7) = ?`,
+        )
+        .get(psnNo, month) as { n: number }
+    ).n;
+  }
+
+  /** Marks a live binding unbound; false when it was not live. */
+  unbind(bindId: string, by: string, at: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE family_bindings SET unbound_at = ?, unbound_by = ? WHERE bind_id = ? AND unbound_at = ''`,
+        )
+        .run(at, by, bindId).changes === 1
+    );
   }
 
   nextSequence(name: string): number {

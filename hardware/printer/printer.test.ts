@@ -6,7 +6,7 @@ import { cents } from '../../core/money.ts';
 import { DeviceStateError } from '../device.ts';
 import { EscPosPrinter } from './escpos-printer.ts';
 import { escposToText } from './escpos-text.ts';
-import { layoutReceipt } from './receipt-layout.ts';
+import { RECEIPT_WIDTH, displayWidth, layoutReceipt } from './receipt-layout.ts';
 import { SimulatedPrinter } from './simulated-printer.ts';
 
 const receipt = (language: 'en' | 'zh-CN'): ReceiptData => ({
@@ -139,5 +139,17 @@ describe('EscPosPrinter on the simulated printer', () => {
     await expect(printer.print(Uint8Array.of(1))).rejects.toThrow(DeviceStateError);
     await printer.open();
     await expect(printer.enable()).rejects.toThrow(DeviceStateError);
+  });
+});
+
+describe('receipt lines', () => {
+  it('never run past the paper width, counting Chinese characters as two columns', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const text = escposToText(layoutReceipt(receipt(lang), 'Asia/Shanghai'));
+      for (const line of text.split('\n')) {
+        if (line.startsWith('[QR') || line.includes('✂')) continue;
+        expect(displayWidth(line), line).toBeLessThanOrEqual(RECEIPT_WIDTH);
+      }
+    }
   });
 });

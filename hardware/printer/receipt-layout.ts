@@ -74,6 +74,42 @@ const labels = {
 
 export const RECEIPT_WIDTH = 42;
 
+/** Columns a character takes on the printer: Chinese (and other wide) characters take two. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      c >= 0x20000;
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+/**
+ * Left text and right-aligned amount on one line of the paper. node-thermal-printer's leftRight
+ * counts a Chinese character as one column, but it prints two wide, so mixed lines would wrap;
+ * this pads by printed width, and shortens the left text rather than wrap the amount.
+ */
+function row(p: { println(text: string): unknown }, left: string, right: string): void {
+  const room = RECEIPT_WIDTH - displayWidth(right) - (right ? 1 : 0);
+  let l = '';
+  for (const ch of left) {
+    if (displayWidth(l + ch) > room) break;
+    l += ch;
+  }
+  p.println(
+    l + ' '.repeat(Math.max(0, RECEIPT_WIDTH - displayWidth(l) - displayWidth(right))) + right,
+  );
+}
+
 export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   // No interface: this printer object only builds the byte buffer; our driver sends it.
   const p = new ThermalPrinter({
@@ -99,30 +135,29 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   p.bold(false);
   p.alignLeft();
   p.drawLine();
-  p.leftRight(`${l.kiosk}: ${r.kioskId}`, '');
-  p.leftRight(`${l.time}: ${formatInTimeZone(new Date(r.printedAt), timeZone).dateTime}`, '');
-  p.leftRight(`${l.patient}: ${r.patientName}`, '');
-  p.leftRight(`${l.id}: ${r.patientIdNumber}`, '');
-  p.leftRight(`${l.bill}: ${r.bill.id}`, l.visit[r.bill.visitType]);
+  row(p, `${l.kiosk}: ${r.kioskId}`, '');
+  row(p, `${l.time}: ${formatInTimeZone(new Date(r.printedAt), timeZone).dateTime}`, '');
+  row(p, `${l.patient}: ${r.patientName}`, '');
+  row(p, `${l.id}: ${r.patientIdNumber}`, '');
+  row(p, `${l.bill}: ${r.bill.id}`, l.visit[r.bill.visitType]);
   p.drawLine();
   for (const item of r.bill.items) {
-    p.leftRight(`${item.name} [${item.itemClass}] x${item.quantity}`, formatYuan(item.amount));
+    row(p, `${item.name} [${item.itemClass}] x${item.quantity}`, formatYuan(item.amount));
   }
   p.drawLine();
   p.bold(true);
-  p.leftRight(l.total, formatYuan(s.total));
+  row(p, l.total, formatYuan(s.total));
   p.bold(false);
-  p.leftRight(l.fund, formatYuan(s.fund));
-  p.leftRight(l.account, formatYuan(s.account));
-  p.leftRight(l.mutualAid, formatYuan(s.mutualAid));
+  row(p, l.fund, formatYuan(s.fund));
+  row(p, l.account, formatYuan(s.account));
+  row(p, l.mutualAid, formatYuan(s.mutualAid));
   p.bold(true);
-  p.leftRight(l.cash, formatYuan(s.cash));
+  row(p, l.cash, formatYuan(s.cash));
   p.bold(false);
-  if (s.accountBalanceAfter !== undefined)
-    p.leftRight(l.balance, formatYuan(s.accountBalanceAfter));
-  p.leftRight(l.method, l.methods[r.paymentMethod]);
-  if (r.paymentMethod === 'credit' && r.repayDate) p.leftRight(l.repay, r.repayDate);
-  p.leftRight(`${l.settlement}:`, r.settlement.settlementId);
+  if (s.accountBalanceAfter !== undefined) row(p, l.balance, formatYuan(s.accountBalanceAfter));
+  row(p, l.method, l.methods[r.paymentMethod]);
+  if (r.paymentMethod === 'credit' && r.repayDate) row(p, l.repay, r.repayDate);
+  row(p, `${l.settlement}:`, r.settlement.settlementId);
   p.drawLine();
   p.alignCenter();
   p.printQR(r.eReceiptUrl, { cellSize: 6, correction: 'M', model: 2 });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { DeviceError } from '../device.ts';
+import { toJpeg } from '../face/image.ts';
+import { RendererCamera } from './renderer-camera.ts';
+
+const jpeg = toJpeg({ width: 8, height: 6, data: new Uint8Array(8 * 6 * 3).fill(90) });
+
+function camera() {
+  let now = 1_000_000;
+  const cam = new RendererCamera({ now: () => now, maxFps: 4, staleMs: 2000 });
+  return { cam, advance: (ms: number) => (now += ms) };
+}
+
+describe('renderer camera', () => {
+  it('keeps the newest frame, drops frames that come too fast, and decodes them', async () => {
+    const { cam, advance } = camera();
+    await cam.start();
+    expect(cam.pushFrame(jpeg)).toBe(true);
+    expect(cam.pushFrame(jpeg)).toBe(false); // within 250 ms
+    advance(260);
+    expect(cam.pushFrame(jpeg)).toBe(true);
+    const frame = await cam.grab();
+    expect([frame.width, frame.height]).toEqual([8, 6]);
+  });
+
+  it('a stale picture is no picture: a typed error, not an old face', async () => {
+    const { cam, advance } = camera();
+    await cam.start();
+    cam.pushFrame(jpeg);
+    advance(2500);
+    await expect(cam.grab()).rejects.toMatchObject({ code: 'no-frames' });
+  });
+
+  it('reports unplug and replug, and refuses garbage frames with a typed error', async () => {
+    const { cam, advance } = camera();
+    const statuses: string[] = [];
+    const errors: DeviceError[] = [];
+    cam.on('status', (s) => statuses.push(s.kind));
+    cam.on('error', (e) => errors.push(e));
+    await cam.start();
+    cam.setSourceStatus('unplugged');
+    await expect(cam.grab()).rejects.toMatchObject({ code: 'unplugged' });
+    advance(300);
+    expect(cam.pushFrame(Uint8Array.of(1, 2, 3))).toBe(false);
+    expect(errors[0]?.code).toBe('bad-frame');
+    expect(cam.pushFrame(jpeg)).toBe(true); // a real frame means it is back
+    expect(statuses).toEqual(['ready', 'unplugged', 'ready']);
+  });
+});
