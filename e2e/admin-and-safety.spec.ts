@@ -46,7 +46,7 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   await page.mouse.up();
   await expect(page.getByRole('dialog', { name: 'Staff PIN' })).toBeVisible();
   for (const d of '246810') await page.getByRole('button', { name: d, exact: true }).click();
-  await kiosk.button('Enter').click();
+  await kiosk.button('Enter', { exact: true }).click();
   await expect(page.getByRole('dialog', { name: 'Admin mode' })).toBeVisible();
   await kiosk.button('Receipts and reprints').click();
   const row = page.locator('.admin-receipts li').first();

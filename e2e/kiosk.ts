@@ -58,10 +58,15 @@ export class KioskPage {
   constructor(
     readonly page: Page,
     private readonly info: TestInfo,
-  ) {}
+  ) {
+    // A renderer crash must fail loudly, not look like a slow screen.
+    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  }
 
   async open(language: 'en' | 'zh-CN' = 'en', query = ''): Promise<void> {
     await this.page.goto(`/${query}`);
+    // Connected: the kiosk's own info (name, current language) has arrived.
+    await expect(this.page.locator('.hospital')).not.toBeEmpty();
     await this.expectScreen('home');
     const current = await this.page.locator('html').getAttribute('lang');
     if (current !== language)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceError } from '../device.ts';
+import type { DeviceError } from '../device.ts';
 import { toJpeg } from '../face/image.ts';
 import { RendererCamera } from './renderer-camera.ts';
 
