@@ -51,6 +51,35 @@ export const faceHintSchema = z.enum([
   'checking',
 ]);
 
+const relationSchema = z.enum(['spouse', 'parent', 'child', 'other']);
+const familyRuleNames = [
+  'payer-monthly-limit',
+  'member-monthly-limit',
+  'minor-needs-documents',
+  'adult-needs-face',
+  'not-bound',
+  'category-excluded',
+  'already-bound',
+  'self-binding',
+  'unknown-person',
+  'not-enrolled',
+  'face-not-verified',
+  'staff-pin',
+] as const;
+export const memberViewSchema = z.object({
+  bindingId: z.string().max(40),
+  maskedName: shortText,
+  relation: relationSchema,
+});
+export const familyViewSchema = z.object({
+  members: z.array(memberViewSchema.extend({ unpaidBills: z.number().int().min(0) })).max(20),
+  boundBy: z.array(memberViewSchema).max(20),
+});
+export const quotaViewSchema = z.object({
+  remaining: z.number().int().min(0),
+  resetsOn: shortText,
+});
+
 export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('home') }),
   z.object({ screen: z.literal('identifying'), hint: faceHintSchema }),
@@ -59,7 +88,16 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('second-factor') }),
   z.object({
     screen: z.literal('loading'),
-    what: z.enum(['patient', 'bills', 'pre-settlement', 'payment', 'settlement', 'printing']),
+    what: z.enum([
+      'patient',
+      'bills',
+      'member-bills',
+      'binding',
+      'pre-settlement',
+      'payment',
+      'settlement',
+      'printing',
+    ]),
   }),
   z.object({
     screen: z.literal('choose-cash'),
@@ -76,9 +114,34 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
     screen: z.literal('bills'),
     patient: patientViewSchema,
     bills: z.array(billViewSchema),
+    family: familyViewSchema.nullable(),
+    quota: quotaViewSchema.nullable(),
+  }),
+  z.object({
+    screen: z.literal('member-bills'),
+    member: memberViewSchema,
+    bills: z.array(billViewSchema),
+    /** Bills a family account may not pay (chronic, maternity, work injury). */
+    excluded: z.array(z.string().max(64)),
+  }),
+  z.object({
+    screen: z.literal('family-refused'),
+    rule: z.enum(familyRuleNames),
+    resetsOn: shortText.nullable(),
+  }),
+  z.object({ screen: z.literal('bind-id'), quota: quotaViewSchema.nullable() }),
+  z.object({ screen: z.literal('bind-relation'), verification: z.enum(['face', 'document']) }),
+  z.object({ screen: z.literal('bind-face'), hint: faceHintSchema }),
+  z.object({ screen: z.literal('bind-document') }),
+  z.object({ screen: z.literal('bind-done'), member: z.object({ maskedName: shortText }) }),
+  z.object({
+    screen: z.literal('unbind-confirm'),
+    member: memberViewSchema,
+    side: z.enum(['payer', 'member']),
   }),
   z.object({
     screen: z.literal('review'),
+    forMember: memberViewSchema.nullable(),
     patient: patientViewSchema,
     bill: billViewSchema,
     split: splitViewSchema,
@@ -211,6 +274,26 @@ export const kioskMethods = {
     result: z.object({ kept: z.boolean() }),
   },
   cameraStatus: { args: z.tuple([z.enum(['ready', 'unplugged'])]), result: nothing },
+  openMember: { args: z.tuple([z.string().min(1).max(40)]), result: nothing },
+  backToBills: { args: noArgs, result: nothing },
+  startBind: { args: noArgs, result: nothing },
+  submitBindId: {
+    args: z.tuple([z.string().regex(/^\d{17}[\dXx]$/)]),
+    result: z.object({ accepted: z.boolean() }),
+  },
+  chooseRelation: { args: z.tuple([relationSchema]), result: nothing },
+  submitBindDocument: {
+    args: z.tuple([
+      z.object({
+        documentType: z.enum(['01', '02', '03', '04']),
+        documentNumber: z.string().regex(/^[\dA-Za-z]{4,30}$/),
+        staffPin: z.string().regex(/^\d{1,12}$/),
+      }),
+    ]),
+    result: z.object({ accepted: z.boolean() }),
+  },
+  startUnbind: { args: z.tuple([z.string().min(1).max(40)]), result: nothing },
+  confirmUnbind: { args: noArgs, result: nothing },
   /** Asks a member of staff to come to this kiosk; allowed on every screen. */
   callStaff: { args: noArgs, result: nothing },
 } as const;

@@ -22,10 +22,24 @@ import {
   type Notice,
   type SessionView,
 } from './kiosk-api.ts';
+import {
+  type BindRequest,
+  type BindResult,
+  type BindingQuota,
+  type DocumentType,
+  type FamilyMember,
+  type FamilyOverview,
+  type FamilyRelation,
+  FamilyRefusalError,
+  canPayForMember,
+  verificationNeeded,
+} from './family.ts';
 import { endsWith4, isValidIdNumber } from './id-number.ts';
 import { classifyScanCode } from './scan-code.ts';
 import { maskIdNumber, maskName } from './masking.ts';
 import {
+  type BillsState,
+  type KioskFamilyRefusal,
   type SessionEvent,
   type SessionState,
   InvalidTransition,
@@ -76,6 +90,24 @@ export interface SettlementPort {
   abandonPayment(paymentId: string): Promise<void>;
 }
 
+/** Family accounts (the gateway is authoritative; the kiosk pre-checks to explain refusals). */
+export interface FamilyPort {
+  familyMembers(patient: Patient): Promise<FamilyOverview>;
+  bindingQuota(patient: Patient): Promise<BindingQuota>;
+  memberBills(member: FamilyMember): Promise<Bill[]>;
+  bindMember(payer: Patient, request: BindRequest): Promise<BindResult>;
+  unbindMember(patient: Patient, bindingId: string): Promise<unknown>;
+  preSettleForMember(payer: Patient, member: FamilyMember, bill: Bill): Promise<PreSettlement>;
+  beginPaymentForMember(
+    payer: Patient,
+    member: FamilyMember,
+    bill: Bill,
+    preview: PreSettlement,
+    method: CashMethod,
+    walletCode?: string,
+  ): Promise<PaymentStart>;
+}
+
 export interface ReceiptPort {
   print(receipt: ReceiptData): Promise<{ printed: boolean; problem?: string }>;
 }
@@ -92,6 +124,11 @@ export interface SessionControllerOptions {
   info: Omit<KioskInfo, 'language'>;
   eReceiptBaseUrl: string;
   language?: Language;
+  family?: FamilyPort;
+  /** The hospital's time zone: ages and months for the family rules are counted in it. */
+  timeZone?: string;
+  /** Staff confirmation for binding a minor: true when the PIN is a staff PIN. */
+  staffPin?: (pin: string) => boolean;
   /** Timers for the inactivity reset; tests inject their own. */
   timers?: { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
   /** Notifies staff (a pager, the nurses' station); the log entry is written either way. */
@@ -192,8 +229,7 @@ export class SessionController {
           throw error;
         }
         this.apply(gen, { type: 'identified', patient });
-        const bills = await this.deps.settlement.unpaidBills(patient);
-        this.apply(gen, { type: 'bills-loaded', bills });
+        await this.loadBills(gen, patient);
       });
       return;
     }
@@ -214,6 +250,184 @@ export class SessionController {
       return;
     }
     this.notify('scan-unknown');
+  }
+
+  /** The patient's bills, with their family members and binding quota when family is on. */
+  private async loadBills(gen: number, patient: Patient): Promise<void> {
+    const bills = await this.deps.settlement.unpaidBills(patient);
+    const family = await this.loadFamily(patient);
+    this.apply(gen, { type: 'bills-loaded', bills, ...family });
+  }
+
+  private async loadFamily(
+    patient: Patient,
+  ): Promise<{ family?: FamilyOverview; quota?: BindingQuota }> {
+    if (!this.deps.family) return {};
+    try {
+      const [family, quota] = await Promise.all([
+        this.deps.family.familyMembers(patient),
+        this.deps.family.bindingQuota(patient),
+      ]);
+      return { family, quota };
+    } catch (error) {
+      // The patient can still pay their own bills; the family section is left out.
+      this.deps.log('family.load-failed', { code: toKioskError(error).code });
+      return {};
+    }
+  }
+
+  openMember(bindingId: string): void {
+    this.command({ type: 'open-member', bindingId });
+    const state = this.state;
+    if (state.kind !== 'loading-member' || !this.deps.family) return;
+    const gen = this.generation;
+    this.background(gen, async () => {
+      const bills = await this.deps.family!.memberBills(state.member);
+      this.apply(gen, { type: 'member-bills-loaded', bills });
+    });
+  }
+
+  backToBills(): void {
+    this.command({ type: 'back-to-bills' });
+  }
+
+  startBind(): void {
+    this.command({ type: 'start-bind' });
+  }
+
+  /** The member's ID number: checked here, and the family rules the kiosk can see are applied. */
+  submitBindId(raw: string): { accepted: boolean } {
+    const state = this.state;
+    if (state.kind !== 'bind-id') throw new KioskCallError('not on the binding screen');
+    const id = raw.toUpperCase();
+    if (!isValidIdNumber(id)) return { accepted: false };
+    const refuse = (rule: KioskFamilyRefusal['rule'], resetsOn?: string) =>
+      this.setState(
+        transition(state, {
+          type: 'family-refused',
+          refusal: { rule, ...(resetsOn ? { resetsOn } : {}) },
+        }),
+      );
+    if (id === state.back.patient.idNumber.toUpperCase()) {
+      refuse('self-binding');
+    } else if (state.back.quota && state.back.quota.remaining === 0) {
+      refuse('payer-monthly-limit', state.back.quota.resetsOn);
+    } else {
+      const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+      const verification = verificationNeeded(
+        birth,
+        this.deps.clock.now(),
+        this.deps.timeZone ?? 'Asia/Shanghai',
+      );
+      this.command({ type: 'bind-id-entered', memberIdNumber: id, verification });
+    }
+    return { accepted: true };
+  }
+
+  chooseRelation(relation: FamilyRelation): void {
+    this.command({ type: 'bind-relation', relation });
+    const state = this.state;
+    if (state.kind !== 'bind-face') return;
+    const gen = ++this.generation;
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.background(gen, async () => {
+      // 16 or over: the member is verified 1:1 by face, here and now.
+      const outcome = await this.deps.face.verify(state.memberIdNumber, {
+        signal,
+        onHint: (hint) => {
+          if (
+            gen === this.generation &&
+            this.state.kind === 'bind-face' &&
+            this.state.hint !== hint
+          ) {
+            this.apply(gen, { type: 'face-hint', hint });
+          }
+        },
+      });
+      this.deps.log('family.bind-face', { result: outcome });
+      if (outcome !== 'match') {
+        this.apply(gen, {
+          type: 'family-refused',
+          refusal: { rule: outcome === 'not-enrolled' ? 'not-enrolled' : 'face-not-verified' },
+        });
+        return;
+      }
+      this.apply(gen, { type: 'bind-verified' });
+      await this.bind(gen, state.back, {
+        memberIdNumber: state.memberIdNumber,
+        relation: state.relation,
+        verification: { method: 'face', verified: true },
+      });
+    });
+  }
+
+  /** Under 16: staff check the documents and confirm with their PIN on the kiosk. */
+  submitBindDocument(doc: {
+    documentType: DocumentType;
+    documentNumber: string;
+    staffPin: string;
+  }): {
+    accepted: boolean;
+  } {
+    const state = this.state;
+    if (state.kind !== 'bind-document') throw new KioskCallError('not on the document screen');
+    if (!this.deps.staffPin?.(doc.staffPin)) {
+      this.deps.log('family.staff-pin-refused', {});
+      return { accepted: false };
+    }
+    this.command({ type: 'bind-verified' });
+    const gen = this.generation;
+    this.background(gen, () =>
+      this.bind(gen, state.back, {
+        memberIdNumber: state.memberIdNumber,
+        relation: state.relation,
+        verification: {
+          method: 'document',
+          documentType: doc.documentType,
+          documentNumber: doc.documentNumber,
+          staffId: `${this.deps.info.kioskId}-STAFF`,
+        },
+      }),
+    );
+    return { accepted: true };
+  }
+
+  private async bind(gen: number, back: BillsState, request: BindRequest): Promise<void> {
+    try {
+      const result = await this.deps.family!.bindMember(back.patient, request);
+      const family = await this.deps.family!.familyMembers(back.patient);
+      this.deps.log('family.bound', { bindingId: result.bindingId });
+      this.apply(gen, {
+        type: 'bound',
+        memberName: maskName(result.member.name),
+        family,
+        quota: result.quota,
+      });
+    } catch (error) {
+      const refusal = error instanceof FamilyRefusalError ? error.refusal : undefined;
+      if (!refusal) throw error;
+      this.apply(gen, { type: 'family-refused', refusal });
+    }
+  }
+
+  startUnbind(bindingId: string): void {
+    this.command({ type: 'start-unbind', bindingId });
+  }
+
+  confirmUnbind(): void {
+    const state = this.state;
+    if (state.kind !== 'unbind-confirm' || !this.deps.family)
+      throw new KioskCallError('nothing to unbind');
+    const gen = this.generation;
+    this.setState({ kind: 'binding', back: state.back });
+    this.background(gen, async () => {
+      await this.deps.family!.unbindMember(state.back.patient, state.link.bindingId);
+      this.deps.log('family.unbound', { bindingId: state.link.bindingId, side: state.side });
+      const { family, quota } = await this.loadFamily(state.back.patient);
+      if (family && quota) this.apply(gen, { type: 'family-reloaded', family, quota });
+      else this.apply(gen, { type: 'back-to-bills' });
+    });
   }
 
   /** Resolves when the background work started by the last call has finished (for tests). */
@@ -261,8 +475,7 @@ export class SessionController {
       }
       const patient = await this.deps.settlement.findPatient(idNumber);
       this.apply(gen, { type: 'identified', patient });
-      const bills = await this.deps.settlement.unpaidBills(patient);
-      this.apply(gen, { type: 'bills-loaded', bills });
+      await this.loadBills(gen, patient);
     });
     return { accepted: true };
   }
@@ -282,18 +495,32 @@ export class SessionController {
     this.background(gen, async () => {
       const patient = await this.deps.settlement.findPatient(matches[0]!);
       this.apply(gen, { type: 'identified', patient });
-      const bills = await this.deps.settlement.unpaidBills(patient);
-      this.apply(gen, { type: 'bills-loaded', bills });
+      await this.loadBills(gen, patient);
     });
   }
 
   selectBill(billId: string): void {
+    const before = this.state;
+    if (before.kind === 'member-bills') {
+      const bill = before.bills.find((b) => b.id === billId);
+      const check = bill ? canPayForMember(bill.category) : undefined;
+      if (check && !check.ok) {
+        // Chronic, maternity and work-injury bills: the family account may not pay; say why.
+        this.setState(
+          transition(before, { type: 'family-refused', refusal: { rule: check.rule } }),
+        );
+        return;
+      }
+    }
     this.command({ type: 'select-bill', billId });
     const gen = this.generation;
     const state = this.state;
     if (state.kind !== 'pre-settling') return;
     this.background(gen, async () => {
-      const preview = await this.deps.settlement.preSettle(state.patient, state.bill);
+      const preview =
+        state.member && this.deps.family
+          ? await this.deps.family.preSettleForMember(state.patient, state.member, state.bill)
+          : await this.deps.settlement.preSettle(state.patient, state.bill);
       this.apply(gen, { type: 'preview-ready', preview });
     });
   }
@@ -313,17 +540,21 @@ export class SessionController {
     const gen = this.generation;
     const state = this.state;
     if (state.kind !== 'settling' && state.kind !== 'opening-cash') return;
-    const { patient, bill, preview } = state;
+    const { patient, bill, preview, member } = state;
     this.abort = new AbortController();
     const signal = this.abort.signal;
     this.background(gen, async () => {
-      const start = await this.deps.settlement.beginPayment(
-        patient,
-        bill,
-        preview,
-        method,
-        walletCode,
-      );
+      const start =
+        member && this.deps.family
+          ? await this.deps.family.beginPaymentForMember(
+              patient,
+              member,
+              bill,
+              preview,
+              method,
+              walletCode,
+            )
+          : await this.deps.settlement.beginPayment(patient, bill, preview, method, walletCode);
       this.payment = start.paymentId;
       if (start.cash === 'pending') {
         this.apply(gen, {
@@ -478,8 +709,7 @@ export class SessionController {
     }
     const patient = await this.deps.settlement.findPatient(result.idNumber);
     this.apply(gen, { type: 'identified', patient });
-    const bills = await this.deps.settlement.unpaidBills(patient);
-    this.apply(gen, { type: 'bills-loaded', bills });
+    await this.loadBills(gen, patient);
   }
 
   /** A call from the renderer: an event that is not allowed now is refused, changing nothing. */

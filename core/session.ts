@@ -4,6 +4,15 @@
  * out-of-order event (a late face match after Cancel, a second Confirm) cannot move money.
  */
 import type { Bill, CashMethod, CashOrder, Patient, PreSettlement, Settlement } from './domain.ts';
+import {
+  type BindingQuota,
+  type FamilyLink,
+  type FamilyMember,
+  type FamilyOverview,
+  type FamilyRefusal,
+  type FamilyRelation,
+  canPayForMember,
+} from './family.ts';
 import type { KioskErrorCode } from './errors.ts';
 import type { FaceHint, SessionView } from './kiosk-api.ts';
 import { maskIdNumber, maskName } from './masking.ts';
@@ -19,12 +28,48 @@ export type SessionState =
   | { kind: 'second-factor'; candidates: string[] }
   | { kind: 'not-recognised' }
   | { kind: 'loading-bills'; patient: Patient }
-  | { kind: 'bills'; patient: Patient; bills: Bill[] }
-  | { kind: 'pre-settling'; patient: Patient; bills: Bill[]; bill: Bill }
-  | { kind: 'review'; patient: Patient; bills: Bill[]; bill: Bill; preview: PreSettlement }
-  | { kind: 'choose-cash'; patient: Patient; bills: Bill[]; bill: Bill; preview: PreSettlement }
+  | BillsState
+  | { kind: 'loading-member'; back: BillsState; member: FamilyMember }
+  | { kind: 'member-bills'; back: BillsState; member: FamilyMember; bills: Bill[] }
+  | { kind: 'family-refused'; back: BillsState; refusal: KioskFamilyRefusal }
+  | { kind: 'bind-id'; back: BillsState }
+  | {
+      kind: 'bind-relation';
+      back: BillsState;
+      memberIdNumber: string;
+      verification: 'face' | 'document';
+    }
+  | {
+      kind: 'bind-face';
+      back: BillsState;
+      memberIdNumber: string;
+      relation: FamilyRelation;
+      hint: FaceHint;
+    }
+  | { kind: 'bind-document'; back: BillsState; memberIdNumber: string; relation: FamilyRelation }
+  | { kind: 'binding'; back: BillsState }
+  | { kind: 'bind-done'; back: BillsState; memberName: string }
+  | { kind: 'unbind-confirm'; back: BillsState; link: FamilyLink; side: 'member' | 'payer' }
+  | { kind: 'pre-settling'; patient: Patient; bills: Bill[]; bill: Bill; member?: FamilyMember }
+  | {
+      kind: 'review';
+      patient: Patient;
+      bills: Bill[];
+      bill: Bill;
+      preview: PreSettlement;
+      member?: FamilyMember;
+    }
+  | {
+      kind: 'choose-cash';
+      patient: Patient;
+      bills: Bill[];
+      bill: Bill;
+      preview: PreSettlement;
+      member?: FamilyMember;
+    }
   | {
       kind: 'opening-cash';
+      member?: FamilyMember;
       patient: Patient;
       bill: Bill;
       preview: PreSettlement;
@@ -32,6 +77,7 @@ export type SessionState =
     }
   | {
       kind: 'paying-cash';
+      member?: FamilyMember;
       patient: Patient;
       bill: Bill;
       preview: PreSettlement;
@@ -41,6 +87,7 @@ export type SessionState =
     }
   | {
       kind: 'settling';
+      member?: FamilyMember;
       patient: Patient;
       bill: Bill;
       preview: PreSettlement;
@@ -67,6 +114,22 @@ export type SessionState =
     }
   | { kind: 'error'; error: KioskErrorCode };
 
+/** A family refusal the patient is told about: a gateway rule, or one the kiosk checks itself. */
+export interface KioskFamilyRefusal {
+  rule:
+    FamilyRefusal['rule'] | 'unknown-person' | 'not-enrolled' | 'face-not-verified' | 'staff-pin';
+  resetsOn?: string;
+}
+
+export interface BillsState {
+  kind: 'bills';
+  patient: Patient;
+  bills: Bill[];
+  /** The patient's family members (whose bills they may pay) and binding quota, when loaded. */
+  family?: FamilyOverview;
+  quota?: BindingQuota;
+}
+
 export type SessionEvent =
   | { type: 'start-face' }
   | { type: 'start-voucher' }
@@ -77,7 +140,18 @@ export type SessionEvent =
   | { type: 'face-hint'; hint: FaceHint }
   | { type: 'identified'; patient: Patient }
   | { type: 'not-recognised' }
-  | { type: 'bills-loaded'; bills: Bill[] }
+  | { type: 'bills-loaded'; bills: Bill[]; family?: FamilyOverview; quota?: BindingQuota }
+  | { type: 'family-reloaded'; family: FamilyOverview; quota: BindingQuota }
+  | { type: 'open-member'; bindingId: string }
+  | { type: 'member-bills-loaded'; bills: Bill[] }
+  | { type: 'family-refused'; refusal: KioskFamilyRefusal }
+  | { type: 'back-to-bills' }
+  | { type: 'start-bind' }
+  | { type: 'bind-id-entered'; memberIdNumber: string; verification: 'face' | 'document' }
+  | { type: 'bind-relation'; relation: FamilyRelation }
+  | { type: 'bind-verified' }
+  | { type: 'bound'; memberName: string; family: FamilyOverview; quota: BindingQuota }
+  | { type: 'start-unbind'; bindingId: string }
   | { type: 'select-bill'; billId: string }
   | { type: 'preview-ready'; preview: PreSettlement }
   | { type: 'confirm' }
@@ -131,6 +205,7 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind !== 'second-factor') throw invalid();
       return { kind: 'reading-voucher' };
     case 'face-hint':
+      if (state.kind === 'bind-face') return { ...state, hint: event.hint };
       if (state.kind !== 'identifying' && state.kind !== 'verifying') throw invalid();
       return { kind: state.kind, hint: event.hint };
     case 'identified':
@@ -153,30 +228,107 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       return { kind: 'not-recognised' };
     case 'bills-loaded':
       if (state.kind !== 'loading-bills') throw invalid();
-      return { kind: 'bills', patient: state.patient, bills: event.bills };
+      return {
+        kind: 'bills',
+        patient: state.patient,
+        bills: event.bills,
+        ...(event.family ? { family: event.family } : {}),
+        ...(event.quota ? { quota: event.quota } : {}),
+      };
+    case 'family-reloaded': {
+      const back = backOf(state);
+      if (!back) throw invalid();
+      return { ...back, family: event.family, quota: event.quota };
+    }
+    case 'open-member': {
+      if (state.kind !== 'bills') throw invalid();
+      const member = state.family?.members.find((m) => m.bindingId === event.bindingId);
+      if (!member) throw invalid();
+      return { kind: 'loading-member', back: state, member };
+    }
+    case 'member-bills-loaded':
+      if (state.kind !== 'loading-member') throw invalid();
+      return { kind: 'member-bills', back: state.back, member: state.member, bills: event.bills };
+    case 'family-refused': {
+      const back = backOf(state);
+      if (!back) throw invalid();
+      return { kind: 'family-refused', back, refusal: event.refusal };
+    }
+    case 'back-to-bills': {
+      const back = backOf(state);
+      if (!back || state.kind === 'bills' || state.kind === 'binding') throw invalid();
+      return back;
+    }
+    case 'start-bind':
+      if (state.kind !== 'bills') throw invalid();
+      return { kind: 'bind-id', back: state };
+    case 'bind-id-entered':
+      if (state.kind !== 'bind-id') throw invalid();
+      return {
+        kind: 'bind-relation',
+        back: state.back,
+        memberIdNumber: event.memberIdNumber,
+        verification: event.verification,
+      };
+    case 'bind-relation':
+      if (state.kind !== 'bind-relation') throw invalid();
+      return state.verification === 'face'
+        ? {
+            kind: 'bind-face',
+            back: state.back,
+            memberIdNumber: state.memberIdNumber,
+            relation: event.relation,
+            hint: 'look-at-camera',
+          }
+        : {
+            kind: 'bind-document',
+            back: state.back,
+            memberIdNumber: state.memberIdNumber,
+            relation: event.relation,
+          };
+    case 'bind-verified':
+      if (state.kind !== 'bind-face' && state.kind !== 'bind-document') throw invalid();
+      return { kind: 'binding', back: state.back };
+    case 'bound':
+      if (state.kind !== 'binding') throw invalid();
+      return {
+        kind: 'bind-done',
+        back: { ...state.back, family: event.family, quota: event.quota },
+        memberName: event.memberName,
+      };
+    case 'start-unbind': {
+      if (state.kind !== 'bills') throw invalid();
+      const asPayer = state.family?.members.find((m) => m.bindingId === event.bindingId);
+      const asMember = state.family?.boundBy.find((m) => m.bindingId === event.bindingId);
+      const link = asPayer ?? asMember;
+      if (!link) throw invalid();
+      return { kind: 'unbind-confirm', back: state, link, side: asPayer ? 'payer' : 'member' };
+    }
     case 'select-bill': {
+      if (state.kind === 'member-bills') {
+        // Paying for a family member: the payer is the patient at the kiosk.
+        const bill = state.bills.find((b) => b.id === event.billId);
+        if (!bill) throw invalid();
+        const { patient } = state.back;
+        return { kind: 'pre-settling', patient, bills: state.bills, bill, member: state.member };
+      }
       if (state.kind !== 'bills' && state.kind !== 'review' && state.kind !== 'choose-cash')
         throw invalid();
       const bill = state.bills.find((b) => b.id === event.billId);
       if (!bill) throw invalid();
-      return { kind: 'pre-settling', patient: state.patient, bills: state.bills, bill };
+      const member = state.kind === 'bills' ? undefined : state.member;
+      return { kind: 'pre-settling', patient: state.patient, bills: state.bills, bill, member };
     }
     case 'preview-ready':
       if (state.kind !== 'pre-settling' || event.preview.billId !== state.bill.id) throw invalid();
-      return {
-        kind: 'review',
-        patient: state.patient,
-        bills: state.bills,
-        bill: state.bill,
-        preview: event.preview,
-      };
+      return { ...state, kind: 'review', preview: event.preview };
     case 'confirm': {
       if (state.kind !== 'review') throw invalid();
-      const { patient, bill, preview } = state;
+      const { patient, bill, preview, member } = state;
       // Nothing to pay in cash: straight to settlement. Otherwise the patient chooses how.
       if (preview.split.cash === 0)
-        return { kind: 'settling', patient, bill, preview, method: 'none' };
-      return { kind: 'choose-cash', patient, bills: state.bills, bill, preview };
+        return { kind: 'settling', patient, bill, preview, method: 'none', member };
+      return { kind: 'choose-cash', patient, bills: state.bills, bill, preview, member };
     }
     case 'choose-cash': {
       if (state.kind !== 'choose-cash' || event.method === 'none') throw invalid();
@@ -186,14 +338,22 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       ) {
         throw invalid();
       }
-      const { patient, bill, preview } = state;
-      return { kind: 'opening-cash', patient, bill, preview, method: event.method };
+      const { patient, bill, preview, member } = state;
+      return { kind: 'opening-cash', patient, bill, preview, method: event.method, member };
     }
     case 'cash-opened': {
       if (state.kind !== 'opening-cash') throw invalid();
-      const { patient, bill, preview, method } = state;
+      const { patient, bill, preview, method, member } = state;
       if (event.paid)
-        return { kind: 'settling', patient, bill, preview, method, paymentId: event.paymentId };
+        return {
+          kind: 'settling',
+          patient,
+          bill,
+          preview,
+          method,
+          paymentId: event.paymentId,
+          member,
+        };
       if (!event.order) throw invalid();
       return {
         kind: 'paying-cash',
@@ -203,12 +363,13 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
         method,
         paymentId: event.paymentId,
         order: event.order,
+        member,
       };
     }
     case 'cash-paid': {
       if (state.kind !== 'paying-cash') throw invalid();
-      const { patient, bill, preview, method, paymentId } = state;
-      return { kind: 'settling', patient, bill, preview, method, paymentId };
+      const { patient, bill, preview, method, paymentId, member } = state;
+      return { kind: 'settling', patient, bill, preview, method, paymentId, member };
     }
     case 'settled':
       if (state.kind !== 'settling' || event.settlement.billId !== state.bill.id) throw invalid();
@@ -278,6 +439,10 @@ function patientView(p: Patient) {
   };
 }
 
+function memberView(m: FamilyLink) {
+  return { bindingId: m.bindingId, maskedName: maskName(m.name), relation: m.relation };
+}
+
 /** What the renderer may see: personal data masked, internal ids and balances left out. */
 export function toView(state: SessionState): SessionView {
   switch (state.kind) {
@@ -329,10 +494,57 @@ export function toView(state: SessionState): SessionView {
         screen: 'bills',
         patient: patientView(state.patient),
         bills: state.bills.map(billView),
+        family: state.family
+          ? {
+              members: state.family.members.map((m) => ({
+                ...memberView(m),
+                unpaidBills: m.unpaidBills,
+              })),
+              boundBy: state.family.boundBy.map(memberView),
+            }
+          : null,
+        quota: state.quota
+          ? { remaining: state.quota.remaining, resetsOn: state.quota.resetsOn }
+          : null,
       };
+    case 'loading-member':
+      return { screen: 'loading', what: 'member-bills' };
+    case 'member-bills':
+      return {
+        screen: 'member-bills',
+        member: memberView(state.member),
+        bills: state.bills.map(billView),
+        excluded: state.bills.filter((b) => !canPayForMember(b.category).ok).map((b) => b.id),
+      };
+    case 'family-refused':
+      return {
+        screen: 'family-refused',
+        rule: state.refusal.rule,
+        resetsOn: state.refusal.resetsOn ?? null,
+      };
+    case 'bind-id':
+      return {
+        screen: 'bind-id',
+        quota: state.back.quota
+          ? { remaining: state.back.quota.remaining, resetsOn: state.back.quota.resetsOn }
+          : null,
+      };
+    case 'bind-relation':
+      return { screen: 'bind-relation', verification: state.verification };
+    case 'bind-face':
+      return { screen: 'bind-face', hint: state.hint };
+    case 'bind-document':
+      return { screen: 'bind-document' };
+    case 'binding':
+      return { screen: 'loading', what: 'binding' };
+    case 'bind-done':
+      return { screen: 'bind-done', member: { maskedName: state.memberName } };
+    case 'unbind-confirm':
+      return { screen: 'unbind-confirm', member: memberView(state.link), side: state.side };
     case 'review':
       return {
         screen: 'review',
+        forMember: state.member ? memberView(state.member) : null,
         patient: patientView(state.patient),
         bill: billView(state.bill),
         split: splitView(state.preview.split),
@@ -352,4 +564,10 @@ export function toView(state: SessionState): SessionView {
     case 'error':
       return { screen: 'error', error: state.error };
   }
+}
+
+/** The bills screen a family step returns to. */
+function backOf(state: SessionState): BillsState | undefined {
+  if (state.kind === 'bills') return state;
+  return 'back' in state ? state.back : undefined;
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KioskConfig } from '../core/config.ts';
+import { AdminLock } from '../core/admin-lock.ts';
 import type { Clock } from '../core/domain.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
 import { SessionController, type LogFn, type ReceiptPort } from '../core/session-controller.ts';
@@ -202,9 +203,19 @@ export class KioskHost {
       kioskId: config.kioskId,
       timeZone: config.hospital.timeZone,
     });
+    // Staff confirm a minor's documents with their PIN; its own lockout, apart from admin mode.
+    const staffGate = new AdminLock({ pin: config.adminPin, clock });
+    const settlementPort = new GatewaySettlementPort(client, payments);
     const session = new SessionController({
+      family: settlementPort,
+      timeZone: config.hospital.timeZone,
+      staffPin: (pin) => {
+        const ok = staffGate.login(pin).ok;
+        staffGate.logout();
+        return ok;
+      },
       face: identifier,
-      settlement: new GatewaySettlementPort(client, payments),
+      settlement: settlementPort,
       receipts,
       clock,
       log,

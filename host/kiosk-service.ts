@@ -99,6 +99,34 @@ export class HostKioskService implements KioskService {
   async cameraStatus(status: 'ready' | 'unplugged') {
     this.rendererCamera?.setSourceStatus(status);
   }
+  async openMember(bindingId: string) {
+    this.session.openMember(bindingId);
+  }
+  async backToBills() {
+    this.session.backToBills();
+  }
+  async startBind() {
+    this.session.startBind();
+  }
+  async submitBindId(idNumber: string) {
+    return this.session.submitBindId(idNumber);
+  }
+  async chooseRelation(relation: 'spouse' | 'parent' | 'child' | 'other') {
+    this.session.chooseRelation(relation);
+  }
+  async submitBindDocument(doc: {
+    documentType: '01' | '02' | '03' | '04';
+    documentNumber: string;
+    staffPin: string;
+  }) {
+    return this.session.submitBindDocument(doc);
+  }
+  async startUnbind(bindingId: string) {
+    this.session.startUnbind(bindingId);
+  }
+  async confirmUnbind() {
+    this.session.confirmUnbind();
+  }
   async callStaff() {
     this.session.callStaff();
   }

@@ -5,6 +5,17 @@ import type { CameraFrame, KioskApi, SessionView } from '../../core/kiosk-api.ts
 import { Amount, BigButton, QrImage, yuan } from '../components.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { Keypad } from '../Keypad.tsx';
+import {
+  BindDocument,
+  BindDone,
+  BindFace,
+  BindId,
+  BindRelation,
+  FamilyRefused,
+  FamilySection,
+  MemberBills,
+  UnbindConfirm,
+} from './Family.tsx';
 
 /** The done screen returns to the start by itself after this long; the patient can tap Finish sooner. */
 const DONE_RETURN_MS = 30_000;
@@ -60,6 +71,22 @@ export function Screen({
       return <IdEntry kiosk={kiosk} />;
     case 'second-factor':
       return <SecondFactor kiosk={kiosk} />;
+    case 'member-bills':
+      return <MemberBills kiosk={kiosk} view={view} />;
+    case 'family-refused':
+      return <FamilyRefused kiosk={kiosk} view={view} />;
+    case 'bind-id':
+      return <BindId kiosk={kiosk} view={view} />;
+    case 'bind-relation':
+      return <BindRelation kiosk={kiosk} view={view} />;
+    case 'bind-face':
+      return <BindFace kiosk={kiosk} view={view} frame={frame} />;
+    case 'bind-document':
+      return <BindDocument kiosk={kiosk} />;
+    case 'bind-done':
+      return <BindDone kiosk={kiosk} view={view} />;
+    case 'unbind-confirm':
+      return <UnbindConfirm kiosk={kiosk} view={view} />;
     case 'not-recognised':
       return (
         <section className="screen" aria-labelledby="title">
@@ -102,6 +129,7 @@ export function Screen({
               </li>
             ))}
           </ul>
+          <FamilySection kiosk={kiosk} view={view} />
           <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
             {t('common.back')}
           </BigButton>
@@ -112,6 +140,9 @@ export function Screen({
       return (
         <section className="screen" aria-labelledby="title">
           <h1 id="title">{t('review.title')}</h1>
+          {view.forMember && (
+            <p className="lead">{t('family.payingFor', { name: view.forMember.maskedName })}</p>
+          )}
           <Amount cents={s.total} label={t('review.total')} />
           <ul className="split">
             <li>{t('review.fund', { amount: yuan(s.fund) })}</li>
