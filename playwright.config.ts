@@ -1,13 +1,40 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4620);
+const CAMERA_PORT = PORT + 1;
 export const CONTROL_TOKEN = 'e2e-control-token';
+/** The video Chromium's fake camera plays (written by e2e/global-setup.ts). */
+export const FAKE_CAMERA_FILE = join(import.meta.dirname, '.kiosk-data', 'fake-camera.y4m');
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const browserArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const run = Date.now();
+
+/** A kiosk host in web mode with a fresh data directory, as CI and testers start it. */
+function kiosk(port: number, extra = '') {
+  return {
+    command: `node --import tsx scripts/start.ts --headless --port ${port} --data .kiosk-data/e2e-${run}-${port} ${extra}`,
+    url: `http://127.0.0.1:${port}/`,
+    env: { KIOSK_CONTROL_TOKEN: CONTROL_TOKEN },
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'pipe' as const,
+    // The kiosk's JSON log is long; a start-up failure still shows in Playwright's own error.
+    stderr: 'ignore' as const,
+  };
+}
 
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
+  globalSetup: './e2e/global-setup.ts',
   fullyParallel: false,
   // One kiosk, one patient at a time: the specs share the kiosk host, as a lobby does.
   workers: 1,
@@ -16,28 +43,38 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1280, height: 1024 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      ...(chromium ? { executablePath: chromium } : {}),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
+  },
+  projects: [
+    {
+      name: 'kiosk',
+      testIgnore: /renderer-camera\.spec\.ts/,
+      use: {
+        baseURL: `http://127.0.0.1:${PORT}/`,
+        launchOptions: { ...(chromium ? { executablePath: chromium } : {}), args: browserArgs },
+      },
     },
-  },
-  webServer: {
-    command: `node --import tsx scripts/start.ts --headless --port ${PORT} --data .kiosk-data/e2e-${Date.now()}`,
-    url: `http://127.0.0.1:${PORT}/`,
-    env: { KIOSK_CONTROL_TOKEN: CONTROL_TOKEN },
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+    {
+      // The same kiosk with a real camera read by the renderer: Chromium's fake camera plays a
+      // video made from a fixture photo.
+      name: 'renderer-camera',
+      testMatch: /renderer-camera\.spec\.ts/,
+      use: {
+        baseURL: `http://127.0.0.1:${CAMERA_PORT}/`,
+        permissions: ['camera'],
+        launchOptions: {
+          ...(chromium ? { executablePath: chromium } : {}),
+          args: [
+            ...browserArgs,
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-video-capture=${FAKE_CAMERA_FILE}`,
+          ],
+        },
+      },
+    },
+  ],
+  webServer: [kiosk(PORT), kiosk(CAMERA_PORT, '--config e2e/renderer-camera.config.json')],
 });

@@ -31,6 +31,14 @@ export class KioskError extends Error {
 
 export function toKioskError(error: unknown): KioskError {
   if (error instanceof KioskError) return error;
+  // Device failures arrive from hardware/ (which core cannot import): recognised by shape.
+  const e = error as { name?: unknown; device?: unknown; message?: unknown } | null;
+  if (e && e.name === 'DeviceError' && e.device === 'camera') {
+    return new KioskError('camera-unavailable', String(e.message), { cause: error });
+  }
+  if (e && e.name === 'ImageError') {
+    return new KioskError('face-engine-failed', String(e.message), { cause: error });
+  }
   return new KioskError('internal', error instanceof Error ? error.message : String(error), {
     cause: error,
   });

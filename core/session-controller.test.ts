@@ -434,3 +434,23 @@ describe('second factor and the 1:1 route', () => {
     expect(f.calls).toEqual([]);
   });
 });
+
+describe('device failures', () => {
+  it('a camera that gives no picture is "camera unavailable", in plain words, charging nothing', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    const cameraError = Object.assign(new Error('camera: the camera gives no picture'), {
+      name: 'DeviceError',
+      device: 'camera',
+      code: 'unplugged',
+    });
+    (c as unknown as { deps: { face: { identify: () => Promise<never> } } }).deps.face.identify =
+      async () => {
+        throw cameraError;
+      };
+    c.payWithFace();
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'camera-unavailable' });
+    expect(f.calls).toEqual([]);
+  });
+});

@@ -60,7 +60,7 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   const reprint = (await sims.receipts()).at(-1)!.text;
   expect(reprint).toContain('Total medical fees');
 
-  await kiosk.button('Check devices').click();
+  await kiosk.button('Check devices', { exact: true }).click();
   await expect(page.locator('.admin-table')).toContainText('printer');
   await expect(page.locator('.admin-table')).toContainText('✓');
   await kiosk.button("Reconcile today's settlements").click();

@@ -36,7 +36,7 @@ export class Simulators {
   /** Holds a code in front of the scanner. */
   async scan(code: string): Promise<string> {
     const r = await this.request.post('sim/scanner', { headers: this.headers, data: { code } });
-    expect(r.ok()).toBe(true);
+    expect(r.ok(), await r.text()).toBe(true);
     return ((await r.json()) as { outcome: string }).outcome;
   }
   async printer(state: {
@@ -45,6 +45,14 @@ export class Simulators {
     coverOpen?: boolean;
   }): Promise<void> {
     const r = await this.request.post('sim/printer', { headers: this.headers, data: state });
+    expect(r.ok()).toBe(true);
+  }
+  async camera(state: { unplugged: boolean }): Promise<void> {
+    const r = await this.request.post('sim/camera', { headers: this.headers, data: state });
+    expect(r.ok()).toBe(true);
+  }
+  async scanner(state: { unplugged: boolean }): Promise<void> {
+    const r = await this.request.post('sim/scanner', { headers: this.headers, data: state });
     expect(r.ok()).toBe(true);
   }
   async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {

@@ -163,7 +163,7 @@ function Shell(props: {
         </div>
       </header>
       <main className="content" aria-live="polite">
-        <Screen kiosk={kiosk} view={view} frame={frame} />
+        <Screen kiosk={kiosk} view={view} frame={frame} info={props.info} />
       </main>
       <footer className="bar">
         <BigButton kind="help" onClick={callStaff}>

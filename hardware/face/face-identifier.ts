@@ -49,6 +49,8 @@ export interface FaceIdentifierOptions {
   idNumberOf: (personId: string) => string | undefined;
   /** Gives up (no match) after this long without a decision. */
   timeoutMs?: number;
+  /** How long a camera may take to deliver its first picture before it counts as unavailable. */
+  firstFrameMs?: number;
   /** ID number -> gallery person id, for 1:1 verification. */
   personIdOf?: (idNumber: string) => string | undefined;
   /** Pause between frames; the engine's own time is on top. */
@@ -89,6 +91,7 @@ const CHALLENGE_GATES: Partial<QualityThresholds> = {
 
 export class FaceIdentifier implements FaceIdentificationPort {
   private readonly gates: Partial<QualityThresholds>;
+  private noFramesSince: number | undefined;
 
   constructor(private readonly o: FaceIdentifierOptions) {
     this.gates = {
@@ -107,6 +110,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
     const now = this.o.now ?? (() => Date.now());
     const sleep = this.o.sleep ?? defaultSleep;
     const deadline = now() + (this.o.timeoutMs ?? 20_000);
+    this.noFramesSince = undefined;
     const needNoMatch = this.o.noMatchFrames ?? 3;
     let noMatches = 0;
     let uncertain = 0;
@@ -171,6 +175,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
     const now = this.o.now ?? (() => Date.now());
     const sleep = this.o.sleep ?? defaultSleep;
     const deadline = now() + (this.o.timeoutMs ?? 20_000);
+    this.noFramesSince = undefined;
     let misses = 0;
     while (!signal.aborted && now() < deadline) {
       const { face, reason } = await this.look(this.gates, onHint, signal);
@@ -196,7 +201,21 @@ export class FaceIdentifier implements FaceIdentificationPort {
     onHint: (hint: FaceHint) => void,
     signal: AbortSignal,
   ): Promise<{ face?: FaceObservation; reason: QualityReason; metrics?: QualityMetrics }> {
-    const frame = await this.o.camera.grab();
+    let frame: Frame;
+    try {
+      frame = await this.o.camera.grab();
+      this.noFramesSince = undefined;
+    } catch (error) {
+      // A camera just opened by the renderer may need a moment to deliver its first picture;
+      // only a camera that stays silent (or is unplugged) is a failure.
+      const code = (error as { code?: unknown }).code;
+      const now = (this.o.now ?? Date.now)();
+      this.noFramesSince ??= now;
+      if (code !== 'no-frames' || now - this.noFramesSince > (this.o.firstFrameMs ?? 5000))
+        throw error;
+      onHint('look-at-camera');
+      return { reason: 'no-face' };
+    }
     this.preview(frame);
     const faces = await this.o.engine.detectAll(frame);
     if (signal.aborted) return { reason: 'no-face' };

@@ -1,7 +1,7 @@
 /** Family-account screens: members and their bills, refusals in plain words, binding, unbinding. */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useIntl } from 'react-intl';
-import type { CameraFrame, KioskApi, SessionView } from '../../core/kiosk-api.ts';
+import type { KioskApi, SessionView } from '../../core/kiosk-api.ts';
 import { BigButton, yuan } from '../components.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { Keypad } from '../Keypad.tsx';
@@ -179,19 +179,17 @@ export function BindRelation({ kiosk, view }: { kiosk: KioskApi; view: View<'bin
 export function BindFace({
   kiosk,
   view,
-  frame,
+  camera,
 }: {
   kiosk: KioskApi;
   view: View<'bind-face'>;
-  frame?: CameraFrame;
+  camera: ReactNode;
 }) {
   const t = useT();
   return (
     <section className="screen" aria-labelledby="title">
       <h1 id="title">{t('family.faceTitle')}</h1>
-      <div className="camera">
-        {frame && <img src={frame.dataUrl} alt="" width={frame.width} height={frame.height} />}
-      </div>
+      {camera}
       <p className="lead" role="status">
         {t(`identify.hint.${view.hint}` as MessageKey)}
       </p>

@@ -1,7 +1,8 @@
 /** One screen per session view; one decision per screen. */
 import { useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
-import type { CameraFrame, KioskApi, SessionView } from '../../core/kiosk-api.ts';
+import type { CameraFrame, KioskApi, KioskInfo, SessionView } from '../../core/kiosk-api.ts';
+import { CameraFeed } from '../CameraFeed.tsx';
 import { Amount, BigButton, QrImage, yuan } from '../components.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { Keypad } from '../Keypad.tsx';
@@ -24,10 +25,12 @@ export function Screen({
   kiosk,
   view,
   frame,
+  info,
 }: {
   kiosk: KioskApi;
   view: SessionView;
   frame?: CameraFrame;
+  info?: KioskInfo;
 }) {
   const intl = useIntl();
   const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
@@ -56,9 +59,7 @@ export function Screen({
       return (
         <section className="screen" aria-labelledby="title">
           <h1 id="title">{t('identify.title')}</h1>
-          <div className="camera">
-            {frame && <img src={frame.dataUrl} alt="" width={frame.width} height={frame.height} />}
-          </div>
+          <Camera kiosk={kiosk} frame={frame} info={info} />
           <p className="lead" role="status">
             {t(`identify.hint.${view.hint}` as MessageKey)}
           </p>
@@ -80,7 +81,13 @@ export function Screen({
     case 'bind-relation':
       return <BindRelation kiosk={kiosk} view={view} />;
     case 'bind-face':
-      return <BindFace kiosk={kiosk} view={view} frame={frame} />;
+      return (
+        <BindFace
+          kiosk={kiosk}
+          view={view}
+          camera={<Camera kiosk={kiosk} frame={frame} info={info} />}
+        />
+      );
     case 'bind-document':
       return <BindDocument kiosk={kiosk} />;
     case 'bind-done':
@@ -298,5 +305,26 @@ function SecondFactor({ kiosk }: { kiosk: KioskApi }) {
         {t('common.cancel')}
       </BigButton>
     </section>
+  );
+}
+
+/** What the patient sees of themselves: this window's own camera, or the host's preview frames. */
+function Camera({
+  kiosk,
+  frame,
+  info,
+}: {
+  kiosk: KioskApi;
+  frame?: CameraFrame;
+  info?: KioskInfo;
+}) {
+  return (
+    <div className="camera">
+      {info?.camera.source === 'renderer' ? (
+        <CameraFeed kiosk={kiosk} config={info.camera} />
+      ) : (
+        frame && <img src={frame.dataUrl} alt="" width={frame.width} height={frame.height} />
+      )}
+    </div>
   );
 }

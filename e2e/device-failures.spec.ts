@@ -1,0 +1,49 @@
+/** Devices failing in front of a patient: plain words, a next step, nothing charged. */
+import { expect, test } from '@playwright/test';
+import { KioskPage, Simulators } from './kiosk.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+test('the camera unplugged: a clear screen, and the QR and keypad routes remain', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.camera({ unplugged: true });
+  try {
+    await kiosk.open('en');
+    await kiosk.button('Pay with face').click();
+    await kiosk.expectScreen('error');
+    await expect(page.getByRole('alert')).toContainText('The camera is not working');
+    await kiosk.shot('60-camera-unplugged');
+    await kiosk.button('Back to start').click();
+    await kiosk.expectScreen('home');
+    await expect(kiosk.button('Enter my ID number instead')).toBeVisible();
+  } finally {
+    await sims.camera({ unplugged: false });
+  }
+});
+
+test('the scanner unplugged and back: the patient is told, and face payment still works', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  await sims.scanner({ unplugged: true });
+  try {
+    await expect(page.getByRole('alertdialog')).toContainText(
+      'The code scanner is not working right now',
+    );
+    await kiosk.shot('61-scanner-unplugged');
+    await kiosk.button('OK').click();
+    expect(await sims.scan('4240000000000000000100110000')).toBe('unplugged');
+    await kiosk.expectScreen('home');
+  } finally {
+    await sims.scanner({ unplugged: false });
+  }
+  await expect(page.getByRole('alertdialog')).toContainText('The code scanner is working again');
+  await kiosk.button('OK').click();
+});

@@ -1,0 +1,24 @@
+/**
+ * The real camera path: Chromium's fake camera plays a video of a fixture patient; the renderer
+ * opens it with getUserMedia (chosen by label), sends downscaled frames to the kiosk host at a
+ * bounded rate, and the host identifies the patient from them.
+ */
+import { expect, test } from '@playwright/test';
+import { KioskPage } from './kiosk.ts';
+
+test('a patient is identified from the camera read by the renderer (getUserMedia)', async ({
+  page,
+}, info) => {
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  await kiosk.button('Pay with face').click();
+  await kiosk.expectScreen('identifying');
+  const video = page.locator('video.camera-video');
+  await expect(video).toBeVisible();
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(640);
+  await kiosk.shot('70-renderer-camera');
+  await kiosk.expectScreen('bills');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('S****** C*****');
+  await kiosk.button('Back').click();
+  await kiosk.expectScreen('home');
+});
