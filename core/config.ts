@@ -29,6 +29,17 @@ export const kioskConfigSchema = z
         /** Shared HMAC secret; in production it comes from the environment (GATEWAY_SECRET). */
         secret: z.string().min(16).optional(),
         timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+        /**
+         * Kiosks of one hospital share the 4-digit msgid sequence within each second: give each
+         * kiosk its own slot (index 0..slots-1) so two kiosks never mint the same msgid.
+         */
+        terminalSlot: z
+          .object({
+            index: z.number().int().min(0).max(99),
+            slots: z.number().int().min(1).max(100),
+          })
+          .refine((t) => t.index < t.slots, 'index must be below slots')
+          .optional(),
       })
       .prefault({}),
     face: z

@@ -29,6 +29,10 @@ export interface GatewayClientOptions {
   operatorName: string;
   clock: Clock;
   timeoutMs?: number;
+  /** This kiosk's share of the msgid sequence space (index in 0..slots-1). */
+  terminalSlot?: { index: number; slots: number };
+  /** Where the sequence starts (random by default, so a restart does not reuse the last one). */
+  initialSequence?: number;
   /** Nonce source; tests make it deterministic. */
   nonce?: () => string;
 }
@@ -42,9 +46,21 @@ export interface CallOptions {
 
 export class GatewayClient {
   private signNo = '';
-  private sequence = Math.floor(Math.random() * 10_000);
+  private counter: number;
 
-  constructor(private readonly options: GatewayClientOptions) {}
+  constructor(private readonly options: GatewayClientOptions) {
+    const slot = options.terminalSlot ?? { index: 0, slots: 1 };
+    if (
+      !Number.isInteger(slot.index) ||
+      slot.index < 0 ||
+      slot.index >= slot.slots ||
+      slot.slots > 100
+    ) {
+      throw new RangeError('terminalSlot.index must be in 0..slots-1, with at most 100 slots');
+    }
+    this.counter =
+      options.initialSequence ?? Math.floor(Math.random() * Math.floor(10_000 / slot.slots));
+  }
 
   /** The hospital's medical-insurance area (mdtrtarea_admvs). */
   get areaCode(): string {
@@ -56,9 +72,14 @@ export class GatewayClient {
   }
 
   newMsgid(): string {
-    this.sequence = (this.sequence + 1) % 10_000;
+    // The 4-digit sequence is shared by every terminal of the hospital within one second, so
+    // each kiosk numbers inside its own slot and two kiosks can never mint the same msgid.
+    const slot = this.options.terminalSlot ?? { index: 0, slots: 1 };
+    const size = Math.floor(10_000 / slot.slots);
+    this.counter = (this.counter + 1) % size;
+    const sequence = slot.index * size + this.counter;
     const { compact } = formatInTimeZone(this.options.clock.now(), this.options.timeZone);
-    return `${this.options.fixmedinsCode}${compact}${String(this.sequence).padStart(4, '0')}`;
+    return `${this.options.fixmedinsCode}${compact}${String(sequence).padStart(4, '0')}`;
   }
 
   async signIn(): Promise<void> {

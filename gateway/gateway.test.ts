@@ -13,8 +13,8 @@ const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
 let sim: GatewaySimulator;
 let client: GatewayClient;
 
-function makeClient(secret = 'test-secret', baseUrl = sim.url) {
-  return new GatewayClient({
+function clientOptions(secret = 'test-secret', baseUrl = sim?.url ?? 'http://127.0.0.1:1') {
+  return {
     baseUrl,
     paasid: 'kiosk',
     secret,
@@ -26,7 +26,11 @@ function makeClient(secret = 'test-secret', baseUrl = sim.url) {
     operatorName: 'Lobby kiosk 1',
     clock,
     timeoutMs: 3000,
-  });
+  };
+}
+
+function makeClient(secret = 'test-secret', baseUrl = sim.url) {
+  return new GatewayClient(clientOptions(secret, baseUrl));
 }
 
 beforeEach(async () => {
@@ -146,5 +150,27 @@ describe('gateway simulator + client over HTTP', () => {
     expect((err as KioskError).code).toBe('gateway-unavailable');
     await sim.start();
     expect((await port.findPatient(sheldon.certno)).personNo).toBe(sheldon.psn_no);
+  });
+});
+
+describe('msgid', () => {
+  it('is fixmedins_code + yyyyMMddHHmmss + 4 digits, and kiosks in different slots never collide', () => {
+    const a = new GatewayClient({
+      ...clientOptions(),
+      terminalSlot: { index: 0, slots: 2 },
+      initialSequence: 4999,
+    });
+    const b = new GatewayClient({
+      ...clientOptions(),
+      terminalSlot: { index: 1, slots: 2 },
+      initialSequence: 4999,
+    });
+    const fromA = new Set(Array.from({ length: 6000 }, () => a.newMsgid()));
+    const fromB = Array.from({ length: 6000 }, () => b.newMsgid());
+    expect(fromB.some((m) => fromA.has(m))).toBe(false);
+    expect(a.newMsgid()).toMatch(/^H1101050000120261122100000\d{4}$/);
+    expect(
+      () => new GatewayClient({ ...clientOptions(), terminalSlot: { index: 2, slots: 2 } }),
+    ).toThrow(RangeError);
   });
 });

@@ -141,6 +141,7 @@ export class KioskHost {
       operatorName: 'self-service kiosk',
       clock,
       timeoutMs: config.gateway.timeoutMs,
+      ...(config.gateway.terminalSlot ? { terminalSlot: config.gateway.terminalSlot } : {}),
     });
 
     // The identifier is built before the service it publishes preview frames to.

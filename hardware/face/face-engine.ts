@@ -121,6 +121,27 @@ export class FaceEngine {
     return [];
   }
 
+  /**
+   * The library's own call on a frame, with nothing of ours around it (no padding retries, no
+   * mapping): the baseline the benchmark compares detectAll against.
+   */
+  async rawLibraryCall(frame: Frame): Promise<number> {
+    const { api } = this;
+    const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+    try {
+      const results = await api
+        .detectAllFaces(
+          tensor as unknown as FaceApi.TNetInput,
+          new api.SsdMobilenetv1Options({ minConfidence: 0.5, maxResults: 10 }),
+        )
+        .withFaceLandmarks()
+        .withFaceDescriptors();
+      return results.length;
+    } finally {
+      tensor.dispose();
+    }
+  }
+
   private async run(frame: Frame, minConfidence: number): Promise<FaceObservation[]> {
     const { api } = this;
     const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
