@@ -61,6 +61,13 @@ export const kioskConfigSchema = z
       .regex(/^\d{6,12}$/)
       .default('246810'),
     eReceiptBaseUrl: z.url().default('https://einvoice.example/r/'),
+    /** Spoken guidance: a slower rate suits elderly listeners; the voice by (part of) its name. */
+    speech: z
+      .object({
+        rate: z.number().min(0.5).max(1.5).default(0.85),
+        voice: z.string().max(100).optional(),
+      })
+      .prefault({}),
     inactivity: z
       .object({
         warnAfterSeconds: z.number().int().min(5).max(3600).default(90),

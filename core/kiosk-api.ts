@@ -181,6 +181,7 @@ export const kioskInfoSchema = z.object({
       sendFps: z.number().positive(),
     }),
   ]),
+  speech: z.object({ rate: z.number().min(0.5).max(1.5), voice: shortText.optional() }),
   /** Seconds without a tap before the warning, and how long the warning counts down. */
   inactivity: z.object({
     warnAfterSeconds: z.number().int().positive(),

@@ -144,6 +144,7 @@ function controller(
       version: '1',
       inactivity: { warnAfterSeconds: 60, countdownSeconds: 30 },
       camera: { source: 'host' },
+      speech: { rate: 0.85 },
     },
     timers: fakeTimers,
     eReceiptBaseUrl: 'https://e.example/r/',

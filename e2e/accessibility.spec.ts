@@ -61,3 +61,17 @@ for (const language of ['en', 'zh-CN'] as const) {
     await kiosk.button(t('OK', '好的')).click();
   });
 }
+
+test('care mode makes everything larger and still passes the checks', async ({ page }, info) => {
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  const h1 = page.getByRole('heading', { level: 1 });
+  const before = await h1.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  await kiosk.button('Larger text').click();
+  await expect(kiosk.button('Larger text')).toHaveAttribute('aria-pressed', 'true');
+  const after = await h1.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(after).toBeGreaterThan(before);
+  await checkScreen(page, 'home (care mode)');
+  await kiosk.shot('32-home-care-mode');
+  await kiosk.button('Larger text').click();
+});

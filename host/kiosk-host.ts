@@ -222,6 +222,7 @@ export class KioskHost {
       log,
       info: {
         inactivity: config.inactivity,
+        speech: config.speech,
         camera: devices.rendererCamera
           ? { source: 'renderer', ...devices.rendererCamera }
           : { source: 'host' },

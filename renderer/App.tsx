@@ -63,6 +63,8 @@ function Shell(props: {
   const intl = useIntl();
   const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   const [muted, setMuted] = useState(false);
+  // Care mode: larger type still, for patients who need it.
+  const [care, setCare] = useState(false);
   const [staffCalled, setStaffCalled] = useState(false);
   const [frame, setFrame] = useState<CameraFrame>();
   const [notice, setNotice] = useState<Notice['notice']>();
@@ -70,7 +72,7 @@ function Shell(props: {
   useEffect(() => kiosk.onCameraFrame(setFrame), [kiosk]);
   useEffect(() => kiosk.onNotice((n) => setNotice(n.notice)), [kiosk]);
   useEffect(() => {
-    if (notice && !muted) speak(t(`notice.${notice}` as MessageKey), language);
+    if (notice && !muted) speak(t(`notice.${notice}` as MessageKey), language, props.info?.speech);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- speak once per notice, not per render
   }, [notice]);
 
@@ -78,8 +80,8 @@ function Shell(props: {
   const speechText = speechKey in messages.en ? t(speechKey) : undefined;
   useEffect(() => {
     if (muted || !speechText) return;
-    speak(speechText, language);
-  }, [speechText, muted, language]);
+    speak(speechText, language, props.info?.speech);
+  }, [speechText, muted, language, props.info?.speech]);
 
   const [admin, setAdmin] = useState<'closed' | 'login' | 'open'>('closed');
   // Inactivity: the warning after a quiet spell; one tap gives more time. Testers may shorten it
@@ -130,7 +132,11 @@ function Shell(props: {
   };
 
   return (
-    <div className="kiosk" data-screen={view.screen} onPointerDownCapture={activity}>
+    <div
+      className={care ? 'kiosk care' : 'kiosk'}
+      data-screen={view.screen}
+      onPointerDownCapture={activity}
+    >
       <div
         className="admin-corner"
         data-testid="admin-corner"
@@ -148,6 +154,14 @@ function Shell(props: {
             lang={language === 'zh-CN' ? 'en' : 'zh-CN'}
           >
             {t('lang.switch')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-pressed={care}
+            onClick={() => setCare(!care)}
+          >
+            {t('care.toggle')}
           </button>
           <button
             type="button"

@@ -1,11 +1,23 @@
 /** Spoken guidance through the browser's speech synthesis; silent where there is none. */
-export function speak(text: string, lang: string): void {
+export interface SpeechSettings {
+  rate: number;
+  voice?: string;
+}
+
+export function speak(text: string, lang: string, settings: SpeechSettings = { rate: 0.85 }): void {
   const synth = typeof window !== 'undefined' ? window.speechSynthesis : undefined;
   if (!synth || typeof SpeechSynthesisUtterance === 'undefined') return;
   synth.cancel();
   const utterance = new SpeechSynthesisUtterance(text);
   utterance.lang = lang;
-  utterance.rate = 0.85; // slower than default: many of our patients are elderly
+  // Slower than the default by configuration: many of our patients are elderly.
+  utterance.rate = settings.rate;
+  const voice = settings.voice
+    ? synth
+        .getVoices()
+        .find((v) => v.name.includes(settings.voice!) && v.lang.startsWith(lang.slice(0, 2)))
+    : undefined;
+  if (voice) utterance.voice = voice;
   synth.speak(utterance);
 }
 
