@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.ts';
+import { ConfigError, adminPinOf, parseConfig } from './config.ts';
 
 describe('kiosk configuration', () => {
   it('fills a simulator kiosk from an empty file', () => {
@@ -11,6 +11,19 @@ describe('kiosk configuration', () => {
 
   it('refuses production without a gateway url, naming the field', () => {
     expect(() => parseConfig({ mode: 'production' })).toThrow(/gateway\.url/);
+  });
+
+  it('production needs its own admin PIN; only the simulator has a default', () => {
+    expect(() =>
+      parseConfig({ mode: 'production', gateway: { url: 'https://gw.example' } }),
+    ).toThrow(/adminPin/);
+    expect(adminPinOf(parseConfig({}))).toBe('246810');
+    const prod = parseConfig({
+      mode: 'production',
+      gateway: { url: 'https://gw.example' },
+      adminPin: '90817263',
+    });
+    expect(adminPinOf(prod)).toBe('90817263');
   });
 
   it('names each bad field', () => {

@@ -55,11 +55,11 @@ export const kioskConfigSchema = z
     camera: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),
     printer: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),
     scanner: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),
-    /** Staff PIN for admin mode (digits); in production it comes from the configuration only. */
+    /** Staff PIN for admin mode (digits). Simulator kiosks default to 246810; production must set it. */
     adminPin: z
       .string()
       .regex(/^\d{6,12}$/)
-      .default('246810'),
+      .optional(),
     eReceiptBaseUrl: z.url().default('https://einvoice.example/r/'),
     /** Spoken guidance: a slower rate suits elderly listeners; the voice by (part of) its name. */
     speech: z
@@ -78,7 +78,18 @@ export const kioskConfigSchema = z
   .refine((c) => c.mode === 'simulator' || c.gateway.url !== undefined, {
     message: 'production mode needs gateway.url',
     path: ['gateway', 'url'],
+  })
+  .refine((c) => c.mode === 'simulator' || c.adminPin !== undefined, {
+    message: 'production mode needs its own adminPin',
+    path: ['adminPin'],
   });
+
+/** The admin PIN in force: the configured one, or the simulator's well-known one. */
+export function adminPinOf(config: KioskConfig): string {
+  if (config.adminPin) return config.adminPin;
+  if (config.mode !== 'simulator') throw new ConfigError('production mode needs its own adminPin');
+  return '246810';
+}
 
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 

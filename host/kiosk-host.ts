@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KioskConfig } from '../core/config.ts';
+import { adminPinOf, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
 import type { Clock } from '../core/domain.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
@@ -193,7 +193,7 @@ export class KioskHost {
       },
     };
     const admin = new AdminService({
-      pin: config.adminPin,
+      pin: adminPinOf(config),
       clock,
       log,
       logRing: o.logRing ?? new LogRing(),
@@ -205,7 +205,7 @@ export class KioskHost {
       timeZone: config.hospital.timeZone,
     });
     // Staff confirm a minor's documents with their PIN; its own lockout, apart from admin mode.
-    const staffGate = new AdminLock({ pin: config.adminPin, clock });
+    const staffGate = new AdminLock({ pin: adminPinOf(config), clock });
     const settlementPort = new GatewaySettlementPort(client, payments);
     const session = new SessionController({
       family: settlementPort,
