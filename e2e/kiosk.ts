@@ -75,6 +75,13 @@ export class KioskPage {
     await this.page.goto(`/${query}`);
     // Connected: the kiosk's own info (name, current language) has arrived.
     await expect(this.page.locator('.hospital')).not.toBeEmpty();
+    // Each spec starts at the start, even if the one before it failed half-way.
+    await this.page.evaluate(async () => {
+      const kiosk = window.kiosk!;
+      if ((await kiosk.getView()).screen === 'home') return;
+      await kiosk.cancel().catch(() => undefined);
+      await kiosk.finish().catch(() => undefined);
+    });
     await this.expectScreen('home');
     const current = await this.page.locator('html').getAttribute('lang');
     if (current !== language)

@@ -90,7 +90,7 @@ function Shell(props: {
   const [now, setNow] = useState(() => Date.now());
   const lastPing = useRef(0);
   const timing = inactivityTiming(props.info);
-  const watching = watchesInactivity(view.screen) && !admin;
+  const watching = watchesInactivity(view.screen) && admin === 'closed';
   useEffect(() => {
     if (!watching) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
