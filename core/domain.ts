@@ -36,6 +36,8 @@ export interface Bill {
 export interface PreSettlement {
   billId: string;
   split: SettlementSplit;
+  /** Whether the personal account pays (the patient may keep it for later); default true. */
+  useAccount?: boolean;
   /** The patient's credit line ("treat first, pay later"), when they have one. */
   credit?: CreditOffer;
 }

@@ -85,6 +85,7 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('identifying'), hint: faceHintSchema }),
   z.object({ screen: z.literal('not-recognised') }),
   z.object({ screen: z.literal('id-entry') }),
+  z.object({ screen: z.literal('consent') }),
   z.object({ screen: z.literal('second-factor') }),
   z.object({
     screen: z.literal('loading'),
@@ -142,6 +143,8 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({
     screen: z.literal('review'),
     forMember: memberViewSchema.nullable(),
+    /** Whether the personal account pays; the patient may switch it off. */
+    useAccount: z.boolean(),
     patient: patientViewSchema,
     bill: billViewSchema,
     split: splitViewSchema,
@@ -226,6 +229,9 @@ export const kioskMethods = {
   getView: { args: noArgs, result: sessionViewSchema },
   setLanguage: { args: z.tuple([languageSchema]), result: nothing },
   payWithFace: { args: noArgs, result: nothing },
+  setUseAccount: { args: z.tuple([z.boolean()]), result: nothing },
+  /** The patient's answer on the face-processing consent screen. */
+  answerConsent: { args: z.tuple([z.boolean()]), result: nothing },
   /** The 1:1 route: the patient keys in their ID number, then the camera verifies them. */
   payWithIdNumber: { args: noArgs, result: nothing },
   submitIdNumber: {

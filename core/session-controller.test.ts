@@ -155,6 +155,7 @@ function controller(
 
 async function toReview(c: SessionController) {
   c.payWithFace();
+  c.answerConsent(true);
   await c.idle();
   expect(c.view().screen).toBe('bills');
   c.selectBill('B1');
@@ -292,6 +293,7 @@ describe('session controller', () => {
       const f = fakePort(0);
       const { c } = controller(f.port, face);
       c.payWithFace();
+      c.answerConsent(true);
       await c.idle();
       expect(c.view()).toEqual({ screen: 'not-recognised' });
       expect(f.calls).toEqual([]);
@@ -396,6 +398,7 @@ describe('second factor and the 1:1 route', () => {
     const f = fakePort(0);
     const { c } = controller(f.port, { kind: 'uncertain', candidates: [patient.idNumber, twin] });
     c.payWithFace();
+    c.answerConsent(true);
     await c.idle();
     expect(c.view()).toEqual({ screen: 'second-factor' });
     c.submitSecondFactor('0113');
@@ -407,6 +410,7 @@ describe('second factor and the 1:1 route', () => {
     const f = fakePort(0);
     const { c } = controller(f.port, { kind: 'uncertain', candidates: [patient.idNumber, twin] });
     c.payWithFace();
+    c.answerConsent(true);
     await c.idle();
     c.submitSecondFactor('9999');
     expect(c.view()).toEqual({ screen: 'not-recognised' });
@@ -417,6 +421,8 @@ describe('second factor and the 1:1 route', () => {
     const f = fakePort(0);
     const { c } = controller(f.port);
     c.payWithIdNumber();
+    expect(c.view()).toEqual({ screen: 'consent' });
+    c.answerConsent(true);
     expect(c.view()).toEqual({ screen: 'id-entry' });
     expect(c.submitIdNumber('110105198002260114')).toEqual({ accepted: false });
     expect(c.view()).toEqual({ screen: 'id-entry' });
@@ -429,6 +435,7 @@ describe('second factor and the 1:1 route', () => {
     const f = fakePort(0);
     const { c } = controller(f.port);
     c.payWithIdNumber();
+    c.answerConsent(true);
     c.submitIdNumber('11010519491231002X');
     await c.idle();
     expect(c.view()).toEqual({ screen: 'not-recognised' });
@@ -450,8 +457,36 @@ describe('device failures', () => {
         throw cameraError;
       };
     c.payWithFace();
+    c.answerConsent(true);
     await c.idle();
     expect(c.view()).toEqual({ screen: 'error', error: 'camera-unavailable' });
     expect(f.calls).toEqual([]);
+  });
+});
+
+describe('consent to face processing', () => {
+  it('nothing looks at the face until the patient agrees; declining goes home', async () => {
+    let searched = 0;
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    (
+      c as unknown as { deps: { face: { identify: () => Promise<FaceIdentifyResult> } } }
+    ).deps.face.identify = async () => {
+      searched++;
+      return { kind: 'no-match' };
+    };
+    c.payWithFace();
+    expect(c.view()).toEqual({ screen: 'consent' });
+    c.answerConsent(false);
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'home' });
+    expect(searched).toBe(0);
+    c.payWithFace();
+    c.answerConsent(true);
+    await c.idle();
+    expect(searched).toBe(1);
+    // "Try again" in the same session does not ask twice.
+    c.payWithFace();
+    expect(c.view().screen).toBe('identifying');
   });
 });

@@ -73,8 +73,12 @@ export interface SettlementPort {
   /** Pays a pending cash order with a merchant-scanned wallet code (K205). */
   payWithWalletCode(paymentId: string, code: string): Promise<void>;
   unpaidBills(patient: Patient): Promise<Bill[]>;
-  /** 2206, plus the patient's credit offer when they have one. */
-  preSettle(patient: Patient, bill: Bill): Promise<PreSettlement>;
+  /** 2206, plus the patient's credit offer when they have one; the account may be left out. */
+  preSettle(
+    patient: Patient,
+    bill: Bill,
+    options?: { useAccount?: boolean },
+  ): Promise<PreSettlement>;
   /** Journals the payment and opens the cash collection (no cash: nothing to open). */
   beginPayment(
     patient: Patient,
@@ -151,6 +155,8 @@ export class SessionController {
   /** The payment in progress, if any (its journal entry exists). */
   private payment: string | undefined;
   private idleTimer: unknown;
+  /** This session's patient agreed to face processing; forgotten when the session ends. */
+  private faceConsent = false;
 
   constructor(private readonly deps: SessionControllerOptions) {
     this.language = deps.language ?? 'zh-CN';
@@ -435,15 +441,35 @@ export class SessionController {
     return this.running;
   }
 
+  /** Face first asks for consent; the face search starts only once the patient agrees. */
   payWithFace(): void {
-    this.command({ type: 'start-face' });
+    if (this.faceConsent) {
+      // "Try again" in the same session: the patient has just agreed.
+      this.command({ type: 'start-face' });
+      this.startFaceSearch();
+      return;
+    }
+    this.command({ type: 'ask-consent', route: 'face' });
+  }
+
+  answerConsent(agreed: boolean): void {
+    const state = this.state;
+    if (state.kind !== 'consent') throw new KioskCallError('no consent is being asked');
+    // Recorded without any personal data: who agreed is not known yet, only that someone did.
+    this.deps.log('face.consent', { agreed, route: state.route });
+    this.command({ type: 'consent', agreed });
+    this.faceConsent = agreed;
+    if (agreed && state.route === 'face') this.startFaceSearch();
+  }
+
+  private startFaceSearch(): void {
     const gen = ++this.generation;
     this.abort = new AbortController();
     this.background(gen, () => this.identify(gen, this.abort!.signal));
   }
 
   payWithIdNumber(): void {
-    this.command({ type: 'start-id-entry' });
+    this.command({ type: 'ask-consent', route: 'id' });
   }
 
   /** The keyed-in ID number, then a 1:1 face check against that person's template. */
@@ -521,6 +547,21 @@ export class SessionController {
         state.member && this.deps.family
           ? await this.deps.family.preSettleForMember(state.patient, state.member, state.bill)
           : await this.deps.settlement.preSettle(state.patient, state.bill);
+      this.apply(gen, { type: 'preview-ready', preview });
+    });
+  }
+
+  /** On the review screen: pay with or without the personal account (a new 2206 either way). */
+  setUseAccount(useAccount: boolean): void {
+    const state = this.state;
+    if (state.kind !== 'review' || state.member)
+      throw new KioskCallError('not on the review screen');
+    this.command({ type: 'select-bill', billId: state.bill.id });
+    const gen = this.generation;
+    const next = this.state;
+    if (next.kind !== 'pre-settling') return;
+    this.background(gen, async () => {
+      const preview = await this.deps.settlement.preSettle(next.patient, next.bill, { useAccount });
       this.apply(gen, { type: 'preview-ready', preview });
     });
   }
@@ -744,6 +785,7 @@ export class SessionController {
 
   private setState(next: SessionState): void {
     this.state = next;
+    if (next.kind === 'home') this.faceConsent = false;
     this.armInactivity();
     const view = toView(next);
     for (const listener of this.listeners) listener(view);

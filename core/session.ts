@@ -20,6 +20,8 @@ import type { SettlementSplit } from './settlement.ts';
 
 export type SessionState =
   | { kind: 'home' }
+  /** Before any face processing the patient agrees to it (or chooses another way). */
+  | { kind: 'consent'; route: 'face' | 'id' }
   | { kind: 'identifying'; hint: FaceHint }
   | { kind: 'reading-voucher' }
   | { kind: 'id-entry' }
@@ -131,6 +133,8 @@ export interface BillsState {
 }
 
 export type SessionEvent =
+  | { type: 'ask-consent'; route: 'face' | 'id' }
+  | { type: 'consent'; agreed: boolean }
   | { type: 'start-face' }
   | { type: 'start-voucher' }
   | { type: 'start-id-entry' }
@@ -185,6 +189,15 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
     case 'failed':
       if (state.kind === 'home') throw invalid();
       return { kind: 'error', error: event.error };
+    case 'ask-consent':
+      if (state.kind !== 'home' && state.kind !== 'not-recognised') throw invalid();
+      return { kind: 'consent', route: event.route };
+    case 'consent':
+      if (state.kind !== 'consent') throw invalid();
+      if (!event.agreed) return { kind: 'home' };
+      return state.route === 'face'
+        ? { kind: 'identifying', hint: 'look-at-camera' }
+        : { kind: 'id-entry' };
     case 'start-face':
       if (state.kind !== 'home' && state.kind !== 'not-recognised') throw invalid();
       return { kind: 'identifying', hint: 'look-at-camera' };
@@ -458,6 +471,8 @@ export function toView(state: SessionState): SessionView {
       return { screen: 'loading', what: 'patient' };
     case 'id-entry':
       return { screen: 'id-entry' };
+    case 'consent':
+      return { screen: 'consent' };
     case 'verifying':
       return { screen: 'identifying', hint: state.hint };
     case 'second-factor':
@@ -545,6 +560,7 @@ export function toView(state: SessionState): SessionView {
       return {
         screen: 'review',
         forMember: state.member ? memberView(state.member) : null,
+        useAccount: state.preview.useAccount ?? true,
         patient: patientView(state.patient),
         bill: billView(state.bill),
         split: splitView(state.preview.split),

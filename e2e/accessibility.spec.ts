@@ -14,6 +14,10 @@ for (const language of ['en', 'zh-CN'] as const) {
     await kiosk.open(language);
     await checkScreen(page, 'home');
     await kiosk.button(t('Pay with face', '刷脸缴费')).click();
+    await kiosk.expectScreen('consent');
+    await checkScreen(page, 'consent');
+    await kiosk.shot(`29-consent-${language}`);
+    await kiosk.agreeToFace();
     await kiosk.expectScreen('identifying');
     await checkScreen(page, 'identifying');
     await kiosk.expectScreen('not-recognised');

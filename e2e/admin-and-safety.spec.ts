@@ -18,6 +18,7 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   await sims.showPerson('howard', '3.png');
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.button('Confirm and pay').click();
@@ -104,6 +105,7 @@ test('a patient who walks away is warned, can ask for more time, and is then res
   await sims.showPerson('leonard', '3.png');
   await kiosk.open('en', '?inactivity=3,4');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   const warning = page.getByRole('alertdialog', { name: 'Are you still there?' });
   await expect(warning).toBeVisible({ timeout: 10_000 });

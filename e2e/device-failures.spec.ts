@@ -14,6 +14,7 @@ test('the camera unplugged: a clear screen, and the QR and keypad routes remain'
   try {
     await kiosk.open('en');
     await kiosk.button('Pay with face').click();
+    await kiosk.agreeToFace();
     await kiosk.expectScreen('error');
     await expect(page.getByRole('alert')).toContainText('The camera is not working');
     await kiosk.shot('60-camera-unplugged');

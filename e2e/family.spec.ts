@@ -24,6 +24,7 @@ test("pays a family member's outpatient bill with mutual aid, and explains why a
   await sims.showPerson('sheldon', '3.png');
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await expect(page.getByRole('heading', { name: 'Family members' })).toBeVisible();
   await kiosk.shot('50-bills-with-family');
@@ -73,6 +74,7 @@ test('binds an adult by face, then unbinds', async ({ page, request }, info) => 
   await sims.showPerson('leonard', '3.png');
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await kiosk.button('Add a family member').click();
   await kiosk.expectScreen('bind-id');
@@ -109,6 +111,7 @@ test('binds a child under 16 with documents checked by staff (staff PIN)', async
   await sims.showPerson('leonard', '3.png');
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await kiosk.button('Add a family member').click();
   await keyIn(kiosk, HALLEY_ID);

@@ -16,6 +16,7 @@ test('ID number then face (1:1) finds the patient', async ({ page, request }, in
   await sims.showPerson('leonard', '4.png');
   await kiosk.open('en');
   await kiosk.button('Enter my ID number instead').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('id-entry');
   await keyIn(kiosk, '110105198005170181'); // one digit wrong
   await kiosk.button('Next: look at the camera').click();
@@ -37,6 +38,7 @@ test("someone else's ID number with my face is not recognised", async ({ page, r
   await sims.showPerson('sheldon', '3.png');
   await kiosk.open('en');
   await kiosk.button('Enter my ID number instead').click();
+  await kiosk.agreeToFace();
   await keyIn(kiosk, LEONARD_ID);
   await kiosk.button('Next: look at the camera').click();
   await kiosk.expectScreen('not-recognised');

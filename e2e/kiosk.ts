@@ -55,6 +55,11 @@ export class Simulators {
     const r = await this.request.post('sim/scanner', { headers: this.headers, data: state });
     expect(r.ok()).toBe(true);
   }
+  /** The pending payment order runs out of time. */
+  async expirePayment(): Promise<void> {
+    const r = await this.request.post('sim/wallet/expire', { headers: this.headers, data: {} });
+    expect(r.ok()).toBe(true);
+  }
   async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {
     const r = await this.request.get('sim/printer/receipts', { headers: this.headers });
     expect(r.ok()).toBe(true);
@@ -93,6 +98,12 @@ export class KioskPage {
 
   async expectScreen(screen: string): Promise<void> {
     await expect(this.page.locator('.kiosk')).toHaveAttribute('data-screen', screen);
+  }
+
+  /** Agrees on the face-processing consent screen, in either language. */
+  async agreeToFace(): Promise<void> {
+    await this.expectScreen('consent');
+    await this.button(/^(Yes, I agree|同意)$/).click();
   }
 
   button(name: string | RegExp, options: { exact?: boolean } = {}) {

@@ -19,6 +19,7 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
   await kiosk.open('en');
   await kiosk.shot('01-home');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('identifying');
   await expect(page.locator('.camera img')).toBeVisible();
   await kiosk.shot('02-identifying');
@@ -69,6 +70,7 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
 
   // The bill is paid: identifying the same patient again shows nothing left to pay.
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await expect(page.getByText('You have no unpaid bills')).toBeVisible();
   await kiosk.button('Back').click();
@@ -86,6 +88,7 @@ test('a face that matches nobody is told so plainly, and nothing is charged', as
   const receiptsBefore = (await sims.receipts()).length;
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('not-recognised');
   await expect(page.getByText('Nothing has been charged')).toBeVisible();
   await kiosk.shot('06-not-recognised');
@@ -105,6 +108,7 @@ test('with the gateway down the patient gets a clear screen, and the kiosk works
   try {
     await kiosk.open('en');
     await kiosk.button('Pay with face').click();
+    await kiosk.agreeToFace();
     await kiosk.expectScreen('error');
     await expect(page.getByRole('alert')).toContainText('cannot be reached');
     await expect(page.getByRole('alert')).toContainText('Nothing has been charged');
@@ -115,6 +119,7 @@ test('with the gateway down the patient gets a clear screen, and the kiosk works
     await sims.gatewayOnline(true);
   }
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await expect(page.getByRole('button', { name: /Outpatient/ })).toHaveCount(1);
   await kiosk.button('Back').click();
@@ -129,6 +134,7 @@ test('the main path reads in Chinese too', async ({ page, request }, info) => {
   await expect(kiosk.button('刷脸缴费')).toBeVisible();
   await kiosk.shot('08-home-zh');
   await kiosk.button('刷脸缴费').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /门诊/ }).click();
   await kiosk.expectScreen('review');
@@ -154,6 +160,7 @@ test('the cash part is paid by scanning a QR code with a phone', async ({
   await sims.showPerson('penny', '3.png');
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.expectScreen('review');
@@ -186,6 +193,7 @@ test('the cash part can be paid later on credit, with the repayment date shown a
   await sims.showPerson('bernadette', '3.png');
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.button('Confirm and pay').click();
@@ -215,6 +223,7 @@ test('cancelling while the payment QR is shown charges nothing and returns home'
   await sims.showPerson('raj', '4.png');
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.button('Confirm and pay').click();
@@ -224,6 +233,7 @@ test('cancelling while the payment QR is shown charges nothing and returns home'
   await kiosk.expectScreen('home');
   // The bill is still unpaid: the patient can pay it now.
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('bills');
   await expect(page.getByRole('button', { name: /Outpatient/ })).toHaveCount(1);
   await kiosk.button('Back').click();

@@ -12,6 +12,7 @@ test('a patient is identified from the camera read by the renderer (getUserMedia
   const kiosk = new KioskPage(page, info);
   await kiosk.open('en');
   await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
   await kiosk.expectScreen('identifying');
   const video = page.locator('video.camera-video');
   await expect(video).toBeVisible();

@@ -316,3 +316,25 @@ describe('end-of-day reconciliation (3201)', () => {
     expect(formatReconciliation(bad)).toMatch(/DOES NOT AGREE[\s\S]*differs/);
   });
 });
+
+describe('personal account on or off', () => {
+  it('with the account switched off, 2206 and 2207 leave the balance alone and the patient pays the part in cash', async () => {
+    const k = kiosk();
+    const leonard = scenario.patients.find((x) => x.name.startsWith('Leonard'))!;
+    const patient = await k.port.findPatient(leonard.certno);
+    const bill = (await k.port.unpaidBills(patient)).find((b) => b.visitType === 'outpatient')!;
+    const withAccount = await k.port.preSettle(patient, bill);
+    expect(withAccount.split.account).toBeGreaterThan(0);
+    const without = await k.port.preSettle(patient, bill, { useAccount: false });
+    expect(without.useAccount).toBe(false);
+    expect(without.split.account).toBe(0);
+    expect(without.split.cash).toBe(withAccount.split.account + withAccount.split.cash);
+    const balanceBefore = sim.store.person(leonard.psn_no)!.balance_cents;
+    const start = await k.port.beginPayment(patient, bill, without, 'mobile');
+    sim.payOrder(start.order!.orderNo);
+    await k.port.waitForCash(start.paymentId, new AbortController().signal);
+    const settlement = await k.port.completePayment(start.paymentId);
+    expect(settlement.split.account).toBe(0);
+    expect(sim.store.person(leonard.psn_no)!.balance_cents).toBe(balanceBefore);
+  });
+});

@@ -221,14 +221,19 @@ export class GatewaySettlementPort implements SettlementPort {
     return out.bills.map(billFromWire);
   }
 
-  async preSettle(patient: Patient, bill: Bill): Promise<PreSettlement> {
-    const out = await this.client.call('2206', settleInputFor(patient, bill), {
+  async preSettle(
+    patient: Patient,
+    bill: Bill,
+    options: { useAccount?: boolean } = {},
+  ): Promise<PreSettlement> {
+    const useAccount = options.useAccount ?? true;
+    const out = await this.client.call('2206', settleInputFor(patient, bill, useAccount), {
       insuredArea: patient.insuredArea,
     });
     const split = splitFromSetlinfo(out.setlinfo);
     if (split.total !== bill.total)
       throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
-    return this.withCreditOffer(patient, bill, split);
+    return { ...(await this.withCreditOffer(patient, bill, split)), useAccount };
   }
 
   beginPayment(
@@ -238,7 +243,8 @@ export class GatewaySettlementPort implements SettlementPort {
     method: CashMethod,
     walletCode?: string,
   ): Promise<PaymentStart> {
-    const input = settleInputFor(patient, bill);
+    // 2207 settles exactly what the patient reviewed, personal account on or off.
+    const input = settleInputFor(patient, bill, preview.useAccount ?? true);
     return this.payments.begin(patient, bill, preview, input, method, walletCode);
   }
 
@@ -449,7 +455,7 @@ export function settleInputForMember(payer: Patient, member: FamilyMember, bill:
 }
 
 /** The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed. */
-export function settleInputFor(patient: Patient, bill: Bill) {
+export function settleInputFor(patient: Patient, bill: Bill, useAccount = true) {
   return {
     data: {
       psn_no: patient.personNo,
@@ -460,7 +466,7 @@ export function settleInputFor(patient: Patient, bill: Bill) {
       psn_setlway: '01' as const,
       chrg_bchno: bill.id,
       insutype: patient.insuranceType,
-      acct_used_flag: '1' as const,
+      acct_used_flag: useAccount ? ('1' as const) : ('0' as const),
     },
   };
 }

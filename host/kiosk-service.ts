@@ -40,6 +40,12 @@ export class HostKioskService implements KioskService {
   async payWithFace() {
     this.session.payWithFace();
   }
+  async setUseAccount(useAccount: boolean) {
+    this.session.setUseAccount(useAccount);
+  }
+  async answerConsent(agreed: boolean) {
+    this.session.answerConsent(agreed);
+  }
   async payWithIdNumber() {
     this.session.payWithIdNumber();
   }

@@ -220,6 +220,9 @@ export function simulatorControl(
             unplugged: sims.scanner.isUnplugged,
           });
         }
+        case 'POST /sim/wallet/expire':
+          // The patient walks off without paying: the pending order's time runs out now.
+          return json(200, { expired: sims.gateway.expirePendingOrders() });
         case 'POST /sim/wallet/pay': {
           // The patient scans the on-screen QR with their phone and pays (the newest pending order).
           const { channel } = walletSchema.parse(await body());

@@ -177,6 +177,12 @@ export class GatewaySimulator {
     this.faults.length = 0;
   }
 
+  /** Testers: every pending mobile order runs out of time now (the patient never paid). */
+  expirePendingOrders(): number {
+    return this.store.db.prepare(`UPDATE orders SET expire_ms = 0 WHERE status = 'pending'`).run()
+      .changes;
+  }
+
   /** The simulated patient pays a pending mobile order from their phone wallet. */
   payOrder(
     orderNo: string,

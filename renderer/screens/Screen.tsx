@@ -70,6 +70,18 @@ export function Screen({
       );
     case 'id-entry':
       return <IdEntry kiosk={kiosk} />;
+    case 'consent':
+      return (
+        <section className="screen" aria-labelledby="title">
+          <h1 id="title">{t('consent.title')}</h1>
+          <p className="lead">{t('consent.body')}</p>
+          <BigButton onClick={act(() => kiosk.answerConsent(true))}>{t('consent.agree')}</BigButton>
+          <BigButton kind="secondary" onClick={act(() => kiosk.answerConsent(false))}>
+            {t('consent.decline')}
+          </BigButton>
+          <p className="note">{t('consent.other')}</p>
+        </section>
+      );
     case 'second-factor':
       return <SecondFactor kiosk={kiosk} />;
     case 'member-bills':
@@ -159,6 +171,16 @@ export function Screen({
               {s.cash > 0 ? t('review.cash', { amount: yuan(s.cash) }) : t('review.cashNone')}
             </li>
           </ul>
+          {!view.forMember && (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              aria-pressed={view.useAccount}
+              onClick={act(() => kiosk.setUseAccount(!view.useAccount))}
+            >
+              {t('review.useAccount', { state: t(view.useAccount ? 'review.on' : 'review.off') })}
+            </button>
+          )}
           <BigButton onClick={act(() => kiosk.confirmPayment())}>{t('review.confirm')}</BigButton>
           <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
             {t('common.cancel')}

@@ -1,0 +1,78 @@
+/**
+ * Inpatient bills (deposit top-up and discharge settlement), switching the personal account off,
+ * and a payment that runs out of time.
+ */
+import { expect, test } from '@playwright/test';
+import { KioskPage, Simulators, centsOf, eVoucherOf } from './kiosk.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+test('an inpatient deposit runs out of time unpaid, and then the discharge settlement is paid', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  await sims.scan(eVoucherOf(7)); // Stuart
+  await kiosk.expectScreen('bills');
+  await expect(page.getByRole('button', { name: /Inpatient deposit/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Discharge settlement/ })).toBeVisible();
+  await kiosk.shot('80-bills-inpatient');
+
+  // A deposit is a cash prepayment: no insurance split.
+  await page.getByRole('button', { name: /Inpatient deposit/ }).click();
+  await kiosk.expectScreen('review');
+  await expect(page.locator('.split')).toContainText('Insurance pays ¥0.00');
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.button('Scan a code with my phone').click();
+  await kiosk.expectScreen('paying-cash');
+  await sims.expirePayment();
+  await kiosk.expectScreen('error');
+  await expect(page.getByRole('alert')).toContainText('not completed in time');
+  await expect(page.getByRole('alert')).toContainText('Nothing has been charged');
+  await kiosk.shot('81-payment-expired');
+  await kiosk.button('Back to start').click();
+
+  await sims.scan(eVoucherOf(7));
+  await kiosk.expectScreen('bills');
+  await page.getByRole('button', { name: /Discharge settlement/ }).click();
+  await kiosk.expectScreen('review');
+  const fund = centsOf(await page.locator('.split li', { hasText: 'Insurance pays' }).innerText());
+  expect(fund).toBeGreaterThan(0);
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.button('Scan a code with my phone').click();
+  await sims.payWithPhone();
+  await kiosk.expectScreen('done');
+  expect((await sims.receipts()).at(-1)!.text).toContain('Discharge');
+  await kiosk.button('Finish').click();
+});
+
+test('the patient can keep their personal account for later and pay the part in cash', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('leonard', '3.png');
+  await kiosk.open('en');
+  await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
+  await kiosk.expectScreen('bills');
+  await page.getByRole('button', { name: /Emergency/ }).click();
+  await kiosk.expectScreen('review');
+  const toggle = kiosk.button(/Use my insurance account/);
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  const accountOn = centsOf(
+    await page.locator('.split li', { hasText: 'Your insurance account pays' }).innerText(),
+  );
+  expect(accountOn).toBeGreaterThan(0);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.locator('.split')).toContainText('Your insurance account pays ¥0.00');
+  const cashOff = centsOf(await page.locator('.split-cash').innerText());
+  expect(cashOff).toBeGreaterThanOrEqual(accountOn);
+  await kiosk.shot('82-review-account-off');
+  await kiosk.button('Cancel').click();
+  await kiosk.expectScreen('home');
+});
