@@ -9,6 +9,7 @@ import { RendererCamera } from './camera/renderer-camera.ts';
 import { SimulatedCamera } from './camera/simulated-camera.ts';
 import type { Device } from './device.ts';
 import { type DevicesConfig, parseDevicesConfig } from './diagnostics.ts';
+import { DeviceFilePipe } from './printer/device-file-pipe.ts';
 import { EscPosPrinter } from './printer/escpos-printer.ts';
 import { SerialPipe } from './printer/serial-pipe.ts';
 import { SimulatedPrinter } from './printer/simulated-printer.ts';
@@ -54,6 +55,7 @@ export async function buildDevices(
   const p = config.printer;
   if (p.kind === 'simulated') pipe = simulated.printer = new SimulatedPrinter();
   else if (p.kind === 'tcp') pipe = new TcpPipe(withoutKind(p));
+  else if (p.kind === 'usb') pipe = new DeviceFilePipe(withoutKind(p));
   else pipe = new SerialPipe(withoutKind(p), await binding());
 
   let scanner: Device<string>;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { BytePipe } from './byte-pipe.ts';
 import type { Camera } from './camera/camera.ts';
 import { RendererCamera } from './camera/renderer-camera.ts';
+import { DeviceFilePipe, deviceFilePipeConfigSchema } from './printer/device-file-pipe.ts';
 import { SimulatedCamera, type SimulatedScene } from './camera/simulated-camera.ts';
 import { parseDeviceOptions } from './device-config.ts';
 import type { Device, DeviceStatus } from './device.ts';
@@ -35,6 +36,8 @@ export const devicesConfigSchema = z.object({
     .discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('simulated') }),
       tcpPipeConfigSchema.extend({ kind: z.literal('tcp') }),
+      // A USB printer-class device (usblp) or parallel port, as a device file.
+      deviceFilePipeConfigSchema.extend({ kind: z.literal('usb') }),
       serialLineSchema.extend({ kind: z.literal('serial') }),
     ])
     .default({ kind: 'simulated' }),
@@ -108,6 +111,7 @@ export async function runDiagnostics(
       let pipe: BytePipe;
       if (p.kind === 'simulated') pipe = new SimulatedPrinter();
       else if (p.kind === 'tcp') pipe = new TcpPipe(withoutKind(p));
+      else if (p.kind === 'usb') pipe = new DeviceFilePipe(withoutKind(p));
       else pipe = new SerialPipe(withoutKind(p), await binding());
       const printer = new EscPosPrinter(pipe);
       return { device: printer, run: () => checkPrinter(printer, options.print ?? true) };
