@@ -1,5 +1,5 @@
 /** Page object and simulator controls for the kiosk e2e specs. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { CONTROL_TOKEN } from '../playwright.config.ts';
@@ -59,6 +59,23 @@ export class Simulators {
   async expirePayment(): Promise<void> {
     const r = await this.request.post('sim/wallet/expire', { headers: this.headers, data: {} });
     expect(r.ok()).toBe(true);
+  }
+  /** The simulator's picture of a receipt, kept as a test artifact for people to look at. */
+  async saveReceiptPng(index: number, name: string, info: TestInfo): Promise<Buffer> {
+    const r = await this.request.get(`sim/printer/receipts/${index}.png`, {
+      headers: this.headers,
+    });
+    expect(r.ok()).toBe(true);
+    expect(r.headers()['content-type']).toBe('image/png');
+    const png = await r.body();
+    expect(
+      png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    ).toBe(true);
+    const dir = join(screensDir, '..', 'receipts');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.png`), png);
+    await info.attach(name, { body: png, contentType: 'image/png' });
+    return png;
   }
   async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {
     const r = await this.request.get('sim/printer/receipts', { headers: this.headers });

@@ -64,6 +64,7 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
   expect(text).not.toContain('Sheldon');
   expect(text).not.toContain('110105198002260113');
   expect(text).toMatch(/\[QR https:\/\/einvoice\.example\/r\/S\d+\]/);
+  await sims.saveReceiptPng(receipts.length - 1, 'receipt-en', info);
 
   await kiosk.button('Finish').click();
   await kiosk.expectScreen('home');
@@ -146,6 +147,7 @@ test('the main path reads in Chinese too', async ({ page, request }, info) => {
   await kiosk.shot('10-done-zh');
   const receipt = (await sims.receipts()).at(-1)!.text;
   expect(receipt).toContain('自助缴费凭证');
+  await sims.saveReceiptPng((await sims.receipts()).length - 1, 'receipt-zh-CN', info);
   await kiosk.button('完成').click();
   await kiosk.expectScreen('home');
 });
