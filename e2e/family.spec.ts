@@ -55,7 +55,9 @@ test("pays a family member's outpatient bill with mutual aid, and explains why a
   await kiosk.expectScreen('review');
   await expect(page.getByText(/You are paying for M\*+ C\*+, from your own account/)).toBeVisible();
   const mutualAid = centsOf(
-    await page.locator('.split li', { hasText: "A family member's account pays" }).innerText(),
+    await page
+      .locator('.split li', { hasText: 'Your insurance account pays for them' })
+      .innerText(),
   );
   expect(mutualAid).toBeGreaterThan(0);
   await kiosk.shot('53-review-mutual-aid');

@@ -165,8 +165,15 @@ export function Screen({
           <Amount cents={s.total} label={t('review.total')} />
           <ul className="split">
             <li>{t('review.fund', { amount: yuan(s.fund) })}</li>
-            <li>{t('review.account', { amount: yuan(s.account) })}</li>
-            {s.mutualAid > 0 && <li>{t('review.mutualAid', { amount: yuan(s.mutualAid) })}</li>}
+            {view.forMember ? (
+              // Paying for a relative: the payer's account pays the member's part (mutual aid).
+              <li>{t('review.mutualAidForMember', { amount: yuan(s.mutualAid) })}</li>
+            ) : (
+              <>
+                <li>{t('review.account', { amount: yuan(s.account) })}</li>
+                {s.mutualAid > 0 && <li>{t('review.mutualAid', { amount: yuan(s.mutualAid) })}</li>}
+              </>
+            )}
             <li className="split-cash">
               {s.cash > 0 ? t('review.cash', { amount: yuan(s.cash) }) : t('review.cashNone')}
             </li>
