@@ -189,6 +189,19 @@ export class KioskHost {
           .print(receipt)
           .catch(() => ({ printed: false, problem: 'offline' }));
         receiptStore.record(receipt, outcome.printed, outcome.problem ?? '');
+        // Tell the hospital system whether paper came out (K401), so the e-receipt desk knows
+        // who may need a copy. Best effort: the payment stands either way.
+        void client
+          .call('K401', {
+            data: {
+              setl_id: receipt.settlement.settlementId,
+              printed: outcome.printed ? '1' : '0',
+              problem: (outcome.problem ?? '').slice(0, 40),
+            },
+          })
+          .catch(() =>
+            log('receipt.record-failed', { settlementId: receipt.settlement.settlementId }),
+          );
         return outcome;
       },
     };

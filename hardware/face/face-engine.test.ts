@@ -1,0 +1,68 @@
+/**
+ * Bad input never crashes the engine and never leaks: corrupt files, empty and enormous frames
+ * are typed errors, and tensors do not pile up frame after frame.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FaceEngine, projectRoot } from './face-engine.ts';
+import { decodeImage, ImageError } from './image.ts';
+
+let engine: FaceEngine;
+beforeAll(async () => {
+  engine = await FaceEngine.load();
+}, 120_000);
+
+const fixture = (person: string, photo: string) =>
+  readFileSync(join(projectRoot, '..', 'shared', 'fixtures', 'faces', person, photo));
+
+describe('face engine on bad input', () => {
+  it('a corrupt image file is a typed error', () => {
+    const png = fixture('amy', '1.png');
+    const broken = Uint8Array.from(png.subarray(0, 200)); // a file cut short
+    expect(() => decodeImage(broken)).toThrow(ImageError);
+    expect(() => decodeImage(Uint8Array.of(1, 2, 3, 4))).toThrow(
+      expect.objectContaining({ code: 'unsupported-format' }),
+    );
+    expect(() => decodeImage(new Uint8Array(0))).toThrow(
+      expect.objectContaining({ code: 'empty' }),
+    );
+  });
+
+  it('a 10000x10000 image is refused from its header, before any pixel is decoded', () => {
+    const header = PNG.sync.write(new PNG({ width: 1, height: 1 }));
+    // Same file with the header's size set to 10000x10000 (the data stays 1 pixel).
+    const huge = Buffer.from(header);
+    huge.writeUInt32BE(10_000, 16);
+    huge.writeUInt32BE(10_000, 20);
+    const before = process.memoryUsage().rss;
+    expect(() => decodeImage(huge)).toThrow(expect.objectContaining({ code: 'too-large' }));
+    expect(process.memoryUsage().rss - before).toBeLessThan(50 * 2 ** 20);
+  });
+
+  it('a zero-size or inconsistent frame is a typed error, not a crash', async () => {
+    await expect(
+      engine.detectAll({ width: 0, height: 0, data: new Uint8Array(0) }),
+    ).rejects.toMatchObject({ code: 'empty' });
+    await expect(
+      engine.detectAll({ width: 10, height: 10, data: new Uint8Array(5) }),
+    ).rejects.toMatchObject({ code: 'corrupt' });
+    await expect(
+      engine.detectAll({ width: 10_000, height: 10_000, data: new Uint8Array(3) }),
+    ).rejects.toMatchObject({ code: 'too-large' });
+  });
+
+  it('tensors and memory stay flat across frames (no leak)', async () => {
+    const frame = decodeImage(fixture('sheldon', '3.png'));
+    await engine.detectAll(frame); // warm-up allocates the kernels once
+    const tensors = engine.tensorCount();
+    const heap = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 10; i++) {
+      const faces = await engine.detectAll(frame);
+      expect(faces).toHaveLength(1);
+    }
+    expect(engine.tensorCount()).toBe(tensors);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(30 * 2 ** 20);
+  }, 120_000);
+});
