@@ -3,8 +3,8 @@
  * configuration and serves one KioskService. Electron's main process or a plain Node process
  * (web mode) starts it; everything in here is the same in both.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminPinOf, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
@@ -24,6 +24,7 @@ import type { SimulatedQrScanner } from '../hardware/scanner/simulated-qr-scanne
 import { enrollFiles } from '../hardware/face/enrollment.ts';
 import { FaceEngine, projectRoot } from '../hardware/face/face-engine.ts';
 import { FaceGallery } from '../hardware/face/gallery.ts';
+import { FileKeySource, GalleryStore } from '../hardware/face/gallery-store.ts';
 import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import type { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
@@ -91,20 +92,51 @@ export class KioskHost {
 
     const engine = await FaceEngine.load();
     log('face.engine.loaded', { backend: engine.backend, ms: Math.round(engine.loadMs) });
-    const gallery = new FaceGallery();
     const idNumbers = new Map<string, string>();
     const personIds = new Map<string, string>();
-    const started = performance.now();
-    for (const patient of scenario.patients) {
-      if (patient.face_photos.length === 0) continue;
-      await enrollFiles(
-        engine,
-        gallery,
-        patient.psn_no,
-        patient.face_photos.map((p) => join(fixturesDir, p)),
-      );
+    const enrolled = scenario.patients.filter((p) => p.face_photos.length > 0);
+    for (const patient of enrolled) {
       idNumbers.set(patient.psn_no, patient.certno);
       personIds.set(patient.certno.toUpperCase(), patient.psn_no);
+    }
+    const started = performance.now();
+    // Templates are kept encrypted at rest (AES-256-GCM, a 0600 key file in web mode) and
+    // re-enrolled only when the enrollment photos change: a fingerprint of which photos, not of
+    // who, sits beside the sealed file.
+    const store = new GalleryStore(
+      join(o.dataDir, 'face-gallery.kfg'),
+      new FileKeySource(join(o.dataDir, 'face-gallery.key')),
+    );
+    const sourceFile = join(o.dataDir, 'face-gallery.source');
+    const fingerprint = createHash('sha256')
+      .update(
+        JSON.stringify(
+          enrolled.map((p) => [
+            p.psn_no,
+            p.face_photos.map((f) => [f, statSync(join(fixturesDir, f)).size]),
+          ]),
+        ),
+      )
+      .digest('hex');
+    let gallery: FaceGallery | undefined;
+    if (existsSync(sourceFile) && readFileSync(sourceFile, 'utf8') === fingerprint) {
+      gallery = await store.load().catch((error: unknown) => {
+        log('face.gallery.load-failed', { error: error instanceof Error ? error.name : 'unknown' });
+        return undefined;
+      });
+    }
+    if (!gallery) {
+      gallery = new FaceGallery();
+      for (const patient of enrolled) {
+        await enrollFiles(
+          engine,
+          gallery,
+          patient.psn_no,
+          patient.face_photos.map((p) => join(fixturesDir, p)),
+        );
+      }
+      await store.save(gallery);
+      writeFileSync(sourceFile, fingerprint);
     }
     log('face.gallery.enrolled', {
       persons: gallery.persons,
