@@ -48,3 +48,24 @@ test('the scanner unplugged and back: the patient is told, and face payment stil
   await expect(page.getByRole('alertdialog')).toContainText('The code scanner is working again');
   await kiosk.button('OK').click();
 });
+
+test('several people in front of the camera: asked to step aside, nobody is guessed', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showGroup('bbt1.jpg');
+  try {
+    await kiosk.open('en');
+    await kiosk.button('Pay with face').click();
+    await kiosk.agreeToFace();
+    await kiosk.expectScreen('identifying');
+    await expect(page.getByRole('status')).toContainText('More than one person is in view');
+    await kiosk.shot('62-multiple-faces');
+    await kiosk.button('Cancel').click();
+    await kiosk.expectScreen('home');
+  } finally {
+    await sims.showNobody();
+  }
+});

@@ -17,6 +17,13 @@ export class Simulators {
     });
     expect(r.ok()).toBe(true);
   }
+  async showGroup(photo: string): Promise<void> {
+    const r = await this.request.post('sim/camera', {
+      headers: this.headers,
+      data: { scene: { kind: 'group', photo } },
+    });
+    expect(r.ok(), await r.text()).toBe(true);
+  }
   async showNobody(): Promise<void> {
     const r = await this.request.post('sim/camera', {
       headers: this.headers,

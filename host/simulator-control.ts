@@ -28,6 +28,11 @@ const sceneSchema = z.discriminatedUnion('kind', [
     photo: z.string().regex(PHOTO, 'a file name such as "3.png"'),
   }),
   z.strictObject({ kind: z.literal('empty') }),
+  // Several people at once: a group photo from the fixtures' _group folder.
+  z.strictObject({
+    kind: z.literal('group'),
+    photo: z.string().regex(PHOTO, 'a file name such as "bbt1.jpg"'),
+  }),
 ]);
 const printerSchema = z
   .object({

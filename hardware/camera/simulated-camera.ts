@@ -15,6 +15,8 @@ export const FRAME_HEIGHT = 480;
 
 export type SimulatedScene =
   | { kind: 'person'; person: string; photo: string }
+  /** A group photo from the fixtures' _group folder: several people in front of the kiosk. */
+  | { kind: 'group'; photo: string }
   | { kind: 'empty' }
   | { kind: 'image'; path: string };
 
@@ -43,6 +45,9 @@ export class SimulatedCamera extends Camera {
 
   /** Changes who stands in front of the camera. Names are checked so a path cannot escape. */
   setScene(scene: SimulatedScene): void {
+    if (scene.kind === 'group' && !PHOTO.test(scene.photo)) {
+      throw new DeviceError(this.name, 'bad-scene', 'photo must be a plain file name');
+    }
     if (scene.kind === 'person' && (!NAME.test(scene.person) || !PHOTO.test(scene.photo))) {
       throw new DeviceError(this.name, 'bad-scene', 'person and photo must be plain file names');
     }
@@ -85,7 +90,9 @@ export class SimulatedCamera extends Camera {
     const path =
       scene.kind === 'person'
         ? join(this.options.fixturesDir, scene.person, scene.photo)
-        : scene.path;
+        : scene.kind === 'group'
+          ? join(this.options.fixturesDir, '_group', scene.photo)
+          : scene.path;
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);
@@ -93,8 +100,12 @@ export class SimulatedCamera extends Camera {
       throw new DeviceError(this.name, 'bad-scene', 'scene image not found', { cause: error });
     }
     const image = decodeImage(bytes);
-    // A patient at arm's length: the face takes about 40% of the frame height.
-    const scale = Math.min((FRAME_HEIGHT * 0.45) / image.height, (FRAME_WIDTH * 0.9) / image.width);
+    // A patient at arm's length: the face takes about 40% of the frame height. A group photo
+    // fills the frame instead: several people crowding the kiosk.
+    const scale =
+      scene.kind === 'group'
+        ? Math.min(FRAME_WIDTH / image.width, FRAME_HEIGHT / image.height)
+        : Math.min((FRAME_HEIGHT * 0.45) / image.height, (FRAME_WIDTH * 0.9) / image.width);
     return compose(FRAME_WIDTH, FRAME_HEIGHT, image, scale);
   }
 }
