@@ -76,5 +76,13 @@ export default defineConfig({
       },
     },
   ],
-  webServer: [kiosk(PORT), kiosk(CAMERA_PORT, '--config e2e/renderer-camera.config.json')],
+  // The camera kiosk's world has look-alikes (two people enrolled from the same person's photos),
+  // so the second-factor path is exercised with a real face.
+  webServer: [
+    kiosk(PORT),
+    kiosk(
+      CAMERA_PORT,
+      '--config e2e/renderer-camera.config.json --scenario e2e/twins-scenario.json',
+    ),
+  ],
 });

@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { KioskPage } from './kiosk.ts';
 
-test('a patient is identified from the camera read by the renderer (getUserMedia)', async ({
+test('a patient is identified from the camera read by the renderer (getUserMedia), look-alikes by a second factor', async ({
   page,
 }, info) => {
   const kiosk = new KioskPage(page, info);
@@ -18,8 +18,25 @@ test('a patient is identified from the camera read by the renderer (getUserMedia
   await expect(video).toBeVisible();
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(640);
   await kiosk.shot('70-renderer-camera');
+  // This kiosk's world has Sheldon's look-alike enrolled too: the kiosk does not guess, it asks.
+  await kiosk.expectScreen('second-factor');
+  await kiosk.shot('71-second-factor');
+  for (const ch of '0113') await kiosk.button(ch, { exact: true }).click();
+  await kiosk.button('Confirm').click();
   await kiosk.expectScreen('bills');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('S****** C*****');
   await kiosk.button('Back').click();
   await kiosk.expectScreen('home');
+});
+
+test('a wrong second factor is not recognised, and nothing is charged', async ({ page }, info) => {
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
+  await kiosk.expectScreen('second-factor');
+  for (const ch of '9999') await kiosk.button(ch, { exact: true }).click();
+  await kiosk.button('Confirm').click();
+  await kiosk.expectScreen('not-recognised');
+  await kiosk.button('Back to start').click();
 });

@@ -10,6 +10,7 @@ import type { LogFn } from '../core/session-controller.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { KioskHost } from './kiosk-host.ts';
 import type { LogRing } from './log.ts';
+import type { Scenario } from '../gateway/simulator/scenario.ts';
 import { simulatorControl } from './simulator-control.ts';
 import { KioskWebServer } from './web-server.ts';
 
@@ -23,6 +24,7 @@ export interface WebModeOptions {
   staticDir?: string;
   version?: string;
   logRing?: LogRing;
+  scenario?: Scenario;
 }
 
 export interface RunningKiosk {
@@ -40,6 +42,7 @@ export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
     clock: o.clock,
     version: o.version ?? '0.0.0',
     ...(o.logRing ? { logRing: o.logRing } : {}),
+    ...(o.scenario ? { scenario: o.scenario } : {}),
   });
   const controlToken = o.controlToken ?? randomBytes(16).toString('hex');
   const server = new KioskWebServer({

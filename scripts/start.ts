@@ -16,6 +16,7 @@ import { systemClock } from '../core/domain.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { LogRing, createLogger } from '../host/log.ts';
 import { startWebMode } from '../host/web-mode.ts';
+import { loadScenario } from '../gateway/simulator/scenario.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     config: { type: 'string' },
     data: { type: 'string' },
+    /** Simulator mode: the gateway simulator's world (default: the shipped default scenario). */
+    scenario: { type: 'string' },
   },
 });
 
@@ -100,6 +103,7 @@ async function runWebMode(openWindow: boolean): Promise<void> {
     log,
     clock: systemClock,
     controlToken: process.env.KIOSK_CONTROL_TOKEN,
+    ...(values.scenario ? { scenario: loadScenario(values.scenario) } : {}),
     version,
   });
   console.log(`kiosk: web mode at ${kiosk.url}`);
