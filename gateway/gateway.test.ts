@@ -174,3 +174,22 @@ describe('msgid', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('face gallery sync (K501)', () => {
+  it('lists who is enrolled and from which images, with a version a kiosk can skip on', async () => {
+    const first = (await client.call('K501', { data: { since_version: '' } })).gallery;
+    expect(first.changed).toBe(true);
+    expect(first.persons.map((p) => p.psn_no)).toContain(sheldon.psn_no);
+    expect(first.persons.find((p) => p.psn_no === sheldon.psn_no)?.face_images).toEqual(
+      sheldon.face_photos,
+    );
+    // Stuart is insured but has not enrolled his face: he is not in the gallery.
+    expect(
+      first.persons.some(
+        (p) => p.certno === scenario.patients.find((x) => x.name.startsWith('Stuart'))!.certno,
+      ),
+    ).toBe(false);
+    const again = (await client.call('K501', { data: { since_version: first.version } })).gallery;
+    expect(again).toEqual({ version: first.version, changed: false, persons: [] });
+  });
+});

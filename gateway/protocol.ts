@@ -368,6 +368,26 @@ export const familyUnbindOutput = z.object({
 export const familyQuotaInput = z.object({ data: z.object({ psn_no: code(30) }) });
 export const familyQuotaOutput = z.object({ quota: familyQuotaSchema });
 
+// ---- K501 face gallery sync: who is enrolled for face payment, and from which images. A
+// version lets a kiosk skip an unchanged gallery. (The simulator hands out fixture image names;
+// a production gateway would hand out encrypted templates.)
+export const gallerySyncInput = z.object({ data: z.object({ since_version: z.string().max(64) }) });
+export const gallerySyncOutput = z.object({
+  gallery: z.object({
+    version: z.string().min(1).max(64),
+    changed: z.boolean(),
+    persons: z
+      .array(
+        z.object({
+          psn_no: code(30),
+          certno: code(50),
+          face_images: z.array(z.string().regex(/^[\w-]{1,40}\/[\w-]{1,40}\.(png|jpe?g)$/)).max(10),
+        }),
+      )
+      .max(100_000),
+  }),
+});
+
 /**
  * Per transaction: the input and output schemas both sides validate against, and whether the
  * call changes money or state (then a lost answer is "in doubt", never a failure).
@@ -389,6 +409,7 @@ export const transactions = {
   K301: { input: creditQueryInput, output: creditQueryOutput, changesState: false },
   K302: { input: creditAuthoriseInput, output: orderOutput, changesState: true },
   K401: { input: receiptRecordInput, output: receiptRecordOutput, changesState: false },
+  K501: { input: gallerySyncInput, output: gallerySyncOutput, changesState: false },
   K601: { input: familyListInput, output: familyListOutput, changesState: false },
   K602: { input: familyBindInput, output: familyBindOutput, changesState: true },
   K603: { input: familyUnbindInput, output: familyUnbindOutput, changesState: true },

@@ -12,6 +12,7 @@ import type { Clock } from '../core/domain.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
 import { SessionController, type LogFn, type ReceiptPort } from '../core/session-controller.ts';
 import { GatewayClient } from '../gateway/client.ts';
+import type { TxOutput } from '../gateway/protocol.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
 import { PaymentJournal } from '../gateway/journal.ts';
 import { PaymentCoordinator } from '../gateway/payments.ts';
@@ -90,19 +91,40 @@ export class KioskHost {
     const gatewayUrl = await gateway.start(0);
     log('gateway.simulator.started', { url: gatewayUrl });
 
+    const client = new GatewayClient({
+      baseUrl: gatewayUrl,
+      paasid: config.gateway.paasid,
+      secret,
+      fixmedinsCode: config.hospital.fixmedinsCode,
+      fixmedinsName: config.hospital.name,
+      areaCode: config.hospital.areaCode,
+      timeZone: config.hospital.timeZone,
+      operatorId: config.kioskId,
+      operatorName: 'self-service kiosk',
+      clock,
+      timeoutMs: config.gateway.timeoutMs,
+      ...(config.gateway.terminalSlot ? { terminalSlot: config.gateway.terminalSlot } : {}),
+    });
+
     const engine = await FaceEngine.load();
     log('face.engine.loaded', { backend: engine.backend, ms: Math.round(engine.loadMs) });
     const idNumbers = new Map<string, string>();
     const personIds = new Map<string, string>();
-    const enrolled = scenario.patients.filter((p) => p.face_photos.length > 0);
-    for (const patient of enrolled) {
-      idNumbers.set(patient.psn_no, patient.certno);
-      personIds.set(patient.certno.toUpperCase(), patient.psn_no);
+    // Who is enrolled for face payment comes from the gateway's face-gallery sync (K501).
+    let sync: TxOutput<'K501'>['gallery'] = { version: 'none', changed: true, persons: [] };
+    try {
+      sync = (await client.call('K501', { data: { since_version: '' } })).gallery;
+    } catch (error) {
+      log('face.gallery.sync-failed', { code: error instanceof Error ? error.name : 'unknown' });
+    }
+    for (const person of sync.persons) {
+      idNumbers.set(person.psn_no, person.certno);
+      personIds.set(person.certno.toUpperCase(), person.psn_no);
     }
     const started = performance.now();
     // Templates are kept encrypted at rest (AES-256-GCM, a 0600 key file in web mode) and
-    // re-enrolled only when the enrollment photos change: a fingerprint of which photos, not of
-    // who, sits beside the sealed file.
+    // re-enrolled only when the gallery version or its images change: a fingerprint of which
+    // images, not of who, sits beside the sealed file.
     const store = new GalleryStore(
       join(o.dataDir, 'face-gallery.kfg'),
       new FileKeySource(join(o.dataDir, 'face-gallery.key')),
@@ -110,12 +132,12 @@ export class KioskHost {
     const sourceFile = join(o.dataDir, 'face-gallery.source');
     const fingerprint = createHash('sha256')
       .update(
-        JSON.stringify(
-          enrolled.map((p) => [
-            p.psn_no,
-            p.face_photos.map((f) => [f, statSync(join(fixturesDir, f)).size]),
-          ]),
-        ),
+        JSON.stringify([
+          sync.version,
+          sync.persons.map((p) =>
+            p.face_images.map((f) => [f, statSync(join(fixturesDir, f)).size]),
+          ),
+        ]),
       )
       .digest('hex');
     let gallery: FaceGallery | undefined;
@@ -127,12 +149,12 @@ export class KioskHost {
     }
     if (!gallery) {
       gallery = new FaceGallery();
-      for (const patient of enrolled) {
+      for (const person of sync.persons) {
         await enrollFiles(
           engine,
           gallery,
-          patient.psn_no,
-          patient.face_photos.map((p) => join(fixturesDir, p)),
+          person.psn_no,
+          person.face_images.map((p) => join(fixturesDir, p)),
         );
       }
       await store.save(gallery);
@@ -160,21 +182,6 @@ export class KioskHost {
         });
       });
     }
-
-    const client = new GatewayClient({
-      baseUrl: gatewayUrl,
-      paasid: config.gateway.paasid,
-      secret,
-      fixmedinsCode: config.hospital.fixmedinsCode,
-      fixmedinsName: config.hospital.name,
-      areaCode: config.hospital.areaCode,
-      timeZone: config.hospital.timeZone,
-      operatorId: config.kioskId,
-      operatorName: 'self-service kiosk',
-      clock,
-      timeoutMs: config.gateway.timeoutMs,
-      ...(config.gateway.terminalSlot ? { terminalSlot: config.gateway.terminalSlot } : {}),
-    });
 
     // The identifier is built before the service it publishes preview frames to.
     let publishFrame: (frame: CameraFrame) => void = () => undefined;

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/domain.ts';
 import { centsToYuan, cents, type Cents, yuanToCents } from '../../core/money.ts';
 import {
@@ -407,6 +407,8 @@ export class GatewaySimulator {
         return this.creditAuthorise(input as TxInput<'K302'>, time);
       case 'K401':
         return { recorded: true };
+      case 'K501':
+        return this.gallerySync(input as TxInput<'K501'>);
       case 'K601':
         return this.familyList(input as TxInput<'K601'>);
       case 'K602':
@@ -416,6 +418,15 @@ export class GatewaySimulator {
       case 'K604':
         return this.familyQuota(input as TxInput<'K604'>);
     }
+  }
+
+  private gallerySync(input: TxInput<'K501'>): TxOutput<'K501'> {
+    const persons = this.options.scenario.patients
+      .filter((p) => p.face_photos.length > 0)
+      .map((p) => ({ psn_no: p.psn_no, certno: p.certno, face_images: p.face_photos }));
+    const version = createHash('sha256').update(JSON.stringify(persons)).digest('hex').slice(0, 32);
+    const changed = input.data.since_version !== version;
+    return { gallery: { version, changed, persons: changed ? persons : [] } };
   }
 
   private expireOrders(): void {
