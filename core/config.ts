@@ -48,6 +48,11 @@ export const kioskConfigSchema = z
         threshold: z.number().positive().max(2).default(0.59),
         margin: z.number().min(0).max(1).default(0.06),
         timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
+        /**
+         * The blink and head-turn challenge before a face may pay. Off by default only because
+         * the simulated camera shows still photos, which can never pass; turn it on with a camera.
+         */
+        liveness: z.boolean().default(false),
       })
       .prefault({}),
     // Device sections are checked in full by the hardware layer (hardware/diagnostics.ts), which

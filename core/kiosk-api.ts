@@ -44,6 +44,10 @@ export const splitViewSchema = z.object({
 });
 
 export const faceHintSchema = z.enum([
+  // Liveness challenge steps, in the order the kiosk asks for them.
+  'blink',
+  'turn-left',
+  'turn-right',
   'look-at-camera',
   'hold-still',
   'no-face',

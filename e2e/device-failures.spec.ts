@@ -69,3 +69,27 @@ test('several people in front of the camera: asked to step aside, nobody is gues
     await sims.showNobody();
   }
 });
+
+test('liveness on: a photo held up to the camera is asked to blink or turn, fails, and pays nothing', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await sims.showPerson('sheldon', '3.png'); // a still photo: it can never blink or turn
+  await sims.liveness(true);
+  try {
+    await kiosk.open('en');
+    await kiosk.button('Pay with face').click();
+    await kiosk.agreeToFace();
+    await expect(page.getByRole('status')).toContainText(/close your eyes|turn your head/, {
+      timeout: 20_000,
+    });
+    await kiosk.shot('63-liveness-challenge');
+    await kiosk.expectScreen('not-recognised');
+    await expect(page.getByText('Nothing has been charged')).toBeVisible();
+    await kiosk.button('Back to start').click();
+  } finally {
+    await sims.liveness(false);
+  }
+});

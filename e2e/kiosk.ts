@@ -24,6 +24,13 @@ export class Simulators {
     });
     expect(r.ok(), await r.text()).toBe(true);
   }
+  async liveness(on: boolean): Promise<void> {
+    const r = await this.request.post('sim/face', {
+      headers: this.headers,
+      data: { liveness: on },
+    });
+    expect(r.ok(), await r.text()).toBe(true);
+  }
   async showNobody(): Promise<void> {
     const r = await this.request.post('sim/camera', {
       headers: this.headers,

@@ -52,6 +52,8 @@ export interface KioskHostOptions {
 /** The simulated devices, for the testers' control API; a device configured as real is absent. */
 export interface Simulators {
   camera?: SimulatedCamera;
+  /** Testers switch the liveness challenge on and off. */
+  face: { setLiveness(on: boolean): void };
   printer?: SimulatedPrinter;
   scanner?: SimulatedQrScanner;
   gateway: GatewaySimulator;
@@ -192,6 +194,7 @@ export class KioskHost {
       policy: { threshold: config.face.threshold, margin: config.face.margin },
       idNumberOf: (personId) => idNumbers.get(personId),
       personIdOf: (idNumber) => personIds.get(idNumber.toUpperCase()),
+      liveness: config.face.liveness,
       timeoutMs: config.face.timeoutMs,
       // The renderer shows its own camera; previews go back only for a camera it cannot see.
       onPreview: (jpeg, width, height) =>
@@ -308,6 +311,7 @@ export class KioskHost {
       {
         ...(devices.simulated.camera ? { camera: devices.simulated.camera } : {}),
         gateway,
+        face: { setLiveness: (on) => identifier.setLiveness(on) },
         ...(devices.simulated.printer ? { printer: devices.simulated.printer } : {}),
         ...(devices.simulated.scanner ? { scanner: devices.simulated.scanner } : {}),
       },

@@ -225,6 +225,11 @@ export function simulatorControl(
             unplugged: sims.scanner.isUnplugged,
           });
         }
+        case 'POST /sim/face': {
+          const { liveness } = z.strictObject({ liveness: z.boolean() }).parse(await body());
+          sims.face.setLiveness(liveness);
+          return json(200, { liveness });
+        }
         case 'POST /sim/wallet/expire':
           // The patient walks off without paying: the pending order's time runs out now.
           return json(200, { expired: sims.gateway.expirePendingOrders() });

@@ -76,7 +76,17 @@ function Shell(props: {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- speak once per notice, not per render
   }, [notice]);
 
-  const speechKey = `speech.${view.screen === 'loading' ? '' : view.screen}` as MessageKey;
+  // Liveness steps are spoken as they are asked for; otherwise each screen says its one line.
+  const challenge =
+    (view.screen === 'identifying' || view.screen === 'bind-face') &&
+    (view.hint === 'blink' || view.hint === 'turn-left' || view.hint === 'turn-right')
+      ? view.hint
+      : undefined;
+  const speechKey = (
+    challenge
+      ? `identify.hint.${challenge}`
+      : `speech.${view.screen === 'loading' ? '' : view.screen}`
+  ) as MessageKey;
   const speechText = speechKey in messages.en ? t(speechKey) : undefined;
   useEffect(() => {
     if (muted || !speechText) return;

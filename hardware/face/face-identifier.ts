@@ -92,8 +92,15 @@ const CHALLENGE_GATES: Partial<QualityThresholds> = {
 export class FaceIdentifier implements FaceIdentificationPort {
   private readonly gates: Partial<QualityThresholds>;
   private noFramesSince: number | undefined;
+  private liveness: FaceIdentifierOptions['liveness'];
+
+  /** Liveness on or off at run time (testers' control; configuration sets the start value). */
+  setLiveness(liveness: FaceIdentifierOptions['liveness']): void {
+    this.liveness = liveness;
+  }
 
   constructor(private readonly o: FaceIdentifierOptions) {
+    this.liveness = o.liveness;
     this.gates = {
       ...(o.minFaceWidthRatio === undefined ? {} : { minFaceWidthRatio: o.minFaceWidthRatio }),
       ...o.quality,
@@ -122,7 +129,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
         if (decision.kind === 'match') {
           const idNumber = this.o.idNumberOf(decision.personId);
           if (idNumber) {
-            if (!this.o.liveness) return { kind: 'match', idNumber };
+            if (!this.liveness) return { kind: 'match', idNumber };
             const outcome = await this.challenge(decision.personId, face, signal, onHint);
             this.o.onLiveness?.(outcome);
             // A failed challenge is "not recognised": the patient may try again or use the
@@ -183,7 +190,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
       if (face && reason === 'ok') {
         const decision = this.o.gallery.verify(personId, face.descriptor, this.o.policy);
         if (decision.kind === 'match') {
-          if (!this.o.liveness) return 'match';
+          if (!this.liveness) return 'match';
           const outcome = await this.challenge(personId, face, signal, onHint);
           this.o.onLiveness?.(outcome);
           return outcome.kind === 'passed' ? 'match' : 'no-match';
@@ -243,7 +250,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
     onHint: (hint: FaceHint) => void,
   ): Promise<LivenessOutcome> {
     const now = this.o.now ?? (() => Date.now());
-    const options = typeof this.o.liveness === 'object' ? this.o.liveness : {};
+    const options = typeof this.liveness === 'object' ? this.liveness : {};
     const challenge = new LivenessChallenge(options, this.o.random ?? Math.random);
     const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_LIVENESS.stepTimeoutMs;
     const frontalYaw = this.gates.maxYaw ?? DEFAULT_QUALITY.maxYaw;
@@ -263,9 +270,14 @@ export class FaceIdentifier implements FaceIdentificationPort {
         prompted = status.step;
         this.o.onChallenge?.(status.step);
       }
+      // During the challenge the patient is told the step ("please blink"), not frame quality,
+      // unless the face is lost altogether.
+      if (prompted) onHint(prompted);
       const { face, reason, metrics } = await this.look(
         { ...this.gates, ...CHALLENGE_GATES },
-        onHint,
+        (hint) => {
+          if (hint === 'no-face' || hint === 'multiple-faces') onHint(hint);
+        },
         signal,
       );
       if (signal.aborted) return { kind: 'aborted' };

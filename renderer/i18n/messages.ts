@@ -148,6 +148,9 @@ export const en = {
   'identify.hint.multiple-faces':
     'More than one person is in view. Please ask others to step aside.',
   'identify.hint.checking': 'Checking who you are…',
+  'identify.hint.blink': 'Please close your eyes, then open them.',
+  'identify.hint.turn-left': 'Slowly turn your head to the left.',
+  'identify.hint.turn-right': 'Slowly turn your head to the right.',
   'notRecognised.title': 'We could not recognise you',
   'notRecognised.body':
     'Nothing has been charged. You can try again, or a member of staff can help you.',
@@ -355,6 +358,9 @@ export const zhCN: Record<MessageKey, string> = {
   'identify.hint.no-face': '还没有看到人脸，请站在摄像头前。',
   'identify.hint.multiple-faces': '画面中有多人，请其他人稍微让开。',
   'identify.hint.checking': '正在识别您的身份…',
+  'identify.hint.blink': '请闭上眼睛，再睁开。',
+  'identify.hint.turn-left': '请慢慢向左转头。',
+  'identify.hint.turn-right': '请慢慢向右转头。',
   'notRecognised.title': '没有认出您',
   'notRecognised.body': '没有产生任何扣费。您可以再试一次，或请工作人员帮助。',
   'notRecognised.retry': '再试一次',
