@@ -72,6 +72,13 @@ emit('detect_landmarks_descriptor_640x480_ms_median', median(detect), 'ms', medi
   raw_face_api_ms_median: Math.round(median(raw) * 100) / 100,
   note: 'ratio_to_baseline here is against the raw @vladmandic/face-api call on the same frame',
 });
+// Tracking (tiny detector + tiny landmarks) on one thread, against the decisive pipeline.
+await engine.track(probeFrame);
+const tracking = await timeEach(15, () => engine.track(probeFrame));
+emit('tracking_fps_one_thread', 1000 / median(tracking), 'fps', undefined, {
+  ms_per_frame_median: Math.round(median(tracking) * 100) / 100,
+  faces: (await engine.track(probeFrame)).length,
+});
 const identify = await timeEach(7, async () => {
   const [face] = await engine.detectAll(probeFrame);
   if (face) gallery.identify(face.descriptor, { threshold: 0.59, margin: 0.06 });

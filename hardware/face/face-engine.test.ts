@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaceEngine, projectRoot } from './face-engine.ts';
-import { decodeImage, ImageError } from './image.ts';
+import { compose, decodeImage, ImageError } from './image.ts';
 
 let engine: FaceEngine;
 beforeAll(async () => {
@@ -65,4 +65,31 @@ describe('face engine on bad input', () => {
     expect(engine.tensorCount()).toBe(tensors);
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(30 * 2 ** 20);
   }, 120_000);
+});
+
+describe('tracking', () => {
+  it('follows the face in a camera frame with the tiny models: one face, 68 landmarks inside its box', async () => {
+    const photo = decodeImage(fixture('sheldon', '3.png'));
+    const frame = compose(640, 480, photo, (480 * 0.45) / photo.height);
+    const faces = await engine.track(frame);
+    expect(faces).toHaveLength(1);
+    const [face] = faces;
+    expect(face!.landmarks).toHaveLength(68);
+    const inside = face!.landmarks.filter(
+      (p) =>
+        p.x >= face!.box.x - 10 &&
+        p.x <= face!.box.x + face!.box.width + 10 &&
+        p.y >= face!.box.y - 10 &&
+        p.y <= face!.box.y + face!.box.height + 10,
+    );
+    expect(inside.length).toBeGreaterThan(60);
+    // Nobody there: nothing tracked.
+    expect(
+      await engine.track({
+        width: 640,
+        height: 480,
+        data: new Uint8Array(640 * 480 * 3).fill(200),
+      }),
+    ).toEqual([]);
+  });
 });

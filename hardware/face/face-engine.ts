@@ -90,6 +90,7 @@ export class FaceEngine {
     await api.nets.faceLandmark68Net.loadFromDisk(dir);
     await api.nets.faceRecognitionNet.loadFromDisk(dir);
     await api.nets.tinyFaceDetector.loadFromDisk(dir);
+    await api.nets.faceLandmark68TinyNet.loadFromDisk(dir);
     return new FaceEngine(api, runtime(api).getBackend(), performance.now() - started);
   }
 
@@ -119,6 +120,35 @@ export class FaceEngine {
       }
     }
     return [];
+  }
+
+  /**
+   * Fast tracking between decisive frames: the tiny detector and tiny landmarks, no descriptor.
+   * Enough to tell the patient where to stand and to follow the face; never enough to pay.
+   */
+  async track(frame: Frame): Promise<{ box: FaceObservation['box']; landmarks: Point[] }[]> {
+    checkFrame(frame);
+    const { api } = this;
+    const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+    try {
+      const results = await api
+        .detectAllFaces(
+          tensor as unknown as FaceApi.TNetInput,
+          new api.TinyFaceDetectorOptions({ inputSize: 320, scoreThreshold: 0.4 }),
+        )
+        .withFaceLandmarks(true);
+      return results.map((r) => ({
+        box: {
+          x: r.detection.box.x,
+          y: r.detection.box.y,
+          width: r.detection.box.width,
+          height: r.detection.box.height,
+        },
+        landmarks: r.landmarks.positions.map((p) => ({ x: p.x, y: p.y })),
+      }));
+    } finally {
+      tensor.dispose();
+    }
   }
 
   /**
