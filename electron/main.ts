@@ -3,6 +3,7 @@
  * the rules it applies live in security.ts (unit-tested), the kiosk itself in host/.
  */
 import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseConfig } from '../core/config.ts';
@@ -29,7 +30,10 @@ app.enableSandbox();
 async function main(): Promise<void> {
   await app.whenReady();
   const host = await KioskHost.start({
-    config: parseConfig({}),
+    // The same validated configuration file as web mode (npm start passes its --config here).
+    config: parseConfig(
+      process.env.KIOSK_CONFIG ? JSON.parse(readFileSync(process.env.KIOSK_CONFIG, 'utf8')) : {},
+    ),
     dataDir: process.env.KIOSK_DATA_DIR ?? join(app.getPath('userData'), 'data'),
     log,
     clock: systemClock,

@@ -74,7 +74,11 @@ if (!values.headless && !values.web) {
     ];
     const child = spawn(electron, args, {
       stdio: 'inherit',
-      env: { ...process.env, KIOSK_DATA_DIR: dataDir },
+      env: {
+        ...process.env,
+        KIOSK_DATA_DIR: dataDir,
+        ...(values.config ? { KIOSK_CONFIG: values.config } : {}),
+      },
     });
     child.on('exit', (code) => process.exit(code ?? 0));
     process.on('SIGINT', () => child.kill('SIGINT'));
