@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { testClientOptions } from './testing/test-client.ts';
 import { GatewayClient } from './client.ts';
 import { PaymentJournal } from './journal.ts';
 import { PaymentCoordinator } from './payments.ts';
@@ -60,19 +61,7 @@ it('SIGKILL right after 2207 was sent: the restarted kiosk resolves it to exactl
     const open = journal.open();
     expect(open).toHaveLength(1);
     expect(open[0]!.settle_state).toBe('sent');
-    const client = new GatewayClient({
-      baseUrl: sim.url,
-      paasid: 'kiosk',
-      secret: 'test-secret',
-      fixmedinsCode: scenario.hospital.fixmedins_code,
-      fixmedinsName: scenario.hospital.fixmedins_name,
-      areaCode: scenario.hospital.admdvs,
-      timeZone: scenario.hospital.timezone,
-      operatorId: 'KIOSK-01',
-      operatorName: 'Lobby kiosk 1',
-      clock,
-      timeoutMs: 3000,
-    });
+    const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 3000 }));
     const payments = new PaymentCoordinator({
       client,
       journal,

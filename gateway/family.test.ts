@@ -15,6 +15,7 @@ import {
   type FamilyRule,
   FamilyRefusalError,
 } from '../core/family.ts';
+import { testClientOptions } from './testing/test-client.ts';
 import { GatewayClient } from './client.ts';
 import { PaymentJournal } from './journal.ts';
 import { PaymentCoordinator } from './payments.ts';
@@ -53,19 +54,7 @@ let journal: PaymentJournal;
 let k: ReturnType<typeof kiosk>;
 
 function kiosk() {
-  const client = new GatewayClient({
-    baseUrl: sim.url,
-    paasid: 'kiosk',
-    secret: 'test-secret',
-    fixmedinsCode: scenario.hospital.fixmedins_code,
-    fixmedinsName: scenario.hospital.fixmedins_name,
-    areaCode: scenario.hospital.admdvs,
-    timeZone: scenario.hospital.timezone,
-    operatorId: 'KIOSK-01',
-    operatorName: 'Lobby kiosk 1',
-    clock,
-    timeoutMs: 2000,
-  });
+  const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 2000 }));
   const payments = new PaymentCoordinator({
     client,
     journal,

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bill, Patient, PreSettlement } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import { GatewayClient } from './client.ts';
+import { testClientOptions } from './testing/test-client.ts';
 import { PaymentJournal, isFinal } from './journal.ts';
 import { PaymentCoordinator, formatReconciliation } from './payments.ts';
 import { GatewaySettlementPort } from './settlement-port.ts';
@@ -26,19 +27,8 @@ const penny = scenario.patients.find((p) => p.name.startsWith('Penny'))!;
 const raj = scenario.patients.find((p) => p.name.startsWith('Rajesh'))!;
 
 function kiosk(journalFile = join(dir, 'journal.sqlite'), timeoutMs = 800) {
-  const client = new GatewayClient({
-    baseUrl: sim.url,
-    paasid: 'kiosk',
-    secret: 'test-secret',
-    fixmedinsCode: scenario.hospital.fixmedins_code,
-    fixmedinsName: scenario.hospital.fixmedins_name,
-    areaCode: scenario.hospital.admdvs,
-    timeZone: scenario.hospital.timezone,
-    operatorId: 'KIOSK-01',
-    operatorName: 'Lobby kiosk 1',
-    clock,
-    timeoutMs,
-  });
+  const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs }));
+
   const journal = new PaymentJournal(journalFile, clock.now);
   journals.push(journal);
   const payments = new PaymentCoordinator({

@@ -5,6 +5,7 @@
  */
 import { loadScenario } from '../simulator/scenario.ts';
 import { GatewayClient } from '../client.ts';
+import { testClientOptions } from './test-client.ts';
 import { PaymentJournal } from '../journal.ts';
 import { PaymentCoordinator } from '../payments.ts';
 import { GatewaySettlementPort } from '../settlement-port.ts';
@@ -12,19 +13,8 @@ import { GatewaySettlementPort } from '../settlement-port.ts';
 const [baseUrl, journalFile, certno] = process.argv.slice(2) as [string, string, string];
 const scenario = loadScenario();
 const clock = { now: () => new Date() };
-const client = new GatewayClient({
-  baseUrl,
-  paasid: 'kiosk',
-  secret: 'test-secret',
-  fixmedinsCode: scenario.hospital.fixmedins_code,
-  fixmedinsName: scenario.hospital.fixmedins_name,
-  areaCode: scenario.hospital.admdvs,
-  timeZone: scenario.hospital.timezone,
-  operatorId: 'KIOSK-01',
-  operatorName: 'Lobby kiosk 1',
-  clock,
-  timeoutMs: 60_000,
-});
+const client = new GatewayClient(testClientOptions(baseUrl, clock, { timeoutMs: 60_000 }));
+
 const journal = new PaymentJournal(journalFile, clock.now);
 const payments = new PaymentCoordinator({
   client,
