@@ -4,6 +4,7 @@ import { useIntl } from 'react-intl';
 import type { KioskApi, SessionView } from '../../core/kiosk-api.ts';
 import { BigButton, yuan } from '../components.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { IdNumberEntry } from '../IdNumberEntry.tsx';
 import { Keypad } from '../Keypad.tsx';
 
 type View<S extends SessionView['screen']> = Extract<SessionView, { screen: S }>;
@@ -114,45 +115,23 @@ export function FamilyRefused({ kiosk, view }: { kiosk: KioskApi; view: View<'fa
 
 export function BindId({ kiosk, view }: { kiosk: KioskApi; view: View<'bind-id'> }) {
   const t = useT();
-  const [value, setValue] = useState('');
-  const [invalid, setInvalid] = useState(false);
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.bindTitle')}</h1>
-      {view.quota && (
-        <p className="note">
-          {t('family.quota', {
-            remaining: String(view.quota.remaining),
-            date: view.quota.resetsOn,
-          })}
-        </p>
-      )}
-      {invalid && (
-        <p className="lead" role="alert">
-          {t('id.invalid')}
-        </p>
-      )}
-      <Keypad
-        value={value}
-        onChange={(v) => {
-          setValue(v);
-          setInvalid(false);
-        }}
-        onSubmit={() =>
-          void kiosk.submitBindId(value).then(
-            (r) => setInvalid(!r.accepted),
-            () => setInvalid(true),
-          )
-        }
-        maxLength={18}
-        extraKey="X"
-        submitLabel={t('family.bindNext')}
-        label={t('id.label')}
-      />
-      <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    <IdNumberEntry
+      title={t('family.bindTitle')}
+      submitLabel={t('family.bindNext')}
+      submit={async (id) => (await kiosk.submitBindId(id)).accepted}
+      cancel={act(() => kiosk.backToBills())}
+      note={
+        view.quota && (
+          <p className="note">
+            {t('family.quota', {
+              remaining: String(view.quota.remaining),
+              date: view.quota.resetsOn,
+            })}
+          </p>
+        )
+      }
+    />
   );
 }
 

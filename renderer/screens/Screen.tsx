@@ -5,6 +5,7 @@ import type { CameraFrame, KioskApi, KioskInfo, SessionView } from '../../core/k
 import { CameraFeed } from '../CameraFeed.tsx';
 import { Amount, BigButton, QrImage, yuan } from '../components.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { IdNumberEntry } from '../IdNumberEntry.tsx';
 import { Keypad } from '../Keypad.tsx';
 import {
   BindDocument,
@@ -278,39 +279,13 @@ export function Screen({
 
 function IdEntry({ kiosk }: { kiosk: KioskApi }) {
   const intl = useIntl();
-  const t = (id: MessageKey) => intl.formatMessage({ id });
-  const [value, setValue] = useState('');
-  const [invalid, setInvalid] = useState(false);
-  const submit = () => {
-    void kiosk.submitIdNumber(value).then(
-      (r) => setInvalid(!r.accepted),
-      () => setInvalid(true),
-    );
-  };
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('id.title')}</h1>
-      {invalid && (
-        <p className="lead" role="alert">
-          {t('id.invalid')}
-        </p>
-      )}
-      <Keypad
-        value={value}
-        onChange={(v) => {
-          setValue(v);
-          setInvalid(false);
-        }}
-        onSubmit={submit}
-        maxLength={18}
-        extraKey="X"
-        submitLabel={t('id.next')}
-        label={t('id.label')}
-      />
-      <BigButton kind="secondary" onClick={() => void kiosk.cancel().catch(() => undefined)}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    <IdNumberEntry
+      title={intl.formatMessage({ id: 'id.title' })}
+      submitLabel={intl.formatMessage({ id: 'id.next' })}
+      submit={async (id) => (await kiosk.submitIdNumber(id)).accepted}
+      cancel={() => void kiosk.cancel().catch(() => undefined)}
+    />
   );
 }
 

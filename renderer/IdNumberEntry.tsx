@@ -1,0 +1,54 @@
+/**
+ * One screen for keying in an ID card number (the patient's own, or a family member's): the
+ * keypad with X, and "please check it" when the kiosk refuses the number.
+ */
+import { useState, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
+import { BigButton } from './components.tsx';
+import type { MessageKey } from './i18n/messages.ts';
+import { Keypad } from './Keypad.tsx';
+
+export function IdNumberEntry(props: {
+  title: string;
+  submitLabel: string;
+  /** Resolves true when the number was accepted. */
+  submit: (idNumber: string) => Promise<boolean>;
+  cancel: () => void;
+  note?: ReactNode;
+}) {
+  const intl = useIntl();
+  const t = (id: MessageKey) => intl.formatMessage({ id });
+  const [value, setValue] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  return (
+    <section className="screen" aria-labelledby="title">
+      <h1 id="title">{props.title}</h1>
+      {props.note}
+      {invalid && (
+        <p className="lead" role="alert">
+          {t('id.invalid')}
+        </p>
+      )}
+      <Keypad
+        value={value}
+        onChange={(v) => {
+          setValue(v);
+          setInvalid(false);
+        }}
+        onSubmit={() =>
+          void props.submit(value).then(
+            (accepted) => setInvalid(!accepted),
+            () => setInvalid(true),
+          )
+        }
+        maxLength={18}
+        extraKey="X"
+        submitLabel={props.submitLabel}
+        label={t('id.label')}
+      />
+      <BigButton kind="secondary" onClick={props.cancel}>
+        {t('common.cancel')}
+      </BigButton>
+    </section>
+  );
+}
