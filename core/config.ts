@@ -53,6 +53,12 @@ export const kioskConfigSchema = z
          * the simulated camera shows still photos, which can never pass; turn it on with a camera.
          */
         liveness: z.boolean().default(false),
+        /**
+         * The decisive frame's face detector: 'ssd' (SSD MobileNet v1, thorough) or 'fast' (the
+         * tiny detector first, SSD only when it finds nothing; about 3x faster on WASM, the same
+         * landmarks and descriptor decide). See docs/face.md.
+         */
+        detector: z.enum(['ssd', 'fast']).default('ssd'),
       })
       .prefault({}),
     // Device sections are checked in full by the hardware layer (hardware/diagnostics.ts), which

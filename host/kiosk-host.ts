@@ -195,6 +195,7 @@ export class KioskHost {
       idNumberOf: (personId) => idNumbers.get(personId),
       personIdOf: (idNumber) => personIds.get(idNumber.toUpperCase()),
       liveness: config.face.liveness,
+      detector: config.face.detector,
       timeoutMs: config.face.timeoutMs,
       // The renderer shows its own camera; previews go back only for a camera it cannot see.
       onPreview: (jpeg, width, height) =>

@@ -93,3 +93,24 @@ describe('tracking', () => {
     ).toEqual([]);
   });
 });
+
+describe('the fast detector for the decisive frame', () => {
+  it('finds the same face as SSD and yields a descriptor of the same person', async () => {
+    const photo = decodeImage(fixture('leonard', '4.png'));
+    const frame = compose(640, 480, photo, (480 * 0.45) / photo.height);
+    const [ssd] = await engine.detectAll(frame);
+    const [fast] = await engine.detectAll(frame, { detector: 'fast' });
+    expect(ssd && fast).toBeTruthy();
+    let sum = 0;
+    for (let k = 0; k < 128; k++) sum += (ssd!.descriptor[k]! - fast!.descriptor[k]!) ** 2;
+    // Same landmarks net and descriptor net: the two descriptors are near-identical.
+    expect(Math.sqrt(sum)).toBeLessThan(0.2);
+    // Nobody there: the fallback runs and still finds nobody.
+    expect(
+      await engine.detectAll(
+        { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(200) },
+        { detector: 'fast' },
+      ),
+    ).toEqual([]);
+  });
+});

@@ -9,7 +9,7 @@
 import type { FaceHint } from '../../core/kiosk-api.ts';
 import type { FaceIdentificationPort, FaceIdentifyResult } from '../../core/session-controller.ts';
 import type { Camera } from '../camera/camera.ts';
-import type { FaceEngine, FaceObservation } from './face-engine.ts';
+import type { FaceDetector, FaceEngine, FaceObservation } from './face-engine.ts';
 import type { FaceGallery, MatchPolicy } from './gallery.ts';
 import { fitWithin, type Frame, toJpeg } from './image.ts';
 import {
@@ -49,6 +49,8 @@ export interface FaceIdentifierOptions {
   idNumberOf: (personId: string) => string | undefined;
   /** Gives up (no match) after this long without a decision. */
   timeoutMs?: number;
+  /** The decisive frame's detector (see FaceDetector). */
+  detector?: FaceDetector;
   /** How long a camera may take to deliver its first picture before it counts as unavailable. */
   firstFrameMs?: number;
   /** ID number -> gallery person id, for 1:1 verification. */
@@ -224,7 +226,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
       return { reason: 'no-face' };
     }
     this.preview(frame);
-    const faces = await this.o.engine.detectAll(frame);
+    const faces = await this.o.engine.detectAll(frame, { detector: this.o.detector ?? 'ssd' });
     if (signal.aborted) return { reason: 'no-face' };
     const report = assessQuality(frame, faces, gates);
     this.o.onQuality?.({
