@@ -114,3 +114,20 @@ describe('the fast detector for the decisive frame', () => {
     ).toEqual([]);
   });
 });
+
+describe('a long run', () => {
+  it('1,000 camera frames through tracking leave tensor count and memory where they started', async () => {
+    const photo = decodeImage(fixture('penny', '3.png'));
+    const frame = compose(320, 240, photo, (240 * 0.45) / photo.height);
+    await engine.track(frame);
+    const tensors = engine.tensorCount();
+    global.gc?.();
+    const heap = process.memoryUsage().heapUsed;
+    let seen = 0;
+    for (let i = 0; i < 1000; i++) seen += (await engine.track(frame)).length;
+    expect(seen).toBe(1000);
+    expect(engine.tensorCount()).toBe(tensors);
+    global.gc?.();
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(50 * 2 ** 20);
+  }, 300_000);
+});
