@@ -152,8 +152,6 @@ export class SessionController {
   private readonly noticeListeners = new Set<(notice: Notice) => void>();
   private language: Language;
   private running: Promise<void> = Promise.resolve();
-  /** The payment in progress, if any (its journal entry exists). */
-  private payment: string | undefined;
   private idleTimer: unknown;
   /** This session's patient agreed to face processing; forgotten when the session ends. */
   private faceConsent = false;
@@ -596,7 +594,6 @@ export class SessionController {
               walletCode,
             )
           : await this.deps.settlement.beginPayment(patient, bill, preview, method, walletCode);
-      this.payment = start.paymentId;
       if (start.cash === 'pending') {
         this.apply(gen, {
           type: 'cash-opened',
@@ -615,7 +612,6 @@ export class SessionController {
         this.apply(gen, { type: 'cash-opened', paymentId: start.paymentId, paid: true });
       }
       const settlement = await this.deps.settlement.completePayment(start.paymentId);
-      this.payment = undefined;
       this.deps.log('settlement.settled', {
         settlementId: settlement.settlementId,
         billId: settlement.billId,
@@ -676,7 +672,6 @@ export class SessionController {
     this.command({ type: 'cancel' });
     if (payment) {
       // Cancel the unpaid order; a payment that lands anyway is refunded (and recovery retries).
-      this.payment = undefined;
       this.running = this.deps.settlement.abandonPayment(payment).catch((error: unknown) => {
         this.deps.log('payment.abandon-failed', { code: toKioskError(error).code });
       });

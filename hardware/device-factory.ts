@@ -3,18 +3,14 @@
  * (after Stripe Terminal's discovery). Everything after this sees only the device contracts.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { BytePipe } from './byte-pipe.ts';
 import type { Camera } from './camera/camera.ts';
 import { RendererCamera } from './camera/renderer-camera.ts';
 import { SimulatedCamera } from './camera/simulated-camera.ts';
 import type { Device } from './device.ts';
+import { buildPrinterPipe, buildScanner } from './device-builders.ts';
 import { type DevicesConfig, parseDevicesConfig } from './diagnostics.ts';
-import { DeviceFilePipe } from './printer/device-file-pipe.ts';
 import { EscPosPrinter } from './printer/escpos-printer.ts';
-import { SerialPipe } from './printer/serial-pipe.ts';
 import { SimulatedPrinter } from './printer/simulated-printer.ts';
-import { TcpPipe } from './printer/tcp-pipe.ts';
-import { SerialQrScanner } from './scanner/serial-qr-scanner.ts';
 import { SimulatedQrScanner } from './scanner/simulated-qr-scanner.ts';
 import { type SerialBinding, systemSerialBinding } from './serial-port.ts';
 
@@ -51,17 +47,10 @@ export async function buildDevices(
     });
   }
 
-  let pipe: BytePipe;
-  const p = config.printer;
-  if (p.kind === 'simulated') pipe = simulated.printer = new SimulatedPrinter();
-  else if (p.kind === 'tcp') pipe = new TcpPipe(withoutKind(p));
-  else if (p.kind === 'usb') pipe = new DeviceFilePipe(withoutKind(p));
-  else pipe = new SerialPipe(withoutKind(p), await binding());
-
-  let scanner: Device<string>;
-  const s = config.scanner;
-  if (s.kind === 'simulated') scanner = simulated.scanner = new SimulatedQrScanner();
-  else scanner = new SerialQrScanner({ ...withoutKind(s), binding: await binding() });
+  const pipe = await buildPrinterPipe(config.printer, binding);
+  if (pipe instanceof SimulatedPrinter) simulated.printer = pipe;
+  const scanner = await buildScanner(config.scanner, binding);
+  if (scanner instanceof SimulatedQrScanner) simulated.scanner = scanner;
 
   return {
     camera,
@@ -80,9 +69,4 @@ export async function buildDevices(
         }
       : {}),
   };
-}
-
-function withoutKind<T extends { kind: string }>(value: T): Omit<T, 'kind'> {
-  const { kind: _kind, ...rest } = value;
-  return rest;
 }

@@ -7,20 +7,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { BytePipe } from './byte-pipe.ts';
 import type { Camera } from './camera/camera.ts';
 import { RendererCamera } from './camera/renderer-camera.ts';
-import { DeviceFilePipe, deviceFilePipeConfigSchema } from './printer/device-file-pipe.ts';
+import { buildPrinterPipe, buildScanner } from './device-builders.ts';
+import { deviceFilePipeConfigSchema } from './printer/device-file-pipe.ts';
 import { SimulatedCamera, type SimulatedScene } from './camera/simulated-camera.ts';
 import { parseDeviceOptions } from './device-config.ts';
 import type { Device, DeviceStatus } from './device.ts';
 import { EscPosPrinter } from './printer/escpos-printer.ts';
 import { canPrint } from './printer/escpos-status.ts';
-import { SerialPipe } from './printer/serial-pipe.ts';
-import { SimulatedPrinter } from './printer/simulated-printer.ts';
-import { tcpPipeConfigSchema, TcpPipe } from './printer/tcp-pipe.ts';
+import { tcpPipeConfigSchema } from './printer/tcp-pipe.ts';
 import { SerialQrScanner, serialQrScannerConfigSchema } from './scanner/serial-qr-scanner.ts';
-import { SimulatedQrScanner } from './scanner/simulated-qr-scanner.ts';
+import type { SimulatedQrScanner } from './scanner/simulated-qr-scanner.ts';
 import { type SerialBinding, serialLineSchema, systemSerialBinding } from './serial-port.ts';
 
 // Top-level keys are not strict, so a whole kiosk configuration file (core/config.ts), whose
@@ -97,23 +95,14 @@ export async function runDiagnostics(
 
   rows.push(
     await check('scanner', config.scanner.kind, timeoutMs, async () => {
-      const s = config.scanner;
-      let scanner: SimulatedQrScanner | SerialQrScanner;
-      if (s.kind === 'simulated') scanner = new SimulatedQrScanner();
-      else scanner = new SerialQrScanner({ ...withoutKind(s), binding: await binding() });
+      const scanner = await buildScanner(config.scanner, binding);
       return { device: scanner, run: () => checkScanner(scanner) };
     }),
   );
 
   rows.push(
     await check('printer', config.printer.kind, timeoutMs, async () => {
-      const p = config.printer;
-      let pipe: BytePipe;
-      if (p.kind === 'simulated') pipe = new SimulatedPrinter();
-      else if (p.kind === 'tcp') pipe = new TcpPipe(withoutKind(p));
-      else if (p.kind === 'usb') pipe = new DeviceFilePipe(withoutKind(p));
-      else pipe = new SerialPipe(withoutKind(p), await binding());
-      const printer = new EscPosPrinter(pipe);
+      const printer = new EscPosPrinter(await buildPrinterPipe(config.printer, binding));
       return { device: printer, run: () => checkPrinter(printer, options.print ?? true) };
     }),
   );
@@ -230,13 +219,6 @@ function firstPerson(fixturesDir: string): SimulatedScene {
     if (photos[0]) return { kind: 'person', person, photo: photos[0] };
   }
   return { kind: 'empty' };
-}
-
-/** A device entry's own options; the driver's schema refuses keys it does not know. */
-function withoutKind<T extends { kind: string }>(entry: T): Omit<T, 'kind'> {
-  const { kind, ...options } = entry;
-  void kind;
-  return options;
 }
 
 function describe(error: unknown): string {

@@ -197,14 +197,18 @@ export class KioskHost {
       liveness: config.face.liveness,
       detector: config.face.detector,
       timeoutMs: config.face.timeoutMs,
-      // The renderer shows its own camera; previews go back only for a camera it cannot see.
-      onPreview: (jpeg, width, height) =>
-        camera instanceof RendererCamera ||
-        publishFrame({
-          dataUrl: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`,
-          width,
-          height,
-        }),
+      // The renderer shows its own camera; previews (a JPEG per frame) are made only for a
+      // camera it cannot see.
+      ...(camera instanceof RendererCamera
+        ? {}
+        : {
+            onPreview: (jpeg: Uint8Array, width: number, height: number) =>
+              publishFrame({
+                dataUrl: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`,
+                width,
+                height,
+              }),
+          }),
     });
     const journal = new PaymentJournal(join(o.dataDir, 'payment-journal.sqlite'), () =>
       clock.now(),
