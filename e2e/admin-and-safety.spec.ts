@@ -17,9 +17,7 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   await sims.printer({ paperOut: false, paperLeftBytes: 200 });
   await sims.showPerson('howard', '3.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.button('Confirm and pay').click();
   const next = page.locator('.kiosk[data-screen="done"], .kiosk[data-screen="choose-cash"]');
@@ -104,9 +102,7 @@ test('a patient who walks away is warned, can ask for more time, and is then res
   const kiosk = new KioskPage(page, info);
   await sims.showPerson('leonard', '3.png');
   await kiosk.open('en', '?inactivity=3,4');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   const warning = page.getByRole('alertdialog', { name: 'Are you still there?' });
   await expect(warning).toBeVisible({ timeout: 10_000 });
   await expect(warning).toContainText(/ends? in \d seconds/);

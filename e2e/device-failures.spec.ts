@@ -13,9 +13,7 @@ test('the camera unplugged: a clear screen, and the QR and keypad routes remain'
   await sims.camera({ unplugged: true });
   try {
     await kiosk.open('en');
-    await kiosk.button('Pay with face').click();
-    await kiosk.agreeToFace();
-    await kiosk.expectScreen('error');
+    await kiosk.startFace('error');
     await expect(page.getByRole('alert')).toContainText('The camera is not working');
     await kiosk.shot('60-camera-unplugged');
     await kiosk.button('Back to start').click();
@@ -58,9 +56,7 @@ test('several people in front of the camera: asked to step aside, nobody is gues
   await sims.showGroup('bbt1.jpg');
   try {
     await kiosk.open('en');
-    await kiosk.button('Pay with face').click();
-    await kiosk.agreeToFace();
-    await kiosk.expectScreen('identifying');
+    await kiosk.startFace('identifying');
     await expect(page.getByRole('status')).toContainText('More than one person is in view');
     await kiosk.shot('62-multiple-faces');
     await kiosk.button('Cancel').click();

@@ -23,9 +23,7 @@ test("pays a family member's outpatient bill with mutual aid, and explains why a
   const kiosk = new KioskPage(page, info);
   await sims.showPerson('sheldon', '3.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await expect(page.getByRole('heading', { name: 'Family members' })).toBeVisible();
   await kiosk.shot('50-bills-with-family');
   const missy = kiosk.button(/Pay for M\*+ C\*+/);
@@ -75,9 +73,7 @@ test('binds an adult by face, then unbinds', async ({ page, request }, info) => 
   const kiosk = new KioskPage(page, info);
   await sims.showPerson('leonard', '3.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await kiosk.button('Add a family member').click();
   await kiosk.expectScreen('bind-id');
   await expect(page.getByText(/You can add \d more this month/)).toBeVisible();
@@ -112,9 +108,7 @@ test('binds a child under 16 with documents checked by staff (staff PIN)', async
   const kiosk = new KioskPage(page, info);
   await sims.showPerson('leonard', '3.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await kiosk.button('Add a family member').click();
   await keyIn(kiosk, HALLEY_ID);
   await kiosk.button('Next', { exact: true }).click();

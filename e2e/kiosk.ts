@@ -131,6 +131,13 @@ export class KioskPage {
     await expect(this.page.locator('.kiosk')).toHaveAttribute('data-screen', screen);
   }
 
+  /** Home -> pay with face -> consent -> the screen the face leads to. */
+  async startFace(expected: string): Promise<void> {
+    await this.button(/^(Pay with face|刷脸缴费)$/).click();
+    await this.agreeToFace();
+    await this.expectScreen(expected);
+  }
+
   /** Agrees on the face-processing consent screen, in either language. */
   async agreeToFace(): Promise<void> {
     await this.expectScreen('consent');

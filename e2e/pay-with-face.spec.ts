@@ -18,9 +18,7 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
 
   await kiosk.open('en');
   await kiosk.shot('01-home');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('identifying');
+  await kiosk.startFace('identifying');
   await expect(page.locator('.camera img')).toBeVisible();
   await kiosk.shot('02-identifying');
 
@@ -70,9 +68,7 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
   await kiosk.expectScreen('home');
 
   // The bill is paid: identifying the same patient again shows nothing left to pay.
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await expect(page.getByText('You have no unpaid bills')).toBeVisible();
   await kiosk.button('Back').click();
   await kiosk.expectScreen('home');
@@ -88,9 +84,7 @@ test('a face that matches nobody is told so plainly, and nothing is charged', as
   await sims.showPerson('stuart', '3.png');
   const receiptsBefore = (await sims.receipts()).length;
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('not-recognised');
+  await kiosk.startFace('not-recognised');
   await expect(page.getByText('Nothing has been charged')).toBeVisible();
   await kiosk.shot('06-not-recognised');
   expect(await sims.receipts()).toHaveLength(receiptsBefore);
@@ -108,9 +102,7 @@ test('with the gateway down the patient gets a clear screen, and the kiosk works
   await sims.gatewayOnline(false);
   try {
     await kiosk.open('en');
-    await kiosk.button('Pay with face').click();
-    await kiosk.agreeToFace();
-    await kiosk.expectScreen('error');
+    await kiosk.startFace('error');
     await expect(page.getByRole('alert')).toContainText('cannot be reached');
     await expect(page.getByRole('alert')).toContainText('Nothing has been charged');
     await kiosk.shot('07-gateway-down');
@@ -119,9 +111,7 @@ test('with the gateway down the patient gets a clear screen, and the kiosk works
   } finally {
     await sims.gatewayOnline(true);
   }
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await expect(page.getByRole('button', { name: /Outpatient/ })).toHaveCount(1);
   await kiosk.button('Back').click();
   await kiosk.expectScreen('home');
@@ -134,9 +124,7 @@ test('the main path reads in Chinese too', async ({ page, request }, info) => {
   await kiosk.open('zh-CN');
   await expect(kiosk.button('刷脸缴费')).toBeVisible();
   await kiosk.shot('08-home-zh');
-  await kiosk.button('刷脸缴费').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await page.getByRole('button', { name: /门诊/ }).click();
   await kiosk.expectScreen('review');
   await expect(page.locator('.split')).toContainText('医保统筹支付');
@@ -161,9 +149,7 @@ test('the cash part is paid by scanning a QR code with a phone', async ({
   // Penny's personal account is empty: she pays her part in cash.
   await sims.showPerson('penny', '3.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.expectScreen('review');
   const cash = centsOf(await page.locator('.split-cash').innerText());
@@ -194,9 +180,7 @@ test('the cash part can be paid later on credit, with the repayment date shown a
   const kiosk = new KioskPage(page, info);
   await sims.showPerson('bernadette', '3.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.button('Confirm and pay').click();
   await kiosk.expectScreen('choose-cash');
@@ -224,9 +208,7 @@ test('cancelling while the payment QR is shown charges nothing and returns home'
   const kiosk = new KioskPage(page, info);
   await sims.showPerson('raj', '4.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
   await kiosk.button('Confirm and pay').click();
   await kiosk.button('Scan a code with my phone').click();
@@ -234,9 +216,7 @@ test('cancelling while the payment QR is shown charges nothing and returns home'
   await kiosk.button('Cancel').click();
   await kiosk.expectScreen('home');
   // The bill is still unpaid: the patient can pay it now.
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await expect(page.getByRole('button', { name: /Outpatient/ })).toHaveCount(1);
   await kiosk.button('Back').click();
 });

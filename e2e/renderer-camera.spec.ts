@@ -11,9 +11,7 @@ test('a patient is identified from the camera read by the renderer (getUserMedia
 }, info) => {
   const kiosk = new KioskPage(page, info);
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('identifying');
+  await kiosk.startFace('identifying');
   const video = page.locator('video.camera-video');
   await expect(video).toBeVisible();
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(640);
@@ -32,9 +30,7 @@ test('a patient is identified from the camera read by the renderer (getUserMedia
 test('a wrong second factor is not recognised, and nothing is charged', async ({ page }, info) => {
   const kiosk = new KioskPage(page, info);
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('second-factor');
+  await kiosk.startFace('second-factor');
   for (const ch of '9999') await kiosk.button(ch, { exact: true }).click();
   await kiosk.button('Confirm').click();
   await kiosk.expectScreen('not-recognised');

@@ -56,9 +56,7 @@ test('the patient can keep their personal account for later and pay the part in 
   const kiosk = new KioskPage(page, info);
   await sims.showPerson('leonard', '3.png');
   await kiosk.open('en');
-  await kiosk.button('Pay with face').click();
-  await kiosk.agreeToFace();
-  await kiosk.expectScreen('bills');
+  await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Emergency/ }).click();
   await kiosk.expectScreen('review');
   const toggle = kiosk.button(/Use my insurance account/);
