@@ -42,6 +42,7 @@ test('an inpatient deposit runs out of time unpaid, and then the discharge settl
   expect(fund).toBeGreaterThan(0);
   await kiosk.button('Confirm and pay').click();
   await kiosk.button('Scan a code with my phone').click();
+  await kiosk.expectScreen('paying-cash');
   await sims.payWithPhone();
   await kiosk.expectScreen('done');
   expect((await sims.receipts()).at(-1)!.text).toContain('Discharge');
