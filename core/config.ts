@@ -59,6 +59,12 @@ export const kioskConfigSchema = z
          * landmarks and descriptor decide). See docs/face.md.
          */
         detector: z.enum(['ssd', 'fast']).default('ssd'),
+        /**
+         * Passive liveness, part of the challenge: the median anti-spoofing score over its
+         * frontal frames must reach this (0 turns it off). Set below every genuine fixture photo
+         * (docs/face.md), so it refuses only a clear spoof and never a real patient on its own.
+         */
+        passiveThreshold: z.number().min(0).max(1).default(0.3),
       })
       .prefault({}),
     // Device sections are checked in full by the hardware layer (hardware/diagnostics.ts), which

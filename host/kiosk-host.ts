@@ -23,7 +23,8 @@ import { RendererCamera } from '../hardware/camera/renderer-camera.ts';
 import { buildDevices, type KioskDevices } from '../hardware/device-factory.ts';
 import type { SimulatedQrScanner } from '../hardware/scanner/simulated-qr-scanner.ts';
 import { enrollFiles } from '../hardware/face/enrollment.ts';
-import { FaceEngine, projectRoot } from '../hardware/face/face-engine.ts';
+import { projectRoot } from '../hardware/face/face-engine.ts';
+import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
 import { FaceGallery } from '../hardware/face/gallery.ts';
 import { FileKeySource, GalleryStore } from '../hardware/face/gallery-store.ts';
 import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
@@ -67,7 +68,7 @@ export class KioskHost {
     private readonly devices: KioskDevices,
     private readonly journal: PaymentJournal,
     private readonly receiptStore: ReceiptStore,
-    readonly faceBackend: string,
+    private readonly engine: FaceEnginePool,
   ) {}
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
@@ -108,8 +109,14 @@ export class KioskHost {
       ...(config.gateway.terminalSlot ? { terminalSlot: config.gateway.terminalSlot } : {}),
     });
 
-    const engine = await FaceEngine.load();
-    log('face.engine.loaded', { backend: engine.backend, ms: Math.round(engine.loadMs) });
+    // The nets run on worker threads, one per core: the host's event loop (IPC, the gateway,
+    // the printer) never waits for a frame to be analysed.
+    const engine = await FaceEnginePool.start();
+    log('face.engine.loaded', {
+      backend: engine.backend,
+      workers: engine.size,
+      ms: Math.round(engine.loadMs),
+    });
     const idNumbers = new Map<string, string>();
     const personIds = new Map<string, string>();
     // Who is enrolled for face payment comes from the gateway's face-gallery sync (K501).
@@ -195,6 +202,7 @@ export class KioskHost {
       idNumberOf: (personId) => idNumbers.get(personId),
       personIdOf: (idNumber) => personIds.get(idNumber.toUpperCase()),
       liveness: config.face.liveness,
+      passiveThreshold: config.face.passiveThreshold,
       detector: config.face.detector,
       timeoutMs: config.face.timeoutMs,
       // The renderer shows its own camera; previews (a JPEG per frame) are made only for a
@@ -323,7 +331,7 @@ export class KioskHost {
       devices,
       journal,
       receiptStore,
-      engine.backend,
+      engine,
     );
   }
 
@@ -333,6 +341,7 @@ export class KioskHost {
     }
     this.journal.close();
     this.receiptStore.close();
+    await this.engine.close();
     await this.simulators.gateway.close();
   }
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FRAME_HEIGHT, FRAME_WIDTH } from '../hardware/camera/simulated-camera.ts';
 import { FaceEngine, projectRoot } from '../hardware/face/face-engine.ts';
+import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
 import { DESCRIPTOR_LENGTH, FaceGallery } from '../hardware/face/gallery.ts';
 import { compose, decodeImage, resize } from '../hardware/face/image.ts';
 
@@ -72,13 +73,38 @@ emit('detect_landmarks_descriptor_640x480_ms_median', median(detect), 'ms', medi
   raw_face_api_ms_median: Math.round(median(raw) * 100) / 100,
   note: 'ratio_to_baseline here is against the raw @vladmandic/face-api call on the same frame',
 });
-// Tracking (tiny detector + tiny landmarks) on one thread, against the decisive pipeline.
+// Tracking (tiny detector + tiny landmarks) on one thread, against the raw library call.
 await engine.track(probeFrame);
+await engine.rawLibraryCall(probeFrame, 'tiny');
+const rawTracking = await timeEach(15, () => engine.rawLibraryCall(probeFrame, 'tiny'));
 const tracking = await timeEach(15, () => engine.track(probeFrame));
 emit('tracking_fps_one_thread', 1000 / median(tracking), 'fps', undefined, {
   ms_per_frame_median: Math.round(median(tracking) * 100) / 100,
+  overhead_ratio_to_raw_face_api: Math.round((median(tracking) / median(rawTracking)) * 100) / 100,
+  raw_face_api_ms_median: Math.round(median(rawTracking) * 100) / 100,
   faces: (await engine.track(probeFrame)).length,
 });
+
+// The same tracking on the worker pool (one engine per core), frames kept in flight as a
+// camera delivers them: throughput with both cores, as a ratio to the one-thread figure.
+const pool = await FaceEnginePool.start();
+for (let i = 0; i < 2; i++)
+  await Promise.all(Array.from({ length: pool.size }, () => pool.track(probeFrame)));
+const poolFrames = 40;
+const poolStart = performance.now();
+await Promise.all(Array.from({ length: poolFrames }, () => pool.track(probeFrame)));
+const poolFps = (poolFrames * 1000) / (performance.now() - poolStart);
+emit('tracking_fps_worker_pool', poolFps, 'fps', undefined, {
+  workers: pool.size,
+  ratio_to_one_thread: Math.round((poolFps / (1000 / median(tracking))) * 100) / 100,
+});
+// One decisive frame through the pool: the worker hop (copy in, structured clone out) on top.
+await pool.detectAll(probeFrame);
+const pooledDetect = await timeEach(7, () => pool.detectAll(probeFrame));
+emit('detect_landmarks_descriptor_worker_pool_ms_median', median(pooledDetect), 'ms', undefined, {
+  ratio_to_in_thread: Math.round((median(pooledDetect) / median(detect)) * 100) / 100,
+});
+await pool.close();
 const identify = await timeEach(7, async () => {
   const [face] = await engine.detectAll(probeFrame);
   if (face) gallery.identify(face.descriptor, { threshold: 0.59, margin: 0.06 });

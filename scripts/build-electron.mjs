@@ -26,6 +26,13 @@ await build({
   outfile: 'dist/electron/main.cjs',
   external,
 });
+// The face engine's worker thread, which the host's FaceEnginePool starts beside main.cjs.
+await build({
+  ...common,
+  entryPoints: ['hardware/face/face-worker.ts'],
+  outfile: 'dist/electron/face-worker.cjs',
+  external,
+});
 // The preload runs sandboxed: only 'electron' may be required, so zod and core are bundled in.
 await build({
   ...common,
@@ -33,4 +40,4 @@ await build({
   outfile: 'dist/electron/preload.cjs',
   external: ['electron'],
 });
-console.log('electron main and preload built');
+console.log('electron main, face worker and preload built');

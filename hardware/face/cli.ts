@@ -9,6 +9,7 @@ import { DEFAULT_MARGIN, DEFAULT_THRESHOLD, TARGET_FMR } from './calibration.ts'
 import { descriptorsOf } from './enrollment.ts';
 import { evaluateSet, loadEvaluationSet } from './evaluate.ts';
 import { FaceEngine } from './face-engine.ts';
+import { FaceEnginePool } from './face-engine-pool.ts';
 import { DESCRIPTOR_LENGTH, FaceGallery, type MatchPolicy } from './gallery.ts';
 import { FileKeySource, GalleryStore } from './gallery-store.ts';
 import { decodeImage } from './image.ts';
@@ -92,16 +93,24 @@ async function main(argv: string[]): Promise<unknown> {
   switch (command) {
     case 'evaluate': {
       if (rest.length !== 1) throw new UsageError('evaluate takes exactly one DIR');
-      const engine = await loadEngine();
-      const set = await loadEvaluationSet(rest[0]!, engine, (line) => log(line));
-      return evaluateSet(set, policy, numberOption(values['target-fmr'], 'target-fmr', TARGET_FMR));
+      const engine = await loadPool();
+      try {
+        const set = await loadEvaluationSet(rest[0]!, engine, (line) => log(line));
+        return evaluateSet(
+          set,
+          policy,
+          numberOption(values['target-fmr'], 'target-fmr', TARGET_FMR),
+        );
+      } finally {
+        await engine.close();
+      }
     }
     case 'enroll': {
       if (rest.length === 0) throw new UsageError('enroll needs at least one IMAGE');
       const id = person();
-      const engine = await loadEngine();
       const frames = await Promise.all(rest.map(async (p) => decodeImage(await readFile(p))));
-      const descriptors = await descriptorsOf(engine, frames);
+      const engine = await loadPool();
+      const descriptors = await descriptorsOf(engine, frames).finally(() => engine.close());
       const gallery = await store().loadOrEmpty();
       for (const d of descriptors) gallery.add(id, d);
       await store().save(gallery);
@@ -150,6 +159,15 @@ async function main(argv: string[]): Promise<unknown> {
     default:
       throw new UsageError(`unknown command "${command}" (see --help)`);
   }
+}
+
+/** Many images: one engine per core, on worker threads. */
+async function loadPool(): Promise<FaceEnginePool> {
+  const pool = await FaceEnginePool.start();
+  log(
+    `face engine: ${pool.backend} x${pool.size} workers, loaded in ${Math.round(pool.loadMs)} ms`,
+  );
+  return pool;
 }
 
 async function loadEngine(): Promise<FaceEngine> {

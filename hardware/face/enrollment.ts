@@ -31,12 +31,16 @@ export function euclidean(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(sum);
 }
 
-export async function descriptorsOf(engine: FaceEngine, frames: Frame[]): Promise<Float32Array[]> {
+export async function descriptorsOf(
+  engine: Pick<FaceEngine, 'detectAll'>,
+  frames: Frame[],
+): Promise<Float32Array[]> {
   if (frames.length === 0)
     throw new EnrollmentError('no-images', 'enrollment needs at least one image');
   const out: Float32Array[] = [];
-  for (const [i, frame] of frames.entries()) {
-    const faces = await engine.detectAll(frame);
+  // All images at once: a worker pool analyses them side by side.
+  const found = await Promise.all(frames.map((frame) => engine.detectAll(frame)));
+  for (const [i, faces] of found.entries()) {
     if (faces.length === 0) throw new EnrollmentError('no-face', `image ${i + 1} shows no face`);
     const [largest, second] = faces;
     // A second face is tolerated only when it is clearly in the background.
@@ -62,7 +66,7 @@ export async function descriptorsOf(engine: FaceEngine, frames: Frame[]): Promis
 }
 
 export async function enrollFiles(
-  engine: FaceEngine,
+  engine: Pick<FaceEngine, 'detectAll'>,
   gallery: FaceGallery,
   personId: string,
   paths: string[],

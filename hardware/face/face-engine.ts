@@ -7,6 +7,7 @@
  * Tight crops (a face filling the whole image) defeat the detector, so a frame with no face is
  * retried padded with a neutral border; boxes and landmarks are mapped back to the frame.
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,12 @@ export interface FaceObservation {
   descriptor: Float32Array;
 }
 
+/** A face followed between decisive frames: where it is and its landmarks, no descriptor. */
+export interface TrackedFace {
+  box: FaceObservation['box'];
+  landmarks: Point[];
+}
+
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const defaultModelDir = join(projectRoot, 'models');
 
@@ -30,12 +37,33 @@ const require = createRequire(import.meta.url);
 
 type FaceApiModule = typeof FaceApi;
 
+/** A tensor, as far as this file handles one. */
+interface Tensor {
+  data(): Promise<Float32Array | Int32Array | Uint8Array>;
+  dispose(): void;
+}
+interface GraphModel {
+  execute(input: Tensor): Tensor;
+}
+
 /** The part of the tfjs runtime we use; face-api's bundled typings leave these off `api.tf`. */
 interface TfRuntime {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
   getBackend(): string;
   memory(): { numTensors: number };
+  tidy<T>(fn: () => T): T;
+  tensor4d(data: Uint8Array, shape: [number, number, number, number], dtype: 'int32'): Tensor;
+  image: {
+    cropAndResize(
+      image: Tensor,
+      boxes: number[][],
+      boxIndices: number[],
+      size: [number, number],
+    ): Tensor & { div(n: number): Tensor };
+  };
+  io: { fromMemory(artifacts: unknown): unknown };
+  loadGraphModel(handler: unknown): Promise<GraphModel>;
 }
 const runtime = (api: FaceApiModule) => api.tf as unknown as TfRuntime;
 
@@ -62,9 +90,37 @@ const CROP_MAX_SIDE = 400;
  */
 export type FaceDetector = 'ssd' | 'fast';
 
+/** The passive liveness nets (from @vladmandic/human, copied into models/) and their input. */
+const PASSIVE_MODELS = [
+  { name: 'antispoof', size: 128 },
+  { name: 'liveness', size: 32 },
+] as const;
+
+/** A tfjs graph model from models/: the JSON topology and its one weights file, read from disk. */
+async function loadGraphModel(tf: TfRuntime, jsonPath: string): Promise<GraphModel> {
+  const json = JSON.parse(await readFile(jsonPath, 'utf8')) as {
+    modelTopology: unknown;
+    weightsManifest: { paths: string[]; weights: unknown[] }[];
+  };
+  const weights = await Promise.all(
+    json.weightsManifest.flatMap((group) =>
+      group.paths.map((path) => readFile(join(dirname(jsonPath), path))),
+    ),
+  );
+  const bytes = Buffer.concat(weights);
+  return tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    }),
+  );
+}
+
 export class FaceEngine {
   private constructor(
     private readonly api: FaceApiModule,
+    private readonly passive: { model: GraphModel; size: number }[],
     readonly backend: string,
     readonly loadMs: number,
   ) {}
@@ -97,7 +153,48 @@ export class FaceEngine {
     await api.nets.faceRecognitionNet.loadFromDisk(dir);
     await api.nets.tinyFaceDetector.loadFromDisk(dir);
     await api.nets.faceLandmark68TinyNet.loadFromDisk(dir);
-    return new FaceEngine(api, runtime(api).getBackend(), performance.now() - started);
+    const passive = await Promise.all(
+      PASSIVE_MODELS.map(async ({ name, size }) => ({
+        size,
+        model: await loadGraphModel(runtime(api), join(dir, `${name}.json`)),
+      })),
+    );
+    return new FaceEngine(api, passive, runtime(api).getBackend(), performance.now() - started);
+  }
+
+  /**
+   * Passive liveness of the face in box: the mean of two small nets that ship with
+   * @vladmandic/human (anti-spoofing on a 128 px crop, livenessnet on a 32 px crop), from
+   * 0 (a spoof) to 1 (a live face). One frame says little; the identifier takes the median over
+   * the challenge frames (see docs/face.md for what it does and does not catch).
+   */
+  async passiveLiveness(frame: Frame, box: FaceObservation['box']): Promise<number> {
+    checkFrame(frame);
+    const tf = runtime(this.api);
+    // The nets were trained on a square crop 1.4 times the face box; outside the frame is black.
+    const side = Math.max(box.width, box.height) * 1.4;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const crop = [
+      (cy - side / 2) / frame.height,
+      (cx - side / 2) / frame.width,
+      (cy + side / 2) / frame.height,
+      (cx + side / 2) / frame.width,
+    ];
+    const image = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
+    try {
+      let sum = 0;
+      for (const { model, size } of this.passive) {
+        const output = tf.tidy(() =>
+          model.execute(tf.image.cropAndResize(image, [crop], [0], [size, size]).div(255)),
+        );
+        sum += (await output.data())[0] ?? 0;
+        output.dispose();
+      }
+      return Math.min(1, Math.max(0, sum / this.passive.length));
+    } finally {
+      image.dispose();
+    }
   }
 
   /** Live tensors; stable across frames when nothing leaks. */
@@ -143,7 +240,7 @@ export class FaceEngine {
    * Fast tracking between decisive frames: the tiny detector and tiny landmarks, no descriptor.
    * Enough to tell the patient where to stand and to follow the face; never enough to pay.
    */
-  async track(frame: Frame): Promise<{ box: FaceObservation['box']; landmarks: Point[] }[]> {
+  async track(frame: Frame): Promise<TrackedFace[]> {
     checkFrame(frame);
     const { api } = this;
     const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
@@ -170,19 +267,28 @@ export class FaceEngine {
 
   /**
    * The library's own call on a frame, with nothing of ours around it (no padding retries, no
-   * mapping): the baseline the benchmark compares detectAll against.
+   * mapping): the baseline the benchmark compares detectAll ('ssd') and track ('tiny') against.
    */
-  async rawLibraryCall(frame: Frame): Promise<number> {
+  async rawLibraryCall(frame: Frame, which: 'ssd' | 'tiny' = 'ssd'): Promise<number> {
     const { api } = this;
     const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+    const input = tensor as unknown as FaceApi.TNetInput;
     try {
-      const results = await api
-        .detectAllFaces(
-          tensor as unknown as FaceApi.TNetInput,
-          new api.SsdMobilenetv1Options({ minConfidence: 0.5, maxResults: 10 }),
-        )
-        .withFaceLandmarks()
-        .withFaceDescriptors();
+      const results =
+        which === 'tiny'
+          ? await api
+              .detectAllFaces(
+                input,
+                new api.TinyFaceDetectorOptions({ inputSize: 320, scoreThreshold: 0.4 }),
+              )
+              .withFaceLandmarks(true)
+          : await api
+              .detectAllFaces(
+                input,
+                new api.SsdMobilenetv1Options({ minConfidence: 0.5, maxResults: 10 }),
+              )
+              .withFaceLandmarks()
+              .withFaceDescriptors();
       return results.length;
     } finally {
       tensor.dispose();

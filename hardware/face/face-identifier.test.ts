@@ -44,9 +44,11 @@ function observe(who: Float32Array, pose: HeadPose = {}): FaceObservation {
 function bench(
   scene: (frameNo: number) => FaceObservation[],
   extra: Partial<FaceIdentifierOptions> = {},
+  passiveLiveness?: (frame: Frame, box: FaceObservation['box']) => Promise<number>,
 ) {
   let t = 0;
   let frameNo = 0;
+  const detectors: (string | undefined)[] = [];
   const hints: FaceHint[] = [];
   const qualities: QualityEvent[] = [];
   const gallery = new FaceGallery();
@@ -55,10 +57,12 @@ function bench(
   const identifier = new FaceIdentifier({
     camera: { grab: async () => frame },
     engine: {
-      detectAll: async () => {
+      detectAll: async (_frame, options) => {
+        detectors.push(options?.detector);
         t += 200; // the engine's time per frame
         return scene(frameNo++);
       },
+      ...(passiveLiveness ? { passiveLiveness } : {}),
     },
     gallery,
     policy: DEFAULT_MATCH_POLICY,
@@ -72,7 +76,7 @@ function bench(
   });
   const result = (signal = new AbortController().signal) =>
     identifier.identify({ signal, onHint: (h) => hints.push(h) });
-  return { result, hints, qualities, frames: () => frameNo };
+  return { result, hints, qualities, detectors, frames: () => frameNo };
 }
 
 describe('FaceIdentifier without liveness', () => {
@@ -183,6 +187,67 @@ describe('FaceIdentifier with liveness', () => {
     expect(await b.result()).toEqual({ kind: 'match', idNumber: '110101194001010011' });
     expect(prompts).toEqual(shuffleSteps(seededRandom(3)));
     expect(outcomes).toEqual([{ kind: 'passed' }]);
+  });
+
+  it('the challenge reads frames with the fast detector, and scores every frontal one passively', async () => {
+    const p = patient();
+    const outcomes: LivenessOutcome[] = [];
+    const scored: FaceObservation['box'][] = [];
+    const b = bench(
+      p.scene,
+      {
+        liveness: true,
+        passiveThreshold: 0.3,
+        random: seededRandom(5),
+        onChallenge: p.onChallenge,
+        onLiveness: (o) => outcomes.push(o),
+      },
+      async (_frame, box) => {
+        scored.push(box);
+        return 0.8;
+      },
+    );
+    expect(await b.result()).toMatchObject({ kind: 'match' });
+    expect(outcomes).toEqual([{ kind: 'passed' }]);
+    expect(b.detectors[0]).toBe('ssd'); // the decisive frame
+    expect(b.detectors.slice(1).every((d) => d === 'fast')).toBe(true);
+    expect(scored.length).toBeGreaterThan(0);
+  });
+
+  it('a face that answers the challenge but scores as a spoof passively is not accepted', async () => {
+    const p = patient();
+    const outcomes: LivenessOutcome[] = [];
+    // Mostly spoof-like scores with one genuine-looking frame: the median decides, not one frame.
+    const scores = [0.1, 0.9, 0.15, 0.2, 0.1, 0.12];
+    let n = 0;
+    const b = bench(
+      p.scene,
+      {
+        liveness: true,
+        passiveThreshold: 0.3,
+        random: seededRandom(5),
+        onChallenge: p.onChallenge,
+        onLiveness: (o) => outcomes.push(o),
+      },
+      async () => scores[n++ % scores.length]!,
+    );
+    expect(await b.result()).toEqual({ kind: 'no-match' });
+    expect(outcomes).toEqual([{ kind: 'failed', reason: 'passive' }]);
+  });
+
+  it('a passive check that fails to run counts against the face, and threshold 0 turns it off', async () => {
+    for (const [threshold, expected] of [
+      [0.3, 'no-match'],
+      [0, 'match'],
+    ] as const) {
+      const p = patient();
+      const b = bench(
+        p.scene,
+        { liveness: true, passiveThreshold: threshold, onChallenge: p.onChallenge },
+        () => Promise.reject(new Error('worker stopped')),
+      );
+      expect((await b.result()).kind).toBe(expected);
+    }
   });
 
   it('a photo (the same landmarks every frame) matches, then fails the challenge: no-match', async () => {

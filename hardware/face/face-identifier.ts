@@ -37,12 +37,13 @@ export interface QualityEvent {
 
 export type LivenessOutcome =
   | { kind: 'passed' }
-  | { kind: 'failed'; reason: LivenessFailure | 'face-changed'; step?: ChallengeStep }
+  | { kind: 'failed'; reason: LivenessFailure | 'face-changed' | 'passive'; step?: ChallengeStep }
   | { kind: 'aborted' };
 
 export interface FaceIdentifierOptions {
   camera: Pick<Camera, 'grab'>;
-  engine: Pick<FaceEngine, 'detectAll'>;
+  /** The nets; passiveLiveness is optional (without it, only the active challenge counts). */
+  engine: Pick<FaceEngine, 'detectAll'> & Partial<Pick<FaceEngine, 'passiveLiveness'>>;
   gallery: FaceGallery;
   policy: MatchPolicy;
   /** Gallery person id -> the ID number the gateway knows the person by. */
@@ -70,6 +71,11 @@ export interface FaceIdentifierOptions {
    * camera shows a still photo, which (rightly) can never pass.
    */
   liveness?: boolean | Partial<LivenessOptions>;
+  /**
+   * With liveness on: the median passive score (engine.passiveLiveness) over the challenge's
+   * frontal frames must reach this; 0 or absent turns the passive check off.
+   */
+  passiveThreshold?: number;
   /** Each challenge step as the patient is asked to do it. */
   onChallenge?: (step: ChallengeStep) => void;
   /** How the challenge ended (for logs: a reason code, no face data). */
@@ -209,7 +215,13 @@ export class FaceIdentifier implements FaceIdentificationPort {
     gates: Partial<QualityThresholds>,
     onHint: (hint: FaceHint) => void,
     signal: AbortSignal,
-  ): Promise<{ face?: FaceObservation; reason: QualityReason; metrics?: QualityMetrics }> {
+    detector: FaceDetector = this.o.detector ?? 'ssd',
+  ): Promise<{
+    face?: FaceObservation;
+    reason: QualityReason;
+    metrics?: QualityMetrics;
+    frame?: Frame;
+  }> {
     let frame: Frame;
     try {
       frame = await this.o.camera.grab();
@@ -226,7 +238,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
       return { reason: 'no-face' };
     }
     this.preview(frame);
-    const faces = await this.o.engine.detectAll(frame, { detector: this.o.detector ?? 'ssd' });
+    const faces = await this.o.engine.detectAll(frame, { detector });
     if (signal.aborted) return { reason: 'no-face' };
     const report = assessQuality(frame, faces, gates);
     this.o.onQuality?.({
@@ -235,7 +247,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
       ...(report.metrics ? { metrics: report.metrics } : {}),
     });
     onHint(hintFor(report.reason));
-    return report;
+    return { ...report, frame };
   }
 
   /**
@@ -262,10 +274,20 @@ export class FaceIdentifier implements FaceIdentificationPort {
     let confirmed = false; // a frontal frame after the first one matched the person again
     let mismatches = 0;
     let confirmBy = Infinity;
+    // Passive scores of the frontal frames, computed while the next frame is analysed (on the
+    // other worker of a pool).
+    const passive: Promise<number>[] = [];
+    const scorePassive = (frame: Frame, box: FaceObservation['box']) => {
+      const { passiveLiveness } = this.o.engine;
+      if (!passiveLiveness || !this.o.passiveThreshold) return;
+      const score = passiveLiveness.call(this.o.engine, frame, box);
+      score.catch(() => undefined); // judged (and counted as failed) when the challenge ends
+      passive.push(score);
+    };
     for (;;) {
       if (status.kind === 'failed') return status;
       if (status.kind === 'passed') {
-        if (confirmed) return status;
+        if (confirmed) return this.judgePassive(passive, status);
         // Every step answered, but only by frames turned away: one frontal look to confirm.
         confirmBy = Math.min(confirmBy, now() + stepTimeoutMs);
       } else if (status.step !== prompted) {
@@ -275,12 +297,15 @@ export class FaceIdentifier implements FaceIdentificationPort {
       // During the challenge the patient is told the step ("please blink"), not frame quality,
       // unless the face is lost altogether.
       if (prompted) onHint(prompted);
-      const { face, reason, metrics } = await this.look(
+      // The challenge needs frames often (a blink lasts a fifth of a second): the tiny detector
+      // finds the face, and the same landmark and descriptor nets read it.
+      const { face, reason, metrics, frame } = await this.look(
         { ...this.gates, ...CHALLENGE_GATES },
         (hint) => {
           if (hint === 'no-face' || hint === 'multiple-faces') onHint(hint);
         },
         signal,
+        'fast',
       );
       if (signal.aborted) return { kind: 'aborted' };
       const t = now();
@@ -301,6 +326,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
         if (distance < this.o.policy.threshold) {
           confirmed = true;
           mismatches = 0;
+          if (frame) scorePassive(frame, face.box);
         } else if (++mismatches >= 2) {
           // One odd frame (mid-blink, motion blur) is noise; two in a row are another face.
           return failed;
@@ -308,6 +334,23 @@ export class FaceIdentifier implements FaceIdentificationPort {
       }
       status = challenge.push({ t, landmarks: face.landmarks });
     }
+  }
+
+  /**
+   * The active challenge passed; the passive check has the last word. A score that could not be
+   * computed counts as a failure: a check that errors must not wave a face through.
+   */
+  private async judgePassive(
+    scores: Promise<number>[],
+    passed: LivenessOutcome,
+  ): Promise<LivenessOutcome> {
+    const threshold = this.o.passiveThreshold;
+    if (!threshold || !this.o.engine.passiveLiveness) return passed;
+    const settled = await Promise.allSettled(scores);
+    const values = settled.map((s) => (s.status === 'fulfilled' ? s.value : 0));
+    return values.length > 0 && median(values) >= threshold
+      ? passed
+      : { kind: 'failed', reason: 'passive' };
   }
 
   private preview(frame: Frame): void {
@@ -326,6 +369,12 @@ function sameTrack(a: FaceObservation['box'], b: FaceObservation['box']): boolea
   const dy = a.y + a.height / 2 - (b.y + b.height / 2);
   const ratio = b.width / a.width;
   return Math.hypot(dx, dy) < 0.5 * a.width && ratio > 2 / 3 && ratio < 1.5;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {

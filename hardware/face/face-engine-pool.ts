@@ -1,0 +1,268 @@
+/**
+ * The face engine on worker threads, one per core (two on the kiosk's 2-core machine).
+ *
+ * Why: TensorFlow's WASM backend cannot use threads under Node, so one engine keeps one core
+ * busy and, worse, blocks the kiosk host's event loop for a whole SSD pass (~0.4 s). On workers
+ * the host stays responsive, and frames in flight are analysed side by side: tracking and the
+ * liveness challenge, which need many frames a second, get both cores.
+ *
+ * The pool has the engine's own methods, so the identifier, enrollment and the CLI take either.
+ * A worker that dies is replaced; the frame it was analysing fails with a typed error.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FaceDetector, FaceObservation, TrackedFace } from './face-engine.ts';
+import type { WorkerReply, WorkerRequest, WorkerStart } from './face-worker-protocol.ts';
+import { checkFrame, type Frame, ImageError } from './image.ts';
+
+export class FaceEngineError extends Error {
+  override readonly name = 'FaceEngineError';
+  constructor(
+    readonly code: 'engine-failed' | 'engine-stopped',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FaceEnginePoolOptions extends WorkerStart {
+  /** Worker threads; default one per core, at most 4 (each holds its own copy of the nets). */
+  size?: number;
+  /** How long a worker may take to load the nets. */
+  startTimeoutMs?: number;
+}
+
+type Job = {
+  request: DistributiveOmit<WorkerRequest, 'id'>;
+  resolve: (reply: Extract<WorkerReply, { kind: 'result' }>) => void;
+  reject: (error: Error) => void;
+};
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Slot {
+  worker: Worker;
+  job?: Job & { id: number };
+  tensors: number;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * From source (tsx, Vitest) the worker registers tsx's loader and then imports face-worker.ts
+ * (Node 20 does not apply an `--import`ed loader to a worker's own entry file); in the Electron
+ * build it is the bundled face-worker.cjs beside main.cjs.
+ */
+function workerEntry(): { script: string | URL; eval: boolean } {
+  if (import.meta.url.endsWith('.ts')) {
+    // tsx's ESM API, by path: its exports map sends require() to a CommonJS build that
+    // cannot register the ESM loader.
+    const tsx = pathToFileURL(
+      join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+    ).href;
+    const entry = new URL('./face-worker.ts', import.meta.url).href;
+    return {
+      script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
+      eval: true,
+    };
+  }
+  return { script: new URL('./face-worker.cjs', import.meta.url), eval: false };
+}
+
+export class FaceEnginePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private constructor(
+    private readonly start: WorkerStart,
+    readonly backend: string,
+    readonly loadMs: number,
+  ) {}
+
+  static async start(options: FaceEnginePoolOptions = {}): Promise<FaceEnginePool> {
+    const started = performance.now();
+    const size = Math.max(1, Math.min(options.size ?? availableParallelism(), 4));
+    const start: WorkerStart = {
+      ...(options.modelDir ? { modelDir: options.modelDir } : {}),
+      ...(options.preferNative === undefined ? {} : { preferNative: options.preferNative }),
+    };
+    const spawned = await Promise.allSettled(
+      Array.from({ length: size }, () => spawn(start, options.startTimeoutMs ?? 120_000)),
+    );
+    const failed = spawned.find((s) => s.status === 'rejected');
+    if (failed) {
+      for (const s of spawned) if (s.status === 'fulfilled') void s.value.worker.terminate();
+      throw failed.reason as Error;
+    }
+    const ready = spawned.map((s) => (s as PromiseFulfilledResult<Spawned>).value);
+    const pool = new FaceEnginePool(start, ready[0]!.backend, performance.now() - started);
+    for (const { worker } of ready) pool.adopt(worker);
+    return pool;
+  }
+
+  /** Worker threads analysing frames. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Every face in the frame, largest first, each with landmarks and descriptor. */
+  async detectAll(
+    frame: Frame,
+    options: { detector?: FaceDetector } = {},
+  ): Promise<FaceObservation[]> {
+    checkFrame(frame);
+    const reply = await this.submit({ op: 'detectAll', frame: pixelsOf(frame), options });
+    return reply.op === 'detectAll' ? reply.faces : [];
+  }
+
+  /** Fast tracking (tiny detector and landmarks, no descriptor). */
+  async track(frame: Frame): Promise<TrackedFace[]> {
+    checkFrame(frame);
+    const reply = await this.submit({ op: 'track', frame: pixelsOf(frame) });
+    return reply.op === 'track' ? reply.faces : [];
+  }
+
+  /** The passive liveness score of the face in box (0 spoof .. 1 live). */
+  async passiveLiveness(frame: Frame, box: FaceObservation['box']): Promise<number> {
+    checkFrame(frame);
+    const reply = await this.submit({ op: 'passive', frame: pixelsOf(frame), box });
+    return reply.op === 'passive' ? reply.score : 0;
+  }
+
+  /** Workers analysing a frame right now. */
+  get busy(): number {
+    return this.slots.filter((s) => s.job).length;
+  }
+
+  /** Frames waiting for a free worker. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Live tensors summed over the workers, as each last reported them. */
+  tensorCount(): number {
+    return this.slots.reduce((sum, s) => sum + s.tensors, 0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopped = new FaceEngineError('engine-stopped', 'the face engine was stopped');
+    for (const job of this.queue.splice(0)) job.reject(stopped);
+    await Promise.all(
+      this.slots.splice(0).map(async (slot) => {
+        slot.job?.reject(stopped);
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private submit(
+    request: DistributiveOmit<WorkerRequest, 'id'>,
+  ): Promise<Extract<WorkerReply, { kind: 'result' }>> {
+    if (this.closed)
+      return Promise.reject(new FaceEngineError('engine-stopped', 'the face engine was stopped'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.job) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      const id = this.nextId++;
+      slot.job = { ...job, id };
+      slot.worker.postMessage({ ...job.request, id } as WorkerRequest);
+    }
+  }
+
+  private adopt(worker: Worker): void {
+    const slot: Slot = { worker, tensors: 0 };
+    this.slots.push(slot);
+    worker.on('message', (reply: WorkerReply) => {
+      const job = slot.job;
+      if (reply.kind === 'ready' || !job || reply.id !== job.id) return;
+      slot.job = undefined;
+      if (reply.kind === 'result') {
+        slot.tensors = reply.tensors;
+        job.resolve(reply);
+      } else {
+        job.reject(
+          reply.name === 'ImageError'
+            ? new ImageError(reply.code as ImageError['code'], reply.message)
+            : new FaceEngineError('engine-failed', `${reply.name}: ${reply.message}`),
+        );
+      }
+      this.pump();
+    });
+    // A worker that dies (out of memory, a crash in the WASM runtime) fails only the frame it
+    // had; a fresh worker takes its place so the kiosk keeps identifying.
+    const replace = (why: string) => {
+      const index = this.slots.indexOf(slot);
+      if (index < 0) return;
+      this.slots.splice(index, 1);
+      slot.job?.reject(new FaceEngineError('engine-failed', `face worker stopped: ${why}`));
+      if (this.closed) return;
+      void spawn(this.start, 120_000).then(
+        ({ worker: fresh }) => {
+          if (this.closed) void fresh.terminate();
+          else {
+            this.adopt(fresh);
+            this.pump();
+          }
+        },
+        () => {
+          // No replacement: the remaining workers carry on; with none left, jobs wait for close.
+          if (this.slots.length === 0)
+            for (const job of this.queue.splice(0))
+              job.reject(new FaceEngineError('engine-failed', 'no face worker is running'));
+        },
+      );
+      this.pump();
+    };
+    worker.on('error', (error) => replace(error.name));
+    worker.on('exit', (code) => replace(`exit ${code}`));
+  }
+}
+
+type Spawned = { worker: Worker; backend: string; loadMs: number };
+
+function spawn(start: WorkerStart, timeoutMs: number): Promise<Spawned> {
+  const entry = workerEntry();
+  const worker = new Worker(entry.script, { workerData: start, eval: entry.eval });
+  return new Promise((resolve, reject) => {
+    // Only our own listeners come off: Worker keeps internal ones (removeAllListeners would
+    // stop its messages from ever arriving).
+    const detach = () => {
+      clearTimeout(timer);
+      worker.off('error', fail);
+      worker.off('exit', exited);
+      worker.off('message', ready);
+    };
+    const fail = (error: Error) => {
+      detach();
+      void worker.terminate();
+      reject(new FaceEngineError('engine-failed', `face worker did not start: ${error.message}`));
+    };
+    const exited = (code: number) => fail(new Error(`exit ${code}`));
+    const ready = (reply: WorkerReply) => {
+      if (reply.kind !== 'ready') return fail(new Error('unexpected first message'));
+      detach();
+      resolve({ worker, backend: reply.backend, loadMs: reply.loadMs });
+    };
+    const timer = setTimeout(() => fail(new Error('timed out')), timeoutMs);
+    worker.on('error', fail);
+    worker.on('exit', exited);
+    worker.on('message', ready);
+  });
+}
+
+/** Only the pixels cross to the worker (structured clone copies them; the camera may reuse). */
+function pixelsOf(frame: Frame): Frame {
+  return { width: frame.width, height: frame.height, data: frame.data };
+}

@@ -1,0 +1,29 @@
+/**
+ * Messages between the face engine pool and its worker threads. Frames go in as copies (the
+ * camera may reuse its buffer); results come back structured-cloned.
+ */
+import type { FaceDetector, FaceObservation, TrackedFace } from './face-engine.ts';
+import type { Frame } from './image.ts';
+
+export interface WorkerStart {
+  modelDir?: string;
+  preferNative?: boolean;
+}
+
+export type WorkerRequest =
+  | { id: number; op: 'detectAll'; frame: Frame; options: { detector?: FaceDetector } }
+  | { id: number; op: 'track'; frame: Frame }
+  | { id: number; op: 'passive'; frame: Frame; box: FaceObservation['box'] };
+
+export type WorkerReply =
+  | { kind: 'ready'; backend: string; loadMs: number }
+  | {
+      kind: 'result';
+      id: number;
+      op: 'detectAll';
+      faces: FaceObservation[];
+      tensors: number;
+    }
+  | { kind: 'result'; id: number; op: 'track'; faces: TrackedFace[]; tensors: number }
+  | { kind: 'result'; id: number; op: 'passive'; score: number; tensors: number }
+  | { kind: 'error'; id: number; name: string; message: string; code?: string };

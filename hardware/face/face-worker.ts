@@ -1,0 +1,70 @@
+/**
+ * One face engine in a worker thread. The pool (face-engine-pool.ts) starts one per core, so the
+ * networks run off the kiosk host's event loop (IPC, the gateway and the printer stay
+ * responsive while a frame is analysed) and two frames can be analysed at once.
+ *
+ * Frames arrive as plain copies and leave this thread only as results: nothing is written
+ * anywhere, and no face data is logged.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { FaceEngine } from './face-engine.ts';
+import type { WorkerReply, WorkerRequest, WorkerStart } from './face-worker-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('face-worker.ts runs only as a worker thread');
+
+const start = workerData as WorkerStart;
+// No top-level await: the Electron build bundles this file as CommonJS.
+void FaceEngine.load({
+  ...(start.modelDir ? { modelDir: start.modelDir } : {}),
+  ...(start.preferNative === undefined ? {} : { preferNative: start.preferNative }),
+}).then((engine) => {
+  port.on('message', (request: WorkerRequest) => {
+    void handle(engine, request).then((reply) => port.postMessage(reply));
+  });
+  port.postMessage({
+    kind: 'ready',
+    backend: engine.backend,
+    loadMs: engine.loadMs,
+  } satisfies WorkerReply);
+});
+
+async function handle(engine: FaceEngine, request: WorkerRequest): Promise<WorkerReply> {
+  try {
+    switch (request.op) {
+      case 'detectAll':
+        return {
+          kind: 'result',
+          id: request.id,
+          op: 'detectAll',
+          faces: await engine.detectAll(request.frame, request.options),
+          tensors: engine.tensorCount(),
+        };
+      case 'track':
+        return {
+          kind: 'result',
+          id: request.id,
+          op: 'track',
+          faces: await engine.track(request.frame),
+          tensors: engine.tensorCount(),
+        };
+      case 'passive':
+        return {
+          kind: 'result',
+          id: request.id,
+          op: 'passive',
+          score: await engine.passiveLiveness(request.frame, request.box),
+          tensors: engine.tensorCount(),
+        };
+    }
+  } catch (error) {
+    const e = error as { name?: unknown; message?: unknown; code?: unknown };
+    return {
+      kind: 'error',
+      id: request.id,
+      name: typeof e.name === 'string' ? e.name : 'Error',
+      message: typeof e.message === 'string' ? e.message : String(error),
+      ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    };
+  }
+}
