@@ -5,9 +5,14 @@
  *   settle: intent -> sent -> settled | failed | in-doubt -> (reversal-sent -> reversed)
  *   cash:   none | pending -> paid | cancelled | expired -> (refund-pending -> refunded)
  * and each move is appended to an audit trail. The journal holds what a retry needs (the exact
- * 2207 input), never face data.
+ * 2207 input), never face data; with a sealer, the two fields that name the patient (the 2207
+ * input and output) are encrypted at rest (field-sealer.ts).
  */
 import Database from 'better-sqlite3';
+import type { FieldSealer } from './field-sealer.ts';
+
+/** Columns that hold personal data (the ID number, insurance details), sealed given a sealer. */
+const SEALED = ['settle_input_json', 'settlement_json'] as const;
 
 export type SettleState =
   'intent' | 'sent' | 'settled' | 'failed' | 'in-doubt' | 'reversal-sent' | 'reversed';
@@ -58,6 +63,7 @@ export class PaymentJournal {
   constructor(
     file: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly sealer?: FieldSealer,
   ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -98,7 +104,7 @@ export class PaymentJournal {
              @total_cents, @fund_cents, @account_cents, @mutual_aid_cents, @cash_cents, @cash_method, @order_no,
              @cash_state, @settle_state)`,
         )
-        .run({ ...row, at });
+        .run({ ...this.sealed(row.payment_id, row), at });
       this.event(
         row.payment_id,
         `created settle=${row.settle_state} cash=${row.cash_state} method=${row.cash_method}`,
@@ -109,8 +115,9 @@ export class PaymentJournal {
   }
 
   get(paymentId: string): PaymentRow | undefined {
-    return this.db.prepare(`SELECT * FROM payments WHERE payment_id = ?`).get(paymentId) as
+    const row = this.db.prepare(`SELECT * FROM payments WHERE payment_id = ?`).get(paymentId) as
       PaymentRow | undefined;
+    return row && this.opened(row);
   }
 
   /** Applies a change and records it in the audit trail, in one transaction (fsync'd on commit). */
@@ -125,7 +132,7 @@ export class PaymentJournal {
       const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
       const r = this.db
         .prepare(`UPDATE payments SET ${sets} WHERE payment_id = @payment_id`)
-        .run({ ...patch, updated_at: at, payment_id: paymentId });
+        .run({ ...this.sealed(paymentId, patch), updated_at: at, payment_id: paymentId });
       if (r.changes !== 1) throw new Error(`journal: no payment ${paymentId}`);
       this.event(paymentId, what, at);
     })();
@@ -134,9 +141,7 @@ export class PaymentJournal {
 
   /** Payments that recovery must still resolve. */
   open(): PaymentRow[] {
-    return (
-      this.db.prepare(`SELECT * FROM payments ORDER BY created_at`).all() as PaymentRow[]
-    ).filter((p) => !isFinal(p));
+    return this.all().filter((p) => !isFinal(p));
   }
 
   events(paymentId: string): { at: string; what: string }[] {
@@ -147,17 +152,43 @@ export class PaymentJournal {
 
   /** Settled payments of one business day, for end-of-day reconciliation. */
   settledOn(date: string): PaymentRow[] {
-    return this.db
-      .prepare(`SELECT * FROM payments WHERE business_date = ? AND settle_state = 'settled'`)
-      .all(date) as PaymentRow[];
+    return (
+      this.db
+        .prepare(`SELECT * FROM payments WHERE business_date = ? AND settle_state = 'settled'`)
+        .all(date) as PaymentRow[]
+    ).map((row) => this.opened(row));
   }
 
   all(): PaymentRow[] {
-    return this.db.prepare(`SELECT * FROM payments ORDER BY created_at`).all() as PaymentRow[];
+    return (
+      this.db.prepare(`SELECT * FROM payments ORDER BY created_at`).all() as PaymentRow[]
+    ).map((row) => this.opened(row));
   }
 
   close(): void {
     this.db.close();
+  }
+
+  /** The personal fields of a row or patch sealed, each bound to its payment and column. */
+  private sealed<T extends Partial<PaymentRow>>(paymentId: string, row: T): T {
+    if (!this.sealer) return row;
+    const out = { ...row };
+    for (const column of SEALED) {
+      const value = out[column];
+      // An empty settlement (not settled yet) stays empty: there is nothing personal in it.
+      if (typeof value === 'string' && value !== '')
+        out[column] = this.sealer.seal(value, `${paymentId}/${column}`);
+    }
+    return out;
+  }
+
+  private opened(row: PaymentRow): PaymentRow {
+    if (!this.sealer) return row;
+    const out = { ...row };
+    for (const column of SEALED)
+      if (out[column] !== '')
+        out[column] = this.sealer.open(out[column], `${row.payment_id}/${column}`);
+    return out;
   }
 
   private event(paymentId: string, what: string, at: string): void {

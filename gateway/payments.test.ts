@@ -2,7 +2,7 @@
  * The promise "no settlement is ever lost or applied twice", tested over real HTTP against the
  * gateway simulator with every fault kind, durable journal files, and restarts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type { Bill, Patient, PreSettlement } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import { GatewayClient } from './client.ts';
 import { testClientOptions } from './testing/test-client.ts';
+import { AesGcmFieldSealer, type FieldSealer, SealedFieldError } from './field-sealer.ts';
 import { PaymentJournal, isFinal } from './journal.ts';
 import { PaymentCoordinator, formatReconciliation } from './payments.ts';
 import { GatewaySettlementPort } from './settlement-port.ts';
@@ -26,10 +27,10 @@ let journals: PaymentJournal[] = [];
 const penny = scenario.patients.find((p) => p.name.startsWith('Penny'))!;
 const raj = scenario.patients.find((p) => p.name.startsWith('Rajesh'))!;
 
-function kiosk(journalFile = join(dir, 'journal.sqlite'), timeoutMs = 800) {
+function kiosk(journalFile = join(dir, 'journal.sqlite'), timeoutMs = 800, sealer?: FieldSealer) {
   const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs }));
 
-  const journal = new PaymentJournal(journalFile, clock.now);
+  const journal = new PaymentJournal(journalFile, clock.now, sealer);
   journals.push(journal);
   const payments = new PaymentCoordinator({
     client,
@@ -82,6 +83,65 @@ afterEach(async () => {
   journals = [];
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the journal at rest', () => {
+  /** Every byte SQLite keeps for the journal: the database file and its write-ahead log. */
+  const bytesOf = (file: string) =>
+    Buffer.concat(
+      [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
+    ).toString('latin1');
+
+  async function payOnce(sealer?: FieldSealer) {
+    const file = join(dir, sealer ? 'sealed.sqlite' : 'plain.sqlite');
+    const k = kiosk(file, 800, sealer);
+    const id = await payCash(k, await readyToPay(k));
+    await k.port.completePayment(id);
+    return { k, id, file };
+  }
+
+  it('holds no ID number in the file when sealed, and still reads back whole', async () => {
+    const key = Buffer.alloc(32, 7);
+    const { k, id, file } = await payOnce(new AesGcmFieldSealer(key));
+    const row = k.journal.get(id)!;
+    expect(JSON.parse(row.settle_input_json)).toMatchObject({
+      data: { mdtrt_cert_no: penny.certno },
+    });
+    expect(JSON.parse(row.settlement_json)).toHaveProperty('setlinfo.setl_id', row.setl_id);
+    k.journal.close();
+    const disk = bytesOf(file);
+    expect(disk).not.toContain(penny.certno);
+    expect(disk).toContain('enc1:');
+
+    // Reopened with the same key, reconciliation reads the sealed settlement.
+    const again = new PaymentJournal(file, clock.now, new AesGcmFieldSealer(key));
+    journals.push(again);
+    expect(again.settledOn(again.get(id)!.business_date)[0]!.settlement_json).toContain(
+      '"setlinfo"',
+    );
+    // With another key it is a typed error, not garbage.
+    const wrong = new PaymentJournal(file, clock.now, new AesGcmFieldSealer(Buffer.alloc(32, 8)));
+    journals.push(wrong);
+    expect(() => wrong.get(id)).toThrow(SealedFieldError);
+  });
+
+  it('a sealed value copied onto another payment does not open there', async () => {
+    const sealer = new AesGcmFieldSealer(Buffer.alloc(32, 9));
+    const sealed = sealer.seal('{"mdtrt_cert_no":"x"}', 'A/settle_input_json');
+    expect(sealer.open(sealed, 'A/settle_input_json')).toBe('{"mdtrt_cert_no":"x"}');
+    expect(() => sealer.open(sealed, 'B/settle_input_json')).toThrow(SealedFieldError);
+    expect(() => sealer.open(sealed, 'A/settlement_json')).toThrow(SealedFieldError);
+    expect(() => sealer.open(`${sealed.slice(0, -4)}AAAA`, 'A/settle_input_json')).toThrow(
+      SealedFieldError,
+    );
+    expect(() => new AesGcmFieldSealer(Buffer.alloc(16))).toThrow(SealedFieldError);
+  });
+
+  it('without a sealer the same payment leaves the ID number readable on disk (the control)', async () => {
+    const { k, file } = await payOnce();
+    k.journal.close();
+    expect(bytesOf(file)).toContain(penny.certno);
+  });
 });
 
 describe('paying the cash part', () => {

@@ -14,6 +14,7 @@ import { SessionController, type LogFn, type ReceiptPort } from '../core/session
 import { GatewayClient } from '../gateway/client.ts';
 import type { TxOutput } from '../gateway/protocol.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
+import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
 import { PaymentJournal } from '../gateway/journal.ts';
 import { PaymentCoordinator } from '../gateway/payments.ts';
 import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
@@ -218,8 +219,14 @@ export class KioskHost {
               }),
           }),
     });
-    const journal = new PaymentJournal(join(o.dataDir, 'payment-journal.sqlite'), () =>
-      clock.now(),
+    // The journal's personal fields are sealed under their own key (0600 file beside it), so
+    // the SQLite file shows no ID number.
+    const journal = new PaymentJournal(
+      join(o.dataDir, 'payment-journal.sqlite'),
+      () => clock.now(),
+      new AesGcmFieldSealer(
+        await new FileKeySource(join(o.dataDir, 'payment-journal.key')).getKey(),
+      ),
     );
     const payments = new PaymentCoordinator({
       client,
