@@ -3,8 +3,8 @@
  * configuration and serves one KioskService. Electron's main process or a plain Node process
  * (web mode) starts it; everything in here is the same in both.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminPinOf, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
@@ -12,7 +12,6 @@ import type { Clock } from '../core/domain.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
 import { SessionController, type LogFn, type ReceiptPort } from '../core/session-controller.ts';
 import { GatewayClient } from '../gateway/client.ts';
-import type { TxOutput } from '../gateway/protocol.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
 import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
 import { PaymentJournal } from '../gateway/journal.ts';
@@ -23,11 +22,10 @@ import type { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
 import { RendererCamera } from '../hardware/camera/renderer-camera.ts';
 import { buildDevices, type KioskDevices } from '../hardware/device-factory.ts';
 import type { SimulatedQrScanner } from '../hardware/scanner/simulated-qr-scanner.ts';
-import { enrollFiles } from '../hardware/face/enrollment.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
-import { FaceGallery } from '../hardware/face/gallery.ts';
-import { FileKeySource, GalleryStore } from '../hardware/face/gallery-store.ts';
+import { FileKeySource } from '../hardware/face/gallery-store.ts';
+import { FaceGallerySync } from './face-gallery-sync.ts';
 import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import type { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
@@ -70,6 +68,7 @@ export class KioskHost {
     private readonly journal: PaymentJournal,
     private readonly receiptStore: ReceiptStore,
     private readonly engine: FaceEnginePool,
+    private readonly gallery: FaceGallerySync,
   ) {}
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
@@ -118,63 +117,18 @@ export class KioskHost {
       workers: engine.size,
       ms: Math.round(engine.loadMs),
     });
-    const idNumbers = new Map<string, string>();
-    const personIds = new Map<string, string>();
-    // Who is enrolled for face payment comes from the gateway's face-gallery sync (K501).
-    let sync: TxOutput<'K501'>['gallery'] = { version: 'none', changed: true, persons: [] };
-    try {
-      sync = (await client.call('K501', { data: { since_version: '' } })).gallery;
-    } catch (error) {
-      log('face.gallery.sync-failed', { code: error instanceof Error ? error.name : 'unknown' });
-    }
-    for (const person of sync.persons) {
-      idNumbers.set(person.psn_no, person.certno);
-      personIds.set(person.certno.toUpperCase(), person.psn_no);
-    }
-    const started = performance.now();
-    // Templates are kept encrypted at rest (AES-256-GCM, a 0600 key file in web mode) and
-    // re-enrolled only when the gallery version or its images change: a fingerprint of which
-    // images, not of who, sits beside the sealed file.
-    const store = new GalleryStore(
-      join(o.dataDir, 'face-gallery.kfg'),
-      new FileKeySource(join(o.dataDir, 'face-gallery.key')),
-    );
-    const sourceFile = join(o.dataDir, 'face-gallery.source');
-    const fingerprint = createHash('sha256')
-      .update(
-        JSON.stringify([
-          sync.version,
-          sync.persons.map((p) =>
-            p.face_images.map((f) => [f, statSync(join(fixturesDir, f)).size]),
-          ),
-        ]),
-      )
-      .digest('hex');
-    let gallery: FaceGallery | undefined;
-    if (existsSync(sourceFile) && readFileSync(sourceFile, 'utf8') === fingerprint) {
-      gallery = await store.load().catch((error: unknown) => {
-        log('face.gallery.load-failed', { error: error instanceof Error ? error.name : 'unknown' });
-        return undefined;
-      });
-    }
-    if (!gallery) {
-      gallery = new FaceGallery();
-      for (const person of sync.persons) {
-        await enrollFiles(
-          engine,
-          gallery,
-          person.psn_no,
-          person.face_images.map((p) => join(fixturesDir, p)),
-        );
-      }
-      await store.save(gallery);
-      writeFileSync(sourceFile, fingerprint);
-    }
-    log('face.gallery.enrolled', {
-      persons: gallery.persons,
-      templates: gallery.size,
-      ms: Math.round(performance.now() - started),
+    // Who may pay by face: the gateway's K501 gallery, enrolled and kept encrypted on disk, so
+    // a start while the gateway is down still knows everyone from the last sync.
+    const gallery = new FaceGallerySync({
+      fetch: async (sinceVersion) =>
+        (await client.call('K501', { data: { since_version: sinceVersion } })).gallery,
+      engine,
+      dataDir: o.dataDir,
+      keys: new FileKeySource(join(o.dataDir, 'face-gallery.key')),
+      imagesDir: fixturesDir,
+      log,
     });
+    await gallery.start();
 
     const devices = await buildDevices(
       { camera: config.camera, printer: config.printer, scanner: config.scanner },
@@ -200,8 +154,8 @@ export class KioskHost {
       engine,
       gallery,
       policy: { threshold: config.face.threshold, margin: config.face.margin },
-      idNumberOf: (personId) => idNumbers.get(personId),
-      personIdOf: (idNumber) => personIds.get(idNumber.toUpperCase()),
+      idNumberOf: (personId) => gallery.idNumberOf(personId),
+      personIdOf: (idNumber) => gallery.personIdOf(idNumber),
       liveness: config.face.liveness,
       passiveThreshold: config.face.passiveThreshold,
       detector: config.face.detector,
@@ -339,6 +293,7 @@ export class KioskHost {
       journal,
       receiptStore,
       engine,
+      gallery,
     );
   }
 
@@ -348,6 +303,7 @@ export class KioskHost {
     }
     this.journal.close();
     this.receiptStore.close();
+    this.gallery.stop();
     await this.engine.close();
     await this.simulators.gateway.close();
   }

@@ -44,7 +44,8 @@ export interface FaceIdentifierOptions {
   camera: Pick<Camera, 'grab'>;
   /** The nets; passiveLiveness is optional (without it, only the active challenge counts). */
   engine: Pick<FaceEngine, 'detectAll'> & Partial<Pick<FaceEngine, 'passiveLiveness'>>;
-  gallery: FaceGallery;
+  /** The gallery searched (a FaceGallery, or a sync that swaps galleries behind one view). */
+  gallery: Pick<FaceGallery, 'identify' | 'verify' | 'search' | 'distanceTo'>;
   policy: MatchPolicy;
   /** Gallery person id -> the ID number the gateway knows the person by. */
   idNumberOf: (personId: string) => string | undefined;
