@@ -24,6 +24,7 @@ for (const language of ['en', 'zh-CN'] as const) {
     await checkScreen(page, 'not-recognised');
     await kiosk.shot(`30-not-recognised-${language}`);
     await kiosk.button(t('Back to start', '回到首页')).click();
+    await kiosk.expectScreen('home');
 
     // Stuart identifies with his e-voucher instead; his account is empty, so he pays cash.
     await sims.scan(eVoucherOf(7));
