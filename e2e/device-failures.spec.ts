@@ -85,6 +85,7 @@ test('liveness on: a photo held up to the camera is asked to blink or turn, fail
     await kiosk.expectScreen('not-recognised');
     await expect(page.getByText('Nothing has been charged')).toBeVisible();
     await kiosk.button('Back to start').click();
+    await kiosk.expectScreen('home');
   } finally {
     await sims.liveness(false);
   }

@@ -43,4 +43,5 @@ test("someone else's ID number with my face is not recognised", async ({ page, r
   await kiosk.button('Next: look at the camera').click();
   await kiosk.expectScreen('not-recognised');
   await kiosk.button('Back to start').click();
+  await kiosk.expectScreen('home');
 });

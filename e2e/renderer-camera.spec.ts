@@ -35,4 +35,5 @@ test('a wrong second factor is not recognised, and nothing is charged', async ({
   await kiosk.button('Confirm').click();
   await kiosk.expectScreen('not-recognised');
   await kiosk.button('Back to start').click();
+  await kiosk.expectScreen('home');
 });

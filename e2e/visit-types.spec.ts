@@ -33,6 +33,7 @@ test('an inpatient deposit runs out of time unpaid, and then the discharge settl
   await expect(page.getByRole('alert')).toContainText('Nothing has been charged');
   await kiosk.shot('81-payment-expired');
   await kiosk.button('Back to start').click();
+  await kiosk.expectScreen('home');
 
   await sims.scan(eVoucherOf(7));
   await kiosk.expectScreen('bills');
@@ -47,6 +48,7 @@ test('an inpatient deposit runs out of time unpaid, and then the discharge settl
   await kiosk.expectScreen('done');
   expect((await sims.receipts()).at(-1)!.text).toContain('Discharge');
   await kiosk.button('Finish').click();
+  await kiosk.expectScreen('home');
 });
 
 test('the patient can keep their personal account for later and pay the part in cash', async ({
