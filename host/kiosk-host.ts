@@ -158,6 +158,8 @@ export class KioskHost {
       personIdOf: (idNumber) => gallery.personIdOf(idNumber),
       liveness: config.face.liveness,
       passiveThreshold: config.face.passiveThreshold,
+      // The tracker runs beside the decisive frame only when there is a second worker for it.
+      trackBetween: engine.size >= 2,
       detector: config.face.detector,
       timeoutMs: config.face.timeoutMs,
       // The renderer shows its own camera; previews (a JPEG per frame) are made only for a

@@ -87,6 +87,52 @@ describe('FaceIdentifier without liveness', () => {
     expect(b.qualities[0]).toMatchObject({ reason: 'ok', faceCount: 1 });
   });
 
+  it('between decisive frames the tracker keeps the hint current, but never decides', async () => {
+    let release!: () => void;
+    const decisiveDone = new Promise<void>((resolve) => (release = resolve));
+    let tracked = 0;
+    const hints: FaceHint[] = [];
+    const gallery = new FaceGallery();
+    gallery.add('alice', ALICE);
+    const options = (trackBetween: boolean): FaceIdentifierOptions => ({
+      camera: { grab: async () => frame },
+      engine: {
+        detectAll: async () => {
+          if (trackBetween) await decisiveDone; // the decisive frame takes a while
+          return [observe(ALICE)];
+        },
+        // Someone stands beside the patient for a moment, then the tracker sees one person.
+        track: async () => {
+          tracked++;
+          if (tracked === 3) release();
+          return tracked < 3
+            ? [observe(BOB, { cx: 200 }), observe(ALICE, { cx: 450 })]
+            : [observe(ALICE)];
+        },
+      },
+      trackBetween,
+      gallery,
+      policy: DEFAULT_MATCH_POLICY,
+      idNumberOf: () => '110101194001010011',
+    });
+    const signal = new AbortController().signal;
+    const onHint = (h: FaceHint) => hints.push(h);
+    expect(await new FaceIdentifier(options(true)).identify({ signal, onHint })).toMatchObject({
+      kind: 'match',
+    });
+    // Two tracked frames told the patient; the third came in after the decisive frame was done,
+    // so it is dropped, and the decisive frame's own verdict is the last word.
+    expect(hints).toEqual(['multiple-faces', 'multiple-faces', 'checking']);
+    expect(tracked).toBe(3);
+
+    // Without trackBetween (a single engine thread), the tracker is not used at all.
+    tracked = 0;
+    hints.length = 0;
+    await new FaceIdentifier(options(false)).identify({ signal, onHint });
+    expect(tracked).toBe(0);
+    expect(hints).toEqual(['checking']);
+  });
+
   it('decides only on a good frame; each bad one gets its hint and its detailed reason', async () => {
     const script: FaceObservation[][] = [
       [],

@@ -42,8 +42,17 @@ export type LivenessOutcome =
 
 export interface FaceIdentifierOptions {
   camera: Pick<Camera, 'grab'>;
-  /** The nets; passiveLiveness is optional (without it, only the active challenge counts). */
-  engine: Pick<FaceEngine, 'detectAll'> & Partial<Pick<FaceEngine, 'passiveLiveness'>>;
+  /**
+   * The nets. passiveLiveness is optional (without it, only the active challenge counts); so is
+   * track (see trackBetween).
+   */
+  engine: Pick<FaceEngine, 'detectAll'> & Partial<Pick<FaceEngine, 'passiveLiveness' | 'track'>>;
+  /**
+   * While a decisive frame is analysed (~0.4 s with SSD), follow the face with the tracker on
+   * the frames in between and update the patient's hint from them. Worth it only where the
+   * tracker runs beside the decisive frame (a pool of two or more workers).
+   */
+  trackBetween?: boolean;
   /** The gallery searched (a FaceGallery, or a sync that swaps galleries behind one view). */
   gallery: Pick<FaceGallery, 'identify' | 'verify' | 'search' | 'distanceTo'>;
   policy: MatchPolicy;
@@ -239,7 +248,12 @@ export class FaceIdentifier implements FaceIdentificationPort {
       return { reason: 'no-face' };
     }
     this.preview(frame);
-    const faces = await this.o.engine.detectAll(frame, { detector });
+    const faces = await this.trackWhile(
+      this.o.engine.detectAll(frame, { detector }),
+      gates,
+      onHint,
+      signal,
+    );
     if (signal.aborted) return { reason: 'no-face' };
     const report = assessQuality(frame, faces, gates);
     this.o.onQuality?.({
@@ -335,6 +349,42 @@ export class FaceIdentifier implements FaceIdentificationPort {
       }
       status = challenge.push({ t, landmarks: face.landmarks });
     }
+  }
+
+  /**
+   * Hints at camera pace: until the decisive frame is done, newer frames go to the tracker
+   * (tiny detector and landmarks, on another worker) and the patient is told what they show
+   * ("move closer", "only one person"). The tracker never decides: only the decisive frame does.
+   */
+  private async trackWhile<T>(
+    decisive: Promise<T>,
+    gates: Partial<QualityThresholds>,
+    onHint: (hint: FaceHint) => void,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const { track } = this.o.engine;
+    if (!this.o.trackBetween || !track) return decisive;
+    let done = false;
+    const settled = decisive.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    while (!done && !signal.aborted) {
+      let frame: Frame;
+      try {
+        frame = await this.o.camera.grab();
+      } catch {
+        break; // the decisive frame's own grab reports camera trouble
+      }
+      const faces = await Promise.race([
+        track.call(this.o.engine, frame).catch(() => undefined), // hints only: never fatal
+        settled,
+      ]);
+      if (done || signal.aborted || !Array.isArray(faces)) break;
+      this.preview(frame);
+      onHint(hintFor(assessQuality(frame, faces, gates).reason));
+    }
+    return decisive;
   }
 
   /**
