@@ -65,6 +65,11 @@ export const kioskConfigSchema = z
          * (docs/face.md), so it refuses only a clear spoof and never a real patient on its own.
          */
         passiveThreshold: z.number().min(0).max(1).default(0.3),
+        /**
+         * Where the face images named by the gateway's gallery sync (K501) are found. Simulator
+         * mode: the fixture photos; production: DATA_DIR/face-images unless set here.
+         */
+        imagesDir: z.string().min(1).optional(),
       })
       .prefault({}),
     // Device sections are checked in full by the hardware layer (hardware/diagnostics.ts), which
@@ -99,6 +104,19 @@ export const kioskConfigSchema = z
   .refine((c) => c.mode === 'simulator' || c.adminPin !== undefined, {
     message: 'production mode needs its own adminPin',
     path: ['adminPin'],
+  })
+  // A lobby kiosk never runs half-simulated: in production every device is a real one.
+  .refine((c) => c.mode === 'simulator' || c.camera.kind !== 'simulated', {
+    message: 'production mode needs a real camera',
+    path: ['camera', 'kind'],
+  })
+  .refine((c) => c.mode === 'simulator' || c.printer.kind !== 'simulated', {
+    message: 'production mode needs a real printer',
+    path: ['printer', 'kind'],
+  })
+  .refine((c) => c.mode === 'simulator' || c.scanner.kind !== 'simulated', {
+    message: 'production mode needs a real scanner',
+    path: ['scanner', 'kind'],
   });
 
 /** The admin PIN in force: the configured one, or the simulator's well-known one. */

@@ -2,7 +2,7 @@
  * Electron main: one locked-down window and the IPC bridge to the kiosk host. Thin on purpose;
  * the rules it applies live in security.ts (unit-tested), the kiosk itself in host/.
  */
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { systemClock } from '../core/domain.ts';
 import { dispatchKioskCall, kioskEvents, KioskCallError } from '../core/kiosk-api.ts';
 import { createLogger } from '../host/log.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
+import { SealedKeySource } from '../hardware/face/gallery-store.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/web-server.ts';
 import {
   IPC_EVENT,
@@ -29,12 +30,16 @@ app.enableSandbox();
 
 async function main(): Promise<void> {
   await app.whenReady();
+  const dataDir = process.env.KIOSK_DATA_DIR ?? join(app.getPath('userData'), 'data');
   const host = await KioskHost.start({
     // The same validated configuration file as web mode (npm start passes its --config here).
     config: parseConfig(
       process.env.KIOSK_CONFIG ? JSON.parse(readFileSync(process.env.KIOSK_CONFIG, 'utf8')) : {},
     ),
-    dataDir: process.env.KIOSK_DATA_DIR ?? join(app.getPath('userData'), 'data'),
+    dataDir,
+    // Keys that seal the face gallery and the payment journal, sealed in turn by the OS
+    // keychain (DPAPI, Keychain, libsecret): useless on another machine or account.
+    keys: (name) => new SealedKeySource(join(dataDir, `${name}.sealed-key`), safeStorage),
     log,
     clock: systemClock,
     version: app.getVersion(),

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminPinOf, type KioskConfig } from '../core/config.ts';
+import { adminPinOf, ConfigError, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
 import type { Clock } from '../core/domain.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
@@ -24,7 +24,7 @@ import { buildDevices, type KioskDevices } from '../hardware/device-factory.ts';
 import type { SimulatedQrScanner } from '../hardware/scanner/simulated-qr-scanner.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
-import { FileKeySource } from '../hardware/face/gallery-store.ts';
+import { FileKeySource, type KeySource } from '../hardware/face/gallery-store.ts';
 import { FaceGallerySync } from './face-gallery-sync.ts';
 import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
@@ -47,6 +47,14 @@ export interface KioskHostOptions {
   version?: string;
   /** Where the recent log lines are kept for admin mode. */
   logRing?: LogRing;
+  /** The process environment, for the production gateway secret (GATEWAY_SECRET). */
+  env?: Record<string, string | undefined>;
+  /**
+   * Where the keys that seal data at rest (face gallery, payment journal) come from, by name.
+   * Default: a 0600 key file per name in dataDir (web mode); Electron passes the OS keychain
+   * (safeStorage) through SealedKeySource.
+   */
+  keys?: (name: 'face-gallery' | 'payment-journal') => KeySource;
 }
 
 /** The simulated devices, for the testers' control API; a device configured as real is absent. */
@@ -63,7 +71,8 @@ export class KioskHost {
   private constructor(
     readonly service: HostKioskService,
     readonly session: SessionController,
-    readonly simulators: Simulators,
+    /** Simulator mode only: production has no simulators to control. */
+    readonly simulators: Simulators | undefined,
     private readonly devices: KioskDevices,
     private readonly journal: PaymentJournal,
     private readonly receiptStore: ReceiptStore,
@@ -73,26 +82,35 @@ export class KioskHost {
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
     const { config, log, clock } = o;
-    if (config.mode !== 'simulator') {
-      // Real drivers are chosen here once they exist; until then production refuses to start
-      // rather than run half-simulated in a lobby.
-      throw new Error(
-        'production mode needs real device drivers, which this build does not have yet',
-      );
-    }
     mkdirSync(o.dataDir, { recursive: true });
+    const keysFor = o.keys ?? ((name: string) => new FileKeySource(join(o.dataDir, `${name}.key`)));
     const fixturesDir = o.fixturesDir ?? defaultFixturesDir;
-    const scenario = o.scenario ?? loadScenario();
-    const secret = config.gateway.secret ?? randomBytes(24).toString('hex');
-
-    const gateway = new GatewaySimulator({
-      scenario,
-      databaseFile: join(o.dataDir, 'gateway-simulator.sqlite'),
-      clients: { [config.gateway.paasid]: secret },
-      clock,
-    });
-    const gatewayUrl = await gateway.start(0);
-    log('gateway.simulator.started', { url: gatewayUrl });
+    const production = config.mode === 'production';
+    // Production talks to the hospital's gateway with the secret it was issued (from the
+    // environment, so it is not in a file beside the configuration); simulator mode embeds the
+    // gateway simulator on loopback with a secret made up for this run.
+    const secret = production
+      ? (config.gateway.secret ?? (o.env ?? process.env).GATEWAY_SECRET)
+      : (config.gateway.secret ?? randomBytes(24).toString('hex'));
+    if (!secret || secret.length < 16)
+      throw new ConfigError(
+        'production mode needs the gateway secret (GATEWAY_SECRET, 16+ characters)',
+      );
+    let gateway: GatewaySimulator | undefined;
+    let gatewayUrl: string;
+    if (production) {
+      gatewayUrl = config.gateway.url!; // the configuration schema requires it in production
+      log('gateway.configured', { mode: 'production' });
+    } else {
+      gateway = new GatewaySimulator({
+        scenario: o.scenario ?? loadScenario(),
+        databaseFile: join(o.dataDir, 'gateway-simulator.sqlite'),
+        clients: { [config.gateway.paasid]: secret },
+        clock,
+      });
+      gatewayUrl = await gateway.start(0);
+      log('gateway.simulator.started', { url: gatewayUrl });
+    }
 
     const client = new GatewayClient({
       baseUrl: gatewayUrl,
@@ -124,8 +142,10 @@ export class KioskHost {
         (await client.call('K501', { data: { since_version: sinceVersion } })).gallery,
       engine,
       dataDir: o.dataDir,
-      keys: new FileKeySource(join(o.dataDir, 'face-gallery.key')),
-      imagesDir: fixturesDir,
+      keys: keysFor('face-gallery'),
+      // K501 names each person's enrolment photos; the simulator's are the fixture photos.
+      imagesDir:
+        config.face.imagesDir ?? (production ? join(o.dataDir, 'face-images') : fixturesDir),
       log,
     });
     await gallery.start();
@@ -180,9 +200,7 @@ export class KioskHost {
     const journal = new PaymentJournal(
       join(o.dataDir, 'payment-journal.sqlite'),
       () => clock.now(),
-      new AesGcmFieldSealer(
-        await new FileKeySource(join(o.dataDir, 'payment-journal.key')).getKey(),
-      ),
+      new AesGcmFieldSealer(await keysFor('payment-journal').getKey()),
     );
     const payments = new PaymentCoordinator({
       client,
@@ -284,7 +302,7 @@ export class KioskHost {
     return new KioskHost(
       service,
       session,
-      {
+      gateway && {
         ...(devices.simulated.camera ? { camera: devices.simulated.camera } : {}),
         gateway,
         face: { setLiveness: (on) => identifier.setLiveness(on) },
@@ -307,6 +325,6 @@ export class KioskHost {
     this.receiptStore.close();
     this.gallery.stop();
     await this.engine.close();
-    await this.simulators.gateway.close();
+    await this.simulators?.gateway.close();
   }
 }

@@ -51,8 +51,7 @@ export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
     token: randomBytes(24).toString('hex'),
     log: o.log,
     port: o.port,
-    extraRoutes:
-      o.config.mode === 'simulator' ? simulatorControl(host.simulators, controlToken) : undefined,
+    extraRoutes: host.simulators ? simulatorControl(host.simulators, controlToken) : undefined,
   });
   let url: string;
   try {
