@@ -235,10 +235,10 @@ describe('FaceIdentifier with liveness', () => {
     expect(outcomes).toEqual([{ kind: 'passed' }]);
   });
 
-  it('the challenge reads frames with the fast detector, and scores every frontal one passively', async () => {
+  /** A patient who answers the challenge, with passive scores from `score`. */
+  function passiveBench(score: (frame: Frame, box: FaceObservation['box']) => Promise<number>) {
     const p = patient();
     const outcomes: LivenessOutcome[] = [];
-    const scored: FaceObservation['box'][] = [];
     const b = bench(
       p.scene,
       {
@@ -248,11 +248,17 @@ describe('FaceIdentifier with liveness', () => {
         onChallenge: p.onChallenge,
         onLiveness: (o) => outcomes.push(o),
       },
-      async (_frame, box) => {
-        scored.push(box);
-        return 0.8;
-      },
+      score,
     );
+    return { b, outcomes };
+  }
+
+  it('the challenge reads frames with the fast detector, and scores every frontal one passively', async () => {
+    const scored: FaceObservation['box'][] = [];
+    const { b, outcomes } = passiveBench(async (_frame, box) => {
+      scored.push(box);
+      return 0.8;
+    });
     expect(await b.result()).toMatchObject({ kind: 'match' });
     expect(outcomes).toEqual([{ kind: 'passed' }]);
     expect(b.detectors[0]).toBe('ssd'); // the decisive frame
@@ -261,22 +267,10 @@ describe('FaceIdentifier with liveness', () => {
   });
 
   it('a face that answers the challenge but scores as a spoof passively is not accepted', async () => {
-    const p = patient();
-    const outcomes: LivenessOutcome[] = [];
     // Mostly spoof-like scores with one genuine-looking frame: the median decides, not one frame.
     const scores = [0.1, 0.9, 0.15, 0.2, 0.1, 0.12];
     let n = 0;
-    const b = bench(
-      p.scene,
-      {
-        liveness: true,
-        passiveThreshold: 0.3,
-        random: seededRandom(5),
-        onChallenge: p.onChallenge,
-        onLiveness: (o) => outcomes.push(o),
-      },
-      async () => scores[n++ % scores.length]!,
-    );
+    const { b, outcomes } = passiveBench(async () => scores[n++ % scores.length]!);
     expect(await b.result()).toEqual({ kind: 'no-match' });
     expect(outcomes).toEqual([{ kind: 'failed', reason: 'passive' }]);
   });
