@@ -13,6 +13,7 @@ import { testPage } from '../hardware/diagnostics.ts';
 import type { KioskDevices } from '../hardware/device-factory.ts';
 import { canPrint } from '../hardware/printer/escpos-status.ts';
 import type { LogRing } from './log.ts';
+import type { GalleryHealth } from './face-gallery-sync.ts';
 import type { ReceiptStore } from './receipt-store.ts';
 
 export interface AdminServiceOptions {
@@ -26,6 +27,8 @@ export interface AdminServiceOptions {
   printer: ReceiptPort;
   kioskId: string;
   timeZone: string;
+  /** The face engine and the gallery it identifies by (see face-gallery-sync.ts). */
+  face?: () => { engine: string; gallery: GalleryHealth };
 }
 
 export class AdminService {
@@ -106,6 +109,26 @@ export class AdminService {
       },
       () => scanner.status.kind,
     );
+    const face = this.o.face?.();
+    if (face) {
+      const { gallery } = face;
+      const time = (at: Date) => formatInTimeZone(at, this.o.timeZone).dateTime.slice(11, 16);
+      await row(
+        'face',
+        face.engine,
+        async () => {
+          const who = `${gallery.persons} persons (${gallery.templates} templates) from the ${gallery.source}`;
+          if (gallery.persons === 0)
+            throw new Error('no one is enrolled: face payment cannot find anyone');
+          if (gallery.failingSince)
+            throw new Error(
+              `${who}; gateway sync failing since ${time(gallery.failingSince)}, so changes are not arriving`,
+            );
+          return `${who}${gallery.lastSyncAt ? `, synced at ${time(gallery.lastSyncAt)}` : ''}`;
+        },
+        () => (gallery.failingSince ? 'sync-failing' : gallery.persons > 0 ? 'ready' : 'empty'),
+      );
+    }
     return rows;
   }
 

@@ -93,6 +93,9 @@ describe('FaceGallerySync', () => {
     await sync.start();
     expect(sync.persons).toBe(enrolled.length);
     expect(frames).toBe(enrolled.reduce((n, p) => n + p.face_photos.length, 0));
+    expect(sync.health()).toMatchObject({ source: 'gateway', persons: enrolled.length });
+    expect(sync.health().lastSyncAt).toBeInstanceOf(Date);
+    expect(sync.health().failingSince).toBeUndefined();
     const penny = enrolled.find((p) => p.face_photos[0]!.startsWith('penny/'))!;
     expect(sync.identify(await probe('penny'), policy)).toMatchObject({
       kind: 'match',
@@ -115,6 +118,9 @@ describe('FaceGallerySync', () => {
     await restarted.sync.start();
     expect(restarted.events()).toEqual(['face.gallery.cached', 'face.gallery.sync-failed']);
     expect(frames).toBe(0);
+    // Staff see that it runs on the cache, and since when the gateway has not answered.
+    expect(restarted.sync.health()).toMatchObject({ source: 'cache', persons: enrolled.length });
+    expect(restarted.sync.health().failingSince).toBeInstanceOf(Date);
     expect(restarted.sync.persons).toBe(enrolled.length);
     const raj = enrolled.find((p) => p.face_photos[0]!.startsWith('raj/'))!;
     const decision = restarted.sync.identify(await probe('raj'), policy);
@@ -150,9 +156,11 @@ describe('FaceGallerySync', () => {
     const { sync } = kioskSync(sim);
     await sync.start();
     expect(sync.persons).toBe(0);
+    expect(sync.health()).toMatchObject({ source: 'none', persons: 0 });
     await sim.start();
     expect(await sync.refresh()).toBe(true);
     expect(sync.persons).toBe(enrolled.length);
+    expect(sync.health().failingSince).toBeUndefined();
   });
 
   it('a cache that does not open under this key is dropped and rebuilt from the gateway', async () => {

@@ -45,6 +45,18 @@ export interface FaceGallerySyncOptions {
   /** Between two syncs that worked, and the first retry after one that failed (it doubles). */
   refreshMs?: number;
   retryMs?: number;
+  now?: () => Date;
+}
+
+/** For staff (admin mode): what the kiosk identifies by, and how fresh it is. */
+export interface GalleryHealth {
+  persons: number;
+  templates: number;
+  /** Where the gallery in use came from. */
+  source: 'none' | 'cache' | 'gateway';
+  lastSyncAt?: Date;
+  /** Set while syncs fail: when the first of them failed. */
+  failingSince?: Date;
 }
 
 /** The gallery the identifier searches; the sync swaps what is behind it. */
@@ -58,6 +70,9 @@ export class FaceGallerySync implements GalleryView {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private stopped = false;
+  private source: GalleryHealth['source'] = 'none';
+  private lastSyncAt: Date | undefined;
+  private failingSince: Date | undefined;
   private readonly store: GalleryStore;
   private readonly directoryFile: string;
 
@@ -81,9 +96,12 @@ export class FaceGallerySync implements GalleryView {
       if (answer.changed || answer.version !== this.directory.version) await this.apply(answer);
       else this.o.log('face.gallery.unchanged', { persons: this.gallery.persons });
       this.failures = 0;
+      this.lastSyncAt = this.now();
+      this.failingSince = undefined;
       ok = true;
     } catch (error) {
       this.failures++;
+      this.failingSince ??= this.now();
       this.o.log('face.gallery.sync-failed', {
         code: error instanceof Error ? error.name : 'unknown',
         persons: this.gallery.persons,
@@ -103,6 +121,20 @@ export class FaceGallerySync implements GalleryView {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  health(): GalleryHealth {
+    return {
+      persons: this.gallery.persons,
+      templates: this.gallery.size,
+      source: this.source,
+      ...(this.lastSyncAt ? { lastSyncAt: this.lastSyncAt } : {}),
+      ...(this.failingSince ? { failingSince: this.failingSince } : {}),
+    };
+  }
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
   }
 
   get version(): string {
@@ -194,6 +226,7 @@ export class FaceGallerySync implements GalleryView {
     this.directory = directory;
     this.idNumbers = new Map(directory.persons.map((p) => [p.psn_no, p.certno]));
     this.personIds = new Map(directory.persons.map((p) => [p.certno.toUpperCase(), p.psn_no]));
+    this.source = 'gateway';
   }
 
   /** Which images, not of who: changes when a photo is added, removed or replaced. */
@@ -219,6 +252,7 @@ export class FaceGallerySync implements GalleryView {
       this.directory = directory;
       this.idNumbers = new Map(directory.persons.map((p) => [p.psn_no, p.certno]));
       this.personIds = new Map(directory.persons.map((p) => [p.certno.toUpperCase(), p.psn_no]));
+      this.source = 'cache';
       this.o.log('face.gallery.cached', { persons: gallery.persons, templates: gallery.size });
     } catch (error) {
       // A cache that does not open (another key, a torn file) is dropped: the gateway's copy

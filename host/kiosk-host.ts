@@ -252,6 +252,7 @@ export class KioskHost {
       printer: receiptPrinter,
       kioskId: config.kioskId,
       timeZone: config.hospital.timeZone,
+      face: () => ({ engine: `${engine.backend} x${engine.size}`, gallery: gallery.health() }),
     });
     // Staff confirm a minor's documents with their PIN; its own lockout, apart from admin mode.
     const staffGate = new AdminLock({ pin: adminPinOf(config), clock });
