@@ -65,6 +65,7 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   // The face row: the engine's workers and the gallery synced from the gateway.
   await expect(page.locator('.admin-table')).toContainText(/face \(wasm x\d\)/);
   await expect(page.locator('.admin-table')).toContainText('7 persons');
+  await kiosk.shot('22-admin-devices');
   await kiosk.button("Reconcile today's settlements").click();
   await expect(page.locator('.admin-text')).toContainText('AGREES');
   await kiosk.shot('22-admin-reconcile');
