@@ -181,6 +181,7 @@ export class KioskHost {
       // The tracker runs beside the decisive frame only when there is a second worker for it.
       trackBetween: engine.size >= 2,
       detector: config.face.detector,
+      ssdInputSize: config.face.ssdInputSize,
       timeoutMs: config.face.timeoutMs,
       // The renderer shows its own camera; previews (a JPEG per frame) are made only for a
       // camera it cannot see.

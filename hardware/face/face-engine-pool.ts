@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FaceDetector, FaceObservation, TrackedFace } from './face-engine.ts';
+import type { DetectOptions, FaceObservation, TrackedFace } from './face-engine.ts';
 import type { WorkerReply, WorkerRequest, WorkerStart } from './face-worker-protocol.ts';
 import { checkFrame, type Frame, ImageError } from './image.ts';
 
@@ -109,10 +109,7 @@ export class FaceEnginePool {
   }
 
   /** Every face in the frame, largest first, each with landmarks and descriptor. */
-  async detectAll(
-    frame: Frame,
-    options: { detector?: FaceDetector } = {},
-  ): Promise<FaceObservation[]> {
+  async detectAll(frame: Frame, options: DetectOptions = {}): Promise<FaceObservation[]> {
     checkFrame(frame);
     const reply = await this.submit({ op: 'detectAll', frame: pixelsOf(frame), options });
     return reply.op === 'detectAll' ? reply.faces : [];

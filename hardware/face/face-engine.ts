@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as FaceApi from '@vladmandic/face-api';
 import { checkFrame, type Frame, pad } from './image.ts';
+import { installSsdInputSize, SSD_TRAINED_SIZE } from './ssd-input-size.ts';
 import type { Point } from './landmarks.ts';
 
 export type { Point };
@@ -90,6 +91,12 @@ const CROP_MAX_SIDE = 400;
  */
 export type FaceDetector = 'ssd' | 'fast';
 
+export interface DetectOptions {
+  detector?: FaceDetector;
+  /** SSD's input size for a camera frame: a multiple of 32 up to 512 (ssd-input-size.ts). */
+  ssdInputSize?: number;
+}
+
 /** The passive liveness nets (from @vladmandic/human, copied into models/) and their input. */
 const PASSIVE_MODELS = [
   { name: 'antispoof', size: 128 },
@@ -153,6 +160,7 @@ export class FaceEngine {
     await api.nets.faceRecognitionNet.loadFromDisk(dir);
     await api.nets.tinyFaceDetector.loadFromDisk(dir);
     await api.nets.faceLandmark68TinyNet.loadFromDisk(dir);
+    installSsdInputSize(api);
     const passive = await Promise.all(
       PASSIVE_MODELS.map(async ({ name, size }) => ({
         size,
@@ -202,25 +210,26 @@ export class FaceEngine {
     return runtime(this.api).memory().numTensors;
   }
 
-  /** Every face in the frame, largest first, each with landmarks and descriptor. */
-  async detectAll(
-    frame: Frame,
-    options: { detector?: FaceDetector } = {},
-  ): Promise<FaceObservation[]> {
+  /**
+   * Every face in the frame, largest first, each with landmarks and descriptor. A camera frame
+   * runs SSD at `ssdInputSize` (default 512, as trained; ssd-input-size.ts); a small image (a
+   * photo, a tight crop) always at 512.
+   */
+  async detectAll(frame: Frame, options: DetectOptions = {}): Promise<FaceObservation[]> {
     checkFrame(frame);
     if (options.detector === 'fast' && Math.max(frame.width, frame.height) > CROP_MAX_SIDE) {
       // The tiny detector finds the face in a camera frame in a fraction of SSD's time; the
       // landmarks and descriptor that decide are the same nets either way. SSD stays the
       // fallback, so a face the tiny detector misses is still found.
-      const found = await this.run(frame, 0.4, 'tiny');
+      const found = await this.run(frame, 0.4, { detector: 'tiny' });
       if (found.length > 0)
         return found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
     }
-    const attempts =
-      Math.max(frame.width, frame.height) <= CROP_MAX_SIDE ? cropAttempts : frameAttempts;
-    for (const [ratio, minConfidence] of attempts) {
+    const isCrop = Math.max(frame.width, frame.height) <= CROP_MAX_SIDE;
+    const inputSize = isCrop ? SSD_TRAINED_SIZE : (options.ssdInputSize ?? SSD_TRAINED_SIZE);
+    for (const [ratio, minConfidence] of isCrop ? cropAttempts : frameAttempts) {
       const input = ratio === 0 ? frame : pad(frame, ratio);
-      const found = await this.run(input, minConfidence);
+      const found = await this.run(input, minConfidence, { detector: 'ssd', inputSize });
       if (found.length > 0) {
         const dx = Math.round(frame.width * ratio);
         const dy = Math.round(frame.height * ratio);
@@ -298,7 +307,7 @@ export class FaceEngine {
   private async run(
     frame: Frame,
     minConfidence: number,
-    detector: 'ssd' | 'tiny' = 'ssd',
+    how: { detector: 'tiny' } | { detector: 'ssd'; inputSize: number },
   ): Promise<FaceObservation[]> {
     const { api } = this;
     const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
@@ -306,9 +315,11 @@ export class FaceEngine {
       const results = await api
         .detectAllFaces(
           tensor as unknown as FaceApi.TNetInput,
-          detector === 'tiny'
+          how.detector === 'tiny'
             ? new api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: minConfidence })
-            : new api.SsdMobilenetv1Options({ minConfidence, maxResults: 10 }),
+            : Object.assign(new api.SsdMobilenetv1Options({ minConfidence, maxResults: 10 }), {
+                inputSize: how.inputSize,
+              }),
         )
         .withFaceLandmarks()
         .withFaceDescriptors();

@@ -62,6 +62,8 @@ export interface FaceIdentifierOptions {
   timeoutMs?: number;
   /** The decisive frame's detector (see FaceDetector). */
   detector?: FaceDetector;
+  /** SSD's input size on camera frames (ssd-input-size.ts); the engine's 512 when absent. */
+  ssdInputSize?: number;
   /** How long a camera may take to deliver its first picture before it counts as unavailable. */
   firstFrameMs?: number;
   /** ID number -> gallery person id, for 1:1 verification. */
@@ -249,7 +251,10 @@ export class FaceIdentifier implements FaceIdentificationPort {
     }
     this.preview(frame);
     const faces = await this.trackWhile(
-      this.o.engine.detectAll(frame, { detector }),
+      this.o.engine.detectAll(frame, {
+        detector,
+        ...(this.o.ssdInputSize ? { ssdInputSize: this.o.ssdInputSize } : {}),
+      }),
       gates,
       onHint,
       signal,

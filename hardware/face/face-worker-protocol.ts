@@ -2,7 +2,7 @@
  * Messages between the face engine pool and its worker threads. Frames go in as copies (the
  * camera may reuse its buffer); results come back structured-cloned.
  */
-import type { FaceDetector, FaceObservation, TrackedFace } from './face-engine.ts';
+import type { DetectOptions, FaceObservation, TrackedFace } from './face-engine.ts';
 import type { Frame } from './image.ts';
 
 export interface WorkerStart {
@@ -11,7 +11,7 @@ export interface WorkerStart {
 }
 
 export type WorkerRequest =
-  | { id: number; op: 'detectAll'; frame: Frame; options: { detector?: FaceDetector } }
+  | { id: number; op: 'detectAll'; frame: Frame; options: DetectOptions }
   | { id: number; op: 'track'; frame: Frame }
   | { id: number; op: 'passive'; frame: Frame; box: FaceObservation['box'] };
 
