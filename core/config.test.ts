@@ -22,8 +22,27 @@ describe('kiosk configuration', () => {
       mode: 'production',
       gateway: { url: 'https://gw.example' },
       adminPin: '90817263',
+      camera: { kind: 'renderer' },
+      printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
+      scanner: { kind: 'serial', path: '/dev/ttyACM0' },
     });
     expect(adminPinOf(prod)).toBe('90817263');
+  });
+
+  it('production refuses any simulated device, naming it', () => {
+    const base = {
+      mode: 'production',
+      gateway: { url: 'https://gw.example' },
+      adminPin: '90817263',
+      camera: { kind: 'renderer' },
+      printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
+      scanner: { kind: 'serial', path: '/dev/ttyACM0' },
+    };
+    expect(() => parseConfig(base)).not.toThrow();
+    for (const device of ['camera', 'printer', 'scanner'])
+      expect(() => parseConfig({ ...base, [device]: { kind: 'simulated' } })).toThrow(
+        new RegExp(`${device}\\.kind: production mode needs a real ${device}`),
+      );
   });
 
   it('names each bad field', () => {
