@@ -84,6 +84,8 @@ const frameAttempts: [number, number][] = [
   [0.5, 0.4],
 ];
 const CROP_MAX_SIDE = 400;
+/** One detection attempt: pad ratio, min confidence, SSD input size. */
+type Attempt = [number, number, number];
 
 /**
  * Which detector finds the face on the decisive frame: 'ssd' (SSD MobileNet v1, the default and
@@ -95,6 +97,8 @@ export interface DetectOptions {
   detector?: FaceDetector;
   /** SSD's input size for a camera frame: a multiple of 32 up to 512 (ssd-input-size.ts). */
   ssdInputSize?: number;
+  /** With a smaller ssdInputSize: look again at 512 when it finds nobody (default true). */
+  ssdFallback?: boolean;
 }
 
 /** The passive liveness nets (from @vladmandic/human, copied into models/) and their input. */
@@ -226,8 +230,19 @@ export class FaceEngine {
         return found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
     }
     const isCrop = Math.max(frame.width, frame.height) <= CROP_MAX_SIDE;
-    const inputSize = isCrop ? SSD_TRAINED_SIZE : (options.ssdInputSize ?? SSD_TRAINED_SIZE);
-    for (const [ratio, minConfidence] of isCrop ? cropAttempts : frameAttempts) {
+    const small = isCrop ? SSD_TRAINED_SIZE : (options.ssdInputSize ?? SSD_TRAINED_SIZE);
+    // A smaller SSD input is fast but has blind spots at some face sizes: a frame where it
+    // finds nobody is looked at again at 512 before the padded retry.
+    const full = (isCrop ? cropAttempts : frameAttempts).map(([ratio, confidence]): Attempt => [
+      ratio,
+      confidence,
+      SSD_TRAINED_SIZE,
+    ]);
+    const attempts: Attempt[] =
+      small === SSD_TRAINED_SIZE
+        ? full
+        : [[0, 0.5, small], ...(options.ssdFallback === false ? [] : full)];
+    for (const [ratio, minConfidence, inputSize] of attempts) {
       const input = ratio === 0 ? frame : pad(frame, ratio);
       const found = await this.run(input, minConfidence, { detector: 'ssd', inputSize });
       if (found.length > 0) {

@@ -1,8 +1,9 @@
 /**
  * SSD MobileNet v1 at an input size other than the 512 px face-api hard-codes, for the decisive
  * camera frame. The backbone is fully convolutional, so a smaller input costs about
- * (size/512)^2 of the time (320 px: ~40%); only the detection head's prior boxes (anchors) are
- * tied to 512, as a constant in the weights. They are made again here for the new grid:
+ * (size/512)^2 of the time (288 px: under 40% of an identify); only the detection head's prior
+ * boxes (anchors) are tied to 512, as a constant in the weights. They are made again here for the
+ * new grid:
  *
  * - the generator is TensorFlow's SSD anchor generator as configured for this model (6 layers,
  *   scales 0.2..0.95, aspect ratios 1, 2, 1/2, 3, 1/3 plus an interpolated square, 3 boxes in the
@@ -11,9 +12,8 @@
  *   them: anchors keep the sizes they had in pixels at 512 (scaled by 512/size), or every box
  *   would come out shrunk by size/512.
  *
- * On the 40 fixture faces framed as the camera frames them, 320 px finds all 40, boxes overlap
- * the 512 px boxes with IoU 0.84-0.97 and descriptors stay 0.07 apart (median; max 0.17) against
- * a match threshold of 0.59 (docs/face.md).
+ * A smaller input has blind spots at some face sizes, so FaceEngine looks again at 512 when it
+ * finds nobody. Measurements (boxes, descriptors, blind spots per size): docs/face.md.
  */
 import type * as FaceApi from '@vladmandic/face-api';
 
