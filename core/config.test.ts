@@ -29,6 +29,21 @@ describe('kiosk configuration', () => {
     expect(adminPinOf(prod)).toBe('90817263');
   });
 
+  it('the liveness challenge is on by default in production, off in simulator mode, as set otherwise', () => {
+    const production = {
+      mode: 'production',
+      gateway: { url: 'https://gw.example' },
+      adminPin: '90817263',
+      camera: { kind: 'renderer' },
+      printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
+      scanner: { kind: 'serial', path: '/dev/ttyACM0' },
+    };
+    expect(parseConfig(production).face.liveness).toBe(true);
+    expect(parseConfig({}).face.liveness).toBe(false);
+    expect(parseConfig({ face: { liveness: true } }).face.liveness).toBe(true);
+    expect(parseConfig({ ...production, face: { liveness: false } }).face.liveness).toBe(false);
+  });
+
   it('production refuses any simulated device, naming it', () => {
     const base = {
       mode: 'production',

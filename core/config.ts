@@ -49,10 +49,11 @@ export const kioskConfigSchema = z
         margin: z.number().min(0).max(1).default(0.06),
         timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
         /**
-         * The blink and head-turn challenge before a face may pay. Off by default only because
-         * the simulated camera shows still photos, which can never pass; turn it on with a camera.
+         * The blink and head-turn challenge before a face may pay. By default on in production
+         * and off in simulator mode, only because the simulated camera shows still photos, which
+         * can never pass.
          */
-        liveness: z.boolean().default(false),
+        liveness: z.boolean().optional(),
         /**
          * The decisive frame's face detector: 'ssd' (SSD MobileNet v1, thorough) or 'fast' (the
          * tiny detector first, SSD only when it finds nothing; about 3x faster on WASM, the same
@@ -123,7 +124,11 @@ export const kioskConfigSchema = z
   .refine((c) => c.mode === 'simulator' || c.scanner.kind !== 'simulated', {
     message: 'production mode needs a real scanner',
     path: ['scanner', 'kind'],
-  });
+  })
+  .transform((c) => ({
+    ...c,
+    face: { ...c.face, liveness: c.face.liveness ?? c.mode === 'production' },
+  }));
 
 /** The admin PIN in force: the configured one, or the simulator's well-known one. */
 export function adminPinOf(config: KioskConfig): string {
