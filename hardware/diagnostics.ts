@@ -53,8 +53,11 @@ export const devicesConfigSchema = z.object({
         width: z.number().int().min(160).max(3840).default(640),
         height: z.number().int().min(120).max(2160).default(480),
         fps: z.number().int().min(1).max(60).default(15),
-        /** Frames per second sent to the kiosk host; more are dropped in the renderer. */
-        sendFps: z.number().min(0.5).max(15).default(4),
+        /**
+         * Frames per second sent to the kiosk host; more are dropped in the renderer. 8 lets the
+         * liveness challenge see a blink (about a fifth of a second).
+         */
+        sendFps: z.number().min(0.5).max(15).default(8),
       }),
     ])
     .default({ kind: 'simulated', fixturesDir: '../shared/fixtures/faces' }),

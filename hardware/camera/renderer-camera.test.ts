@@ -23,6 +23,29 @@ describe('renderer camera', () => {
     expect([frame.width, frame.height]).toEqual([8, 6]);
   });
 
+  it('a grab waits for a newer picture rather than hand out the same one twice', async () => {
+    const { cam, advance } = camera();
+    await cam.start();
+    cam.pushFrame(jpeg);
+    const first = await cam.grab();
+    const next = cam.grab(); // the engine is faster than the camera: it waits
+    advance(260);
+    cam.pushFrame(jpeg);
+    const second = await next;
+    expect(second).not.toBe(first);
+    expect([second.width, second.height]).toEqual([8, 6]);
+  });
+
+  it('with no newer picture within the wait, the same fresh one is returned', async () => {
+    let now = 1_000_000;
+    const cam = new RendererCamera({ now: () => now, nextFrameWaitMs: 20 });
+    await cam.start();
+    cam.pushFrame(jpeg);
+    const first = await cam.grab();
+    now += 100;
+    expect(await cam.grab()).toBe(first);
+  });
+
   it('a stale picture is no picture: a typed error, not an old face', async () => {
     const { cam, advance } = camera();
     await cam.start();

@@ -13,11 +13,19 @@ export interface RendererCameraOptions {
   staleMs?: number;
   /** Frames arriving faster than this are dropped. */
   maxFps?: number;
+  /**
+   * A grab that would return the frame the previous grab returned waits this long for a newer
+   * one first: the face engine and the liveness challenge read faster than a camera sends, and
+   * the same picture twice is no new information (and looks like a frozen face).
+   */
+  nextFrameWaitMs?: number;
   now?: () => number;
 }
 
 export class RendererCamera extends Camera {
   private latest: { frame: Frame; at: number } | undefined;
+  private handedOut: Frame | undefined;
+  private waiting: (() => void)[] = [];
   private lastAccepted = 0;
   private unplugged = false;
   private readonly now: () => number;
@@ -45,6 +53,7 @@ export class RendererCamera extends Camera {
     }
     this.lastAccepted = now;
     this.latest = { frame, at: now };
+    for (const wake of this.waiting.splice(0)) wake();
     if (this.unplugged) this.setSourceStatus('ready');
     this.emitData(frame);
     return true;
@@ -62,15 +71,36 @@ export class RendererCamera extends Camera {
 
   protected async onClose(): Promise<void> {
     this.latest = undefined;
+    for (const wake of this.waiting.splice(0)) wake();
   }
 
   async grab(): Promise<Frame> {
     this.expect('grab', 'enabled');
+    if (this.latest && this.latest.frame === this.handedOut) {
+      await this.nextFrame();
+      this.expect('grab', 'enabled'); // it may have been closed meanwhile
+    }
     if (this.unplugged) throw new DeviceError(this.name, 'unplugged', 'the camera is unplugged');
     const latest = this.latest;
     if (!latest || this.now() - latest.at > (this.o.staleMs ?? 2000)) {
       throw new DeviceError(this.name, 'no-frames', 'no recent picture from the camera');
     }
+    this.handedOut = latest.frame;
     return latest.frame;
+  }
+
+  /** Resolves when a newer frame arrives, or after nextFrameWaitMs (then the same one it is). */
+  private nextFrame(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.o.nextFrameWaitMs ?? 400);
+      const waiting = this.waiting;
+      waiting.push(done);
+      function done() {
+        clearTimeout(timer);
+        const at = waiting.indexOf(done);
+        if (at >= 0) waiting.splice(at, 1);
+        resolve();
+      }
+    });
   }
 }
