@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, adminPinOf, parseConfig } from './config.ts';
 
+/** A complete production configuration: the hospital's gateway, a PIN, real devices. */
+const production = {
+  mode: 'production',
+  gateway: { url: 'https://gw.example' },
+  adminPin: '90817263',
+  camera: { kind: 'renderer' },
+  printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
+  scanner: { kind: 'serial', path: '/dev/ttyACM0' },
+};
+
 describe('kiosk configuration', () => {
   it('fills a simulator kiosk from an empty file', () => {
     const c = parseConfig({});
@@ -18,26 +28,11 @@ describe('kiosk configuration', () => {
       parseConfig({ mode: 'production', gateway: { url: 'https://gw.example' } }),
     ).toThrow(/adminPin/);
     expect(adminPinOf(parseConfig({}))).toBe('246810');
-    const prod = parseConfig({
-      mode: 'production',
-      gateway: { url: 'https://gw.example' },
-      adminPin: '90817263',
-      camera: { kind: 'renderer' },
-      printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
-      scanner: { kind: 'serial', path: '/dev/ttyACM0' },
-    });
+    const prod = parseConfig(production);
     expect(adminPinOf(prod)).toBe('90817263');
   });
 
   it('the liveness challenge is on by default in production, off in simulator mode, as set otherwise', () => {
-    const production = {
-      mode: 'production',
-      gateway: { url: 'https://gw.example' },
-      adminPin: '90817263',
-      camera: { kind: 'renderer' },
-      printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
-      scanner: { kind: 'serial', path: '/dev/ttyACM0' },
-    };
     expect(parseConfig(production).face.liveness).toBe(true);
     expect(parseConfig({}).face.liveness).toBe(false);
     expect(parseConfig({ face: { liveness: true } }).face.liveness).toBe(true);
@@ -45,17 +40,9 @@ describe('kiosk configuration', () => {
   });
 
   it('production refuses any simulated device, naming it', () => {
-    const base = {
-      mode: 'production',
-      gateway: { url: 'https://gw.example' },
-      adminPin: '90817263',
-      camera: { kind: 'renderer' },
-      printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
-      scanner: { kind: 'serial', path: '/dev/ttyACM0' },
-    };
-    expect(() => parseConfig(base)).not.toThrow();
+    expect(() => parseConfig(production)).not.toThrow();
     for (const device of ['camera', 'printer', 'scanner'])
-      expect(() => parseConfig({ ...base, [device]: { kind: 'simulated' } })).toThrow(
+      expect(() => parseConfig({ ...production, [device]: { kind: 'simulated' } })).toThrow(
         new RegExp(`${device}\\.kind: production mode needs a real ${device}`),
       );
   });
