@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { testClientOptions } from './testing/test-client.ts';
+import { startTestGateway, testClientOptions } from './testing/test-client.ts';
 import { GatewayClient } from './client.ts';
 import { PaymentJournal } from './journal.ts';
 import { PaymentCoordinator } from './payments.ts';
 import { loadScenario } from './simulator/scenario.ts';
-import { GatewaySimulator } from './simulator/server.ts';
 
 const scenario = loadScenario();
 const clock = { now: () => new Date() };
@@ -21,13 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'crash-'));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 it('SIGKILL right after 2207 was sent: the restarted kiosk resolves it to exactly one settlement', async () => {
-  const sim = new GatewaySimulator({
-    scenario,
-    databaseFile: join(dir, 'gateway.sqlite'),
-    clients: { kiosk: 'test-secret' },
-    clock,
-  });
-  await sim.start(0);
+  const sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
   try {
     const sheldon = scenario.patients[0]!;
     // The gateway commits, then holds the answer: the kiosk is mid-call when it dies.

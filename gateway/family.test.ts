@@ -15,13 +15,13 @@ import {
   type FamilyRule,
   FamilyRefusalError,
 } from '../core/family.ts';
-import { testClientOptions } from './testing/test-client.ts';
+import { startTestGateway, testClientOptions } from './testing/test-client.ts';
 import { GatewayClient } from './client.ts';
 import { PaymentJournal } from './journal.ts';
 import { PaymentCoordinator } from './payments.ts';
 import { GatewaySettlementPort, settleInputForMember } from './settlement-port.ts';
 import { type Scenario, loadScenario } from './simulator/scenario.ts';
-import { GatewaySimulator } from './simulator/server.ts';
+import type { GatewaySimulator } from './simulator/server.ts';
 
 const base = loadScenario();
 /** A teenager whose 16th birthday is 2026-11-30, for the age rule on the binding day. */
@@ -100,13 +100,7 @@ const settled = () => sim.store.settlementCount();
 beforeEach(async () => {
   setClock('2026-11-23T02:00:00Z'); // 10:00 in Shanghai
   dir = mkdtempSync(join(tmpdir(), 'family-'));
-  sim = new GatewaySimulator({
-    scenario,
-    databaseFile: join(dir, 'gateway.sqlite'),
-    clients: { kiosk: 'test-secret' },
-    clock,
-  });
-  await sim.start(0);
+  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
   journal = new PaymentJournal(join(dir, 'journal.sqlite'), clock.now);
   k = kiosk();
 });

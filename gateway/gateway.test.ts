@@ -6,7 +6,8 @@ import { PaymentCoordinator } from './payments.ts';
 import { GatewaySettlementPort } from './settlement-port.ts';
 import { signRequest } from './signing.ts';
 import { loadScenario } from './simulator/scenario.ts';
-import { GatewaySimulator } from './simulator/server.ts';
+import type { GatewaySimulator } from './simulator/server.ts';
+import { startTestGateway } from './testing/test-client.ts';
 
 const scenario = loadScenario();
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
@@ -34,13 +35,7 @@ function makeClient(secret = 'test-secret', baseUrl = sim.url) {
 }
 
 beforeEach(async () => {
-  sim = new GatewaySimulator({
-    scenario,
-    databaseFile: ':memory:',
-    clients: { kiosk: 'test-secret' },
-    clock,
-  });
-  await sim.start(0);
+  sim = await startTestGateway(':memory:', clock, scenario);
   client = makeClient();
 });
 afterEach(async () => {

@@ -9,13 +9,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bill, Patient, PreSettlement } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import { GatewayClient } from './client.ts';
-import { testClientOptions } from './testing/test-client.ts';
+import { startTestGateway, testClientOptions } from './testing/test-client.ts';
 import { AesGcmFieldSealer, type FieldSealer, SealedFieldError } from './field-sealer.ts';
 import { PaymentJournal, isFinal } from './journal.ts';
 import { PaymentCoordinator, formatReconciliation } from './payments.ts';
 import { GatewaySettlementPort } from './settlement-port.ts';
 import { loadScenario } from './simulator/scenario.ts';
-import { type FaultKind, GatewaySimulator, faultKinds } from './simulator/server.ts';
+import type { GatewaySimulator } from './simulator/server.ts';
+import { type FaultKind, faultKinds } from './simulator/server.ts';
 
 const scenario = loadScenario();
 let nowMs = Date.parse('2026-11-22T02:00:00Z');
@@ -70,13 +71,7 @@ const settledCount = (billId: string) =>
 beforeEach(async () => {
   nowMs = Date.parse('2026-11-22T02:00:00Z');
   dir = mkdtempSync(join(tmpdir(), 'payments-'));
-  sim = new GatewaySimulator({
-    scenario,
-    databaseFile: join(dir, 'gateway.sqlite'),
-    clients: { kiosk: 'test-secret' },
-    clock,
-  });
-  await sim.start(0);
+  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
 });
 afterEach(async () => {
   for (const j of journals) j.close();

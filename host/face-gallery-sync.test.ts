@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../gateway/client.ts';
 import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
-import { GatewaySimulator } from '../gateway/simulator/server.ts';
-import { testClientOptions } from '../gateway/testing/test-client.ts';
+import type { GatewaySimulator } from '../gateway/simulator/server.ts';
+import { startTestGateway, testClientOptions } from '../gateway/testing/test-client.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
 import type { FaceEngine } from '../hardware/face/face-engine.ts';
@@ -54,14 +54,8 @@ afterEach(async () => {
 });
 
 async function gateway(s: Scenario = scenario) {
-  const sim = new GatewaySimulator({
-    scenario: s,
-    databaseFile: join(dir, `gateway-${sims.length}.sqlite`),
-    clients: { kiosk: 'test-secret' },
-    clock,
-  });
+  const sim = await startTestGateway(join(dir, `gateway-${sims.length}.sqlite`), clock, s);
   sims.push(sim);
-  await sim.start(0);
   return sim;
 }
 

@@ -1,9 +1,31 @@
-/** Gateway client options for tests and test processes: the default scenario's hospital, a kiosk id. */
+/**
+ * The gateway for tests and test processes: a started simulator that knows the test kiosk, and
+ * client options for that kiosk (the default scenario's hospital, one shared secret).
+ */
 import type { Clock } from '../../core/domain.ts';
 import type { GatewayClientOptions } from '../client.ts';
-import { loadScenario } from '../simulator/scenario.ts';
+import { loadScenario, type Scenario } from '../simulator/scenario.ts';
+import { GatewaySimulator } from '../simulator/server.ts';
 
 const hospital = loadScenario().hospital;
+const TEST_PAASID = 'kiosk';
+const TEST_SECRET = 'test-secret';
+
+/** A gateway simulator on a free loopback port, serving the test kiosk of testClientOptions. */
+export async function startTestGateway(
+  databaseFile: string,
+  clock: Clock,
+  scenario: Scenario = loadScenario(),
+): Promise<GatewaySimulator> {
+  const sim = new GatewaySimulator({
+    scenario,
+    databaseFile,
+    clients: { [TEST_PAASID]: TEST_SECRET },
+    clock,
+  });
+  await sim.start(0);
+  return sim;
+}
 
 export function testClientOptions(
   baseUrl: string,
@@ -12,8 +34,8 @@ export function testClientOptions(
 ): GatewayClientOptions {
   return {
     baseUrl,
-    paasid: 'kiosk',
-    secret: 'test-secret',
+    paasid: TEST_PAASID,
+    secret: TEST_SECRET,
     fixmedinsCode: hospital.fixmedins_code,
     fixmedinsName: hospital.fixmedins_name,
     areaCode: hospital.admdvs,
