@@ -222,11 +222,16 @@ export class FaceGallerySync implements GalleryView {
   private async use(gallery: FaceGallery, directory: Directory): Promise<void> {
     await this.store.save(gallery);
     await this.saveDirectory(directory);
+    this.adopt(gallery, directory, 'gateway');
+  }
+
+  /** Makes a gallery and its directory the ones identified by, from now on. */
+  private adopt(gallery: FaceGallery, directory: Directory, source: GalleryHealth['source']): void {
     this.gallery = gallery;
     this.directory = directory;
     this.idNumbers = new Map(directory.persons.map((p) => [p.psn_no, p.certno]));
     this.personIds = new Map(directory.persons.map((p) => [p.certno.toUpperCase(), p.psn_no]));
-    this.source = 'gateway';
+    this.source = source;
   }
 
   /** Which images, not of who: changes when a photo is added, removed or replaced. */
@@ -248,11 +253,7 @@ export class FaceGallerySync implements GalleryView {
       const sealed = await readFile(this.directoryFile, 'utf8');
       const directory = directorySchema.parse(JSON.parse(sealer.open(sealed, 'face-directory')));
       const gallery = await this.store.load();
-      this.gallery = gallery;
-      this.directory = directory;
-      this.idNumbers = new Map(directory.persons.map((p) => [p.psn_no, p.certno]));
-      this.personIds = new Map(directory.persons.map((p) => [p.certno.toUpperCase(), p.psn_no]));
-      this.source = 'cache';
+      this.adopt(gallery, directory, 'cache');
       this.o.log('face.gallery.cached', { persons: gallery.persons, templates: gallery.size });
     } catch (error) {
       // A cache that does not open (another key, a torn file) is dropped: the gateway's copy
