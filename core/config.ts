@@ -4,15 +4,16 @@
  * a patient. Device kinds ("simulated" or a real driver) are chosen here, once.
  */
 import { z } from 'zod';
+import { kioskModes, languages } from './vocabulary.ts';
 
 export const kioskConfigSchema = z
   .object({
-    mode: z.enum(['simulator', 'production']).default('simulator'),
+    mode: z.enum(kioskModes).default('simulator'),
     kioskId: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,30}$/)
       .default('KIOSK-01'),
-    language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    language: z.enum(languages).default('zh-CN'),
     hospital: z
       .object({
         name: z.string().min(1).max(200).default("Lakeside People's Hospital 湖畔人民医院"),

@@ -1,10 +1,15 @@
 import type { Cents } from './money.ts';
 import type { SettlementSplit } from './settlement.ts';
 
-export type InsuranceType = '310' | '390'; // employee basic / resident basic medical insurance
-export type VisitType = 'outpatient' | 'emergency' | 'inpatient-deposit' | 'inpatient-discharge';
-export type BillCategory = 'regular' | 'chronic' | 'maternity' | 'work-injury';
-export type ItemClass = 'A' | 'B' | 'C';
+import type { BillCategory, InsuranceType, ItemClass, Language, VisitType } from './vocabulary.ts';
+export type {
+  BillCategory,
+  CashMethod,
+  InsuranceType,
+  ItemClass,
+  Language,
+  VisitType,
+} from './vocabulary.ts';
 
 export interface Patient {
   personNo: string; // psn_no
@@ -48,9 +53,6 @@ export interface CreditOffer {
   repayDate: string; // yyyy-MM-dd
 }
 
-/** How the cash part (psn_cash_pay) is paid. */
-export type CashMethod = 'none' | 'mobile' | 'credit' | 'wallet-code';
-
 export interface CashOrder {
   orderNo: string;
   /** What the patient's phone wallet scans. */
@@ -87,8 +89,6 @@ export interface ReceiptData {
   repayDate?: string;
   eReceiptUrl: string;
 }
-
-export type Language = 'zh-CN' | 'en';
 
 export interface Clock {
   now(): Date;

@@ -10,6 +10,12 @@
 import type { BillCategory, InsuranceType } from './domain.ts';
 import { KioskError } from './errors.ts';
 import { formatInTimeZone } from './time.ts';
+import {
+  familyRules,
+  type DocumentType,
+  type FamilyRelation,
+  type FamilyRule,
+} from './vocabulary.ts';
 
 export const FAMILY_RULES = {
   /** Bindings one user may make per calendar month. Unbinding does not give a slot back. */
@@ -22,26 +28,7 @@ export const FAMILY_RULES = {
   excludedCategories: ['chronic', 'maternity', 'work-injury'] as readonly BillCategory[],
 } as const;
 
-export type FamilyRule =
-  | 'payer-monthly-limit'
-  | 'member-monthly-limit'
-  | 'minor-needs-documents'
-  | 'adult-needs-face'
-  | 'not-bound'
-  | 'category-excluded'
-  | 'already-bound'
-  | 'self-binding';
-
-export const familyRules: readonly FamilyRule[] = [
-  'payer-monthly-limit',
-  'member-monthly-limit',
-  'minor-needs-documents',
-  'adult-needs-face',
-  'not-bound',
-  'category-excluded',
-  'already-bound',
-  'self-binding',
-];
+export { familyRules, type FamilyRule };
 
 /** Why a family operation is refused. Messages never carry names or ID numbers (they are logged). */
 export interface FamilyRefusal {
@@ -51,16 +38,16 @@ export interface FamilyRefusal {
   resetsOn?: string;
 }
 
-export type FamilyRelation = 'spouse' | 'parent' | 'child' | 'other';
+export type { FamilyRelation };
 
-/** National certificate type codes, as on the wire (psn_cert_type). */
-export const documentTypes = {
+/** What each national certificate type code (psn_cert_type) names. */
+export const documentTypeNames: Record<DocumentType, string> = {
   '01': 'resident ID card',
   '02': 'household register',
   '03': 'birth certificate',
   '04': 'passport or travel permit',
-} as const;
-export type DocumentType = keyof typeof documentTypes;
+};
+export type { DocumentType };
 
 /** How the member was verified at the kiosk when bound. */
 export type BindingVerification =

@@ -5,29 +5,45 @@
  */
 import { z } from 'zod';
 import { kioskErrorCodes } from './errors.ts';
+import {
+  billCategories,
+  cashMethods,
+  chosenCashMethods,
+  documentTypes,
+  faceHints,
+  familyRefusalRules,
+  familyRelations,
+  insuranceTypes,
+  itemClasses,
+  kioskModes,
+  languages,
+  loadingSubjects,
+  noticeKinds,
+  visitTypes,
+} from './vocabulary.ts';
 
 const centsSchema = z.number().int().min(0).max(1e12);
 const shortText = z.string().max(200);
 
-export const languageSchema = z.enum(['zh-CN', 'en']);
+export const languageSchema = z.enum(languages);
 
 export const patientViewSchema = z.object({
   maskedName: shortText,
   maskedIdNumber: shortText,
-  insuranceType: z.enum(['310', '390']),
+  insuranceType: z.enum(insuranceTypes),
 });
 
 export const billItemViewSchema = z.object({
   name: shortText,
-  itemClass: z.enum(['A', 'B', 'C']),
+  itemClass: z.enum(itemClasses),
   quantity: z.number().positive(),
   amount: centsSchema,
 });
 
 export const billViewSchema = z.object({
   id: z.string().min(1).max(64),
-  visitType: z.enum(['outpatient', 'emergency', 'inpatient-deposit', 'inpatient-discharge']),
-  category: z.enum(['regular', 'chronic', 'maternity', 'work-injury']),
+  visitType: z.enum(visitTypes),
+  category: z.enum(billCategories),
   department: shortText,
   createdAt: shortText,
   total: centsSchema,
@@ -43,33 +59,9 @@ export const splitViewSchema = z.object({
   cash: centsSchema,
 });
 
-export const faceHintSchema = z.enum([
-  // Liveness challenge steps, in the order the kiosk asks for them.
-  'blink',
-  'turn-left',
-  'turn-right',
-  'look-at-camera',
-  'hold-still',
-  'no-face',
-  'multiple-faces',
-  'checking',
-]);
+export const faceHintSchema = z.enum(faceHints);
 
-const relationSchema = z.enum(['spouse', 'parent', 'child', 'other']);
-const familyRuleNames = [
-  'payer-monthly-limit',
-  'member-monthly-limit',
-  'minor-needs-documents',
-  'adult-needs-face',
-  'not-bound',
-  'category-excluded',
-  'already-bound',
-  'self-binding',
-  'unknown-person',
-  'not-enrolled',
-  'face-not-verified',
-  'staff-pin',
-] as const;
+const relationSchema = z.enum(familyRelations);
 export const memberViewSchema = z.object({
   bindingId: z.string().max(40),
   maskedName: shortText,
@@ -93,16 +85,7 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('second-factor') }),
   z.object({
     screen: z.literal('loading'),
-    what: z.enum([
-      'patient',
-      'bills',
-      'member-bills',
-      'binding',
-      'pre-settlement',
-      'payment',
-      'settlement',
-      'printing',
-    ]),
+    what: z.enum(loadingSubjects),
   }),
   z.object({
     screen: z.literal('choose-cash'),
@@ -131,7 +114,7 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
   }),
   z.object({
     screen: z.literal('family-refused'),
-    rule: z.enum(familyRuleNames),
+    rule: z.enum(familyRefusalRules),
     resetsOn: shortText.nullable(),
   }),
   z.object({ screen: z.literal('bind-id'), quota: quotaViewSchema.nullable() }),
@@ -160,7 +143,7 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
     split: splitViewSchema,
     settlementId: shortText,
     receipt: z.enum(['printed', 'not-printed']),
-    method: z.enum(['none', 'mobile', 'credit', 'wallet-code']),
+    method: z.enum(cashMethods),
     repayDate: shortText.nullable(),
     eReceiptUrl: z.string().max(500),
   }),
@@ -175,7 +158,7 @@ export const cameraFrameSchema = z.object({
 });
 
 export const kioskInfoSchema = z.object({
-  mode: z.enum(['simulator', 'production']),
+  mode: z.enum(kioskModes),
   /** Where camera frames come from: the host (simulated) or this window (getUserMedia). */
   camera: z.union([
     z.object({ source: z.literal('host') }),
@@ -257,7 +240,7 @@ export const kioskMethods = {
   confirmPayment: { args: noArgs, result: nothing },
   /** The patient tapped "more time" on the inactivity warning (or anywhere): the session goes on. */
   stillHere: { args: noArgs, result: nothing },
-  chooseCashMethod: { args: z.tuple([z.enum(['mobile', 'credit'])]), result: nothing },
+  chooseCashMethod: { args: z.tuple([z.enum(chosenCashMethods)]), result: nothing },
   cancel: { args: noArgs, result: nothing },
   finish: { args: noArgs, result: nothing },
   adminLogin: { args: z.tuple([z.string().regex(/^\d{1,12}$/)]), result: adminLoginResultSchema },
@@ -296,7 +279,7 @@ export const kioskMethods = {
   submitBindDocument: {
     args: z.tuple([
       z.object({
-        documentType: z.enum(['01', '02', '03', '04']),
+        documentType: z.enum(documentTypes),
         documentNumber: z.string().regex(/^[\dA-Za-z]{4,30}$/),
         staffPin: z.string().regex(/^\d{1,12}$/),
       }),
@@ -311,13 +294,7 @@ export const kioskMethods = {
 
 /** Something the patient should know that does not change the screen (a scan we cannot use). */
 export const noticeSchema = z.object({
-  notice: z.enum([
-    'scan-unknown',
-    'scan-not-now',
-    'scan-wallet-not-now',
-    'scanner-unplugged',
-    'scanner-back',
-  ]),
+  notice: z.enum(noticeKinds),
 });
 
 /** Events: name -> payload. The renderer subscribes with `on` + capitalised name. */

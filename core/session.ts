@@ -9,7 +9,6 @@ import {
   type FamilyLink,
   type FamilyMember,
   type FamilyOverview,
-  type FamilyRefusal,
   type FamilyRelation,
   canPayForMember,
 } from './family.ts';
@@ -17,6 +16,7 @@ import type { KioskErrorCode } from './errors.ts';
 import type { FaceHint, SessionView } from './kiosk-api.ts';
 import { maskIdNumber, maskName } from './masking.ts';
 import type { SettlementSplit } from './settlement.ts';
+import type { FamilyRefusalRule } from './vocabulary.ts';
 
 export type SessionState =
   | { kind: 'home' }
@@ -118,8 +118,7 @@ export type SessionState =
 
 /** A family refusal the patient is told about: a gateway rule, or one the kiosk checks itself. */
 export interface KioskFamilyRefusal {
-  rule:
-    FamilyRefusal['rule'] | 'unknown-person' | 'not-enrolled' | 'face-not-verified' | 'staff-pin';
+  rule: FamilyRefusalRule;
   resetsOn?: string;
 }
 
