@@ -3,11 +3,8 @@ import type { Bill, Patient, PreSettlement, ReceiptData, Settlement } from './do
 import { KioskError } from './errors.ts';
 import type { SessionView } from './kiosk-api.ts';
 import { cents } from './money.ts';
-import {
-  type FaceIdentifyResult,
-  SessionController,
-  type SettlementPort,
-} from './session-controller.ts';
+import type { FaceIdentifyResult, SettlementPort } from './ports.ts';
+import { SessionController } from './session-controller.ts';
 
 const VOUCHER = '4240000000000000000100110000';
 const patient: Patient = {

@@ -1,143 +1,60 @@
 /**
- * Runs the patient's session: turns KioskApi calls into state-machine events and performs the
- * side effects through ports (face, gateway, printer), so this logic runs unchanged with real
- * devices, simulators, or test doubles of the ports.
+ * Runs the patient's session. Commands from the KioskApi become state-machine events; each state
+ * that needs work names it in the on-enter table, and the work lives in the flows (identify,
+ * payment, family). Every change of state goes through `transition`, so the same logic runs with
+ * real devices, simulators, or test doubles of the ports.
  */
-import type {
-  Bill,
-  CashMethod,
-  Clock,
-  PaymentStart,
-  Language,
-  Patient,
-  PreSettlement,
-  ReceiptData,
-  Settlement,
-} from './domain.ts';
-import { KioskError, toKioskError } from './errors.ts';
+import type { Language } from './domain.ts';
+import { toKioskError } from './errors.ts';
+import { canPayForMember } from './family.ts';
+import { bind, bindIdEvent, loadMemberBills, unbind, verifyMember } from './flows/family.ts';
+import type { Flow } from './flows/flow.ts';
 import {
-  KioskCallError,
-  type FaceHint,
-  type KioskInfo,
-  type Notice,
-  type SessionView,
-} from './kiosk-api.ts';
-import {
-  type BindRequest,
-  type BindResult,
-  type BindingQuota,
-  type DocumentType,
-  type FamilyMember,
-  type FamilyOverview,
-  type FamilyRelation,
-  FamilyRefusalError,
-  canPayForMember,
-  verificationNeeded,
-} from './family.ts';
-import { endsWith4, isValidIdNumber } from './id-number.ts';
+  findPatient,
+  identifyByFace,
+  loadBills,
+  secondFactorMatch,
+  verifyIdNumber,
+} from './flows/identify.ts';
+import { pay, preSettle } from './flows/payment.ts';
+import { isValidIdNumber } from './id-number.ts';
+import { KioskCallError, type KioskInfo, type Notice, type SessionView } from './kiosk-api.ts';
+import type { SessionControllerOptions } from './ports.ts';
 import { classifyScanCode } from './scan-code.ts';
-import { maskIdNumber, maskName } from './masking.ts';
 import {
-  type BillsState,
-  type KioskFamilyRefusal,
   type SessionEvent,
   type SessionState,
   InvalidTransition,
   isCommitting,
-  toView,
-  transition,
-} from './session.ts';
+} from './session-state.ts';
+import { transition } from './session-transition.ts';
+import { toView } from './session-view.ts';
+import type { ChosenCashMethod, DocumentType, FaceHint, FamilyRelation } from './vocabulary.ts';
 
-export type FaceIdentifyResult =
-  | { kind: 'match'; idNumber: string }
-  | { kind: 'no-match' }
-  /** Close to several people: their ID numbers, for the second factor (never shown). */
-  | { kind: 'uncertain'; candidates: string[] };
+type Kind = SessionState['kind'];
+type StateOf<K extends Kind> = Extract<SessionState, { kind: K }>;
+type Work = (flow: Flow) => Promise<void>;
+type OnEnter = { [K in Kind]?: (state: StateOf<K>, from: SessionState) => Work | undefined };
 
-export interface FaceIdentificationPort {
-  identify(options: {
-    signal: AbortSignal;
-    onHint: (hint: FaceHint) => void;
-  }): Promise<FaceIdentifyResult>;
-  /** 1:1: is the person in front of the camera the one with this ID number? */
-  verify(
-    idNumber: string,
-    options: { signal: AbortSignal; onHint: (hint: FaceHint) => void },
-  ): Promise<'match' | 'no-match' | 'not-enrolled'>;
-}
+/** The work each state starts when the session enters it (from another state). */
+const onEnter: OnEnter = {
+  identifying: () => identifyByFace,
+  verifying: (s) => (flow) => verifyIdNumber(flow, s.idNumber),
+  'finding-patient': (s) => (flow) => findPatient(flow, s.lookup),
+  'loading-bills': (s) => (flow) => loadBills(flow, s.patient),
+  'loading-member': (s) => (flow) => loadMemberBills(flow, s),
+  'bind-face': (s) => (flow) => verifyMember(flow, s),
+  binding: (s) => (flow) => bind(flow, s),
+  unbinding: (s) => (flow) => unbind(flow, s),
+  'pre-settling': (s) => (flow) => preSettle(flow, s),
+  'opening-cash': (s) => (flow) => pay(flow, s),
+  // Nothing to pay in cash: settling starts from the review screen. Otherwise the cash step
+  // reaches it inside the payment that is already running.
+  settling: (s, from) => (from.kind === 'review' ? (flow) => pay(flow, s) : undefined),
+};
 
-export interface SettlementPort {
-  findPatient(idNumber: string): Promise<Patient>;
-  /** 1101 with the e-voucher QR token (mdtrt_cert_type 01). */
-  findPatientByVoucher(token: string): Promise<Patient>;
-  /** Pays a pending cash order with a merchant-scanned wallet code (K205). */
-  payWithWalletCode(paymentId: string, code: string): Promise<void>;
-  unpaidBills(patient: Patient): Promise<Bill[]>;
-  /** 2206, plus the patient's credit offer when they have one; the account may be left out. */
-  preSettle(
-    patient: Patient,
-    bill: Bill,
-    options?: { useAccount?: boolean },
-  ): Promise<PreSettlement>;
-  /** Journals the payment and opens the cash collection (no cash: nothing to open). */
-  beginPayment(
-    patient: Patient,
-    bill: Bill,
-    preview: PreSettlement,
-    method: CashMethod,
-    walletCode?: string,
-  ): Promise<PaymentStart>;
-  waitForCash(paymentId: string, signal: AbortSignal): Promise<'paid' | 'expired' | 'cancelled'>;
-  /** 2207 with the journalled msgid, once the cash is in. */
-  completePayment(paymentId: string): Promise<Settlement>;
-  /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
-  abandonPayment(paymentId: string): Promise<void>;
-}
-
-/** Family accounts (the gateway is authoritative; the kiosk pre-checks to explain refusals). */
-export interface FamilyPort {
-  familyMembers(patient: Patient): Promise<FamilyOverview>;
-  bindingQuota(patient: Patient): Promise<BindingQuota>;
-  memberBills(member: FamilyMember): Promise<Bill[]>;
-  bindMember(payer: Patient, request: BindRequest): Promise<BindResult>;
-  unbindMember(patient: Patient, bindingId: string): Promise<unknown>;
-  preSettleForMember(payer: Patient, member: FamilyMember, bill: Bill): Promise<PreSettlement>;
-  beginPaymentForMember(
-    payer: Patient,
-    member: FamilyMember,
-    bill: Bill,
-    preview: PreSettlement,
-    method: CashMethod,
-    walletCode?: string,
-  ): Promise<PaymentStart>;
-}
-
-export interface ReceiptPort {
-  print(receipt: ReceiptData): Promise<{ printed: boolean; problem?: string }>;
-}
-
-/** Structured log sink. Only codes and ids go here: never names, ID numbers or face data. */
-export type LogFn = (event: string, fields?: Record<string, string | number | boolean>) => void;
-
-export interface SessionControllerOptions {
-  face: FaceIdentificationPort;
-  settlement: SettlementPort;
-  receipts: ReceiptPort;
-  clock: Clock;
-  log: LogFn;
-  info: Omit<KioskInfo, 'language'>;
-  eReceiptBaseUrl: string;
-  language?: Language;
-  family?: FamilyPort;
-  /** The hospital's time zone: ages and months for the family rules are counted in it. */
-  timeZone?: string;
-  /** Staff confirmation for binding a minor: true when the PIN is a staff PIN. */
-  staffPin?: (pin: string) => boolean;
-  /** Timers for the inactivity reset; tests inject their own. */
-  timers?: { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
-  /** Notifies staff (a pager, the nurses' station); the log entry is written either way. */
-  onStaffCalled?: () => void;
-}
+/** Screens that show the camera and its hint. */
+const cameraStates: ReadonlySet<Kind> = new Set(['identifying', 'verifying', 'bind-face']);
 
 const defaultTimers = {
   set: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
@@ -146,6 +63,7 @@ const defaultTimers = {
 
 export class SessionController {
   private state: SessionState = { kind: 'home' };
+  /** Bumped whenever work starts or the patient cancels: results of older work are dropped. */
   private generation = 0;
   private abort: AbortController | undefined;
   private readonly listeners = new Set<(view: SessionView) => void>();
@@ -163,6 +81,8 @@ export class SessionController {
   get current(): SessionState {
     return this.state;
   }
+
+  // ---- queries and subscriptions
 
   info(): KioskInfo {
     return { ...this.deps.info, language: this.language };
@@ -186,9 +106,16 @@ export class SessionController {
     return () => this.noticeListeners.delete(listener);
   }
 
-  private notify(notice: Notice['notice']): void {
-    for (const listener of this.noticeListeners) listener({ notice });
+  /** Resolves once the work started so far, and the work it led to, has finished (for tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const running = this.running;
+      await running;
+      if (running === this.running) return;
+    }
   }
+
+  // ---- devices
 
   /** The scanner's device status changed: patients are told when it goes and comes back. */
   scannerStatus(ready: boolean): void {
@@ -206,89 +133,109 @@ export class SessionController {
       kind: code.kind,
       ...(code.kind === 'unknown' ? { reason: code.reason } : {}),
     });
-    const state = this.state;
+    const kind = this.state.kind;
     if (code.kind === 'e-voucher') {
-      if (
-        state.kind !== 'home' &&
-        state.kind !== 'not-recognised' &&
-        state.kind !== 'identifying'
-      ) {
-        this.notify('scan-not-now');
+      // A face search in progress gives way to the voucher.
+      if (kind === 'home' || kind === 'not-recognised' || kind === 'identifying')
+        this.command({ type: 'start-voucher', token: code.token });
+      else this.notify('scan-not-now');
+    } else if (code.kind === 'wallet') {
+      if (kind === 'choose-cash')
+        this.command({ type: 'choose-cash', method: 'wallet-code', walletCode: code.code });
+      else if (this.state.kind === 'paying-cash') this.payPendingWithWalletCode(code.code);
+      else this.notify('scan-wallet-not-now');
+    } else {
+      this.notify('scan-unknown');
+    }
+  }
+
+  private payPendingWithWalletCode(code: string): void {
+    if (this.state.kind !== 'paying-cash') return;
+    const gen = this.generation;
+    this.running = this.deps.settlement
+      .payWithWalletCode(this.state.paymentId, code)
+      .catch((error: unknown) => {
+        if (gen === this.generation)
+          this.deps.log('payment.wallet-code-failed', { code: toKioskError(error).code });
+      });
+  }
+
+  // ---- identification
+
+  /** Face first asks for consent; the face search starts only once the patient agrees. */
+  payWithFace(): void {
+    // "Try again" in the same session: the patient has just agreed.
+    if (this.faceConsent) this.command({ type: 'start-face' });
+    else this.command({ type: 'ask-consent', route: 'face' });
+  }
+
+  payWithIdNumber(): void {
+    this.command({ type: 'ask-consent', route: 'id' });
+  }
+
+  answerConsent(agreed: boolean): void {
+    const state = this.state;
+    if (state.kind !== 'consent') throw new KioskCallError('no consent is being asked');
+    // Recorded without any personal data: who agreed is not known yet, only that someone did.
+    this.deps.log('face.consent', { agreed, route: state.route });
+    this.faceConsent = agreed;
+    this.command({ type: 'consent', agreed });
+  }
+
+  /** The keyed-in ID number, then a 1:1 face check against that person's template. */
+  submitIdNumber(raw: string): { accepted: boolean } {
+    if (this.state.kind !== 'id-entry') throw new KioskCallError('not on the ID number screen');
+    const idNumber = raw.toUpperCase();
+    if (!isValidIdNumber(idNumber)) return { accepted: false };
+    this.command({ type: 'id-entered', idNumber });
+    return { accepted: true };
+  }
+
+  /** One try: the last 4 characters must single out exactly one of the look-alikes. */
+  submitSecondFactor(last4: string): void {
+    const state = this.state;
+    if (state.kind !== 'second-factor') throw new KioskCallError('not on the second-factor screen');
+    const idNumber = secondFactorMatch(state.candidates, last4);
+    this.deps.log('face.second-factor', { matched: idNumber !== undefined });
+    this.command(idNumber ? { type: 'matched', idNumber } : { type: 'not-recognised' });
+  }
+
+  // ---- bills and payment
+
+  selectBill(billId: string): void {
+    const state = this.state;
+    if (state.kind === 'member-bills') {
+      const bill = state.bills.find((b) => b.id === billId);
+      const check = bill ? canPayForMember(bill.category) : undefined;
+      if (check && !check.ok) {
+        // Chronic, maternity and work-injury bills: the family account may not pay; say why.
+        this.command({ type: 'family-refused', refusal: { rule: check.rule } });
         return;
       }
-      this.generation++;
-      this.abort?.abort(); // a face search in progress gives way to the voucher
-      this.setState(transition(this.state, { type: 'start-voucher' }));
-      const gen = this.generation;
-      this.background(gen, async () => {
-        let patient: Patient;
-        try {
-          patient = await this.deps.settlement.findPatientByVoucher(code.token);
-        } catch (error) {
-          if (error instanceof KioskError && error.code === 'gateway-rejected') {
-            throw new KioskError('voucher-refused', 'the gateway refused the e-voucher', {
-              cause: error,
-            });
-          }
-          throw error;
-        }
-        this.apply(gen, { type: 'identified', patient });
-        await this.loadBills(gen, patient);
-      });
-      return;
     }
-    if (code.kind === 'wallet') {
-      if (state.kind === 'choose-cash') {
-        this.setState(transition(state, { type: 'choose-cash', method: 'wallet-code' }));
-        this.startPayment('wallet-code', code.code);
-      } else if (state.kind === 'paying-cash') {
-        const gen = this.generation;
-        const paymentId = state.paymentId;
-        this.running = this.deps.settlement
-          .payWithWalletCode(paymentId, code.code)
-          .catch((error: unknown) => {
-            if (gen === this.generation)
-              this.deps.log('payment.wallet-code-failed', { code: toKioskError(error).code });
-          });
-      } else this.notify('scan-wallet-not-now');
-      return;
-    }
-    this.notify('scan-unknown');
+    this.command({ type: 'select-bill', billId });
   }
 
-  /** The patient's bills, with their family members and binding quota when family is on. */
-  private async loadBills(gen: number, patient: Patient): Promise<void> {
-    const bills = await this.deps.settlement.unpaidBills(patient);
-    const family = await this.loadFamily(patient);
-    this.apply(gen, { type: 'bills-loaded', bills, ...family });
+  /** On the review screen: pay with or without the personal account (a new 2206 either way). */
+  setUseAccount(useAccount: boolean): void {
+    const state = this.state;
+    if (state.kind !== 'review' || state.member)
+      throw new KioskCallError('not on the review screen');
+    this.command({ type: 'select-bill', billId: state.bill.id, useAccount });
   }
 
-  private async loadFamily(
-    patient: Patient,
-  ): Promise<{ family?: FamilyOverview; quota?: BindingQuota }> {
-    if (!this.deps.family) return {};
-    try {
-      const [family, quota] = await Promise.all([
-        this.deps.family.familyMembers(patient),
-        this.deps.family.bindingQuota(patient),
-      ]);
-      return { family, quota };
-    } catch (error) {
-      // The patient can still pay their own bills; the family section is left out.
-      this.deps.log('family.load-failed', { code: toKioskError(error).code });
-      return {};
-    }
+  confirmPayment(): void {
+    this.command({ type: 'confirm' });
   }
+
+  chooseCashMethod(method: ChosenCashMethod): void {
+    this.command({ type: 'choose-cash', method });
+  }
+
+  // ---- family
 
   openMember(bindingId: string): void {
     this.command({ type: 'open-member', bindingId });
-    const state = this.state;
-    if (state.kind !== 'loading-member' || !this.deps.family) return;
-    const gen = this.generation;
-    this.background(gen, async () => {
-      const bills = await this.deps.family!.memberBills(state.member);
-      this.apply(gen, { type: 'member-bills-loaded', bills });
-    });
   }
 
   backToBills(): void {
@@ -303,67 +250,14 @@ export class SessionController {
   submitBindId(raw: string): { accepted: boolean } {
     const state = this.state;
     if (state.kind !== 'bind-id') throw new KioskCallError('not on the binding screen');
-    const id = raw.toUpperCase();
-    if (!isValidIdNumber(id)) return { accepted: false };
-    const refuse = (rule: KioskFamilyRefusal['rule'], resetsOn?: string) =>
-      this.setState(
-        transition(state, {
-          type: 'family-refused',
-          refusal: { rule, ...(resetsOn ? { resetsOn } : {}) },
-        }),
-      );
-    if (id === state.back.patient.idNumber.toUpperCase()) {
-      refuse('self-binding');
-    } else if (state.back.quota && state.back.quota.remaining === 0) {
-      refuse('payer-monthly-limit', state.back.quota.resetsOn);
-    } else {
-      const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-      const verification = verificationNeeded(
-        birth,
-        this.deps.clock.now(),
-        this.deps.timeZone ?? 'Asia/Shanghai',
-      );
-      this.command({ type: 'bind-id-entered', memberIdNumber: id, verification });
-    }
+    const event = bindIdEvent(this.deps, state, raw.toUpperCase());
+    if (!event) return { accepted: false };
+    this.command(event);
     return { accepted: true };
   }
 
   chooseRelation(relation: FamilyRelation): void {
     this.command({ type: 'bind-relation', relation });
-    const state = this.state;
-    if (state.kind !== 'bind-face') return;
-    const gen = ++this.generation;
-    this.abort = new AbortController();
-    const signal = this.abort.signal;
-    this.background(gen, async () => {
-      // 16 or over: the member is verified 1:1 by face, here and now.
-      const outcome = await this.deps.face.verify(state.memberIdNumber, {
-        signal,
-        onHint: (hint) => {
-          if (
-            gen === this.generation &&
-            this.state.kind === 'bind-face' &&
-            this.state.hint !== hint
-          ) {
-            this.apply(gen, { type: 'face-hint', hint });
-          }
-        },
-      });
-      this.deps.log('family.bind-face', { result: outcome });
-      if (outcome !== 'match') {
-        this.apply(gen, {
-          type: 'family-refused',
-          refusal: { rule: outcome === 'not-enrolled' ? 'not-enrolled' : 'face-not-verified' },
-        });
-        return;
-      }
-      this.apply(gen, { type: 'bind-verified' });
-      await this.bind(gen, state.back, {
-        memberIdNumber: state.memberIdNumber,
-        relation: state.relation,
-        verification: { method: 'face', verified: true },
-      });
-    });
   }
 
   /** Under 16: staff check the documents and confirm with their PIN on the kiosk. */
@@ -371,19 +265,16 @@ export class SessionController {
     documentType: DocumentType;
     documentNumber: string;
     staffPin: string;
-  }): {
-    accepted: boolean;
-  } {
+  }): { accepted: boolean } {
     const state = this.state;
     if (state.kind !== 'bind-document') throw new KioskCallError('not on the document screen');
     if (!this.deps.staffPin?.(doc.staffPin)) {
       this.deps.log('family.staff-pin-refused', {});
       return { accepted: false };
     }
-    this.command({ type: 'bind-verified' });
-    const gen = this.generation;
-    this.background(gen, () =>
-      this.bind(gen, state.back, {
+    this.command({
+      type: 'bind-verified',
+      request: {
         memberIdNumber: state.memberIdNumber,
         relation: state.relation,
         verification: {
@@ -392,27 +283,9 @@ export class SessionController {
           documentNumber: doc.documentNumber,
           staffId: `${this.deps.info.kioskId}-STAFF`,
         },
-      }),
-    );
+      },
+    });
     return { accepted: true };
-  }
-
-  private async bind(gen: number, back: BillsState, request: BindRequest): Promise<void> {
-    try {
-      const result = await this.deps.family!.bindMember(back.patient, request);
-      const family = await this.deps.family!.familyMembers(back.patient);
-      this.deps.log('family.bound', { bindingId: result.bindingId });
-      this.apply(gen, {
-        type: 'bound',
-        memberName: maskName(result.member.name),
-        family,
-        quota: result.quota,
-      });
-    } catch (error) {
-      const refusal = error instanceof FamilyRefusalError ? error.refusal : undefined;
-      if (!refusal) throw error;
-      this.apply(gen, { type: 'family-refused', refusal });
-    }
   }
 
   startUnbind(bindingId: string): void {
@@ -420,248 +293,12 @@ export class SessionController {
   }
 
   confirmUnbind(): void {
-    const state = this.state;
-    if (state.kind !== 'unbind-confirm' || !this.deps.family)
+    if (this.state.kind !== 'unbind-confirm' || !this.deps.family)
       throw new KioskCallError('nothing to unbind');
-    const gen = this.generation;
-    this.setState({ kind: 'binding', back: state.back });
-    this.background(gen, async () => {
-      await this.deps.family!.unbindMember(state.back.patient, state.link.bindingId);
-      this.deps.log('family.unbound', { bindingId: state.link.bindingId, side: state.side });
-      const { family, quota } = await this.loadFamily(state.back.patient);
-      if (family && quota) this.apply(gen, { type: 'family-reloaded', family, quota });
-      else this.apply(gen, { type: 'back-to-bills' });
-    });
+    this.command({ type: 'confirm-unbind' });
   }
 
-  /** Resolves when the background work started by the last call has finished (for tests). */
-  idle(): Promise<void> {
-    return this.running;
-  }
-
-  /** Face first asks for consent; the face search starts only once the patient agrees. */
-  payWithFace(): void {
-    if (this.faceConsent) {
-      // "Try again" in the same session: the patient has just agreed.
-      this.command({ type: 'start-face' });
-      this.startFaceSearch();
-      return;
-    }
-    this.command({ type: 'ask-consent', route: 'face' });
-  }
-
-  answerConsent(agreed: boolean): void {
-    const state = this.state;
-    if (state.kind !== 'consent') throw new KioskCallError('no consent is being asked');
-    // Recorded without any personal data: who agreed is not known yet, only that someone did.
-    this.deps.log('face.consent', { agreed, route: state.route });
-    this.command({ type: 'consent', agreed });
-    this.faceConsent = agreed;
-    if (agreed && state.route === 'face') this.startFaceSearch();
-  }
-
-  private startFaceSearch(): void {
-    const gen = ++this.generation;
-    this.abort = new AbortController();
-    this.background(gen, () => this.identify(gen, this.abort!.signal));
-  }
-
-  payWithIdNumber(): void {
-    this.command({ type: 'ask-consent', route: 'id' });
-  }
-
-  /** The keyed-in ID number, then a 1:1 face check against that person's template. */
-  submitIdNumber(raw: string): { accepted: boolean } {
-    if (this.state.kind !== 'id-entry') throw new KioskCallError('not on the ID number screen');
-    const idNumber = raw.toUpperCase();
-    if (!isValidIdNumber(idNumber)) return { accepted: false };
-    this.command({ type: 'id-entered' });
-    const gen = ++this.generation;
-    this.abort = new AbortController();
-    const signal = this.abort.signal;
-    this.background(gen, async () => {
-      const outcome = await this.deps.face.verify(idNumber, {
-        signal,
-        onHint: (hint) => {
-          if (
-            gen === this.generation &&
-            this.state.kind === 'verifying' &&
-            this.state.hint !== hint
-          ) {
-            this.apply(gen, { type: 'face-hint', hint });
-          }
-        },
-      });
-      this.deps.log('face.verify', { result: outcome });
-      if (outcome !== 'match') {
-        this.apply(gen, { type: 'not-recognised' });
-        return;
-      }
-      const patient = await this.deps.settlement.findPatient(idNumber);
-      this.apply(gen, { type: 'identified', patient });
-      await this.loadBills(gen, patient);
-    });
-    return { accepted: true };
-  }
-
-  /** One try: the last 4 characters must single out exactly one of the look-alikes. */
-  submitSecondFactor(last4: string): void {
-    const state = this.state;
-    if (state.kind !== 'second-factor') throw new KioskCallError('not on the second-factor screen');
-    const matches = state.candidates.filter((id) => endsWith4(id, last4));
-    this.deps.log('face.second-factor', { matched: matches.length === 1 });
-    this.command({ type: 'second-factor-entered' });
-    const gen = this.generation;
-    if (matches.length !== 1) {
-      this.apply(gen, { type: 'not-recognised' });
-      return;
-    }
-    this.background(gen, async () => {
-      const patient = await this.deps.settlement.findPatient(matches[0]!);
-      this.apply(gen, { type: 'identified', patient });
-      await this.loadBills(gen, patient);
-    });
-  }
-
-  selectBill(billId: string): void {
-    const before = this.state;
-    if (before.kind === 'member-bills') {
-      const bill = before.bills.find((b) => b.id === billId);
-      const check = bill ? canPayForMember(bill.category) : undefined;
-      if (check && !check.ok) {
-        // Chronic, maternity and work-injury bills: the family account may not pay; say why.
-        this.setState(
-          transition(before, { type: 'family-refused', refusal: { rule: check.rule } }),
-        );
-        return;
-      }
-    }
-    this.command({ type: 'select-bill', billId });
-    const gen = this.generation;
-    const state = this.state;
-    if (state.kind !== 'pre-settling') return;
-    this.background(gen, async () => {
-      const preview =
-        state.member && this.deps.family
-          ? await this.deps.family.preSettleForMember(state.patient, state.member, state.bill)
-          : await this.deps.settlement.preSettle(state.patient, state.bill);
-      this.apply(gen, { type: 'preview-ready', preview });
-    });
-  }
-
-  /** On the review screen: pay with or without the personal account (a new 2206 either way). */
-  setUseAccount(useAccount: boolean): void {
-    const state = this.state;
-    if (state.kind !== 'review' || state.member)
-      throw new KioskCallError('not on the review screen');
-    this.command({ type: 'select-bill', billId: state.bill.id });
-    const gen = this.generation;
-    const next = this.state;
-    if (next.kind !== 'pre-settling') return;
-    this.background(gen, async () => {
-      const preview = await this.deps.settlement.preSettle(next.patient, next.bill, { useAccount });
-      this.apply(gen, { type: 'preview-ready', preview });
-    });
-  }
-
-  confirmPayment(): void {
-    this.command({ type: 'confirm' });
-    if (this.state.kind === 'settling') this.startPayment('none');
-  }
-
-  chooseCashMethod(method: 'mobile' | 'credit'): void {
-    this.command({ type: 'choose-cash', method });
-    this.startPayment(method);
-  }
-
-  /** Opens the cash collection (if any), waits for it, then settles and prints. */
-  private startPayment(method: CashMethod, walletCode?: string): void {
-    const gen = this.generation;
-    const state = this.state;
-    if (state.kind !== 'settling' && state.kind !== 'opening-cash') return;
-    const { patient, bill, preview, member } = state;
-    this.abort = new AbortController();
-    const signal = this.abort.signal;
-    this.background(gen, async () => {
-      const start =
-        member && this.deps.family
-          ? await this.deps.family.beginPaymentForMember(
-              patient,
-              member,
-              bill,
-              preview,
-              method,
-              walletCode,
-            )
-          : await this.deps.settlement.beginPayment(patient, bill, preview, method, walletCode);
-      if (start.cash === 'pending') {
-        this.apply(gen, {
-          type: 'cash-opened',
-          paymentId: start.paymentId,
-          paid: false,
-          ...(start.order ? { order: start.order } : {}),
-        });
-        const outcome = await this.deps.settlement.waitForCash(start.paymentId, signal);
-        if (gen !== this.generation) return; // cancelled: cancel() already abandoned the payment
-        if (outcome !== 'paid') {
-          await this.deps.settlement.abandonPayment(start.paymentId);
-          throw new KioskError('payment-expired', `cash part ${outcome}`);
-        }
-        this.apply(gen, { type: 'cash-paid' });
-      } else if (this.state.kind === 'opening-cash') {
-        this.apply(gen, { type: 'cash-opened', paymentId: start.paymentId, paid: true });
-      }
-      const settlement = await this.deps.settlement.completePayment(start.paymentId);
-      this.deps.log('settlement.settled', {
-        settlementId: settlement.settlementId,
-        billId: settlement.billId,
-        method,
-      });
-      this.apply(gen, { type: 'settled', settlement });
-      await this.printReceipt(gen, patient, bill, settlement, method);
-    });
-  }
-
-  private async printReceipt(
-    gen: number,
-    patient: Patient,
-    bill: Bill,
-    settlement: Settlement,
-    method: CashMethod,
-  ): Promise<void> {
-    const eReceiptUrl = `${this.deps.eReceiptBaseUrl}${encodeURIComponent(settlement.settlementId)}`;
-    const state = this.state;
-    let printed = false;
-    try {
-      const outcome = await this.deps.receipts.print({
-        hospitalName: this.deps.info.hospitalName,
-        kioskId: this.deps.info.kioskId,
-        printedAt: this.deps.clock.now().toISOString(),
-        language: this.language,
-        patientName: maskName(patient.name),
-        patientIdNumber: maskIdNumber(patient.idNumber),
-        bill,
-        settlement,
-        paymentMethod: method === 'none' ? 'insurance-only' : method,
-        ...(state.kind === 'printing' && state.repayDate ? { repayDate: state.repayDate } : {}),
-        eReceiptUrl,
-      });
-      printed = outcome.printed;
-      if (!printed) {
-        this.deps.log('receipt.not-printed', {
-          settlementId: settlement.settlementId,
-          problem: outcome.problem ?? 'unknown',
-        });
-      }
-    } catch (error) {
-      // The settlement stands whatever the printer does; the patient gets the e-receipt QR.
-      this.deps.log('receipt.failed', {
-        settlementId: settlement.settlementId,
-        error: toKioskError(error).code,
-      });
-    }
-    this.apply(gen, { type: 'printed', printed, eReceiptUrl });
-  }
+  // ---- leaving, inactivity and help
 
   cancel(): void {
     if (isCommitting(this.state))
@@ -687,6 +324,12 @@ export class SessionController {
     this.armInactivity();
   }
 
+  /** Help is always available: it changes nothing in the session, it only calls someone. */
+  callStaff(): void {
+    this.deps.log('staff.called', { screen: this.state.kind, kioskId: this.deps.info.kioskId });
+    this.deps.onStaffCalled?.();
+  }
+
   /**
    * The host's own inactivity reset, a little after the renderer's warning has run out, so a
    * session is reset even if the screen is gone. Unpaid work is cancelled safely (a pending cash
@@ -696,8 +339,7 @@ export class SessionController {
     const timers = this.deps.timers ?? defaultTimers;
     if (this.idleTimer !== undefined) timers.clear(this.idleTimer);
     this.idleTimer = undefined;
-    const kind = this.state.kind;
-    if (kind === 'home' || isCommitting(this.state)) return;
+    if (this.state.kind === 'home' || isCommitting(this.state)) return;
     const { warnAfterSeconds, countdownSeconds } = this.deps.info.inactivity;
     this.idleTimer = timers.set(
       () => this.expire(),
@@ -714,38 +356,10 @@ export class SessionController {
     else this.cancel();
   }
 
-  /** Help is always available: it changes nothing in the session, it only calls someone. */
-  callStaff(): void {
-    this.deps.log('staff.called', { screen: this.state.kind, kioskId: this.deps.info.kioskId });
-    this.deps.onStaffCalled?.();
-  }
+  // ---- applying events
 
-  private async identify(gen: number, signal: AbortSignal): Promise<void> {
-    const result = await this.deps.face.identify({
-      signal,
-      onHint: (hint) => {
-        if (
-          gen === this.generation &&
-          this.state.kind === 'identifying' &&
-          this.state.hint !== hint
-        ) {
-          this.apply(gen, { type: 'face-hint', hint });
-        }
-      },
-    });
-    this.deps.log('face.identify', { result: result.kind });
-    if (result.kind === 'uncertain' && result.candidates.length >= 2) {
-      // Never guess between look-alikes: ask for the last 4 characters of the ID number.
-      this.apply(gen, { type: 'uncertain', candidates: result.candidates });
-      return;
-    }
-    if (result.kind !== 'match') {
-      this.apply(gen, { type: 'not-recognised' });
-      return;
-    }
-    const patient = await this.deps.settlement.findPatient(result.idNumber);
-    this.apply(gen, { type: 'identified', patient });
-    await this.loadBills(gen, patient);
+  private notify(notice: Notice['notice']): void {
+    for (const listener of this.noticeListeners) listener({ notice });
   }
 
   /** A call from the renderer: an event that is not allowed now is refused, changing nothing. */
@@ -758,7 +372,7 @@ export class SessionController {
     }
   }
 
-  /** A result of background work: dropped if its session was cancelled meanwhile. */
+  /** A result of background work: dropped if its session moved on meanwhile. */
   private apply(gen: number, event: SessionEvent): void {
     if (gen !== this.generation) return;
     try {
@@ -769,20 +383,48 @@ export class SessionController {
     }
   }
 
-  private background(gen: number, work: () => Promise<void>): void {
-    this.running = work().catch((error: unknown) => {
-      if (gen !== this.generation) return;
-      const kioskError = toKioskError(error);
-      this.deps.log('session.failed', { code: kioskError.code, state: this.state.kind });
-      if (this.state.kind !== 'home') this.apply(gen, { type: 'failed', error: kioskError.code });
-    });
-  }
-
   private setState(next: SessionState): void {
+    const previous = this.state;
     this.state = next;
     if (next.kind === 'home') this.faceConsent = false;
     this.armInactivity();
     const view = toView(next);
     for (const listener of this.listeners) listener(view);
+    if (next.kind !== previous.kind) this.enter(next, previous);
+  }
+
+  /** Starts the work the entered state names, as the session's only current work. */
+  private enter(state: SessionState, from: SessionState): void {
+    const entry = onEnter[state.kind] as
+      ((state: SessionState, from: SessionState) => Work | undefined) | undefined;
+    const work = entry?.(state, from);
+    if (!work) return;
+    const gen = ++this.generation;
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    const flow: Flow = {
+      deps: this.deps,
+      signal: abort.signal,
+      apply: (event) => this.apply(gen, event),
+      hint: (hint: FaceHint) => {
+        const now = this.state;
+        if (gen === this.generation && cameraStates.has(now.kind) && 'hint' in now) {
+          if (now.hint !== hint) this.apply(gen, { type: 'face-hint', hint });
+        }
+      },
+      isCurrent: () => gen === this.generation,
+      current: () => this.state,
+      language: () => this.language,
+    };
+    this.background(gen, work(flow));
+  }
+
+  private background(gen: number, work: Promise<void>): void {
+    this.running = work.catch((error: unknown) => {
+      if (gen !== this.generation) return;
+      const kioskError = toKioskError(error);
+      this.deps.log('session.failed', { code: kioskError.code, state: this.state.kind });
+      if (this.state.kind !== 'home') this.apply(gen, { type: 'failed', error: kioskError.code });
+    });
   }
 }

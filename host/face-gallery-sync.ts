@@ -16,7 +16,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { LogFn } from '../core/session-controller.ts';
+import type { LogFn } from '../core/ports.ts';
 import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
 import type { TxOutput } from '../gateway/protocol.ts';
 import { enrollFiles } from '../hardware/face/enrollment.ts';

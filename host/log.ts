@@ -3,7 +3,7 @@
  * line of defence any field whose name suggests personal data is redacted, and any value that
  * looks like a Chinese ID number is masked.
  */
-import type { LogFn } from '../core/session-controller.ts';
+import type { LogFn } from '../core/ports.ts';
 
 const PERSONAL_KEY = /name|cert|idnumber|id_number|psn|phone|descriptor|face|photo/i;
 const ID_NUMBER = /\b\d{6}(19|20)\d{2}\d{4}\d{3}[\dXx]\b/g;

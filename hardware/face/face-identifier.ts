@@ -7,7 +7,7 @@
  * this module, for the patient to see themselves.
  */
 import type { FaceHint } from '../../core/kiosk-api.ts';
-import type { FaceIdentificationPort, FaceIdentifyResult } from '../../core/session-controller.ts';
+import type { FaceIdentificationPort, FaceIdentifyResult } from '../../core/ports.ts';
 import type { Camera } from '../camera/camera.ts';
 import type { FaceDetector, FaceEngine, FaceObservation } from './face-engine.ts';
 import type { FaceGallery, MatchPolicy } from './gallery.ts';

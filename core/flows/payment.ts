@@ -1,0 +1,107 @@
+/**
+ * Paying a bill: pre-settlement (2206), the cash part (phone QR, wallet code or credit), the
+ * settlement (2207) and the receipt. Once a settlement is under way nothing interrupts it (see
+ * `isCommitting`); the receipt never decides whether the payment stands.
+ */
+import type { CashMethod, Patient, Bill, Settlement } from '../domain.ts';
+import { KioskError, toKioskError } from '../errors.ts';
+import { maskIdNumber, maskName } from '../masking.ts';
+import type { SessionState } from '../session-state.ts';
+import type { Flow } from './flow.ts';
+
+type StateOf<K extends SessionState['kind']> = Extract<SessionState, { kind: K }>;
+
+/** 2206 for the chosen bill: the patient's own, or a family member's paid from their account. */
+export async function preSettle(flow: Flow, state: StateOf<'pre-settling'>): Promise<void> {
+  const { deps } = flow;
+  const preview =
+    state.member && deps.family
+      ? await deps.family.preSettleForMember(state.patient, state.member, state.bill)
+      : await deps.settlement.preSettle(
+          state.patient,
+          state.bill,
+          state.useAccount !== undefined ? { useAccount: state.useAccount } : undefined,
+        );
+  flow.apply({ type: 'preview-ready', preview });
+}
+
+/** Opens the cash collection (if any), waits for it, then settles and prints. */
+export async function pay(
+  flow: Flow,
+  state: StateOf<'opening-cash'> | StateOf<'settling'>,
+): Promise<void> {
+  const { deps } = flow;
+  const { patient, bill, preview, member, method } = state;
+  const walletCode = state.kind === 'opening-cash' ? state.walletCode : undefined;
+  const start =
+    member && deps.family
+      ? await deps.family.beginPaymentForMember(patient, member, bill, preview, method, walletCode)
+      : await deps.settlement.beginPayment(patient, bill, preview, method, walletCode);
+  if (start.cash === 'pending') {
+    flow.apply({
+      type: 'cash-opened',
+      paymentId: start.paymentId,
+      paid: false,
+      ...(start.order ? { order: start.order } : {}),
+    });
+    const outcome = await deps.settlement.waitForCash(start.paymentId, flow.signal);
+    if (!flow.isCurrent()) return; // cancelled: cancel() already abandoned the payment
+    if (outcome !== 'paid') {
+      await deps.settlement.abandonPayment(start.paymentId);
+      throw new KioskError('payment-expired', `cash part ${outcome}`);
+    }
+    flow.apply({ type: 'cash-paid' });
+  } else if (flow.current().kind === 'opening-cash') {
+    flow.apply({ type: 'cash-opened', paymentId: start.paymentId, paid: true });
+  }
+  const settlement = await deps.settlement.completePayment(start.paymentId);
+  deps.log('settlement.settled', {
+    settlementId: settlement.settlementId,
+    billId: settlement.billId,
+    method,
+  });
+  flow.apply({ type: 'settled', settlement });
+  await printReceipt(flow, patient, bill, settlement, method);
+}
+
+/** The settlement stands whatever the printer does; without paper the patient gets the QR. */
+async function printReceipt(
+  flow: Flow,
+  patient: Patient,
+  bill: Bill,
+  settlement: Settlement,
+  method: CashMethod,
+): Promise<void> {
+  const { deps } = flow;
+  const eReceiptUrl = `${deps.eReceiptBaseUrl}${encodeURIComponent(settlement.settlementId)}`;
+  const state = flow.current();
+  let printed = false;
+  try {
+    const outcome = await deps.receipts.print({
+      hospitalName: deps.info.hospitalName,
+      kioskId: deps.info.kioskId,
+      printedAt: deps.clock.now().toISOString(),
+      language: flow.language(),
+      patientName: maskName(patient.name),
+      patientIdNumber: maskIdNumber(patient.idNumber),
+      bill,
+      settlement,
+      paymentMethod: method === 'none' ? 'insurance-only' : method,
+      ...(state.kind === 'printing' && state.repayDate ? { repayDate: state.repayDate } : {}),
+      eReceiptUrl,
+    });
+    printed = outcome.printed;
+    if (!printed) {
+      deps.log('receipt.not-printed', {
+        settlementId: settlement.settlementId,
+        problem: outcome.problem ?? 'unknown',
+      });
+    }
+  } catch (error) {
+    deps.log('receipt.failed', {
+      settlementId: settlement.settlementId,
+      error: toKioskError(error).code,
+    });
+  }
+  flow.apply({ type: 'printed', printed, eReceiptUrl });
+}
