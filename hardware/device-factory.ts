@@ -2,13 +2,11 @@
  * Builds the kiosk's devices from configuration, once: "simulated" or a real driver per device
  * (after Stripe Terminal's discovery). Everything after this sees only the device contracts.
  */
-import { isAbsolute, resolve } from 'node:path';
 import type { Camera } from './camera/camera.ts';
-import { RendererCamera } from './camera/renderer-camera.ts';
 import { SimulatedCamera } from './camera/simulated-camera.ts';
 import type { Device } from './device.ts';
-import { buildPrinterPipe, buildScanner } from './device-builders.ts';
-import { type DevicesConfig, parseDevicesConfig } from './diagnostics.ts';
+import { buildCamera, buildPrinterPipe, buildScanner } from './device-builders.ts';
+import { type DevicesConfig, parseDevicesConfig } from './devices-config.ts';
 import { EscPosPrinter } from './printer/escpos-printer.ts';
 import { SimulatedPrinter } from './printer/simulated-printer.ts';
 import { SimulatedQrScanner } from './scanner/simulated-qr-scanner.ts';
@@ -35,17 +33,12 @@ export async function buildDevices(
   const config: DevicesConfig = parseDevicesConfig(raw);
   const binding = options.serialBinding ?? systemSerialBinding;
   const simulated: KioskDevices['simulated'] = {};
-  let camera: Camera;
+  const camera: Camera = buildCamera(config.camera, {
+    projectRoot: options.projectRoot,
+    fixturesDir: options.fixturesDir,
+  });
+  if (camera instanceof SimulatedCamera) simulated.camera = camera;
   const c = config.camera;
-  if (c.kind === 'renderer') {
-    // The renderer already limits its rate; twice that here only guards against a runaway page.
-    camera = new RendererCamera({ maxFps: c.sendFps * 2 });
-  } else {
-    const dir = options.fixturesDir ?? c.fixturesDir;
-    camera = simulated.camera = new SimulatedCamera({
-      fixturesDir: isAbsolute(dir) ? dir : resolve(options.projectRoot, dir),
-    });
-  }
 
   const pipe = await buildPrinterPipe(config.printer, binding);
   if (pipe instanceof SimulatedPrinter) simulated.printer = pipe;

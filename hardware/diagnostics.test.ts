@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeviceConfigError } from './device-config.ts';
-import { formatTable, parseDevicesConfig, runDiagnostics, testPage } from './diagnostics.ts';
+import { parseDevicesConfig } from './devices-config.ts';
+import { formatTable, runDiagnostics, testPage } from './diagnostics.ts';
 import { UnpluggableMockBinding } from './testing/mock-serial.ts';
 import { NetworkPrinter } from './testing/network-printer.ts';
 

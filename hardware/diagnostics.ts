@@ -5,68 +5,18 @@
  * status (nothing need be scanned). Camera: open, enable, one frame.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
+import { join } from 'node:path';
 import type { Camera } from './camera/camera.ts';
 import { RendererCamera } from './camera/renderer-camera.ts';
-import { buildPrinterPipe, buildScanner } from './device-builders.ts';
-import { deviceFilePipeConfigSchema } from './printer/device-file-pipe.ts';
-import { SimulatedCamera, type SimulatedScene } from './camera/simulated-camera.ts';
-import { parseDeviceOptions } from './device-config.ts';
+import type { SimulatedScene } from './camera/simulated-camera.ts';
 import type { Device, DeviceStatus } from './device.ts';
+import { buildCamera, buildPrinterPipe, buildScanner } from './device-builders.ts';
+import type { DevicesConfig } from './devices-config.ts';
 import { EscPosPrinter } from './printer/escpos-printer.ts';
 import { canPrint } from './printer/escpos-status.ts';
-import { tcpPipeConfigSchema } from './printer/tcp-pipe.ts';
-import { SerialQrScanner, serialQrScannerConfigSchema } from './scanner/serial-qr-scanner.ts';
+import { SerialQrScanner } from './scanner/serial-qr-scanner.ts';
 import type { SimulatedQrScanner } from './scanner/simulated-qr-scanner.ts';
-import { type SerialBinding, serialLineSchema, systemSerialBinding } from './serial-port.ts';
-
-// Top-level keys are not strict, so a whole kiosk configuration file (core/config.ts), whose
-// camera and printer entries have this shape, can be checked as it is.
-export const devicesConfigSchema = z.object({
-  scanner: z
-    .discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('simulated') }),
-      serialQrScannerConfigSchema.extend({ kind: z.literal('serial') }),
-    ])
-    .default({ kind: 'simulated' }),
-  printer: z
-    .discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('simulated') }),
-      tcpPipeConfigSchema.extend({ kind: z.literal('tcp') }),
-      // A USB printer-class device (usblp) or parallel port, as a device file.
-      deviceFilePipeConfigSchema.extend({ kind: z.literal('usb') }),
-      serialLineSchema.extend({ kind: z.literal('serial') }),
-    ])
-    .default({ kind: 'simulated' }),
-  camera: z
-    .discriminatedUnion('kind', [
-      z.strictObject({
-        kind: z.literal('simulated'),
-        /** Relative to the project root. */
-        fixturesDir: z.string().min(1).default('../shared/fixtures/faces'),
-      }),
-      // A UVC camera read by the renderer (getUserMedia), chosen by its label.
-      z.strictObject({
-        kind: z.literal('renderer'),
-        label: z.string().max(200).optional(),
-        width: z.number().int().min(160).max(3840).default(640),
-        height: z.number().int().min(120).max(2160).default(480),
-        fps: z.number().int().min(1).max(60).default(15),
-        /**
-         * Frames per second sent to the kiosk host; more are dropped in the renderer. 8 lets the
-         * liveness challenge see a blink (about a fifth of a second).
-         */
-        sendFps: z.number().min(0.5).max(15).default(8),
-      }),
-    ])
-    .default({ kind: 'simulated', fixturesDir: '../shared/fixtures/faces' }),
-});
-export type DevicesConfig = z.output<typeof devicesConfigSchema>;
-
-export function parseDevicesConfig(raw: unknown): DevicesConfig {
-  return parseDeviceOptions('devices', devicesConfigSchema, raw ?? {});
-}
+import { type SerialBinding, systemSerialBinding } from './serial-port.ts';
 
 export interface CheckResult {
   device: string;
@@ -112,18 +62,18 @@ export async function runDiagnostics(
 
   rows.push(
     await check('camera', config.camera.kind, timeoutMs, async () => {
-      if (config.camera.kind === 'renderer') {
+      const camera = buildCamera(config.camera, {
+        projectRoot: options.projectRoot,
+        scene: firstPerson,
+      });
+      if (camera instanceof RendererCamera) {
         // Only the kiosk window can open it; admin mode checks it there.
-        const camera = new RendererCamera();
         return {
           device: camera,
           run: async () => 'read by the kiosk window: check it from admin mode',
         };
       }
-      const dir = config.camera.fixturesDir;
-      const fixturesDir = isAbsolute(dir) ? dir : resolve(options.projectRoot, dir);
-      const scene = firstPerson(fixturesDir);
-      const camera = new SimulatedCamera({ fixturesDir, scene });
+      const scene = camera.currentScene;
       const shown = scene.kind === 'person' ? `${scene.person}/${scene.photo}` : 'empty scene';
       return { device: camera, run: () => checkCamera(camera, shown) };
     }),

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeviceConfigError } from '../hardware/device-config.ts';
-import { formatTable, parseDevicesConfig, runDiagnostics } from '../hardware/diagnostics.ts';
+import { parseDevicesConfig } from '../hardware/devices-config.ts';
+import { formatTable, runDiagnostics } from '../hardware/diagnostics.ts';
 
 const usage = `usage: npm run devices -- check [--config FILE] [--no-print]
 
