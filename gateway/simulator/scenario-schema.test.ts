@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -19,8 +20,14 @@ describe('scenario file', () => {
     const s = loadScenario();
     expect(s.patients.length).toBeGreaterThan(0);
     const broken = { ...s, bills: [{ ...s.bills[0]!, psn_no: 'NOBODY' }] };
-    const file = join(import.meta.dirname, '..', '..', 'test-results', 'broken-scenario.json');
-    writeFileSync(file, JSON.stringify(broken));
-    expect(() => loadScenario(file)).toThrow(/unknown psn_no NOBODY/);
+    // A directory of its own: test-results/ exists only once Playwright has run.
+    const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+    try {
+      const file = join(dir, 'broken-scenario.json');
+      writeFileSync(file, JSON.stringify(broken));
+      expect(() => loadScenario(file)).toThrow(/unknown psn_no NOBODY/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
