@@ -2,12 +2,13 @@
  * Wire protocol of the settlement gateway, modelled on the national medical-insurance platform
  * interface for designated institutions. Field names stay as on the national interface (infno,
  * msgid, setlinfo, acct_pay, ...) so a hospital integrator recognises them; amounts travel as yuan
- * numbers with two decimals and become integer cents in mapping.ts, and nowhere else.
+ * numbers with two decimals and become integer cents in wire-mapping.ts, and nowhere else.
  *
  * Kiosk extensions (what the national interface leaves to the hospital system) have infno codes
  * starting with "K", so they can never collide with a national transaction number.
  */
 import { z } from 'zod';
+import { documentTypes, familyRelations, insuranceTypes } from '../core/vocabulary.ts';
 
 export const infno = {
   signIn: '9001',
@@ -34,7 +35,47 @@ export const infno = {
 } as const;
 export type Infno = (typeof infno)[keyof typeof infno];
 
+// ---- Wire vocabularies, each written once; the simulator's storage and scenario derive from these.
+// Where the domain has the same words spelled its own way (VisitType 'inpatient-deposit',
+// BillCategory 'work-injury'), wire-mapping.ts maps them.
+
+/** kiosk_bill_type: what kind of bill it is. */
+export const wireBillTypes = [
+  'outpatient',
+  'emergency',
+  'inpatient_deposit',
+  'inpatient_discharge',
+] as const;
+export type WireBillType = (typeof wireBillTypes)[number];
+/** bill_ctgy: bill-level categories; all but `regular` are outside the family account's scope. */
+export const wireBillCategories = ['regular', 'chronic', 'maternity', 'work_injury'] as const;
+export type WireBillCategory = (typeof wireBillCategories)[number];
+/** med_type of a bill: 11 outpatient, 13 emergency, 21 inpatient. */
+export const medTypeOfBillType = {
+  outpatient: '11',
+  emergency: '13',
+  inpatient_deposit: '21',
+  inpatient_discharge: '21',
+} as const satisfies Record<WireBillType, string>;
+/** chrgitm_lv: 01 class A, 02 class B, 03 class C. */
+export const chargeItemLevels = ['01', '02', '03'] as const;
+export type ChargeItemLevel = (typeof chargeItemLevels)[number];
+/** mdtrt_cert_type: 01 e-voucher token, 02 ID number, 03 social security card. */
+export const certificateTypes = ['01', '02', '03'] as const;
+export const orderStatuses = ['pending', 'paid', 'cancelled', 'expired', 'refunded'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+/** Wallets a patient pays a mobile order from. */
+export const walletChannels = ['wechat', 'alipay', 'unionpay'] as const;
+export type WalletChannel = (typeof walletChannels)[number];
+/** How an order was paid: '' while unpaid. */
+export const orderChannels = ['', ...walletChannels, 'credit'] as const;
+export type OrderChannel = (typeof orderChannels)[number];
+/** A settlement at the gateway is live until reversed. */
+export const settlementStatuses = ['settled', 'reversed'] as const;
+export type SettlementStatus = (typeof settlementStatuses)[number];
+
 const yuan = z.number().finite().min(0).max(1e10);
+const insutype = z.enum(insuranceTypes);
 const code = (max: number) => z.string().min(1).max(max);
 
 export const requestEnvelopeSchema = z.object({
@@ -78,10 +119,10 @@ export const signInOutput = z.object({
   signinoutb: z.object({ sign_time: z.string(), sign_no: code(30) }),
 });
 
-// ---- 1101 person info. mdtrt_cert_type: 01 e-voucher token, 02 ID number, 03 social security card.
+// ---- 1101 person info
 export const personInfoInput = z.object({
   data: z.object({
-    mdtrt_cert_type: z.enum(['01', '02', '03']),
+    mdtrt_cert_type: z.enum(certificateTypes),
     mdtrt_cert_no: code(600),
     psn_cert_type: z.string().max(6).optional(),
     certno: z.string().max(50).optional(),
@@ -101,7 +142,7 @@ export const personInfoOutput = z.object({
     .array(
       z.object({
         balc: yuan,
-        insutype: z.enum(['310', '390']),
+        insutype,
         psn_type: z.string().max(6),
         insuplc_admdvs: z.string().max(6),
         psn_insu_stas: z.string().max(3),
@@ -116,7 +157,7 @@ export const unpaidBillsInput = z.object({ data: z.object({ psn_no: code(30) }) 
 export const feeDetailSchema = z.object({
   feedetl_sn: code(30),
   medins_list_name: code(100),
-  chrgitm_lv: z.enum(['01', '02', '03']), // 01 class A, 02 class B, 03 class C
+  chrgitm_lv: z.enum(chargeItemLevels),
   pric: yuan,
   cnt: z.number().positive().max(10000),
   det_item_fee_sumamt: yuan,
@@ -128,8 +169,8 @@ export const billSchema = z.object({
     .max(64)
     .regex(/^[\w-]+$/),
   med_type: z.string().max(6),
-  kiosk_bill_type: z.enum(['outpatient', 'emergency', 'inpatient_deposit', 'inpatient_discharge']),
-  bill_ctgy: z.enum(['regular', 'chronic', 'maternity', 'work_injury']),
+  kiosk_bill_type: z.enum(wireBillTypes),
+  bill_ctgy: z.enum(wireBillCategories),
   dept_name: z.string().max(100),
   begntime: z.string().max(20),
   medfee_sumamt: yuan,
@@ -141,13 +182,13 @@ export const unpaidBillsOutput = z.object({ bills: z.array(billSchema).max(200) 
 export const settleInput = z.object({
   data: z.object({
     psn_no: code(30),
-    mdtrt_cert_type: z.enum(['01', '02', '03']),
+    mdtrt_cert_type: z.enum(certificateTypes),
     mdtrt_cert_no: code(600),
     med_type: z.string().max(6),
     medfee_sumamt: yuan,
     psn_setlway: z.enum(['01', '02']), // 01 itemised, 02 lump sum
     chrg_bchno: z.string().min(1).max(64),
-    insutype: z.enum(['310', '390']),
+    insutype,
     acct_used_flag: z.enum(['0', '1']),
     /**
      * Kiosk extension (family accounts): the payer whose personal account pays this person's
@@ -235,7 +276,7 @@ export const queryOutput = z.object({
   txn: z.object({
     found: z.boolean(),
     infno: z.string().max(4),
-    status: z.enum(['none', 'settled', 'reversed']),
+    status: z.enum(['none', ...settlementStatuses]),
     setl_id: z.string().max(30),
     response: z.record(z.string(), z.unknown()).nullable(),
   }),
@@ -243,7 +284,7 @@ export const queryOutput = z.object({
 
 // ---- K201-K205 mobile payment of the cash part. order_no is chosen by the kiosk (idempotency).
 export const orderNo = z.string().regex(/^[A-Za-z0-9]{8,40}$/);
-export const orderStatus = z.enum(['pending', 'paid', 'cancelled', 'expired', 'refunded']);
+export const orderStatus = z.enum(orderStatuses);
 export const orderSchema = z.object({
   order_no: orderNo,
   amount: yuan,
@@ -251,7 +292,7 @@ export const orderSchema = z.object({
   code_url: z.string().max(500),
   expire_time: z.string().max(20),
   pay_time: z.string().max(20),
-  channel: z.enum(['', 'wechat', 'alipay', 'unionpay', 'credit']),
+  channel: z.enum(orderChannels),
 });
 export const orderOutput = z.object({ order: orderSchema });
 export const orderCreateInput = z.object({
@@ -290,7 +331,7 @@ export const receiptRecordOutput = z.object({ recorded: z.boolean() });
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** yyyy-MM-dd HH:mm:ss, hospital time zone; empty for a binding made before records began. */
 const localTimeOrEmpty = z.string().regex(/^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$/);
-export const familyRelation = z.enum(['spouse', 'parent', 'child', 'other']);
+export const familyRelation = z.enum(familyRelations);
 /** The other party of a binding. Unmasked on the wire: the kiosk masks what it shows. */
 const familyParty = z.object({
   bind_id: code(30),
@@ -307,7 +348,7 @@ export const familyListOutput = z.object({
     .array(
       familyParty.extend({
         // What 2206/2207 for the member's bills needs, without a 1101 for someone not present.
-        insutype: z.enum(['310', '390']),
+        insutype,
         insuplc_admdvs: z.string().max(6),
         unpaid_cnt: z.number().int().min(0),
       }),
@@ -326,7 +367,7 @@ export const bindVerification = z.discriminatedUnion('method', [
    */
   z.object({
     method: z.literal('document'),
-    doc_type: z.enum(['01', '02', '03', '04']),
+    doc_type: z.enum(documentTypes),
     doc_no: z.string().max(50),
     staff_id: z.string().max(30),
   }),

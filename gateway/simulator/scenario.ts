@@ -8,6 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { yuanToCents } from '../../core/money.ts';
+import { familyRelations, insuranceTypes, itemClasses } from '../../core/vocabulary.ts';
+import { wireBillCategories, wireBillTypes } from '../protocol.ts';
 import type { Policy } from './policy.ts';
 
 const yuanString = z
@@ -44,7 +46,7 @@ export const scenarioSchema = z.object({
         certno: z.string().min(6).max(50),
         gender: z.enum(['1', '2']),
         birth_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-        insutype: z.enum(['310', '390']),
+        insutype: z.enum(insuranceTypes),
         insuplc_admdvs: z.string().length(6),
         account_balance: yuanString,
         deductible_used: yuanString,
@@ -67,15 +69,15 @@ export const scenarioSchema = z.object({
     z.object({
       chrg_bchno: z.string().regex(/^[\w-]{1,64}$/),
       psn_no: z.string().min(1),
-      type: z.enum(['outpatient', 'emergency', 'inpatient_deposit', 'inpatient_discharge']),
-      category: z.enum(['regular', 'chronic', 'maternity', 'work_injury']).default('regular'),
+      type: z.enum(wireBillTypes),
+      category: z.enum(wireBillCategories).default('regular'),
       dept_name: z.string().max(100),
       begntime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
       items: z
         .array(
           z.object({
             name: z.string().min(1).max(100),
-            class: z.enum(['A', 'B', 'C']),
+            class: z.enum(itemClasses),
             price: yuanString,
             count: z.number().positive(),
           }),
@@ -93,7 +95,7 @@ export const scenarioSchema = z.object({
       z.object({
         psn_no: z.string().min(1),
         member_psn_no: z.string().min(1),
-        relation: z.enum(['spouse', 'parent', 'child', 'other']),
+        relation: z.enum(familyRelations),
         bound_at: z
           .string()
           .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
