@@ -19,9 +19,10 @@ import { startTestGateway, testClientOptions } from './testing/test-client.ts';
 import { GatewayClient } from './client.ts';
 import { PaymentJournal } from './journal.ts';
 import { PaymentCoordinator } from './payments.ts';
-import { GatewaySettlementPort, settleInputForMember } from './settlement-port.ts';
+import { GatewaySettlementPort } from './settlement-port.ts';
 import { type Scenario, loadScenario } from './simulator/scenario.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
+import { settleInputForMember } from './wire-mapping.ts';
 
 const base = loadScenario();
 /** A teenager whose 16th birthday is 2026-11-30, for the age rule on the binding day. */

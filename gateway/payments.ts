@@ -15,14 +15,14 @@
 import type { Bill, CashOrder, Clock, Patient, PreSettlement, Settlement } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import { type Cents, centsToYuan, formatYuan, yuanToCents } from '../core/money.ts';
-import type { LogFn } from '../core/session-controller.ts';
+import type { LogFn } from '../core/ports.ts';
 import { formatInTimeZone } from '../core/time.ts';
 import type { GatewayClient } from './client.ts';
 import type { CashMethod, PaymentJournal, PaymentRow } from './journal.ts';
 
 export type { CashOrder };
 import { settleOutput, type TxInput, type TxOutput } from './protocol.ts';
-import { splitFromSetlinfo } from './settlement-port.ts';
+import { splitFromSetlinfo } from './wire-mapping.ts';
 
 export type CashOutcome = 'paid' | 'expired' | 'cancelled';
 

@@ -1,192 +1,43 @@
 /**
- * The session's SettlementPort over the gateway: the one place where wire names and yuan numbers
- * become readable domain types and integer cents. Every split is checked to the cent before the
- * kiosk shows or prints it.
+ * The session's SettlementPort over the gateway, family accounts included: each port call
+ * becomes gateway calls through the client and the payment coordinator; wire-mapping.ts turns
+ * the wire records into domain types and integer cents.
  */
-import type { z } from 'zod';
 import type {
   Bill,
-  BillCategory,
   CashMethod,
   Patient,
   PaymentStart,
   PreSettlement,
   Settlement,
-  VisitType,
 } from '../core/domain.ts';
-import type { PaymentCoordinator } from './payments.ts';
 import { KioskError } from '../core/errors.ts';
 import {
   type BindRequest,
   type BindResult,
   type BindingQuota,
-  type FamilyLink,
   type FamilyMember,
   type FamilyOverview,
   FamilyRefusalError,
   canPayForMember,
-  parseFamilyRefusal,
 } from '../core/family.ts';
-import { MoneyError, cents, centsToYuan, yuanToCents } from '../core/money.ts';
-import type { SettlementPort } from '../core/session-controller.ts';
-import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
+import { cents, yuanToCents } from '../core/money.ts';
+import type { SettlementPort } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
-import type {
-  TransactionCode,
-  TxInput,
-  TxOutput,
-  billSchema,
-  familyQuotaSchema,
-  setlinfoSchema,
-} from './protocol.ts';
-
-const visitTypes: Record<z.infer<typeof billSchema>['kiosk_bill_type'], VisitType> = {
-  outpatient: 'outpatient',
-  emergency: 'emergency',
-  inpatient_deposit: 'inpatient-deposit',
-  inpatient_discharge: 'inpatient-discharge',
-};
-const categories: Record<z.infer<typeof billSchema>['bill_ctgy'], BillCategory> = {
-  regular: 'regular',
-  chronic: 'chronic',
-  maternity: 'maternity',
-  work_injury: 'work-injury',
-};
-const itemClasses = { '01': 'A', '02': 'B', '03': 'C' } as const;
-const medTypes: Record<VisitType, string> = {
-  outpatient: '11',
-  emergency: '13',
-  'inpatient-deposit': '21',
-  'inpatient-discharge': '21',
-};
-
-/** setlinfo (wire) -> SettlementSplit (cents), refusing anything that does not add up. */
-export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): SettlementSplit {
-  try {
-    return checkSplit({
-      total: yuanToCents(s.medfee_sumamt),
-      fund: yuanToCents(s.fund_pay_sumamt),
-      poolFund: yuanToCents(s.hifp_pay),
-      personalPart: yuanToCents(s.psn_part_amt),
-      account: yuanToCents(s.acct_pay),
-      mutualAid: yuanToCents(s.acct_mulaid_pay),
-      cash: yuanToCents(s.psn_cash_pay),
-      // Mutual aid: the account that paid is the payer's, so that is the balance to show.
-      accountBalanceAfter: yuanToCents(
-        s.acct_mulaid_psn_no !== undefined && s.mulaid_balc !== undefined ? s.mulaid_balc : s.balc,
-      ),
-    });
-  } catch (error) {
-    if (error instanceof SplitError || error instanceof MoneyError) {
-      throw new KioskError('gateway-bad-response', `settlement split refused: ${error.message}`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-export function patientFromWire(out: TxOutput<'1101'>): Patient {
-  const insurance = out.insuinfo[0]!;
-  return {
-    personNo: out.baseinfo.psn_no,
-    name: out.baseinfo.psn_name,
-    idNumber: out.baseinfo.certno,
-    insuranceType: insurance.insutype,
-    insuredArea: insurance.insuplc_admdvs,
-    accountBalance: yuanToCents(insurance.balc),
-  };
-}
-
-export function billFromWire(b: z.infer<typeof billSchema>): Bill {
-  const items = b.feedetail.map((d) => ({
-    name: d.medins_list_name,
-    itemClass: itemClasses[d.chrgitm_lv],
-    unitPrice: yuanToCents(d.pric),
-    quantity: d.cnt,
-    amount: yuanToCents(d.det_item_fee_sumamt),
-  }));
-  const total = yuanToCents(b.medfee_sumamt);
-  if (items.reduce((a, i) => a + i.amount, 0) !== total) {
-    throw new KioskError(
-      'gateway-bad-response',
-      `bill ${b.chrg_bchno}: items do not add up to the total`,
-    );
-  }
-  return {
-    id: b.chrg_bchno,
-    visitType: visitTypes[b.kiosk_bill_type],
-    category: categories[b.bill_ctgy],
-    department: b.dept_name,
-    createdAt: b.begntime,
-    total,
-    items,
-  };
-}
-
-type FamilyParty = TxOutput<'K601'>['bound_by'][number];
-
-function familyLinkFromWire(p: FamilyParty): FamilyLink {
-  return {
-    bindingId: p.bind_id,
-    personNo: p.psn_no,
-    name: p.psn_name,
-    birthDate: p.brdy,
-    relation: p.relation,
-    boundAt: p.bound_at,
-  };
-}
-
-export function familyFromWire(out: TxOutput<'K601'>): FamilyOverview {
-  return {
-    members: out.members.map((m) => ({
-      ...familyLinkFromWire(m),
-      insuranceType: m.insutype,
-      insuredArea: m.insuplc_admdvs,
-      unpaidBills: m.unpaid_cnt,
-    })),
-    boundBy: out.bound_by.map(familyLinkFromWire),
-  };
-}
-
-export function quotaFromWire(q: z.infer<typeof familyQuotaSchema>): BindingQuota {
-  return {
-    month: q.month,
-    limit: q.bind_limit,
-    used: q.bind_used,
-    remaining: q.bind_remaining,
-    resetsOn: q.resets_on,
-    memberUsed: q.member_used,
-    memberRemaining: q.member_remaining,
-  };
-}
-
-function bindInputFor(payer: Patient, request: BindRequest): TxInput<'K602'> {
-  const v = request.verification;
-  return {
-    data: {
-      psn_no: payer.personNo,
-      member_certno: request.memberIdNumber,
-      relation: request.relation,
-      verification:
-        v.method === 'face'
-          ? { method: 'face', verified: v.verified }
-          : {
-              method: 'document',
-              doc_type: v.documentType,
-              doc_no: v.documentNumber,
-              staff_id: v.staffId,
-            },
-    },
-  };
-}
-
-/** A gateway refusal that names a family rule becomes a FamilyRefusalError the kiosk explains. */
-function asFamilyRefusal(error: unknown): unknown {
-  if (!(error instanceof KioskError) || error.code !== 'gateway-rejected') return error;
-  const refusal = parseFamilyRefusal(error.message);
-  return refusal ? new FamilyRefusalError(refusal, { cause: error }) : error;
-}
+import type { PaymentCoordinator } from './payments.ts';
+import type { TransactionCode, TxInput, TxOutput } from './protocol.ts';
+import {
+  asFamilyRefusal,
+  billFromWire,
+  bindInputFor,
+  familyFromWire,
+  familyLinkFromWire,
+  patientFromWire,
+  quotaFromWire,
+  settleInputFor,
+  settleInputForMember,
+  splitFromSetlinfo,
+} from './wire-mapping.ts';
 
 export class GatewaySettlementPort implements SettlementPort {
   constructor(
@@ -435,38 +286,5 @@ function memberAsPatient(member: FamilyMember): Patient {
     insuranceType: member.insuranceType,
     insuredArea: member.insuredArea,
     accountBalance: cents(0),
-  };
-}
-
-/**
- * 2206/2207 input for a member's bill paid by a family account: psn_no and insutype are the
- * member's (whose bill and insurance it is), the certificate is the payer's (who is at the kiosk
- * and authorises their account), and acct_mulaid_psn_no names the paying account.
- */
-export function settleInputForMember(payer: Patient, member: FamilyMember, bill: Bill) {
-  return {
-    data: {
-      ...settleInputFor(payer, bill).data,
-      psn_no: member.personNo,
-      insutype: member.insuranceType,
-      acct_mulaid_psn_no: payer.personNo,
-    },
-  };
-}
-
-/** The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed. */
-export function settleInputFor(patient: Patient, bill: Bill, useAccount = true) {
-  return {
-    data: {
-      psn_no: patient.personNo,
-      mdtrt_cert_type: '02' as const,
-      mdtrt_cert_no: patient.idNumber,
-      med_type: medTypes[bill.visitType],
-      medfee_sumamt: centsToYuan(bill.total),
-      psn_setlway: '01' as const,
-      chrg_bchno: bill.id,
-      insutype: patient.insuranceType,
-      acct_used_flag: useAccount ? ('1' as const) : ('0' as const),
-    },
   };
 }

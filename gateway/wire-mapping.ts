@@ -1,0 +1,223 @@
+/**
+ * The one place where the gateway's wire records (protocol.ts: national field names, yuan
+ * numbers) become the kiosk's readable domain types and integer cents, and back. Every split is
+ * checked to the cent before the kiosk shows or prints it.
+ */
+import type { Bill, BillCategory, ItemClass, Patient, VisitType } from '../core/domain.ts';
+import { KioskError } from '../core/errors.ts';
+import {
+  type BindRequest,
+  type BindingQuota,
+  type FamilyLink,
+  type FamilyOverview,
+  type FamilyMember,
+  FamilyRefusalError,
+  parseFamilyRefusal,
+} from '../core/family.ts';
+import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
+import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
+import {
+  type ChargeItemLevel,
+  type TxInput,
+  type TxOutput,
+  type WireBillCategory,
+  type WireBillType,
+  type billSchema,
+  type familyQuotaSchema,
+  medTypeOfBillType,
+  type setlinfoSchema,
+} from './protocol.ts';
+import type { z } from 'zod';
+
+/** kiosk_bill_type <-> VisitType. */
+export const visitTypeOfBillType = {
+  outpatient: 'outpatient',
+  emergency: 'emergency',
+  inpatient_deposit: 'inpatient-deposit',
+  inpatient_discharge: 'inpatient-discharge',
+} as const satisfies Record<WireBillType, VisitType>;
+const billTypeOfVisitType = {
+  outpatient: 'outpatient',
+  emergency: 'emergency',
+  'inpatient-deposit': 'inpatient_deposit',
+  'inpatient-discharge': 'inpatient_discharge',
+} as const satisfies Record<VisitType, WireBillType>;
+
+/** bill_ctgy -> BillCategory, for the kiosk and for the simulator's shared family rules. */
+export const billCategoryOfWire = {
+  regular: 'regular',
+  chronic: 'chronic',
+  maternity: 'maternity',
+  work_injury: 'work-injury',
+} as const satisfies Record<WireBillCategory, BillCategory>;
+
+/** chrgitm_lv <-> ItemClass. */
+const itemClassOfLevel = { '01': 'A', '02': 'B', '03': 'C' } as const satisfies Record<
+  ChargeItemLevel,
+  ItemClass
+>;
+export const levelOfItemClass = { A: '01', B: '02', C: '03' } as const satisfies Record<
+  ItemClass,
+  ChargeItemLevel
+>;
+
+/** setlinfo (wire) -> SettlementSplit (cents), refusing anything that does not add up. */
+export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): SettlementSplit {
+  try {
+    return checkSplit({
+      total: yuanToCents(s.medfee_sumamt),
+      fund: yuanToCents(s.fund_pay_sumamt),
+      poolFund: yuanToCents(s.hifp_pay),
+      personalPart: yuanToCents(s.psn_part_amt),
+      account: yuanToCents(s.acct_pay),
+      mutualAid: yuanToCents(s.acct_mulaid_pay),
+      cash: yuanToCents(s.psn_cash_pay),
+      // Mutual aid: the account that paid is the payer's, so that is the balance to show.
+      accountBalanceAfter: yuanToCents(
+        s.acct_mulaid_psn_no !== undefined && s.mulaid_balc !== undefined ? s.mulaid_balc : s.balc,
+      ),
+    });
+  } catch (error) {
+    if (error instanceof SplitError || error instanceof MoneyError) {
+      throw new KioskError('gateway-bad-response', `settlement split refused: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+export function patientFromWire(out: TxOutput<'1101'>): Patient {
+  const insurance = out.insuinfo[0]!;
+  return {
+    personNo: out.baseinfo.psn_no,
+    name: out.baseinfo.psn_name,
+    idNumber: out.baseinfo.certno,
+    insuranceType: insurance.insutype,
+    insuredArea: insurance.insuplc_admdvs,
+    accountBalance: yuanToCents(insurance.balc),
+  };
+}
+
+export function billFromWire(b: z.infer<typeof billSchema>): Bill {
+  const items = b.feedetail.map((d) => ({
+    name: d.medins_list_name,
+    itemClass: itemClassOfLevel[d.chrgitm_lv],
+    unitPrice: yuanToCents(d.pric),
+    quantity: d.cnt,
+    amount: yuanToCents(d.det_item_fee_sumamt),
+  }));
+  const total = yuanToCents(b.medfee_sumamt);
+  if (items.reduce((a, i) => a + i.amount, 0) !== total) {
+    throw new KioskError(
+      'gateway-bad-response',
+      `bill ${b.chrg_bchno}: items do not add up to the total`,
+    );
+  }
+  return {
+    id: b.chrg_bchno,
+    visitType: visitTypeOfBillType[b.kiosk_bill_type],
+    category: billCategoryOfWire[b.bill_ctgy],
+    department: b.dept_name,
+    createdAt: b.begntime,
+    total,
+    items,
+  };
+}
+
+type FamilyParty = TxOutput<'K601'>['bound_by'][number];
+
+export function familyLinkFromWire(p: FamilyParty): FamilyLink {
+  return {
+    bindingId: p.bind_id,
+    personNo: p.psn_no,
+    name: p.psn_name,
+    birthDate: p.brdy,
+    relation: p.relation,
+    boundAt: p.bound_at,
+  };
+}
+
+export function familyFromWire(out: TxOutput<'K601'>): FamilyOverview {
+  return {
+    members: out.members.map((m) => ({
+      ...familyLinkFromWire(m),
+      insuranceType: m.insutype,
+      insuredArea: m.insuplc_admdvs,
+      unpaidBills: m.unpaid_cnt,
+    })),
+    boundBy: out.bound_by.map(familyLinkFromWire),
+  };
+}
+
+export function quotaFromWire(q: z.infer<typeof familyQuotaSchema>): BindingQuota {
+  return {
+    month: q.month,
+    limit: q.bind_limit,
+    used: q.bind_used,
+    remaining: q.bind_remaining,
+    resetsOn: q.resets_on,
+    memberUsed: q.member_used,
+    memberRemaining: q.member_remaining,
+  };
+}
+
+export function bindInputFor(payer: Patient, request: BindRequest): TxInput<'K602'> {
+  const v = request.verification;
+  return {
+    data: {
+      psn_no: payer.personNo,
+      member_certno: request.memberIdNumber,
+      relation: request.relation,
+      verification:
+        v.method === 'face'
+          ? { method: 'face', verified: v.verified }
+          : {
+              method: 'document',
+              doc_type: v.documentType,
+              doc_no: v.documentNumber,
+              staff_id: v.staffId,
+            },
+    },
+  };
+}
+
+/** A gateway refusal that names a family rule becomes a FamilyRefusalError the kiosk explains. */
+export function asFamilyRefusal(error: unknown): unknown {
+  if (!(error instanceof KioskError) || error.code !== 'gateway-rejected') return error;
+  const refusal = parseFamilyRefusal(error.message);
+  return refusal ? new FamilyRefusalError(refusal, { cause: error }) : error;
+}
+
+/** The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed. */
+export function settleInputFor(patient: Patient, bill: Bill, useAccount = true) {
+  return {
+    data: {
+      psn_no: patient.personNo,
+      mdtrt_cert_type: '02' as const,
+      mdtrt_cert_no: patient.idNumber,
+      med_type: medTypeOfBillType[billTypeOfVisitType[bill.visitType]],
+      medfee_sumamt: centsToYuan(bill.total),
+      psn_setlway: '01' as const,
+      chrg_bchno: bill.id,
+      insutype: patient.insuranceType,
+      acct_used_flag: useAccount ? ('1' as const) : ('0' as const),
+    },
+  };
+}
+
+/**
+ * 2206/2207 input for a member's bill paid by a family account: psn_no and insutype are the
+ * member's (whose bill and insurance it is), the certificate is the payer's (who is at the kiosk
+ * and authorises their account), and acct_mulaid_psn_no names the paying account.
+ */
+export function settleInputForMember(payer: Patient, member: FamilyMember, bill: Bill) {
+  return {
+    data: {
+      ...settleInputFor(payer, bill).data,
+      psn_no: member.personNo,
+      insutype: member.insuranceType,
+      acct_mulaid_psn_no: payer.personNo,
+    },
+  };
+}
