@@ -80,11 +80,10 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
         ...(event.family ? { family: event.family } : {}),
         ...(event.quota ? { quota: event.quota } : {}),
       };
-    case 'family-reloaded': {
-      const back = backOf(state);
-      if (!back) throw invalid();
-      return { ...back, family: event.family, quota: event.quota };
-    }
+    case 'family-reloaded':
+      // After an unbinding, the bills screen comes back with the family as it now is.
+      if (state.kind !== 'unbinding') throw invalid();
+      return { ...state.back, family: event.family, quota: event.quota };
     case 'open-member': {
       if (state.kind !== 'bills') throw invalid();
       const member = state.family?.members.find((m) => m.bindingId === event.bindingId);
