@@ -26,7 +26,10 @@ import type { FaceHint } from './vocabulary.ts';
 export type FaceIdentifyResult =
   | { kind: 'match'; idNumber: string }
   | { kind: 'no-match' }
-  /** Close to several people: their ID numbers, for the second factor (never shown). */
+  /**
+   * The face alone is not decisive: the ID numbers of the people it may be (one or more), for
+   * the second factor (never shown).
+   */
   | { kind: 'uncertain'; candidates: string[] };
 
 export interface FaceIdentificationPort {

@@ -403,6 +403,22 @@ describe('second factor and the 1:1 route', () => {
     expect(c.view().screen).toBe('bills');
   });
 
+  it('a face that is not decisive alone: one candidate, confirmed by the second factor', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port, { kind: 'uncertain', candidates: [patient.idNumber] });
+    c.payWithFace();
+    c.answerConsent(true);
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'second-factor' });
+    c.submitSecondFactor('0114');
+    expect(c.view()).toEqual({ screen: 'not-recognised' });
+    c.payWithFace();
+    await c.idle();
+    c.submitSecondFactor('0113');
+    await c.idle();
+    expect(c.view().screen).toBe('bills');
+  });
+
   it('a wrong second factor is "not recognised", with no second try', async () => {
     const f = fakePort(0);
     const { c } = controller(f.port, { kind: 'uncertain', candidates: [patient.idNumber, twin] });

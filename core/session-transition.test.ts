@@ -304,9 +304,11 @@ describe('transition: what the payload decides', () => {
     expect(transition(id, events.consent).kind).toBe('id-entry');
   });
 
-  it('a look-alike list needs two candidates', () => {
-    expect(() => transition(states.identifying, { type: 'uncertain', candidates: ['A'] })).toThrow(
+  it('the second factor needs at least one candidate; one is enough', () => {
+    expect(() => transition(states.identifying, { type: 'uncertain', candidates: [] })).toThrow(
       InvalidTransition,
     );
+    const one = transition(states.identifying, { type: 'uncertain', candidates: ['A'] });
+    expect(one).toEqual({ kind: 'second-factor', candidates: ['A'] });
   });
 });

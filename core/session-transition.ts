@@ -43,7 +43,7 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind !== 'id-entry') throw invalid();
       return { kind: 'verifying', idNumber: event.idNumber, hint: 'look-at-camera' };
     case 'uncertain':
-      if (state.kind !== 'identifying' || event.candidates.length < 2) throw invalid();
+      if (state.kind !== 'identifying' || event.candidates.length === 0) throw invalid();
       return { kind: 'second-factor', candidates: event.candidates };
     case 'matched':
       if (

@@ -17,8 +17,9 @@ export async function identifyByFace(flow: Flow): Promise<void> {
     onHint: (hint) => flow.hint(hint),
   });
   flow.deps.log('face.identify', { result: result.kind });
-  if (result.kind === 'uncertain' && result.candidates.length >= 2) {
-    // Never guess between look-alikes: ask for the last 4 characters of the ID number.
+  if (result.kind === 'uncertain' && result.candidates.length > 0) {
+    // The face alone is not decisive (look-alikes, a close call, or a gallery too large for the
+    // face alone): never guess; the last 4 characters of the ID number decide among the candidates.
     flow.apply({ type: 'uncertain', candidates: result.candidates });
   } else if (result.kind === 'match') {
     flow.apply({ type: 'matched', idNumber: result.idNumber });
