@@ -1,8 +1,8 @@
 // Layering, after VS Code's "code-layering": a wrong import is a lint error, not a review comment.
 // Each folder lists what it MAY import (project folders, npm packages, Node builtins); anything
 // else is refused, so a new package or folder is a decision, not an accident. The folders and why
-// they are layered this way: the table under "## Layout" in README.md.
-// The rule is the local plugin in scripts/lint/.
+// they are layered this way: the table under "## Layout" in README.md. No import cycles either.
+// Both rules are the local plugin in scripts/lint/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -109,6 +109,7 @@ export default tseslint.config(
     plugins: { layering },
     rules: {
       'layering/allowed-imports': ['error', { root, layers, tests }],
+      'layering/no-cycle': ['error', { root, ignore: ignores }],
     },
   },
 );

@@ -1,10 +1,80 @@
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import tseslint from 'typescript-eslint';
+import { afterAll, describe, expect, it } from 'vitest';
+import layering from './plugin.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const LAYOUT = 'See the layout table in README.md (## Layout).';
+
+describe('layering/no-cycle', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+  /** Lints a planted project; returns each file's no-cycle messages. */
+  async function lintProject(files: Record<string, string>) {
+    const root = mkdtempSync(join(tmpdir(), 'no-cycle-'));
+    roots.push(root);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    const eslint = new ESLint({
+      cwd: root,
+      overrideConfigFile: true,
+      overrideConfig: [
+        {
+          files: ['**/*.ts'],
+          languageOptions: { parser: tseslint.parser },
+          plugins: { layering },
+          rules: { 'layering/no-cycle': ['error', { root }] },
+        },
+      ],
+    });
+    const results = await eslint.lintFiles(['.']);
+    return Object.fromEntries(
+      results.map((result) => [
+        relative(root, result.filePath),
+        result.messages.map((message) => `${message.line}: ${message.message}`),
+      ]),
+    );
+  }
+
+  it('names the cycle on the import of each file in it, and leaves files outside it alone', async () => {
+    const found = await lintProject({
+      'a.ts': "import { b } from './b.ts';\nexport const a = () => b;\n",
+      'b.ts': "import { a } from './a.ts';\nexport const b = () => a;\n",
+      'c.ts': "import { a } from './a.ts';\nexport const c = a;\n",
+    });
+    expect(found).toEqual({
+      'a.ts': [
+        '1: Import cycle: a.ts -> b.ts -> a.ts. Move what both sides need into a file that neither imports back.',
+      ],
+      'b.ts': [
+        '1: Import cycle: b.ts -> a.ts -> b.ts. Move what both sides need into a file that neither imports back.',
+      ],
+      'c.ts': [],
+    });
+  });
+
+  it('counts type-only imports and export-from, and names the shortest cycle', async () => {
+    const found = await lintProject({
+      'core/x.ts': "import type { Z } from './z.ts';\nexport type X = Z[];\n",
+      'core/y.ts': "export * from './x.ts';\n",
+      'core/z.ts': "import type { X } from './x.ts';\nexport type Z = { x?: X };\n",
+    });
+    expect(found['core/x.ts']).toEqual([
+      expect.stringContaining('Import cycle: core/x.ts -> core/z.ts -> core/x.ts.'),
+    ]);
+    expect(found['core/z.ts']).toEqual([
+      expect.stringContaining('Import cycle: core/z.ts -> core/x.ts -> core/z.ts.'),
+    ]);
+    expect(found['core/y.ts']).toEqual([]);
+  });
+});
 
 describe("layering/allowed-imports with the project's own table", () => {
   // The real eslint.config.js, so the test checks the table itself as well as the rule. The
