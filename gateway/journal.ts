@@ -4,21 +4,23 @@
  * start-up recovery knows what might have happened and asks the gateway. A payment moves
  *   settle: intent -> sent -> settled | failed | in-doubt -> (reversal-sent -> reversed)
  *   cash:   none | pending -> paid | cancelled | expired -> (refund-pending -> refunded)
- * and each move is appended to an audit trail. The journal holds what a retry needs (the exact
+ * only as journal-states.ts allows, and each move is appended to an audit trail. The journal holds what a retry needs (the exact
  * 2207 input), never face data; with a sealer, the two fields that name the patient (the 2207
  * input and output) are encrypted at rest (field-sealer.ts).
  */
 import Database from 'better-sqlite3';
+import type { CashMethod } from '../core/domain.ts';
 import type { FieldSealer } from './field-sealer.ts';
+import {
+  type CashState,
+  JournalMoveError,
+  type SettleState,
+  initialStates,
+  isLegalMove,
+} from './journal-states.ts';
 
 /** Columns that hold personal data (the ID number, insurance details), sealed given a sealer. */
 const SEALED = ['settle_input_json', 'settlement_json'] as const;
-
-export type SettleState =
-  'intent' | 'sent' | 'settled' | 'failed' | 'in-doubt' | 'reversal-sent' | 'reversed';
-export type CashState =
-  'none' | 'pending' | 'paid' | 'cancelled' | 'expired' | 'refund-pending' | 'refunded';
-export type CashMethod = 'none' | 'mobile' | 'credit' | 'wallet-code';
 
 export interface PaymentRow {
   payment_id: string; // the 2207 msgid
@@ -43,6 +45,30 @@ export interface PaymentRow {
   reversal_msgid: string;
   problem: string;
 }
+
+/** A new payment: its intent and amounts, in an initial state (journal-states.ts). */
+export type NewPayment = Omit<
+  PaymentRow,
+  | 'created_at'
+  | 'updated_at'
+  | 'setl_id'
+  | 'settlement_json'
+  | 'reversal_msgid'
+  | 'problem'
+  | 'settle_state'
+  | 'cash_state'
+> & {
+  settle_state: (typeof initialStates.settle)[number];
+  cash_state: (typeof initialStates.cash)[number];
+};
+
+/** What changes after creation; a state change must be a legal move. */
+export type PaymentPatch = Partial<
+  Pick<
+    PaymentRow,
+    'settle_state' | 'cash_state' | 'setl_id' | 'settlement_json' | 'reversal_msgid' | 'problem'
+  >
+>;
 
 /** States from which recovery has nothing left to do. */
 export function isFinal(
@@ -87,12 +113,13 @@ export class PaymentJournal {
     `);
   }
 
-  create(
-    row: Omit<
-      PaymentRow,
-      'created_at' | 'updated_at' | 'setl_id' | 'settlement_json' | 'reversal_msgid' | 'problem'
-    >,
-  ): PaymentRow {
+  create(row: NewPayment): PaymentRow {
+    if (
+      !(initialStates.settle as readonly string[]).includes(row.settle_state) ||
+      !(initialStates.cash as readonly string[]).includes(row.cash_state)
+    ) {
+      throw new Error(`journal: payment ${row.payment_id} cannot start in these states`);
+    }
     const at = this.now().toISOString();
     this.db.transaction(() => {
       this.db
@@ -120,15 +147,31 @@ export class PaymentJournal {
     return row && this.opened(row);
   }
 
-  /** Applies a change and records it in the audit trail, in one transaction (fsync'd on commit). */
-  update(
-    paymentId: string,
-    patch: Partial<Omit<PaymentRow, 'payment_id' | 'created_at'>>,
-    what: string,
-  ): PaymentRow {
+  /**
+   * Applies a change and records it in the audit trail, in one transaction (fsync'd on commit).
+   * Every state change goes through here: a move journal-states.ts does not allow is refused
+   * with a JournalMoveError and nothing is written.
+   */
+  update(paymentId: string, patch: PaymentPatch, what: string): PaymentRow {
     const at = this.now().toISOString();
     const keys = Object.keys(patch).filter((k) => /^[a-z_]+$/.test(k));
     this.db.transaction(() => {
+      const current = this.db
+        .prepare(`SELECT settle_state, cash_state FROM payments WHERE payment_id = ?`)
+        .get(paymentId) as Pick<PaymentRow, 'settle_state' | 'cash_state'> | undefined;
+      if (!current) throw new Error(`journal: no payment ${paymentId}`);
+      if (patch.settle_state !== undefined) {
+        const move = {
+          kind: 'settle',
+          from: current.settle_state,
+          to: patch.settle_state,
+        } as const;
+        if (!isLegalMove(move)) throw new JournalMoveError(paymentId, move);
+      }
+      if (patch.cash_state !== undefined) {
+        const move = { kind: 'cash', from: current.cash_state, to: patch.cash_state } as const;
+        if (!isLegalMove(move)) throw new JournalMoveError(paymentId, move);
+      }
       const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
       const r = this.db
         .prepare(`UPDATE payments SET ${sets} WHERE payment_id = @payment_id`)

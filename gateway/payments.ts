@@ -12,13 +12,21 @@
  * A settlement whose cash part differs from what was collected is reversed (2208) and the cash
  * refunded, so the patient is never charged an amount they did not see.
  */
-import type { Bill, CashOrder, Clock, Patient, PreSettlement, Settlement } from '../core/domain.ts';
+import type {
+  Bill,
+  CashMethod,
+  CashOrder,
+  Clock,
+  Patient,
+  PreSettlement,
+  Settlement,
+} from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import { type Cents, centsToYuan, formatYuan, yuanToCents } from '../core/money.ts';
 import type { LogFn } from '../core/ports.ts';
 import { formatInTimeZone } from '../core/time.ts';
 import type { GatewayClient } from './client.ts';
-import type { CashMethod, PaymentJournal, PaymentRow } from './journal.ts';
+import type { PaymentJournal, PaymentRow } from './journal.ts';
 
 export type { CashOrder };
 import { settleOutput, type TxInput, type TxOutput } from './protocol.ts';
@@ -220,6 +228,9 @@ export class PaymentCoordinator {
           code: error instanceof KioskError ? error.code : 'unknown',
         });
       }
+      // The session gave up while this poll was out: abandon() asks the gateway itself and
+      // journals what it finds, which a late answer here must not overwrite.
+      if (signal.aborted) break;
       if (order?.status === 'paid') {
         this.o.journal.update(paymentId, { cash_state: 'paid' }, `cash paid by ${order.channel}`);
         return 'paid';
