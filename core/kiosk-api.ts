@@ -318,29 +318,29 @@ export type AdminLoginResult = z.infer<typeof adminLoginResultSchema>;
 export type DeviceCheck = z.infer<typeof deviceCheckSchema>;
 export type ReceiptRecord = z.infer<typeof receiptRecordSchema>;
 export type KioskEventPayload<E extends KioskEventName> = z.infer<(typeof kioskEvents)[E]>;
+export type KioskMethodArgs<K extends KioskMethodName> = z.infer<(typeof kioskMethods)[K]['args']>;
+export type KioskMethodResult<K extends KioskMethodName> = z.infer<
+  (typeof kioskMethods)[K]['result']
+>;
 
 export type KioskMethods = {
-  [K in KioskMethodName]: (
-    ...args: z.infer<(typeof kioskMethods)[K]['args']>
-  ) => Promise<z.infer<(typeof kioskMethods)[K]['result']>>;
+  [K in KioskMethodName]: (...args: KioskMethodArgs<K>) => Promise<KioskMethodResult<K>>;
 };
 
 export type Unsubscribe = () => void;
 
-/** What the renderer sees as window.kiosk. */
-export interface KioskApi extends KioskMethods {
-  onView(listener: (view: SessionView) => void): Unsubscribe;
-  onCameraFrame(listener: (frame: CameraFrame) => void): Unsubscribe;
-  onNotice(listener: (notice: Notice) => void): Unsubscribe;
-}
+export const kioskMethodNames = Object.keys(kioskMethods) as KioskMethodName[];
+export const kioskEventNames = Object.keys(kioskEvents) as KioskEventName[];
 
-/** What a transport serves: the methods plus a way to subscribe to events by name. */
-export interface KioskService extends KioskMethods {
-  subscribe<E extends KioskEventName>(
-    event: E,
+/** One `on` + capitalised name per event in kioskEvents. */
+export type KioskSubscriptions = {
+  [E in KioskEventName as `on${Capitalize<E>}`]: (
     listener: (payload: KioskEventPayload<E>) => void,
-  ): Unsubscribe;
-}
+  ) => Unsubscribe;
+};
+
+/** What the renderer sees as window.kiosk. */
+export interface KioskApi extends KioskMethods, KioskSubscriptions {}
 
 export class KioskCallError extends Error {
   override readonly name = 'KioskCallError';
@@ -376,21 +376,21 @@ export interface KioskTransport {
 /** Renderer side of every transport: one typed proxy that validates what comes back. */
 export function createKioskApi(transport: KioskTransport): KioskApi {
   const api = {} as Record<string, unknown>;
-  for (const name of Object.keys(kioskMethods) as KioskMethodName[]) {
+  for (const name of kioskMethodNames) {
     api[name] = async (...args: unknown[]) => {
       const result = await transport.invoke(name, args);
       return kioskMethods[name].result.parse(result);
     };
   }
-  const subscribe =
-    <E extends KioskEventName>(event: E) =>
-    (listener: (payload: KioskEventPayload<E>) => void): Unsubscribe =>
+  for (const event of kioskEventNames) {
+    // `view` -> `onView`, as KioskSubscriptions names it.
+    api[`on${event.charAt(0).toUpperCase()}${event.slice(1)}`] = (
+      listener: (payload: unknown) => void,
+    ): Unsubscribe =>
       transport.on(event, (payload) => {
         const parsed = kioskEvents[event].safeParse(payload);
-        if (parsed.success) listener(parsed.data as KioskEventPayload<E>);
+        if (parsed.success) listener(parsed.data);
       });
-  api.onView = subscribe('view');
-  api.onCameraFrame = subscribe('cameraFrame');
-  api.onNotice = subscribe('notice');
+  }
   return api as unknown as KioskApi;
 }

@@ -1,12 +1,13 @@
 /**
  * Admin mode for hospital staff, behind the PIN gate (core/admin-lock.ts): live device checks,
  * reprints, end-of-day reconciliation, start-up recovery on demand, and the recent (redacted)
- * log. Every call other than login is refused unless an admin session is open.
+ * log. Every call other than login is refused unless an admin session is open. The methods are
+ * named as the KioskApi contract names them, so the host serves them as they are.
  */
 import { AdminLock } from '../core/admin-lock.ts';
 import type { Clock } from '../core/domain.ts';
 import { KioskCallError, type DeviceCheck, type ReceiptRecord } from '../core/kiosk-api.ts';
-import type { LogFn, ReceiptPort } from '../core/session-controller.ts';
+import type { LogFn, ReceiptPort } from '../core/ports.ts';
 import { formatInTimeZone } from '../core/time.ts';
 import { formatReconciliation, type PaymentCoordinator } from '../gateway/payments.ts';
 import { testPage } from '../hardware/diagnostics.ts';
@@ -38,13 +39,13 @@ export class AdminService {
     this.gate = new AdminLock({ pin: o.pin, clock: o.clock });
   }
 
-  login(pin: string) {
+  adminLogin(pin: string) {
     const result = this.gate.login(pin);
     this.o.log('admin.login', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
     return result;
   }
 
-  exit(): void {
+  adminExit(): void {
     this.gate.logout();
     this.o.log('admin.exit', {});
   }
@@ -54,7 +55,7 @@ export class AdminService {
     this.o.log('admin.action', { what });
   }
 
-  async diagnostics(testPrint: boolean): Promise<DeviceCheck[]> {
+  async adminDiagnostics({ testPrint }: { testPrint: boolean }): Promise<DeviceCheck[]> {
     this.require('diagnostics');
     const { camera, printer, scanner } = this.o.devices;
     const rows: DeviceCheck[] = [];
@@ -132,19 +133,19 @@ export class AdminService {
     return rows;
   }
 
-  async reconcile(): Promise<{ agree: boolean; report: string }> {
+  async adminReconcile(): Promise<{ agree: boolean; report: string }> {
     this.require('reconciliation');
     const today = formatInTimeZone(this.o.clock.now(), this.o.timeZone).date;
     const report = await this.o.payments.reconcile(today, this.o.kioskId);
     return { agree: report.agree, report: formatReconciliation(report) };
   }
 
-  receipts(): ReceiptRecord[] {
+  adminReceipts(): ReceiptRecord[] {
     this.require('receipts');
     return this.o.receipts.recent(20);
   }
 
-  async reprint(settlementId: string): Promise<{ printed: boolean; problem?: string }> {
+  async adminReprint(settlementId: string): Promise<{ printed: boolean; problem?: string }> {
     this.require('reprint');
     const receipt = this.o.receipts.get(settlementId);
     if (!receipt) throw new KioskCallError('no receipt with that settlement id');
@@ -156,7 +157,7 @@ export class AdminService {
     return outcome.problem === undefined ? { printed: outcome.printed } : outcome;
   }
 
-  logs(): string[] {
+  adminLogs(): string[] {
     this.require('logs');
     return this.o.logRing.lines();
   }

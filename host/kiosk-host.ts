@@ -10,7 +10,8 @@ import { adminPinOf, ConfigError, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
 import type { Clock } from '../core/domain.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
-import { SessionController, type LogFn, type ReceiptPort } from '../core/session-controller.ts';
+import type { LogFn, ReceiptPort } from '../core/ports.ts';
+import { SessionController } from '../core/session-controller.ts';
 import { GatewayClient } from '../gateway/client.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
 import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
@@ -30,7 +31,7 @@ import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import type { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
 import { AdminService } from './admin.ts';
-import { HostKioskService } from './kiosk-service.ts';
+import { hostKioskService, type HostKioskService } from './kiosk-service.ts';
 import { LogRing } from './log.ts';
 import { ReceiptStore } from './receipt-store.ts';
 
@@ -285,7 +286,7 @@ export class KioskHost {
       eReceiptBaseUrl: config.eReceiptBaseUrl,
       language: config.language,
     });
-    const service = new HostKioskService(
+    const service = hostKioskService(
       session,
       admin,
       camera instanceof RendererCamera ? camera : undefined,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { KioskConfig } from '../core/config.ts';
 import type { Clock } from '../core/domain.ts';
-import type { LogFn } from '../core/session-controller.ts';
+import type { LogFn } from '../core/ports.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { KioskHost } from './kiosk-host.ts';
 import type { LogRing } from './log.ts';

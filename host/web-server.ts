@@ -10,8 +10,9 @@ import type { Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatchKioskCall, kioskEvents, type KioskService } from '../core/kiosk-api.ts';
-import type { LogFn } from '../core/session-controller.ts';
+import { dispatchKioskCall, kioskEventNames } from '../core/kiosk-api.ts';
+import type { KioskService } from '../core/kiosk-service-from.ts';
+import type { LogFn } from '../core/ports.ts';
 import {
   MAX_MESSAGE_BYTES,
   WS_PATH,
@@ -125,7 +126,7 @@ export class KioskWebServer {
     const send = (m: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
-    const unsubscribers = (Object.keys(kioskEvents) as (keyof typeof kioskEvents)[]).map((event) =>
+    const unsubscribers = kioskEventNames.map((event) =>
       this.o.service.subscribe(event, (payload) => send({ type: 'event', event, payload })),
     );
     ws.on('close', () => unsubscribers.forEach((u) => u()));
