@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseConfig } from '../core/config.ts';
 import { systemClock } from '../core/domain.ts';
-import { dispatchKioskCall, kioskEvents, KioskCallError } from '../core/kiosk-api.ts';
+import { dispatchKioskCall, kioskEventNames, KioskCallError } from '../core/kiosk-api.ts';
 import { createLogger } from '../host/log.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
 import { SealedKeySource } from '../hardware/face/gallery-store.ts';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     }
     return dispatchKioskCall(host.service, method, args);
   });
-  for (const name of Object.keys(kioskEvents) as (keyof typeof kioskEvents)[]) {
+  for (const name of kioskEventNames) {
     host.service.subscribe(name, (payload) => {
       if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload);
     });

@@ -3,22 +3,18 @@
  * contract over two fixed IPC channels. The renderer never sees ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createKioskApi, isKioskEvent, type KioskEventName } from '../core/kiosk-api.ts';
+import { createKioskApi, isKioskEvent } from '../core/kiosk-api.ts';
+import { createListenerMap } from '../core/listener-map.ts';
 import { IPC_EVENT, IPC_INVOKE } from './security.ts';
 
-const listeners = new Map<KioskEventName, Set<(payload: unknown) => void>>();
+const listeners = createListenerMap();
 ipcRenderer.on(IPC_EVENT, (_event, name: unknown, payload: unknown) => {
-  if (isKioskEvent(name)) listeners.get(name)?.forEach((l) => l(payload));
+  if (isKioskEvent(name)) listeners.emit(name, payload);
 });
 
 const api = createKioskApi({
   invoke: (method, args) => ipcRenderer.invoke(IPC_INVOKE, method, args),
-  on: (event, listener) => {
-    let set = listeners.get(event);
-    if (!set) listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
-  },
+  on: (event, listener) => listeners.on(event, listener),
 });
 
 contextBridge.exposeInMainWorld('kiosk', api);

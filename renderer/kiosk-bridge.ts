@@ -5,11 +5,12 @@
  */
 import {
   createKioskApi,
+  isKioskEvent,
   type KioskApi,
-  type KioskEventName,
   type KioskMethodName,
   type KioskTransport,
 } from '../core/kiosk-api.ts';
+import { createListenerMap } from '../core/listener-map.ts';
 import { WS_PATH, serverMessageSchema } from '../core/ws-protocol.ts';
 
 declare global {
@@ -26,7 +27,7 @@ function webSocketTransport(url: string): KioskTransport {
   let socket: WebSocket | undefined;
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const listeners = createListenerMap();
   let ready: Promise<WebSocket> | undefined;
 
   const connect = (): Promise<WebSocket> => {
@@ -53,8 +54,9 @@ function webSocketTransport(url: string): KioskTransport {
         } catch {
           return;
         }
-        if (msg.type === 'event') listeners.get(msg.event)?.forEach((l) => l(msg.payload));
-        else {
+        if (msg.type === 'event') {
+          if (isKioskEvent(msg.event)) listeners.emit(msg.event, msg.payload);
+        } else {
           const p = pending.get(msg.id);
           pending.delete(msg.id);
           if (msg.ok) p?.resolve(msg.value);
@@ -69,7 +71,7 @@ function webSocketTransport(url: string): KioskTransport {
   const resync = async (): Promise<void> => {
     try {
       const view = await transport.invoke('getView', []);
-      listeners.get('view')?.forEach((l) => l(view));
+      listeners.emit('view', view);
     } catch {
       setTimeout(() => void resync(), 2000);
     }
@@ -84,12 +86,9 @@ function webSocketTransport(url: string): KioskTransport {
         ws.send(JSON.stringify({ type: 'call', id, method, args }));
       });
     },
-    on(event: KioskEventName, listener: (payload: unknown) => void) {
+    on(event, listener) {
       void connect().catch(() => undefined);
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener);
-      return () => set.delete(listener);
+      return listeners.on(event, listener);
     },
   };
   return transport;
