@@ -7,6 +7,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import layering from './scripts/lint/plugin.js';
 
 const ignores = [
@@ -77,7 +79,8 @@ const tests = {
   packages: ['vitest'],
   helpers: ['hardware/testing'],
 };
-const root = import.meta.dirname;
+// Not import.meta.dirname: package.json allows any Node 20, and that arrived in 20.11.
+const root = dirname(fileURLToPath(import.meta.url));
 
 export default tseslint.config(
   { ignores },
