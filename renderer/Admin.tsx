@@ -3,10 +3,9 @@
  * checks the PIN (with lockout) and refuses every admin call without an open admin session.
  */
 import { useState } from 'react';
-import { useIntl } from 'react-intl';
 import type { DeviceCheck, KioskApi, ReceiptRecord } from '../core/kiosk-api.ts';
 import { BigButton, yuan } from './components.tsx';
-import type { MessageKey } from './i18n/messages.ts';
+import { useT } from './i18n/translate.ts';
 import { Keypad } from './Keypad.tsx';
 
 export function AdminLogin({
@@ -18,8 +17,7 @@ export function AdminLogin({
   onOpen: () => void;
   onClose: () => void;
 }) {
-  const intl = useIntl();
-  const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
+  const t = useT();
   const [pin, setPin] = useState('');
   const [message, setMessage] = useState('');
   const submit = async () => {
@@ -57,8 +55,7 @@ export function AdminLogin({
 }
 
 export function AdminPanel({ kiosk, onClose }: { kiosk: KioskApi; onClose: () => void }) {
-  const intl = useIntl();
-  const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
+  const t = useT();
   const [checks, setChecks] = useState<DeviceCheck[]>();
   const [receipts, setReceipts] = useState<ReceiptRecord[]>();
   const [text, setText] = useState<string>();

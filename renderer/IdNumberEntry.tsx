@@ -3,9 +3,8 @@
  * keypad with X, and "please check it" when the kiosk refuses the number.
  */
 import { useState, type ReactNode } from 'react';
-import { useIntl } from 'react-intl';
 import { BigButton } from './components.tsx';
-import type { MessageKey } from './i18n/messages.ts';
+import { useT } from './i18n/translate.ts';
 import { Keypad } from './Keypad.tsx';
 
 export function IdNumberEntry(props: {
@@ -16,8 +15,7 @@ export function IdNumberEntry(props: {
   cancel: () => void;
   note?: ReactNode;
 }) {
-  const intl = useIntl();
-  const t = (id: MessageKey) => intl.formatMessage({ id });
+  const t = useT();
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState(false);
   return (

@@ -1,5 +1,5 @@
 /** A large numeric keypad: 0-9, delete, and one confirm key; every key at least 80 px. */
-import { useIntl } from 'react-intl';
+import { useT } from './i18n/translate.ts';
 
 export function Keypad(props: {
   value: string;
@@ -12,7 +12,7 @@ export function Keypad(props: {
   masked?: boolean;
   label: string;
 }) {
-  const intl = useIntl();
+  const t = useT();
   const press = (key: string) => {
     if (props.value.length < props.maxLength) props.onChange(props.value + key);
   };
@@ -41,7 +41,7 @@ export function Keypad(props: {
         <button
           type="button"
           className="key"
-          aria-label={intl.formatMessage({ id: 'keypad.delete' })}
+          aria-label={t('keypad.delete')}
           onClick={() => props.onChange(props.value.slice(0, -1))}
         >
           ⌫

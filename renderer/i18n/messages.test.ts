@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { en, zhCN } from './messages.ts';
+import { kioskErrorCodes } from '../../core/errors.ts';
+import {
+  chosenCashMethods,
+  faceHints,
+  familyRefusalRules,
+  familyRelations,
+  loadingSubjects,
+  noticeKinds,
+  visitTypes,
+} from '../../core/vocabulary.ts';
+import { en, silentScreens, zhCN } from './messages.ts';
 
 describe('messages', () => {
   it('has the same keys in both languages, and every message parses as ICU', () => {
@@ -19,5 +29,27 @@ describe('messages', () => {
     const names = (t: string) => [...t.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const key of Object.keys(en) as (keyof typeof en)[])
       expect(names(zhCN[key]), key).toEqual(names(en[key]));
+  });
+
+  it('has a message for every word of the vocabularies the screens show', () => {
+    const vocabularies: [string, readonly string[]][] = [
+      ['identify.hint', faceHints],
+      ['loading', loadingSubjects],
+      ['visit', visitTypes],
+      ['cash', chosenCashMethods],
+      ['family.relation', familyRelations],
+      ['family.rule', familyRefusalRules],
+      ['notice', noticeKinds],
+      ['error', kioskErrorCodes],
+    ];
+    for (const [prefix, words] of vocabularies)
+      for (const word of words) {
+        expect(en, prefix).toHaveProperty([`${prefix}.${word}`]);
+        expect(zhCN, prefix).toHaveProperty([`${prefix}.${word}`]);
+      }
+  });
+
+  it('has no spoken line for a silent screen', () => {
+    for (const screen of silentScreens) expect(en).not.toHaveProperty([`speech.${screen}`]);
   });
 });

@@ -1,7 +1,37 @@
 /**
  * Every word the patient sees or hears, in ICU message format (react-intl), Simplified Chinese
- * and English. Keys are the same in both; a test checks that no key is missing from either.
+ * and English. The types make a missing message a typecheck error: English must have a message
+ * for every word of the vocabularies the screens show, and every language every English key.
  */
+import type { KioskErrorCode } from '../../core/errors.ts';
+import type { SessionView } from '../../core/kiosk-api.ts';
+import type {
+  ChosenCashMethod,
+  FaceHint,
+  FamilyRefusalRule,
+  FamilyRelation,
+  Language,
+  LoadingSubject,
+  NoticeKind,
+  VisitType,
+} from '../../core/vocabulary.ts';
+
+/** Screens that say nothing as they open; every other screen has its `speech.` line. */
+export const silentScreens = ['loading', 'bind-document', 'unbind-confirm'] as const;
+export type SpokenScreen = Exclude<SessionView['screen'], (typeof silentScreens)[number]>;
+
+/** Keys made from a vocabulary word: a new word without its message fails typecheck. */
+type VocabularyKey =
+  | `identify.hint.${FaceHint}`
+  | `loading.${LoadingSubject}`
+  | `visit.${VisitType}`
+  | `cash.${ChosenCashMethod}`
+  | `family.relation.${FamilyRelation}`
+  | `family.rule.${FamilyRefusalRule}`
+  | `notice.${NoticeKind}`
+  | `error.${KioskErrorCode}`
+  | `speech.${SpokenScreen}`;
+
 export const en = {
   'app.title': 'Self-service payment',
   'lang.switch': '中文',
@@ -219,11 +249,11 @@ export const en = {
   'speech.paying-cash': 'Please scan the code on the screen with your phone.',
   'speech.done': 'Payment complete. Please take your receipt.',
   'speech.error': 'Sorry, something went wrong. Please ask staff for help.',
-} as const;
+} satisfies Record<VocabularyKey, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof en;
 
-export const zhCN: Record<MessageKey, string> = {
+export const zhCN = {
   'app.title': '自助缴费',
   'lang.switch': 'English',
   'sound.mute': '关闭声音',
@@ -420,6 +450,9 @@ export const zhCN: Record<MessageKey, string> = {
   'speech.paying-cash': '请用手机扫描屏幕上的二维码。',
   'speech.done': '缴费成功，请取走凭证。',
   'speech.error': '抱歉，出了点问题，请工作人员帮助。',
-};
+} satisfies Record<MessageKey, string>;
 
-export const messages = { en, 'zh-CN': zhCN } as const;
+export const messages = { en, 'zh-CN': zhCN } satisfies Record<
+  Language,
+  Record<MessageKey, string>
+>;
