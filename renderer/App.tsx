@@ -3,16 +3,25 @@
  * staff" button is on every screen. The session lives in the host; this renders its view.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { IntlProvider, useIntl } from 'react-intl';
+import { IntlProvider } from 'react-intl';
 import type { CameraFrame, KioskApi, KioskInfo, Notice, SessionView } from '../core/kiosk-api.ts';
+import { languages, type Language } from '../core/vocabulary.ts';
 import { AdminLogin, AdminPanel } from './Admin.tsx';
 import { BigButton } from './components.tsx';
 import { inactivityPhase, watchesInactivity } from './inactivity.ts';
-import { messages, type MessageKey } from './i18n/messages.ts';
+import { messages, silentScreens, type MessageKey, type SpokenScreen } from './i18n/messages.ts';
+import { useT } from './i18n/translate.ts';
 import { Screen } from './screens/Screen.tsx';
 import { speak, stopSpeaking } from './speech.ts';
 
-type Language = 'zh-CN' | 'en';
+/** The language the header's switch offers: the next one, round the list. */
+function nextLanguage(language: Language): Language {
+  return languages[(languages.indexOf(language) + 1) % languages.length]!;
+}
+
+function isSpoken(screen: SessionView['screen']): screen is SpokenScreen {
+  return !silentScreens.some((silent) => silent === screen);
+}
 
 export function App({ kiosk }: { kiosk: KioskApi }) {
   const [view, setView] = useState<SessionView>({ screen: 'home' });
@@ -34,7 +43,7 @@ export function App({ kiosk }: { kiosk: KioskApi }) {
   }, [language]);
 
   const switchLanguage = useCallback(() => {
-    const next: Language = language === 'zh-CN' ? 'en' : 'zh-CN';
+    const next = nextLanguage(language);
     setLanguage(next);
     void kiosk.setLanguage(next);
   }, [kiosk, language]);
@@ -60,8 +69,7 @@ function Shell(props: {
   onSwitchLanguage: () => void;
 }) {
   const { kiosk, view, language } = props;
-  const intl = useIntl();
-  const t = (id: MessageKey, values?: Record<string, string>) => intl.formatMessage({ id }, values);
+  const t = useT();
   const [muted, setMuted] = useState(false);
   // Care mode: larger type still, for patients who need it.
   const [care, setCare] = useState(false);
@@ -72,7 +80,7 @@ function Shell(props: {
   useEffect(() => kiosk.onCameraFrame(setFrame), [kiosk]);
   useEffect(() => kiosk.onNotice((n) => setNotice(n.notice)), [kiosk]);
   useEffect(() => {
-    if (notice && !muted) speak(t(`notice.${notice}` as MessageKey), language, props.info?.speech);
+    if (notice && !muted) speak(t(`notice.${notice}`), language, props.info?.speech);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- speak once per notice, not per render
   }, [notice]);
 
@@ -82,12 +90,12 @@ function Shell(props: {
     (view.hint === 'blink' || view.hint === 'turn-left' || view.hint === 'turn-right')
       ? view.hint
       : undefined;
-  const speechKey = (
-    challenge
-      ? `identify.hint.${challenge}`
-      : `speech.${view.screen === 'loading' ? '' : view.screen}`
-  ) as MessageKey;
-  const speechText = speechKey in messages.en ? t(speechKey) : undefined;
+  const speechKey: MessageKey | undefined = challenge
+    ? `identify.hint.${challenge}`
+    : isSpoken(view.screen)
+      ? `speech.${view.screen}`
+      : undefined;
+  const speechText = speechKey && t(speechKey);
   useEffect(() => {
     if (muted || !speechText) return;
     speak(speechText, language, props.info?.speech);
@@ -161,7 +169,7 @@ function Shell(props: {
             type="button"
             className="btn btn-small"
             onClick={props.onSwitchLanguage}
-            lang={language === 'zh-CN' ? 'en' : 'zh-CN'}
+            lang={nextLanguage(language)}
           >
             {t('lang.switch')}
           </button>
@@ -220,7 +228,7 @@ function Shell(props: {
             aria-labelledby="notice-text"
           >
             <p id="notice-text" className="lead">
-              {t(`notice.${notice}` as MessageKey)}
+              {t(`notice.${notice}`)}
             </p>
             <BigButton onClick={() => setNotice(undefined)}>{t('notice.ok')}</BigButton>
           </div>
