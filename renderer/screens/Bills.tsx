@@ -1,0 +1,35 @@
+/** The patient's unpaid bills, one tap each, with the family part below. */
+import { BigButton, yuan } from '../components.tsx';
+import { useT } from '../i18n/translate.ts';
+import { FamilySection } from './Family.tsx';
+import { act, type ScreenProps } from './screen-props.ts';
+
+export function Bills({ kiosk, view }: ScreenProps<'bills'>) {
+  const t = useT();
+  return (
+    <section className="screen" aria-labelledby="title">
+      <h1 id="title">{t('bills.title', { name: view.patient.maskedName })}</h1>
+      {view.bills.length === 0 && <p className="lead">{t('bills.none')}</p>}
+      <ul className="bills">
+        {view.bills.map((bill) => (
+          <li key={bill.id}>
+            <button type="button" className="bill" onClick={act(() => kiosk.selectBill(bill.id))}>
+              <span>
+                {t('bills.item', {
+                  visit: t(`visit.${bill.visitType}`),
+                  department: bill.department,
+                  date: bill.createdAt.slice(0, 10),
+                })}
+              </span>
+              <span className="bill-total">{yuan(bill.total)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <FamilySection kiosk={kiosk} view={view} />
+      <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+        {t('common.back')}
+      </BigButton>
+    </section>
+  );
+}

@@ -1,0 +1,17 @@
+/** A failure in plain words, with its next step, and the way back to the start. */
+import { BigButton } from '../components.tsx';
+import { useT } from '../i18n/translate.ts';
+import { act, type ScreenProps } from './screen-props.ts';
+
+export function ErrorScreen({ kiosk, view }: ScreenProps<'error'>) {
+  const t = useT();
+  return (
+    <section className="screen" aria-labelledby="title">
+      <h1 id="title">{t('error.title')}</h1>
+      <p className="lead" role="alert">
+        {t(`error.${view.error}`)}
+      </p>
+      <BigButton onClick={act(() => kiosk.finish())}>{t('common.home')}</BigButton>
+    </section>
+  );
+}
