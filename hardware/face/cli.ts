@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MARGIN, DEFAULT_THRESHOLD, TARGET_FMR } from './calibration.ts';
+import { describeCommand, type MeasureOptions } from './cli-measure.ts';
+import { DEFAULT_CACHE_DIR } from './descriptor-cache.ts';
 import { descriptorsOf } from './enrollment.ts';
 import { evaluateSet, loadEvaluationSet } from './evaluate.ts';
 import { FaceEngine } from './face-engine.ts';
@@ -14,6 +16,7 @@ import { DESCRIPTOR_LENGTH, FaceGallery, type MatchPolicy } from './gallery.ts';
 import { FileKeySource, GalleryStore } from './gallery-store.ts';
 import { decodeImage } from './image.ts';
 import { seededRandom } from './liveness.ts';
+import { DEFAULT_PHOTO_LOOK } from './photo-look.ts';
 import { assessQuality } from './quality.ts';
 
 const HELP = `Usage: npm run -s face -- <command> [options]
@@ -30,6 +33,8 @@ Commands:
       --threshold T     (default ${DEFAULT_THRESHOLD})
       --margin M        (default ${DEFAULT_MARGIN})
       --target-fmr F    false-match rate to report against (default ${TARGET_FMR})
+  describe PATH...      Computes the descriptors of every photo at or under PATH into the
+                        descriptor cache, so the measuring commands take seconds.
   enroll IMAGE...       Adds a person to the encrypted gallery from one or more photos (all
       --person ID       must show the same one face).
   remove --person ID    Deletes a person's templates (consent withdrawn).
@@ -45,6 +50,12 @@ Gallery options (enroll, remove, identify, verify):
   --gallery FILE        encrypted gallery (default .kiosk-data/face-gallery.kfg)
   --key FILE            key file, mode 0600, created if missing (default .kiosk-data/face-gallery.key)
   --threshold T, --margin M   as for evaluate
+
+Measuring options (describe, evaluate --protocol):
+  --cache DIR           descriptor cache (default ${DEFAULT_CACHE_DIR}), one file per model version
+  --workers N           worker threads for photos not yet cached (default one per core)
+  --photo-look L        standard (SSD at 512, as enrolment) or DETECTOR:INPUT:PAD, a faster
+                        first look (default ${DEFAULT_PHOTO_LOOK}; see docs/face.md)
 `;
 
 const options = {
@@ -57,6 +68,9 @@ const options = {
   sizes: { type: 'string', default: '100000,1000000' },
   searches: { type: 'string', default: '20' },
   seed: { type: 'string', default: '1' },
+  cache: { type: 'string', default: DEFAULT_CACHE_DIR },
+  workers: { type: 'string' },
+  'photo-look': { type: 'string', default: DEFAULT_PHOTO_LOOK },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -90,7 +104,18 @@ async function main(argv: string[]): Promise<unknown> {
     return rest[0]!;
   };
 
+  const measure: MeasureOptions = {
+    cacheDir: values.cache,
+    ...(values.workers ? { workers: Math.max(1, numberOption(values.workers, 'workers', 1)) } : {}),
+    photoLook: values['photo-look'],
+    log,
+  };
+
   switch (command) {
+    case 'describe': {
+      if (rest.length === 0) throw new UsageError('describe needs at least one PATH');
+      return describeCommand(rest, measure);
+    }
     case 'evaluate': {
       if (rest.length !== 1) throw new UsageError('evaluate takes exactly one DIR');
       const engine = await loadPool();

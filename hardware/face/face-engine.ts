@@ -84,8 +84,8 @@ const frameAttempts: [number, number][] = [
   [0.5, 0.4],
 ];
 const CROP_MAX_SIDE = 400;
-/** One detection attempt: pad ratio, min confidence, SSD input size. */
-type Attempt = [number, number, number];
+/** One detection attempt: pad ratio, min confidence, detector and its input size. */
+type Attempt = [number, number, number, 'ssd' | 'tiny'];
 
 /**
  * Which detector finds the face on the decisive frame: 'ssd' (SSD MobileNet v1, the default and
@@ -99,6 +99,21 @@ export interface DetectOptions {
   ssdInputSize?: number;
   /** With a smaller ssdInputSize: look again at 512 when it finds nobody (default true). */
   ssdFallback?: boolean;
+  /**
+   * A photo (a small image: an evaluation set's 250 px crops) is looked at this way first, and
+   * with the standard 512 px sequence only when this finds nobody. For measuring at scale,
+   * where SSD at 512 on every photo costs too long; the choice is part of the descriptor
+   * cache's key (descriptor-cache.ts), and docs/face.md shows what it changes. Absent: the
+   * standard sequence only (enrolment photos).
+   */
+  photoFirstLook?: PhotoLook;
+}
+
+/** A detector, its input size (a multiple of 32) and the grey border added around the photo. */
+export interface PhotoLook {
+  detector: 'ssd' | 'tiny';
+  inputSize: number;
+  pad: number;
 }
 
 /** The passive liveness nets (from @vladmandic/human, copied into models/) and their input. */
@@ -225,7 +240,7 @@ export class FaceEngine {
       // The tiny detector finds the face in a camera frame in a fraction of SSD's time; the
       // landmarks and descriptor that decide are the same nets either way. SSD stays the
       // fallback, so a face the tiny detector misses is still found.
-      const found = await this.run(frame, 0.4, { detector: 'tiny' });
+      const found = await this.run(frame, 0.4, { detector: 'tiny', inputSize: 416 });
       if (found.length > 0)
         return found.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
     }
@@ -237,14 +252,17 @@ export class FaceEngine {
       ratio,
       confidence,
       SSD_TRAINED_SIZE,
+      'ssd',
     ]);
-    const attempts: Attempt[] =
-      small === SSD_TRAINED_SIZE
+    const look = isCrop ? options.photoFirstLook : undefined;
+    const attempts: Attempt[] = look
+      ? [[look.pad, look.detector === 'tiny' ? 0.4 : 0.5, look.inputSize, look.detector], ...full]
+      : small === SSD_TRAINED_SIZE
         ? full
-        : [[0, 0.5, small], ...(options.ssdFallback === false ? [] : full)];
-    for (const [ratio, minConfidence, inputSize] of attempts) {
+        : [[0, 0.5, small, 'ssd'], ...(options.ssdFallback === false ? [] : full)];
+    for (const [ratio, minConfidence, inputSize, detector] of attempts) {
       const input = ratio === 0 ? frame : pad(frame, ratio);
-      const found = await this.run(input, minConfidence, { detector: 'ssd', inputSize });
+      const found = await this.run(input, minConfidence, { detector, inputSize });
       if (found.length > 0) {
         const dx = Math.round(frame.width * ratio);
         const dy = Math.round(frame.height * ratio);
@@ -322,7 +340,7 @@ export class FaceEngine {
   private async run(
     frame: Frame,
     minConfidence: number,
-    how: { detector: 'tiny' } | { detector: 'ssd'; inputSize: number },
+    how: { detector: 'tiny' | 'ssd'; inputSize: number },
   ): Promise<FaceObservation[]> {
     const { api } = this;
     const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
@@ -331,7 +349,10 @@ export class FaceEngine {
         .detectAllFaces(
           tensor as unknown as FaceApi.TNetInput,
           how.detector === 'tiny'
-            ? new api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: minConfidence })
+            ? new api.TinyFaceDetectorOptions({
+                inputSize: how.inputSize,
+                scoreThreshold: minConfidence,
+              })
             : Object.assign(new api.SsdMobilenetv1Options({ minConfidence, maxResults: 10 }), {
                 inputSize: how.inputSize,
               }),
