@@ -22,15 +22,22 @@ import type {
   Settlement,
 } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
-import { type Cents, centsToYuan, formatYuan, yuanToCents } from '../core/money.ts';
 import type { LogFn } from '../core/ports.ts';
 import { formatInTimeZone } from '../core/time.ts';
+import { openCashOrder } from './cash-order.ts';
 import type { GatewayClient } from './client.ts';
 import type { PaymentJournal, PaymentRow } from './journal.ts';
-
-export type { CashOrder };
-import { settleOutput, type TxInput, type TxOutput } from './protocol.ts';
-import { splitFromSetlinfo } from './wire-mapping.ts';
+import {
+  abortableSleep,
+  isCode,
+  requirePayment,
+  retryOnce,
+  settleOutputOf,
+} from './payment-calls.ts';
+import { type RecoveryReport, recoverPayments } from './payment-recovery.ts';
+import type { TxInput, TxOutput } from './protocol.ts';
+import { type ReconciliationReport, reconcileDay } from './reconciliation.ts';
+import { cashOrderFromWire, splitFromSetlinfo } from './wire-mapping.ts';
 
 export type CashOutcome = 'paid' | 'expired' | 'cancelled';
 
@@ -44,47 +51,6 @@ export interface PaymentCoordinatorOptions {
   pollMs?: number[];
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
-
-export interface ReconciliationReport {
-  date: string;
-  agree: boolean;
-  ours: { total: number; fund: number; account: number; cash: number; count: number };
-  theirs: { total: number; fund: number; account: number; cash: number; count: number };
-  description: string;
-  /** Payments still being resolved: a mismatch may be explained by these. */
-  openPayments: number;
-}
-
-/** A readable end-of-day report (amounts in yuan). */
-export function formatReconciliation(r: ReconciliationReport): string {
-  const y = (c: number) => formatYuan(c as Cents).padStart(12);
-  const row = (label: string, a: number, b: number) =>
-    `${label.padEnd(22)}${y(a)}${y(b)}${a === b ? '' : '   <-- differs'}`;
-  return [
-    `Reconciliation ${r.date}: ${r.agree ? 'AGREES' : 'DOES NOT AGREE'} (${r.description})`,
-    `${''.padEnd(22)}${'kiosk'.padStart(12)}${'gateway'.padStart(12)}`,
-    row('total (medfee_sumamt)', r.ours.total, r.theirs.total),
-    row('fund (fund_pay_sumamt)', r.ours.fund, r.theirs.fund),
-    row('account (acct_pay)', r.ours.account, r.theirs.account),
-    row('cash (psn_cash_pay)', r.ours.cash, r.theirs.cash),
-    `${'settlements'.padEnd(22)}${String(r.ours.count).padStart(12)}${String(r.theirs.count).padStart(12)}`,
-    ...(r.openPayments > 0
-      ? [`${r.openPayments} payment(s) still being resolved by recovery`]
-      : []),
-  ].join('\n');
-}
-
-export interface RecoveryReport {
-  examined: number;
-  settled: number;
-  reversed: number;
-  refunded: number;
-  failed: number;
-  stillOpen: number;
-}
-
-const isCode = (error: unknown, ...codes: string[]) =>
-  error instanceof KioskError && codes.includes(error.code);
 
 export class PaymentCoordinator {
   constructor(private readonly o: PaymentCoordinatorOptions) {}
@@ -126,50 +92,15 @@ export class PaymentCoordinator {
       settle_state: 'intent',
     });
     if (!usesCash) return { paymentId, cash: 'none' };
-    const area = { insuredArea: patient.insuredArea };
-    const created = await this.retryOnce(() =>
-      this.o.client.call(
-        'K201',
-        {
-          data: {
-            order_no: paymentId,
-            psn_no: cashPayer.personNo,
-            chrg_bchno: bill.id,
-            amount: centsToYuan(s.cash),
-          },
-        },
-        area,
-      ),
-    );
-    let order = created.order;
-    if (method === 'credit') {
-      order = (
-        await this.retryOnce(() =>
-          this.o.client.call(
-            'K302',
-            {
-              data: {
-                order_no: paymentId,
-                psn_no: cashPayer.personNo,
-                amount: centsToYuan(s.cash),
-              },
-            },
-            area,
-          ),
-        )
-      ).order;
-    } else if (method === 'wallet-code') {
-      if (!walletCode) throw new KioskError('internal', 'a wallet code payment needs the code');
-      order = (
-        await this.retryOnce(() =>
-          this.o.client.call(
-            'K205',
-            { data: { order_no: paymentId, auth_code: walletCode } },
-            area,
-          ),
-        )
-      ).order;
-    }
+    const order = await openCashOrder(this.o.client, {
+      orderNo: paymentId,
+      payerNo: cashPayer.personNo,
+      billId: bill.id,
+      amount: s.cash,
+      method,
+      ...(walletCode === undefined ? {} : { walletCode }),
+      insuredArea: patient.insuredArea,
+    });
     if (order.status === 'paid')
       this.o.journal.update(
         paymentId,
@@ -179,21 +110,16 @@ export class PaymentCoordinator {
     return {
       paymentId,
       cash: order.status === 'paid' ? 'paid' : 'pending',
-      order: {
-        orderNo: order.order_no,
-        codeUrl: order.code_url,
-        amount: yuanToCents(order.amount),
-        expiresAt: order.expire_time,
-      },
+      order: cashOrderFromWire(order),
     };
   }
 
   /** The patient showed a wallet payment code instead of scanning our QR: charge the same order. */
   async payWithWalletCode(paymentId: string, code: string): Promise<void> {
-    const p = this.require(paymentId);
+    const p = this.payment(paymentId);
     if (p.cash_state !== 'pending') return;
     const order = (
-      await this.retryOnce(() =>
+      await retryOnce(() =>
         this.o.client.call(
           'K205',
           { data: { order_no: p.order_no, auth_code: code } },
@@ -207,7 +133,7 @@ export class PaymentCoordinator {
 
   /** Polls the mobile order until the patient has paid, it expired, or the session gave up. */
   async waitForCash(paymentId: string, signal: AbortSignal): Promise<CashOutcome> {
-    const p = this.require(paymentId);
+    const p = this.payment(paymentId);
     if (p.cash_state === 'paid' || p.cash_method === 'none') return 'paid';
     const intervals = this.o.pollMs ?? [1000, 1000, 2000, 2000, 3000];
     const sleep = this.o.sleep ?? abortableSleep;
@@ -254,7 +180,7 @@ export class PaymentCoordinator {
 
   /** Steps 3 and 4: settle with the journalled msgid, after the cash is in. */
   async complete(paymentId: string): Promise<Settlement> {
-    let p = this.require(paymentId);
+    let p = this.payment(paymentId);
     if (p.settle_state === 'settled') return this.settlementOf(p);
     if (p.cash_method !== 'none' && p.cash_state !== 'paid') {
       throw new KioskError('internal', 'the cash part has not been collected');
@@ -291,7 +217,7 @@ export class PaymentCoordinator {
 
   /** While the patient waits: one query by msgid may already tell what happened. */
   private async resolveNow(paymentId: string, cause: unknown): Promise<Settlement> {
-    const p = this.require(paymentId);
+    const p = this.payment(paymentId);
     try {
       const q = (
         await this.o.client.call(
@@ -311,7 +237,7 @@ export class PaymentCoordinator {
 
   /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
   async abandon(paymentId: string): Promise<void> {
-    const p = this.require(paymentId);
+    const p = this.payment(paymentId);
     if (p.settle_state !== 'intent') return;
     if (p.cash_state === 'pending') {
       try {
@@ -341,79 +267,24 @@ export class PaymentCoordinator {
   }
 
   /** Start-up: resolve every payment the journal left open. Safe to run any number of times. */
-  async recover(): Promise<RecoveryReport> {
-    const report: RecoveryReport = {
-      examined: 0,
-      settled: 0,
-      reversed: 0,
-      refunded: 0,
-      failed: 0,
-      stillOpen: 0,
-    };
-    for (const p of this.o.journal.open()) {
-      report.examined++;
-      try {
-        await this.recoverOne(p, report);
-      } catch (error) {
-        this.o.log('payment.recovery-deferred', {
-          paymentId: p.payment_id,
-          code: error instanceof KioskError ? error.code : 'unknown',
-        });
-      }
-    }
-    report.stillOpen = this.o.journal.open().length;
-    this.o.log('payment.recovery', { ...report });
-    return report;
+  recover(): Promise<RecoveryReport> {
+    return recoverPayments(this.o, {
+      send2207: (p) => this.send2207(p),
+      accept: (id, out) => this.accept(id, out),
+      refund: (id, why) => this.refund(id, why),
+      reverse: (id, why) => this.reverse(id, why),
+      abandon: (id) => this.abandon(id),
+    });
   }
 
   /** End of day: the journal's totals for one business day against the gateway's (3201). */
-  async reconcile(date: string, operatorId: string): Promise<ReconciliationReport> {
-    const rows = this.o.journal.settledOn(date);
-    const ours = { total: 0, fund: 0, account: 0, cash: 0, count: rows.length };
-    for (const r of rows) {
-      const split = splitFromSetlinfo((JSON.parse(r.settlement_json) as TxOutput<'2207'>).setlinfo);
-      ours.total += split.total;
-      ours.fund += split.fund;
-      ours.account += split.account + split.mutualAid;
-      ours.cash += split.cash;
-    }
-    const out = (
-      await this.o.client.call('3201', {
-        data: {
-          setl_optins: this.o.client.areaCode,
-          stmt_begndate: date,
-          stmt_enddate: date,
-          medfee_sumamt: centsToYuan(ours.total as Cents),
-          fund_pay_sumamt: centsToYuan(ours.fund as Cents),
-          acct_pay: centsToYuan(ours.account as Cents),
-          psn_cash_pay: centsToYuan(ours.cash as Cents),
-          fixmedins_setl_cnt: ours.count,
-          opter: operatorId,
-        },
-      })
-    ).stmtinfo;
-    const theirs = {
-      total: yuanToCents(out.medfee_sumamt),
-      fund: yuanToCents(out.fund_pay_sumamt),
-      account: yuanToCents(out.acct_pay),
-      cash: yuanToCents(out.psn_cash_pay),
-      count: out.fixmedins_setl_cnt,
-    };
-    const agree = out.stmt_rslt === '0';
-    this.o.log('reconcile.3201', { date, agree, count: ours.count });
-    return {
-      date,
-      agree,
-      ours,
-      theirs,
-      description: out.stmt_rslt_dscr,
-      openPayments: this.o.journal.open().length,
-    };
+  reconcile(date: string, operatorId: string): Promise<ReconciliationReport> {
+    return reconcileDay(this.o, date, operatorId);
   }
 
   /** Reverses a settled payment (2208) and refunds its cash: for staff, and for mismatches. */
   async reverse(paymentId: string, why: string): Promise<void> {
-    let p = this.require(paymentId);
+    let p = this.payment(paymentId);
     if (p.settle_state !== 'settled' && p.settle_state !== 'reversal-sent') return;
     const msgid = p.reversal_msgid || this.o.client.newMsgid();
     p = this.o.journal.update(
@@ -422,74 +293,23 @@ export class PaymentCoordinator {
       `2208 sent: ${why}`,
     );
     const input = { data: { psn_no: p.psn_no, setl_id: p.setl_id, chrg_bchno: p.bill_id } };
-    await this.retryOnce(() =>
+    await retryOnce(() =>
       this.o.client.call('2208', input, { insuredArea: p.insured_area, msgid }),
     );
     this.o.journal.update(paymentId, { settle_state: 'reversed' }, '2208 reversed');
     await this.refund(paymentId, why);
   }
 
-  private async recoverOne(p: PaymentRow, report: RecoveryReport): Promise<void> {
-    const id = p.payment_id;
-    if (p.settle_state === 'sent' || p.settle_state === 'in-doubt') {
-      // Ask first; if the gateway never saw it, send it again with the same msgid: the cash is
-      // in (or there is none), so completing is what the patient asked for, and it cannot double.
-      const q = (
-        await this.o.client.call('K102', { data: { msgid: id } }, { insuredArea: p.insured_area })
-      ).txn;
-      if (q.found && q.status === 'reversed') {
-        this.o.journal.update(id, { settle_state: 'reversed' }, 'recovery: found reversed');
-        report.reversed++;
-        if (await this.refund(id, 'recovered reversal')) report.refunded++;
-        return;
-      }
-      try {
-        const out = q.found ? settleOutputOf(q.response) : await this.send2207(p);
-        await this.accept(id, out);
-        report.settled++;
-      } catch (error) {
-        if (!isCode(error, 'gateway-rejected')) throw error;
-        this.o.journal.update(
-          id,
-          { settle_state: 'failed', problem: 'rejected' },
-          'recovery: 2207 rejected',
-        );
-        report.failed++;
-        if (await this.refund(id, 'settlement refused')) report.refunded++;
-      }
-      return;
-    }
-    if (p.settle_state === 'reversal-sent') {
-      await this.reverse(id, 'recovery');
-      report.reversed++;
-      return;
-    }
-    if (p.settle_state === 'intent') {
-      // The kiosk stopped before settling; the patient saw no confirmation. Give the cash back.
-      if (p.cash_state === 'pending') await this.abandon(id);
-      else if (p.cash_state === 'paid' || p.cash_state === 'refund-pending')
-        await this.refund(id, 'never settled');
-      if (this.require(id).cash_state === 'refunded') report.refunded++;
-      return;
-    }
-    if (
-      p.cash_state === 'refund-pending' ||
-      (p.cash_state === 'paid' && (p.settle_state === 'failed' || p.settle_state === 'reversed'))
-    ) {
-      if (await this.refund(id, 'recovery')) report.refunded++;
-    }
-  }
-
   private async send2207(p: PaymentRow): Promise<TxOutput<'2207'>> {
     const input = JSON.parse(p.settle_input_json) as TxInput<'2207'>;
     // Retried only with the same msgid: the gateway returns the first result, never settles twice.
-    return this.retryOnce(() =>
+    return retryOnce(() =>
       this.o.client.call('2207', input, { insuredArea: p.insured_area, msgid: p.payment_id }),
     );
   }
 
   private async accept(paymentId: string, out: TxOutput<'2207'>): Promise<Settlement> {
-    const p = this.require(paymentId);
+    const p = this.payment(paymentId);
     let split;
     try {
       split = splitFromSetlinfo(out.setlinfo);
@@ -522,17 +342,17 @@ export class PaymentCoordinator {
         'the settlement differs from what the patient confirmed; it was reversed',
       );
     }
-    return this.settlementOf(this.require(paymentId));
+    return this.settlementOf(this.payment(paymentId));
   }
 
   /** Refunds collected cash; true when this call completed a refund. */
   private async refund(paymentId: string, why: string): Promise<boolean> {
-    const p = this.require(paymentId);
+    const p = this.payment(paymentId);
     if (p.cash_method === 'none' || (p.cash_state !== 'paid' && p.cash_state !== 'refund-pending'))
       return false;
     this.o.journal.update(paymentId, { cash_state: 'refund-pending' }, `refund requested: ${why}`);
     const order = (
-      await this.retryOnce(() =>
+      await retryOnce(() =>
         this.o.client.call(
           'K204',
           { data: { order_no: p.order_no, reason: why.slice(0, 100) } },
@@ -546,6 +366,10 @@ export class PaymentCoordinator {
     return true;
   }
 
+  private payment(paymentId: string): PaymentRow {
+    return requirePayment(this.o.journal, paymentId);
+  }
+
   private settlementOf(p: PaymentRow): Settlement {
     const out = JSON.parse(p.settlement_json) as TxOutput<'2207'>;
     return {
@@ -556,41 +380,4 @@ export class PaymentCoordinator {
       split: splitFromSetlinfo(out.setlinfo),
     };
   }
-
-  private require(paymentId: string): PaymentRow {
-    const p = this.o.journal.get(paymentId);
-    if (!p) throw new KioskError('internal', `no such payment in the journal`);
-    return p;
-  }
-
-  /** One retry for a call whose outcome is unknown; every call here is idempotent by key. */
-  private async retryOnce<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isCode(error, 'settlement-in-doubt', 'gateway-unavailable', 'gateway-bad-response'))
-        throw error;
-      return call();
-    }
-  }
-}
-
-function settleOutputOf(response: Record<string, unknown> | null): TxOutput<'2207'> {
-  const parsed = settleOutput.safeParse(response);
-  if (!parsed.success)
-    throw new KioskError('settlement-in-doubt', 'query answer has no valid settlement');
-  return parsed.data;
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done);
-  });
 }

@@ -3,7 +3,14 @@
  * numbers) become the kiosk's readable domain types and integer cents, and back. Every split is
  * checked to the cent before the kiosk shows or prints it.
  */
-import type { Bill, BillCategory, ItemClass, Patient, VisitType } from '../core/domain.ts';
+import type {
+  Bill,
+  BillCategory,
+  CashOrder,
+  ItemClass,
+  Patient,
+  VisitType,
+} from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import {
   type BindRequest,
@@ -16,17 +23,14 @@ import {
 } from '../core/family.ts';
 import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
 import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
+import type { familyQuotaSchema } from './protocol-family.ts';
+import type { TxInput, TxOutput, billSchema, setlinfoSchema } from './protocol.ts';
 import {
   type ChargeItemLevel,
-  type TxInput,
-  type TxOutput,
   type WireBillCategory,
   type WireBillType,
-  type billSchema,
-  type familyQuotaSchema,
   medTypeOfBillType,
-  type setlinfoSchema,
-} from './protocol.ts';
+} from './wire-vocabulary.ts';
 import type { z } from 'zod';
 
 /** kiosk_bill_type <-> VisitType. */
@@ -122,6 +126,16 @@ export function billFromWire(b: z.infer<typeof billSchema>): Bill {
     createdAt: b.begntime,
     total,
     items,
+  };
+}
+
+/** A mobile payment order, as the patient's screen shows it. */
+export function cashOrderFromWire(order: TxOutput<'K201'>['order']): CashOrder {
+  return {
+    orderNo: order.order_no,
+    codeUrl: order.code_url,
+    amount: yuanToCents(order.amount),
+    expiresAt: order.expire_time,
   };
 }
 
