@@ -8,7 +8,28 @@
  * starting with "K", so they can never collide with a national transaction number.
  */
 import { z } from 'zod';
-import { documentTypes, familyRelations, insuranceTypes } from '../core/vocabulary.ts';
+import {
+  familyBindInput,
+  familyBindOutput,
+  familyListInput,
+  familyListOutput,
+  familyQuotaInput,
+  familyQuotaOutput,
+  familyUnbindInput,
+  familyUnbindOutput,
+} from './protocol-family.ts';
+import {
+  certificateTypes,
+  chargeItemLevels,
+  code,
+  insutype,
+  orderChannels,
+  orderStatuses,
+  settlementStatuses,
+  wireBillCategories,
+  wireBillTypes,
+  yuan,
+} from './wire-vocabulary.ts';
 
 export const infno = {
   signIn: '9001',
@@ -34,49 +55,6 @@ export const infno = {
   familyQuota: 'K604',
 } as const;
 export type Infno = (typeof infno)[keyof typeof infno];
-
-// ---- Wire vocabularies, each written once; the simulator's storage and scenario derive from these.
-// Where the domain has the same words spelled its own way (VisitType 'inpatient-deposit',
-// BillCategory 'work-injury'), wire-mapping.ts maps them.
-
-/** kiosk_bill_type: what kind of bill it is. */
-export const wireBillTypes = [
-  'outpatient',
-  'emergency',
-  'inpatient_deposit',
-  'inpatient_discharge',
-] as const;
-export type WireBillType = (typeof wireBillTypes)[number];
-/** bill_ctgy: bill-level categories; all but `regular` are outside the family account's scope. */
-export const wireBillCategories = ['regular', 'chronic', 'maternity', 'work_injury'] as const;
-export type WireBillCategory = (typeof wireBillCategories)[number];
-/** med_type of a bill: 11 outpatient, 13 emergency, 21 inpatient. */
-export const medTypeOfBillType = {
-  outpatient: '11',
-  emergency: '13',
-  inpatient_deposit: '21',
-  inpatient_discharge: '21',
-} as const satisfies Record<WireBillType, string>;
-/** chrgitm_lv: 01 class A, 02 class B, 03 class C. */
-export const chargeItemLevels = ['01', '02', '03'] as const;
-export type ChargeItemLevel = (typeof chargeItemLevels)[number];
-/** mdtrt_cert_type: 01 e-voucher token, 02 ID number, 03 social security card. */
-export const certificateTypes = ['01', '02', '03'] as const;
-export const orderStatuses = ['pending', 'paid', 'cancelled', 'expired', 'refunded'] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-/** Wallets a patient pays a mobile order from. */
-export const walletChannels = ['wechat', 'alipay', 'unionpay'] as const;
-export type WalletChannel = (typeof walletChannels)[number];
-/** How an order was paid: '' while unpaid. */
-export const orderChannels = ['', ...walletChannels, 'credit'] as const;
-export type OrderChannel = (typeof orderChannels)[number];
-/** A settlement at the gateway is live until reversed. */
-export const settlementStatuses = ['settled', 'reversed'] as const;
-export type SettlementStatus = (typeof settlementStatuses)[number];
-
-const yuan = z.number().finite().min(0).max(1e10);
-const insutype = z.enum(insuranceTypes);
-const code = (max: number) => z.string().min(1).max(max);
 
 export const requestEnvelopeSchema = z.object({
   infno: z.string().length(4),
@@ -325,89 +303,6 @@ export const receiptRecordInput = z.object({
   data: z.object({ setl_id: code(30), printed: z.enum(['0', '1']), problem: z.string().max(40) }),
 });
 export const receiptRecordOutput = z.object({ recorded: z.boolean() });
-
-// ---- K601-K604 family accounts (kiosk extension). Rules: core/family.ts, docs/family.md.
-// A refusal names its rule: err_msg = "family rule <rule>: <why>[; resets on yyyy-MM-dd]".
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-/** yyyy-MM-dd HH:mm:ss, hospital time zone; empty for a binding made before records began. */
-const localTimeOrEmpty = z.string().regex(/^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$/);
-export const familyRelation = z.enum(familyRelations);
-/** The other party of a binding. Unmasked on the wire: the kiosk masks what it shows. */
-const familyParty = z.object({
-  bind_id: code(30),
-  psn_no: code(30),
-  psn_name: code(50),
-  brdy: date,
-  relation: familyRelation, // the member's relation to the payer
-  bound_at: localTimeOrEmpty,
-});
-export const familyListInput = z.object({ data: z.object({ psn_no: code(30) }) });
-export const familyListOutput = z.object({
-  /** People this person bound: their bills can be paid with this person's account. */
-  members: z
-    .array(
-      familyParty.extend({
-        // What 2206/2207 for the member's bills needs, without a 1101 for someone not present.
-        insutype,
-        insuplc_admdvs: z.string().max(6),
-        unpaid_cnt: z.number().int().min(0),
-      }),
-    )
-    .max(100),
-  /** People who bound this person (no bill counts: a member does not see the payer's bills). */
-  bound_by: z.array(familyParty).max(100),
-});
-export const bindVerification = z.discriminatedUnion('method', [
-  /** 16 or over on the binding date: the member's face verified at the kiosk. */
-  z.object({ method: z.literal('face'), verified: z.boolean() }),
-  /**
-   * Under 16: an identity document (doc_type: 01 ID card, 02 household register, 03 birth
-   * certificate, 04 passport/travel permit) checked by staff. Empty strings are accepted here so
-   * the refusal can say which part is missing.
-   */
-  z.object({
-    method: z.literal('document'),
-    doc_type: z.enum(documentTypes),
-    doc_no: z.string().max(50),
-    staff_id: z.string().max(30),
-  }),
-]);
-export const familyBindInput = z.object({
-  data: z.object({
-    psn_no: code(30), // the payer
-    member_certno: code(50),
-    relation: familyRelation,
-    verification: bindVerification,
-  }),
-});
-export const familyQuotaSchema = z.object({
-  month: z.string().regex(/^\d{4}-\d{2}$/),
-  bind_limit: z.number().int().min(0),
-  bind_used: z.number().int().min(0),
-  bind_remaining: z.number().int().min(0),
-  member_limit: z.number().int().min(0),
-  member_used: z.number().int().min(0),
-  member_remaining: z.number().int().min(0),
-  resets_on: date,
-});
-export const familyBindOutput = z.object({
-  binding: familyParty.extend({ payer_psn_no: code(30) }),
-  quota: familyQuotaSchema,
-});
-export const familyUnbindInput = z.object({
-  data: z.object({ psn_no: code(30), bind_id: code(30) }), // psn_no: either party
-});
-export const familyUnbindOutput = z.object({
-  binding: z.object({
-    bind_id: code(30),
-    payer_psn_no: code(30),
-    member_psn_no: code(30),
-    unbound_at: code(19),
-    unbound_by: code(30),
-  }),
-});
-export const familyQuotaInput = z.object({ data: z.object({ psn_no: code(30) }) });
-export const familyQuotaOutput = z.object({ quota: familyQuotaSchema });
 
 // ---- K501 face gallery sync: who is enrolled for face payment, and from which images. A
 // version lets a kiosk skip an unchanged gallery. (The simulator hands out fixture image names;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { yuanToCents } from '../../core/money.ts';
 import { familyRelations, insuranceTypes, itemClasses } from '../../core/vocabulary.ts';
-import { wireBillCategories, wireBillTypes } from '../protocol.ts';
+import { wireBillCategories, wireBillTypes } from '../wire-vocabulary.ts';
 import type { Policy } from './policy.ts';
 
 const yuanString = z
