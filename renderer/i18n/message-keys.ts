@@ -1,0 +1,31 @@
+/**
+ * The message keys made from the kiosk's vocabularies. English must have a message for each, so
+ * a word added to a vocabulary without its message fails typecheck.
+ */
+import type { KioskErrorCode } from '../../core/errors.ts';
+import type { SessionView } from '../../core/kiosk-api.ts';
+import type {
+  ChosenCashMethod,
+  FaceHint,
+  FamilyRefusalRule,
+  FamilyRelation,
+  LoadingSubject,
+  NoticeKind,
+  VisitType,
+} from '../../core/vocabulary.ts';
+
+/** Screens that say nothing as they open; every other screen has its `speech.` line. */
+export const silentScreens = ['loading', 'bind-document', 'unbind-confirm'] as const;
+export type SpokenScreen = Exclude<SessionView['screen'], (typeof silentScreens)[number]>;
+
+/** Keys made from a vocabulary word: a new word without its message fails typecheck. */
+export type VocabularyKey =
+  | `identify.hint.${FaceHint}`
+  | `loading.${LoadingSubject}`
+  | `visit.${VisitType}`
+  | `cash.${ChosenCashMethod}`
+  | `family.relation.${FamilyRelation}`
+  | `family.rule.${FamilyRefusalRule}`
+  | `notice.${NoticeKind}`
+  | `error.${KioskErrorCode}`
+  | `speech.${SpokenScreen}`;
