@@ -4,7 +4,9 @@
  * a set pays for the nets; the protocols themselves are pure (pairs-protocol.ts,
  * open-set-protocol.ts, calibrate-policy.ts).
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { allPairs, tailReport } from './all-pairs.ts';
 import {
   type CachedPhoto,
   DescriptorCache,
@@ -14,6 +16,8 @@ import {
 } from './descriptor-cache.ts';
 import { defaultModelDir } from './face-engine.ts';
 import { FaceEnginePool } from './face-engine-pool.ts';
+import { personFolders, subjectFace } from './measure-set.ts';
+import { pairsProtocol, parsePairs } from './pairs-protocol.ts';
 import { parsePhotoLook } from './photo-look.ts';
 
 export interface MeasureOptions {
@@ -22,6 +26,8 @@ export interface MeasureOptions {
   workers?: number;
   /** --photo-look (photo-look.ts). */
   photoLook: string;
+  /** Use only photos already in the cache (a look at a run still in progress). */
+  cachedOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -30,6 +36,8 @@ export interface Described {
   version: string;
   cacheFile: string;
   cached: number;
+  /** Photos left out with cachedOnly. */
+  missing: number;
   computed: number;
   no_face: number;
   /** Wall time per computed photo, on the workers used (absent when all came from the cache). */
@@ -52,6 +60,7 @@ export async function describeAll(paths: readonly string[], o: MeasureOptions): 
     const workers = o.workers ?? 2;
     const result = await describePhotos(paths, engine, cache, {
       detect,
+      ...(o.cachedOnly ? { cachedOnly: true } : {}),
       // Two photos per worker in flight: the next is decoded while the worker runs the nets.
       concurrency: 2 * workers,
       progressEvery: 50,
@@ -66,6 +75,7 @@ export async function describeAll(paths: readonly string[], o: MeasureOptions): 
       version,
       cacheFile: cache.file,
       cached: result.cached,
+      missing: result.missing,
       computed: result.computed,
       no_face: result.noFace,
       ...(result.computed > 0
@@ -91,14 +101,83 @@ export async function describeCommand(targets: string[], o: MeasureOptions) {
   for (const target of targets)
     paths.push(...((await stat(target)).isDirectory() ? await imagesUnder(target) : [target]));
   const d = await describeAll(paths, o);
+  return { ...photosLine(d, o), cache_file: d.cacheFile };
+}
+
+/** What every measuring command reports about the photos behind its figures. */
+function photosLine(d: Described, o: MeasureOptions) {
   return {
-    photos: paths.length,
+    photos: d.photos.size + d.missing,
     cached: d.cached,
     computed: d.computed,
+    ...(d.missing > 0 ? { not_yet_described: d.missing } : {}),
     no_face: d.no_face,
     ...(d.ms_per_photo === undefined ? {} : { ms_per_photo: d.ms_per_photo, workers: d.workers }),
     photo_look: o.photoLook,
     model_version: d.version,
-    cache_file: d.cacheFile,
   };
+}
+
+/**
+ * `evaluate --protocol pairs FILE`: LFW's ten-fold pair verification, then every pair of photos
+ * of the people in the images folder (FILE's `images/` folder, or FILE's own, or --images) for
+ * the false-match tail: TAR at FMR 1e-3 .. 1e-6 and the share of impostor pairs under each
+ * distance.
+ */
+export async function pairsCommand(
+  file: string,
+  o: MeasureOptions & { imagesDir?: string; referenceThreshold: number },
+) {
+  const pairs = parsePairs(await readFile(file, 'utf8'));
+  const root = o.imagesDir ?? (await imagesRoot(dirname(file)));
+  const persons = await personFolders(root);
+  const paths = new Set(persons.flatMap((p) => p.photos));
+  for (const p of pairs) for (const path of [p.first, p.second]) paths.add(join(root, path));
+  const d = await describeAll([...paths], o);
+  const face = (path: string) => subjectFace(d.photos.get(path));
+  const started = performance.now();
+  // A look at a run in progress: only the pairs whose photos are both described so far.
+  const described = pairs.filter((p) =>
+    [p.first, p.second].every((path) => d.photos.has(join(root, path))),
+  );
+  const verification = {
+    ...(described.length < pairs.length
+      ? { pairs_not_yet_described: pairs.length - described.length }
+      : {}),
+    ...pairsProtocol(described, (p) => face(join(root, p)), o.referenceThreshold),
+  };
+  const descriptors: Float32Array[] = [];
+  const owners: number[] = [];
+  const where: string[] = [];
+  persons.forEach((person, i) => {
+    for (const path of person.photos) {
+      const f = face(path);
+      if (!f) continue;
+      descriptors.push(f);
+      owners.push(i);
+      where.push(path.slice(root.length + 1));
+    }
+  });
+  o.log(`comparing every pair of ${descriptors.length} faces of ${persons.length} people`);
+  const every = allPairs(descriptors, owners);
+  return {
+    protocol: 'pairs',
+    ...photosLine(d, o),
+    verification,
+    all_pairs: {
+      people: persons.length,
+      faces: descriptors.length,
+      ...tailReport(every),
+      nearest_impostor_pairs: every.nearestImpostors
+        .slice(0, 10)
+        .map((n) => ({ a: where[n.a], b: where[n.b], distance: Number(n.distance.toFixed(4)) })),
+    },
+    compare_ms: Math.round(performance.now() - started),
+  };
+}
+
+/** A data set's photos: its `images/` folder when it has one (lfw-dev), else the folder itself. */
+async function imagesRoot(dir: string): Promise<string> {
+  const images = join(dir, 'images');
+  return (await stat(images).catch(() => undefined))?.isDirectory() ? images : dir;
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MARGIN, DEFAULT_THRESHOLD, TARGET_FMR } from './calibration.ts';
-import { describeCommand, type MeasureOptions } from './cli-measure.ts';
+import { describeCommand, type MeasureOptions, pairsCommand } from './cli-measure.ts';
 import { DEFAULT_CACHE_DIR } from './descriptor-cache.ts';
 import { descriptorsOf } from './enrollment.ts';
 import { evaluateSet, loadEvaluationSet } from './evaluate.ts';
@@ -33,6 +33,11 @@ Commands:
       --threshold T     (default ${DEFAULT_THRESHOLD})
       --margin M        (default ${DEFAULT_MARGIN})
       --target-fmr F    false-match rate to report against (default ${TARGET_FMR})
+  evaluate --protocol pairs FILE
+                        LFW's ten-fold pair verification (FILE: fold, kind, first, second;
+                        photos under FILE's images/ folder, or --images DIR), then every pair
+                        of photos of every person there: TAR at FMR 1e-3 .. 1e-6 and the share
+                        of different-person pairs under each distance.
   describe PATH...      Computes the descriptors of every photo at or under PATH into the
                         descriptor cache, so the measuring commands take seconds.
   enroll IMAGE...       Adds a person to the encrypted gallery from one or more photos (all
@@ -52,6 +57,7 @@ Gallery options (enroll, remove, identify, verify):
   --threshold T, --margin M   as for evaluate
 
 Measuring options (describe, evaluate --protocol):
+  --cached-only         only photos already described (a look at a run in progress)
   --cache DIR           descriptor cache (default ${DEFAULT_CACHE_DIR}), one file per model version
   --workers N           worker threads for photos not yet cached (default one per core)
   --photo-look L        standard (SSD at 512, as enrolment) or DETECTOR:INPUT:PAD, a faster
@@ -71,6 +77,9 @@ const options = {
   cache: { type: 'string', default: DEFAULT_CACHE_DIR },
   workers: { type: 'string' },
   'photo-look': { type: 'string', default: DEFAULT_PHOTO_LOOK },
+  'cached-only': { type: 'boolean' },
+  protocol: { type: 'string' },
+  images: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -108,6 +117,7 @@ async function main(argv: string[]): Promise<unknown> {
     cacheDir: values.cache,
     ...(values.workers ? { workers: Math.max(1, numberOption(values.workers, 'workers', 1)) } : {}),
     photoLook: values['photo-look'],
+    ...(values['cached-only'] ? { cachedOnly: true } : {}),
     log,
   };
 
@@ -117,7 +127,15 @@ async function main(argv: string[]): Promise<unknown> {
       return describeCommand(rest, measure);
     }
     case 'evaluate': {
-      if (rest.length !== 1) throw new UsageError('evaluate takes exactly one DIR');
+      if (rest.length !== 1) throw new UsageError('evaluate takes exactly one DIR or FILE');
+      if (values.protocol === 'pairs')
+        return pairsCommand(rest[0]!, {
+          ...measure,
+          ...(values.images ? { imagesDir: values.images } : {}),
+          referenceThreshold: policy.threshold,
+        });
+      if (values.protocol !== undefined)
+        throw new UsageError(`unknown protocol "${values.protocol}" (pairs, open-set)`);
       const engine = await loadPool();
       try {
         const set = await loadEvaluationSet(rest[0]!, engine, (line) => log(line));

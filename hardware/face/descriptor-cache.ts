@@ -190,6 +190,8 @@ export interface DescribeProgress {
 export interface DescribeResult {
   photos: Map<string, CachedPhoto>;
   cached: number;
+  /** Photos neither cached nor computed (cachedOnly). */
+  missing: number;
   computed: number;
   noFace: number;
   /** Wall time per computed photo (NaN when every photo came from the cache). */
@@ -210,10 +212,12 @@ export async function describePhotos(
     concurrency?: number;
     onProgress?: (p: DescribeProgress) => void;
     progressEvery?: number;
+    /** Only what the cache holds (a look at a run still in progress); the rest are `missing`. */
+    cachedOnly?: boolean;
   } = {},
 ): Promise<DescribeResult> {
   const photos = new Map<string, CachedPhoto>();
-  const todo: { path: string; key: string }[] = [];
+  let todo: { path: string; key: string }[] = [];
   let cached = 0;
   for (const path of paths) {
     const key = await DescriptorCache.keyOf(path);
@@ -223,6 +227,8 @@ export async function describePhotos(
       cached++;
     } else todo.push({ path, key });
   }
+  const missing = options.cachedOnly ? todo.length : 0;
+  if (options.cachedOnly) todo = [];
   let computed = 0;
   const started = performance.now();
   const every = options.progressEvery ?? 100;
@@ -256,6 +262,7 @@ export async function describePhotos(
   return {
     photos,
     cached,
+    missing,
     computed,
     noFace: [...photos.values()].filter((p) => p.faces.length === 0).length,
     msPerPhoto: computed > 0 ? ms / computed : NaN,
