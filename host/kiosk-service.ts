@@ -4,39 +4,39 @@
  * calls the host adapts (the session's queries, the renderer camera's frames). Transports
  * validate arguments before anything here runs.
  */
-import type { CameraFrame, KioskEventPayload } from '../core/kiosk-api.ts';
 import {
   serviceFrom,
+  type KioskEventSources,
   type KioskMethodImplementations,
   type KioskService,
 } from '../core/kiosk-service-from.ts';
-import { createListenerMap } from '../core/listener-map.ts';
 import type { SessionController } from '../core/session-controller.ts';
 import type { RendererCamera } from '../hardware/camera/renderer-camera.ts';
 import type { AdminService } from './admin.ts';
 
-export interface HostKioskService extends KioskService {
-  /** Called by the face pipeline with each preview frame. */
-  publishFrame(frame: CameraFrame): void;
+export interface HostServiceParts {
+  session: SessionController;
+  admin: AdminService;
+  /** The camera the renderer reads and sends frames from, when it is the configured camera. */
+  rendererCamera?: RendererCamera;
+  /** Preview frames of a camera the renderer cannot see, for the patient to see themselves. */
+  previews: KioskEventSources['cameraFrame'];
 }
 
-export function hostKioskService(
-  session: SessionController,
-  admin: AdminService,
-  rendererCamera?: RendererCamera,
-): HostKioskService {
-  const previews = createListenerMap<{ cameraFrame: KioskEventPayload<'cameraFrame'> }>();
-  const service = serviceFrom(
+export function hostKioskService({
+  session,
+  admin,
+  rendererCamera,
+  previews,
+}: HostServiceParts): KioskService {
+  return serviceFrom(
     [session, admin, sessionQueries(session), rendererCameraCalls(rendererCamera)],
     {
       view: (listener) => session.onView(listener),
       notice: (listener) => session.onNotice(listener),
-      cameraFrame: (listener) => previews.on('cameraFrame', listener),
+      cameraFrame: previews,
     },
   );
-  return Object.assign(service, {
-    publishFrame: (frame: CameraFrame) => previews.emit('cameraFrame', frame),
-  });
 }
 
 /** The session names its queries after what they return. */

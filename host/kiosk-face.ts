@@ -1,0 +1,85 @@
+/**
+ * The kiosk host's face side: the engine on worker threads, the gallery of who may pay by face
+ * (synced from the gateway), and the identifier the session asks, which also makes the preview
+ * frames of a camera the renderer cannot see.
+ */
+import { join } from 'node:path';
+import type { KioskConfig } from '../core/config.ts';
+import type { CameraFrame } from '../core/kiosk-api.ts';
+import type { LogFn } from '../core/ports.ts';
+import type { GatewayClient } from '../gateway/client.ts';
+import { RendererCamera } from '../hardware/camera/renderer-camera.ts';
+import type { KioskDevices } from '../hardware/device-factory.ts';
+import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
+import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
+import type { KeySource } from '../hardware/face/gallery-store.ts';
+import { FaceGallerySync } from './face-gallery-sync.ts';
+
+/** The face engine and the gallery of who may pay by face. */
+export async function startFace(
+  config: KioskConfig,
+  o: { dataDir: string; log: LogFn; client: GatewayClient; keys: KeySource; fixturesDir: string },
+): Promise<{ engine: FaceEnginePool; gallery: FaceGallerySync }> {
+  const { client, keys, log } = o;
+  // The nets run on worker threads, one per core: the host's event loop (IPC, the gateway,
+  // the printer) never waits for a frame to be analysed.
+  const engine = await FaceEnginePool.start();
+  log('face.engine.loaded', {
+    backend: engine.backend,
+    workers: engine.size,
+    ms: Math.round(engine.loadMs),
+  });
+  // Who may pay by face: the gateway's K501 gallery, enrolled and kept encrypted on disk, so
+  // a start while the gateway is down still knows everyone from the last sync.
+  const gallery = new FaceGallerySync({
+    fetch: async (sinceVersion) =>
+      (await client.call('K501', { data: { since_version: sinceVersion } })).gallery,
+    engine,
+    dataDir: o.dataDir,
+    keys,
+    // K501 names each person's enrolment photos; the simulator's are the fixture photos.
+    imagesDir:
+      config.face.imagesDir ??
+      (config.mode === 'production' ? join(o.dataDir, 'face-images') : o.fixturesDir),
+    log,
+  });
+  await gallery.start();
+  return { engine, gallery };
+}
+
+/** What the session asks to find or verify a face, from the camera and the gallery. */
+export function buildIdentifier(
+  config: KioskConfig,
+  camera: KioskDevices['camera'],
+  engine: FaceEnginePool,
+  gallery: FaceGallerySync,
+  publishPreview: (frame: CameraFrame) => void,
+): FaceIdentifier {
+  return new FaceIdentifier({
+    camera,
+    engine,
+    gallery,
+    policy: { threshold: config.face.threshold, margin: config.face.margin },
+    idNumberOf: (personId) => gallery.idNumberOf(personId),
+    personIdOf: (idNumber) => gallery.personIdOf(idNumber),
+    liveness: config.face.liveness,
+    passiveThreshold: config.face.passiveThreshold,
+    // The tracker runs beside the decisive frame only when there is a second worker for it.
+    trackBetween: engine.size >= 2,
+    detector: config.face.detector,
+    ssdInputSize: config.face.ssdInputSize,
+    timeoutMs: config.face.timeoutMs,
+    // The renderer shows its own camera; previews (a JPEG per frame) are made only for a
+    // camera it cannot see.
+    ...(camera instanceof RendererCamera
+      ? {}
+      : {
+          onPreview: (jpeg: Uint8Array, width: number, height: number) =>
+            publishPreview({
+              dataUrl: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`,
+              width,
+              height,
+            }),
+        }),
+  });
+}
