@@ -3,6 +3,7 @@
  * so the kiosk configuration, the CLI and the docs all quote the same numbers. How they were
  * measured, and what the measurements can and cannot show, is in docs/face.md "Calibration".
  */
+import type { DecisionPolicy } from './decision-policy.ts';
 import type { MatchPolicy } from './gallery.ts';
 
 /**
@@ -30,6 +31,20 @@ export const DEFAULT_MARGIN = 0.06;
 export const DEFAULT_MATCH_POLICY: Readonly<MatchPolicy> = Object.freeze({
   threshold: DEFAULT_THRESHOLD,
   margin: DEFAULT_MARGIN,
+});
+
+/**
+ * The kiosk's shipped decision policy (decision-policy.ts), for a hospital that has not run
+ * `face -- calibrate` on its own patients' photos. Chosen from the LFW measurements and tightened
+ * for elderly East Asian faces: docs/face.md "Decision policy" gives the figures and the reasons.
+ */
+export const DEFAULT_DECISION_POLICY: Readonly<DecisionPolicy> = Object.freeze({
+  acceptThreshold: 0.4,
+  margin: 0.06,
+  secondFactorThreshold: DEFAULT_THRESHOLD,
+  maxCandidates: 5,
+  maxGalleryForFaceAlone: 1000,
+  framesToAgree: 2,
 });
 
 /**

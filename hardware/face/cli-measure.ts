@@ -16,7 +16,9 @@ import {
 } from './descriptor-cache.ts';
 import { defaultModelDir } from './face-engine.ts';
 import { FaceEnginePool } from './face-engine-pool.ts';
+import type { DecisionPolicy } from './decision-policy.ts';
 import { personFolders, subjectFace } from './measure-set.ts';
+import { openSet, type OpenSetPerson } from './open-set-protocol.ts';
 import { pairsProtocol, parsePairs } from './pairs-protocol.ts';
 import { parsePhotoLook } from './photo-look.ts';
 
@@ -180,4 +182,46 @@ export async function pairsCommand(
 async function imagesRoot(dir: string): Promise<string> {
   const images = join(dir, 'images');
   return (await stat(images).catch(() => undefined))?.isDirectory() ? images : dir;
+}
+
+/**
+ * `evaluate --protocol open-set DIR`: one folder per person; for each gallery size, several
+ * draws of enrolled people (one photo each), probed with their other photos and with everyone
+ * else's, decided by `policy` and the simulated second factor (open-set-protocol.ts).
+ */
+export async function openSetCommand(
+  dir: string,
+  o: MeasureOptions & {
+    sizes: (number | 'all')[];
+    draws: number;
+    seed: number;
+    policy: DecisionPolicy;
+  },
+) {
+  const persons = await personFolders(await imagesRoot(dir));
+  const d = await describeAll(
+    persons.flatMap((p) => p.photos),
+    o,
+  );
+  const people: OpenSetPerson[] = persons.map((p) => ({
+    id: p.id,
+    faces: p.photos.flatMap((path) => subjectFace(d.photos.get(path)) ?? []),
+  }));
+  const started = performance.now();
+  const rows = openSet(people, o);
+  return {
+    protocol: 'open-set',
+    ...photosLine(d, o),
+    people: people.filter((p) => p.faces.length > 0).length,
+    people_enrollable: people.filter((p) => p.faces.length >= 2).length,
+    seed: o.seed,
+    policy: {
+      ...o.policy,
+      maxGalleryForFaceAlone: Number.isFinite(o.policy.maxGalleryForFaceAlone)
+        ? o.policy.maxGalleryForFaceAlone
+        : null,
+    },
+    rows,
+    compare_ms: Math.round(performance.now() - started),
+  };
 }

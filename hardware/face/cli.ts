@@ -5,8 +5,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MARGIN, DEFAULT_THRESHOLD, TARGET_FMR } from './calibration.ts';
-import { describeCommand, type MeasureOptions, pairsCommand } from './cli-measure.ts';
+import {
+  DEFAULT_DECISION_POLICY,
+  DEFAULT_MARGIN,
+  DEFAULT_THRESHOLD,
+  TARGET_FMR,
+} from './calibration.ts';
+import {
+  describeCommand,
+  type MeasureOptions,
+  openSetCommand,
+  pairsCommand,
+} from './cli-measure.ts';
+import { decisionPolicySchema } from './decision-policy.ts';
 import { DEFAULT_CACHE_DIR } from './descriptor-cache.ts';
 import { descriptorsOf } from './enrollment.ts';
 import { evaluateSet, loadEvaluationSet } from './evaluate.ts';
@@ -38,6 +49,14 @@ Commands:
                         photos under FILE's images/ folder, or --images DIR), then every pair
                         of photos of every person there: TAR at FMR 1e-3 .. 1e-6 and the share
                         of different-person pairs under each distance.
+  evaluate --protocol open-set DIR
+                        Open-set 1:N: DIR holds one folder per person (or an images/ folder
+                        that does). Per gallery size, N people enrolled with one photo each,
+                        probed with their other photos and with everyone else's; each probe
+                        decided by the decision policy and a simulated second factor (a
+                        stranger types 4 random characters). FPIR, FNIR, second-factor shares.
+      --gallery-sizes L (default 100,1000,all)   --draws N (default 5)   --seed N
+      --policy FILE     a decision policy (or calibrate's output); default the shipped one
   describe PATH...      Computes the descriptors of every photo at or under PATH into the
                         descriptor cache, so the measuring commands take seconds.
   enroll IMAGE...       Adds a person to the encrypted gallery from one or more photos (all
@@ -80,6 +99,9 @@ const options = {
   'cached-only': { type: 'boolean' },
   protocol: { type: 'string' },
   images: { type: 'string' },
+  'gallery-sizes': { type: 'string', default: '100,1000,all' },
+  draws: { type: 'string', default: '5' },
+  policy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -133,6 +155,18 @@ async function main(argv: string[]): Promise<unknown> {
           ...measure,
           ...(values.images ? { imagesDir: values.images } : {}),
           referenceThreshold: policy.threshold,
+        });
+      if (values.protocol === 'open-set')
+        return openSetCommand(rest[0]!, {
+          ...measure,
+          sizes: values['gallery-sizes']
+            .split(',')
+            .map((s) =>
+              s === 'all' ? 'all' : Math.max(1, Math.round(numberOption(s, 'gallery-sizes', 1))),
+            ),
+          draws: Math.max(1, Math.round(numberOption(values.draws, 'draws', 5))),
+          seed: numberOption(values.seed, 'seed', 1),
+          policy: values.policy ? await readPolicy(values.policy) : DEFAULT_DECISION_POLICY,
         });
       if (values.protocol !== undefined)
         throw new UsageError(`unknown protocol "${values.protocol}" (pairs, open-set)`);
@@ -202,6 +236,15 @@ async function main(argv: string[]): Promise<unknown> {
     default:
       throw new UsageError(`unknown command "${command}" (see --help)`);
   }
+}
+
+/** A decision policy from a file: the policy itself, or calibrate's output that holds one. */
+async function readPolicy(path: string) {
+  const json = JSON.parse(await readFile(path, 'utf8')) as { policy?: unknown };
+  const parsed = decisionPolicySchema.safeParse(json.policy ?? json);
+  if (!parsed.success)
+    throw new UsageError(`${path}: not a decision policy (${parsed.error.message})`);
+  return parsed.data;
 }
 
 /** Many images: one engine per core, on worker threads. */
