@@ -1,7 +1,7 @@
 /**
  * Web mode's WebSocket: only this launch's page may open it, and it carries KioskApi calls and
  * events exactly as Electron's IPC does. The service here is made by serviceFrom from a stand-in
- * that answers every method; host/web-mode.test.ts serves the real kiosk.
+ * that answers every method; the e2e tests drive the real kiosk over the same socket.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
