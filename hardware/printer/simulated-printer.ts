@@ -2,9 +2,12 @@
  * SimulatedPrinter: a byte-level twin of an ESC/POS thermal printer. It is a BytePipe, so the
  * real EscPosPrinter driver runs on top of it unchanged. It answers DLE EOT status queries from
  * its toggles (paper out, cover open, offline), keeps every byte it "printed", and can run out
- * of paper part-way through a receipt.
+ * of paper part-way through a receipt. It reads the commands as a printer does
+ * (escpos-decoder.ts) to end a receipt at its cut, so the bytes of an image or a QR code are
+ * never taken for one.
  */
 import { type BytePipe, ReadBuffer } from '../byte-pipe.ts';
+import { decodeCommand, initialDecoderState } from './escpos-decoder.ts';
 
 export interface SimulatedPrinterState {
   paperOut: boolean;
@@ -28,9 +31,13 @@ export class SimulatedPrinter implements BytePipe {
   private readonly incoming = new ReadBuffer();
   private pending: number[] = [];
   private opened = false;
-  /** Receipts, split at each paper cut (GS V). */
+  /** Receipts, split at each paper cut (GS V, ESC i, ESC m). */
   readonly receipts: Uint8Array[] = [];
-  private current: number[] = [];
+  /** The receipt being printed: its bytes so far, in the first `length` bytes of `buffer`. */
+  private current = { buffer: new Uint8Array(1024), length: 0 };
+  /** How far into the current receipt the commands have been read, and the printer's modes. */
+  private scanned = 0;
+  private readonly modes = initialDecoderState();
 
   configure(patch: Partial<SimulatedPrinterState>): void {
     Object.assign(this.state, patch);
@@ -66,6 +73,7 @@ export class SimulatedPrinter implements BytePipe {
       i++;
     }
     this.pending = p.slice(i);
+    this.cutReceipts();
   }
 
   read(n: number, timeoutMs: number): Promise<Uint8Array> {
@@ -77,43 +85,42 @@ export class SimulatedPrinter implements BytePipe {
     if (this.state.paperLeftBytes !== undefined) {
       if (this.state.paperLeftBytes <= 0) {
         this.state.paperOut = true;
-        this.finishReceipt();
+        this.cutReceipts();
+        this.finishReceipt(this.current.length);
         return;
       }
       this.state.paperLeftBytes--;
     }
     this.printed.push(byte);
-    this.current.push(byte);
-    const n = this.current.length;
-    // GS V m (full/partial cut, optionally with a feed byte) ends a receipt.
-    if (
-      n >= 3 &&
-      this.current[n - 3] === 0x1d &&
-      this.current[n - 2] === 0x56 &&
-      [0x41, 0x42].includes(this.current[n - 1]!)
-    ) {
-      return; // function B: a feed count byte follows
+    const c = this.current;
+    if (c.length === c.buffer.length) {
+      const grown = new Uint8Array(c.buffer.length * 2);
+      grown.set(c.buffer);
+      c.buffer = grown;
     }
-    if (
-      n >= 4 &&
-      this.current[n - 4] === 0x1d &&
-      this.current[n - 3] === 0x56 &&
-      [0x41, 0x42].includes(this.current[n - 2]!)
-    ) {
-      this.finishReceipt();
-    } else if (
-      n >= 3 &&
-      this.current[n - 3] === 0x1d &&
-      this.current[n - 2] === 0x56 &&
-      [0x00, 0x01, 0x30, 0x31].includes(this.current[n - 1]!)
-    ) {
-      this.finishReceipt();
+    c.buffer[c.length++] = byte;
+  }
+
+  /** Ends a receipt at each paper cut among the commands that have arrived whole. */
+  private cutReceipts(): void {
+    for (;;) {
+      const bytes = this.current.buffer.subarray(0, this.current.length);
+      if (this.scanned >= bytes.length) return;
+      // A command cut off is read again when the rest arrives, which sets its modes again.
+      const { next, op } = decodeCommand(bytes, this.scanned, this.modes);
+      if (next > bytes.length) return;
+      this.scanned = next;
+      if (op?.kind === 'cut') this.finishReceipt(next);
     }
   }
 
-  private finishReceipt(): void {
-    if (this.current.length > 0) this.receipts.push(Uint8Array.from(this.current));
-    this.current = [];
+  /** The first `end` bytes of the current receipt are one receipt; the rest starts the next. */
+  private finishReceipt(end: number): void {
+    const c = this.current;
+    if (end > 0) this.receipts.push(c.buffer.slice(0, end));
+    c.buffer.copyWithin(0, end, c.length);
+    c.length -= end;
+    this.scanned -= Math.min(this.scanned, end);
   }
 
   private statusByte(n: number): number {
