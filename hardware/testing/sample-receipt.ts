@@ -4,10 +4,11 @@
  */
 import type { ReceiptData } from '../../core/domain.ts';
 import { cents } from '../../core/money.ts';
+import type { Language } from '../../core/vocabulary.ts';
 
 export const SAMPLE_E_RECEIPT = 'https://einvoice.example/r/S2026112200000001';
 
-export const sampleReceipt = (language: 'en' | 'zh-CN'): ReceiptData => ({
+export const sampleReceipt = (language: Language): ReceiptData => ({
   hospitalName: 'Lakeside Hospital 湖畔医院',
   kioskId: 'KIOSK-01',
   printedAt: '2026-11-22T02:15:00.000Z',
