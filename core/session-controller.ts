@@ -19,6 +19,7 @@ import {
 import { pay, preSettle } from './flows/payment.ts';
 import { isValidIdNumber } from './id-number.ts';
 import { KioskCallError, type KioskInfo, type Notice, type SessionView } from './kiosk-api.ts';
+import { createListenerMap } from './listener-map.ts';
 import type { SessionControllerOptions } from './ports.ts';
 import { classifyScanCode } from './scan-code.ts';
 import {
@@ -66,8 +67,7 @@ export class SessionController {
   /** Bumped whenever work starts or the patient cancels: results of older work are dropped. */
   private generation = 0;
   private abort: AbortController | undefined;
-  private readonly listeners = new Set<(view: SessionView) => void>();
-  private readonly noticeListeners = new Set<(notice: Notice) => void>();
+  private readonly events = createListenerMap<{ view: SessionView; notice: Notice }>();
   private language: Language;
   private running: Promise<void> = Promise.resolve();
   private idleTimer: unknown;
@@ -97,13 +97,11 @@ export class SessionController {
   }
 
   onView(listener: (view: SessionView) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on('view', listener);
   }
 
   onNotice(listener: (notice: Notice) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
+    return this.events.on('notice', listener);
   }
 
   /** Resolves once the work started so far, and the work it led to, has finished (for tests). */
@@ -359,7 +357,7 @@ export class SessionController {
   // ---- applying events
 
   private notify(notice: Notice['notice']): void {
-    for (const listener of this.noticeListeners) listener({ notice });
+    this.events.emit('notice', { notice });
   }
 
   /** A call from the renderer: an event that is not allowed now is refused, changing nothing. */
@@ -388,8 +386,7 @@ export class SessionController {
     this.state = next;
     if (next.kind === 'home') this.faceConsent = false;
     this.armInactivity();
-    const view = toView(next);
-    for (const listener of this.listeners) listener(view);
+    this.events.emit('view', toView(next));
     if (next.kind !== previous.kind) this.enter(next, previous);
   }
 
