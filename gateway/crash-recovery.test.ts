@@ -42,7 +42,7 @@ it('SIGKILL right after 2207 was sent: the restarted kiosk resolves it to exactl
       child.on('exit', (_code, signal) => resolve(signal)),
     );
     const deadline = Date.now() + 30_000;
-    while (sim.store.settlementCount() === 0) {
+    while (sim.store.settlements.count() === 0) {
       if (Date.now() > deadline) throw new Error('the child never reached 2207');
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -63,7 +63,7 @@ it('SIGKILL right after 2207 was sent: the restarted kiosk resolves it to exactl
       log: () => undefined,
     });
     expect(await payments.recover()).toMatchObject({ examined: 1, settled: 1, stillOpen: 0 });
-    expect(sim.store.settlementCount()).toBe(1);
+    expect(sim.store.settlements.count()).toBe(1);
     expect(journal.get(open[0]!.payment_id)?.settle_state).toBe('settled');
     journal.close();
   } finally {

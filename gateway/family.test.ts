@@ -95,8 +95,8 @@ async function memberOf(payer: { certno: string }, member: { psn_no: string }) {
   const family = await k.port.familyMembers(await patient(payer));
   return family.members.find((m) => m.personNo === member.psn_no);
 }
-const balance = (p: { psn_no: string }) => sim.store.person(p.psn_no)!.balance_cents;
-const settled = () => sim.store.settlementCount();
+const balance = (p: { psn_no: string }) => sim.store.people.person(p.psn_no)!.balance_cents;
+const settled = () => sim.store.settlements.count();
 
 beforeEach(async () => {
   setClock('2026-11-23T02:00:00Z'); // 10:00 in Shanghai
@@ -216,7 +216,7 @@ describe('verification by age on the binding day', () => {
       unpaidBills: 1,
       birthDate: '2019-05-20',
     });
-    const row = sim.store.binding(ok.bindingId)!;
+    const row = sim.store.family.binding(ok.bindingId)!;
     expect(row).toMatchObject({ verification: 'document', doc_type: '02', staff_id: 'N1024' });
   });
 });
@@ -289,7 +289,7 @@ describe('paying for a bound member (mutual aid)', () => {
     expect(settlement.split).toEqual(preview.split);
     expect(balance(sheldon)).toBe(sheldon0 - preview.split.mutualAid);
     expect(balance(missy)).toBe(missy0);
-    expect(sim.store.bill(bill.id)?.status).toBe('paid');
+    expect(sim.store.people.bill(bill.id)?.status).toBe('paid');
     // The day's totals count mutual aid with the account part, on both sides.
     expect((await k.payments.reconcile('2026-11-23', 'KIOSK-01')).agree).toBe(true);
     // A reversal gives the payer's account back what it paid.
@@ -308,7 +308,7 @@ describe('paying for a bound member (mutual aid)', () => {
     expect(preview.split.cash).toBe(preview.split.personalPart - 5_630);
     expect(preview.credit).toBeUndefined(); // the payer's credit, not the member's
     const start = await k.port.beginPaymentForMember(payer, member, bill!, preview, 'mobile');
-    expect(sim.store.order(start.order!.orderNo)?.psn_no).toBe(howard.psn_no);
+    expect(sim.store.orders.order(start.order!.orderNo)?.psn_no).toBe(howard.psn_no);
     sim.payOrder(start.order!.orderNo);
     expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
     await k.port.completePayment(start.paymentId);

@@ -76,7 +76,7 @@ describe('gateway simulator + client over HTTP', () => {
     expect(await port.unpaidBills(patient)).not.toContainEqual(
       expect.objectContaining({ id: bill.id }),
     );
-    expect(sim.store.settlementCount()).toBe(1);
+    expect(sim.store.settlements.count()).toBe(1);
   });
 
   it('2207 replayed with the same msgid returns the first result and settles once', async () => {
@@ -100,10 +100,10 @@ describe('gateway simulator + client over HTTP', () => {
     const first = await client.call('2207', input, { msgid });
     const again = await client.call('2207', input, { msgid });
     expect(again).toEqual(first);
-    expect(sim.store.settlementCount()).toBe(1);
+    expect(sim.store.settlements.count()).toBe(1);
     // A different msgid for the same bill is refused: the bill is already settled.
     await expect(client.call('2207', input)).rejects.toMatchObject({ code: 'gateway-rejected' });
-    expect(sim.store.settlementCount()).toBe(1);
+    expect(sim.store.settlements.count()).toBe(1);
   });
 
   it('rejects a bad signature, a stale timestamp and a replayed nonce, changing nothing', async () => {

@@ -16,8 +16,8 @@ import { PaymentCoordinator } from './payments.ts';
 import { formatReconciliation } from './reconciliation.ts';
 import { GatewaySettlementPort } from './settlement-port.ts';
 import { loadScenario } from './simulator/scenario.ts';
+import { type FaultKind, faultKinds } from './simulator/faults.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
-import { type FaultKind, faultKinds } from './simulator/server.ts';
 
 const scenario = loadScenario();
 let nowMs = Date.parse('2026-11-22T02:00:00Z');
@@ -166,7 +166,7 @@ describe('paying the cash part', () => {
     const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'credit');
     expect(start.cash).toBe('paid');
     await k.port.completePayment(start.paymentId);
-    expect(sim.store.credit(penny.psn_no)?.used_cents).toBe(p.preview.split.cash);
+    expect(sim.store.orders.credit(penny.psn_no)?.used_cents).toBe(p.preview.split.cash);
   });
 
   it('a patient without a credit line is offered none, and a forced credit request is refused', async () => {
@@ -210,7 +210,7 @@ describe('paying the cash part', () => {
     sim.payOrder(start.order!.orderNo);
     await k.port.abandonPayment(start.paymentId);
     expect(k.journal.get(start.paymentId)?.cash_state).toBe('refunded');
-    expect(sim.store.order(start.order!.orderNo)?.status).toBe('refunded');
+    expect(sim.store.orders.order(start.order!.orderNo)?.status).toBe('refunded');
     expect(settledCount(p.bill.id)).toBe(0);
   });
 
@@ -227,9 +227,9 @@ describe('paying the cash part', () => {
     });
     expect(k.journal.get(id)).toMatchObject({ settle_state: 'reversed', cash_state: 'refunded' });
     expect(settledCount(p.bill.id)).toBe(0);
-    expect(sim.store.bill(p.bill.id)?.status).toBe('unpaid');
+    expect(sim.store.people.bill(p.bill.id)?.status).toBe('unpaid');
     // The account got back what the reversed settlement took.
-    expect(sim.store.person(penny.psn_no)?.balance_cents).toBe(100000);
+    expect(sim.store.people.person(penny.psn_no)?.balance_cents).toBe(100000);
   });
 });
 
@@ -315,7 +315,7 @@ describe('recovery from a journal left by a crash', () => {
     k1.journal.close();
     const k2 = kiosk(file);
     expect(await k2.payments.recover()).toMatchObject({ refunded: 1, stillOpen: 0 });
-    expect(sim.store.order(start.order!.orderNo)?.status).toBe('refunded');
+    expect(sim.store.orders.order(start.order!.orderNo)?.status).toBe('refunded');
     expect(settledCount(p.bill.id)).toBe(0);
   });
 
@@ -375,12 +375,12 @@ describe('personal account on or off', () => {
     expect(without.useAccount).toBe(false);
     expect(without.split.account).toBe(0);
     expect(without.split.cash).toBe(withAccount.split.account + withAccount.split.cash);
-    const balanceBefore = sim.store.person(leonard.psn_no)!.balance_cents;
+    const balanceBefore = sim.store.people.person(leonard.psn_no)!.balance_cents;
     const start = await k.port.beginPayment(patient, bill, without, 'mobile');
     sim.payOrder(start.order!.orderNo);
     await k.port.waitForCash(start.paymentId, new AbortController().signal);
     const settlement = await k.port.completePayment(start.paymentId);
     expect(settlement.split.account).toBe(0);
-    expect(sim.store.person(leonard.psn_no)!.balance_cents).toBe(balanceBefore);
+    expect(sim.store.people.person(leonard.psn_no)!.balance_cents).toBe(balanceBefore);
   });
 });

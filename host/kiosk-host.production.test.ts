@@ -114,7 +114,7 @@ describe('production mode', () => {
     await nextView(host, 'choose-cash');
     host.session.chooseCashMethod('mobile');
     await nextView(host, 'paying-cash');
-    const order = gateway.store.latestPendingOrder()!;
+    const order = gateway.store.orders.latestPending()!;
     gateway.payOrder(order.order_no, 'wechat');
     const done = await nextView(host, 'done');
     expect(done).toMatchObject({ screen: 'done', receipt: 'printed', method: 'mobile' });

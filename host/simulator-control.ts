@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { faultSchema } from '../gateway/simulator/server.ts';
+import { faultSchema } from '../gateway/simulator/faults.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { escposToText } from '../hardware/printer/escpos-text.ts';
 import { renderReceiptPng } from '../hardware/printer/receipt-image.ts';
@@ -236,7 +236,7 @@ export function simulatorControl(
         case 'POST /sim/wallet/pay': {
           // The patient scans the on-screen QR with their phone and pays (the newest pending order).
           const { channel } = walletSchema.parse(await body());
-          const order = sims.gateway.store.latestPendingOrder();
+          const order = sims.gateway.store.orders.latestPending();
           if (!order) return json(409, { error: 'no pending order' });
           return json(200, {
             orderNo: order.order_no,

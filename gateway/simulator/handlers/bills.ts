@@ -1,0 +1,35 @@
+/** K101 unpaid bills with their fee items, and K401 the receipt record. */
+import { cents, centsToYuan } from '../../../core/money.ts';
+import { levelOfItemClass } from '../../wire-mapping.ts';
+import { medTypeOfBillType } from '../../wire-vocabulary.ts';
+import { GatewayRejection, type Handler } from './context.ts';
+
+export const unpaidBills: Handler<'K101'> = (input, call) => {
+  const people = call.store.people;
+  if (!people.person(input.data.psn_no)) throw new GatewayRejection('person not found');
+  return {
+    bills: people.unpaidBills(input.data.psn_no).map((b) => {
+      const items = people.items(b.chrg_bchno);
+      return {
+        chrg_bchno: b.chrg_bchno,
+        med_type: medTypeOfBillType[b.type],
+        kiosk_bill_type: b.type,
+        bill_ctgy: b.category,
+        dept_name: b.dept_name,
+        begntime: b.begntime,
+        medfee_sumamt: centsToYuan(cents(items.reduce((a, i) => a + i.amount_cents, 0))),
+        feedetail: items.map((i) => ({
+          feedetl_sn: i.sn,
+          medins_list_name: i.name,
+          chrgitm_lv: levelOfItemClass[i.item_class],
+          pric: centsToYuan(cents(i.price_cents)),
+          cnt: i.count,
+          det_item_fee_sumamt: centsToYuan(cents(i.amount_cents)),
+        })),
+      };
+    }),
+  };
+};
+
+/** Accepted and acknowledged: the simulator keeps no receipt records. */
+export const receiptRecord: Handler<'K401'> = () => ({ recorded: true });

@@ -1,0 +1,213 @@
+/**
+ * 2206 pre-settlement, 2207 settlement (idempotent by msgid), 2208 reversal (idempotent by
+ * setl_id) and K102, the query by msgid that resolves an in-doubt call. The split comes from the
+ * policy engine; family mutual aid follows docs/family.md.
+ */
+import { canPayForMember, refusalText } from '../../../core/family.ts';
+import { type Cents, cents, centsToYuan, yuanToCents } from '../../../core/money.ts';
+import { billCategoryOfWire } from '../../wire-mapping.ts';
+import type { WireBillType } from '../../wire-vocabulary.ts';
+import type { TxInput } from '../../protocol.ts';
+import { type PolicyVisit, computeSplit, withMutualAid } from '../policy.ts';
+import { type Call, GatewayRejection, type Handler, type TxAnswer } from './context.ts';
+
+const visitOf: Record<WireBillType, PolicyVisit | 'deposit'> = {
+  outpatient: 'outpatient',
+  emergency: 'emergency',
+  inpatient_deposit: 'deposit',
+  inpatient_discharge: 'inpatient',
+};
+
+/** The split of one bill as 2206 and 2207 answer it, after every check that may refuse it. */
+function quote(input: TxInput<'2206'>, call: Call) {
+  const d = input.data;
+  const { people, family } = call.store;
+  const person = people.person(d.psn_no);
+  // Mutual aid (family accounts): the certificate is the payer's, who is at the kiosk.
+  const payer =
+    d.acct_mulaid_psn_no === undefined ? undefined : people.person(d.acct_mulaid_psn_no);
+  const certHolder = d.acct_mulaid_psn_no === undefined ? person : payer;
+  if (!person || !certHolder) {
+    throw new GatewayRejection('person not found or certificate does not match');
+  }
+  if (d.mdtrt_cert_type === '02' && certHolder.certno !== d.mdtrt_cert_no) {
+    throw new GatewayRejection('person not found or certificate does not match');
+  }
+  if (
+    payer &&
+    (payer.psn_no === person.psn_no || !family.liveBinding(payer.psn_no, person.psn_no))
+  ) {
+    throw new GatewayRejection(
+      refusalText({
+        rule: 'not-bound',
+        message:
+          'the payer has not bound this person as a family member, so their account cannot pay this bill',
+      }),
+    );
+  }
+  const bill = people.bill(d.chrg_bchno);
+  if (!bill || bill.psn_no !== person.psn_no)
+    throw new GatewayRejection('bill not found for this person');
+  if (bill.status !== 'unpaid') throw new GatewayRejection('bill is already settled');
+  if (payer) {
+    const allowed = canPayForMember(billCategoryOfWire[bill.category]);
+    if (!allowed.ok) throw new GatewayRejection(refusalText(allowed));
+  }
+  if (d.insutype !== person.insutype) throw new GatewayRejection('insurance type does not match');
+  const items = people.items(bill.chrg_bchno);
+  const total = items.reduce((a, i) => a + i.amount_cents, 0);
+  if (yuanToCents(d.medfee_sumamt) !== total)
+    throw new GatewayRejection('medfee_sumamt does not match the bill');
+  const useAccount = d.acct_used_flag === '1';
+  const memberSplit = computeSplit(
+    call.policy,
+    person.insutype,
+    visitOf[bill.type],
+    items.map((i) => ({ itemClass: i.item_class, amount: cents(i.amount_cents) })),
+    {
+      accountBalance: cents(person.balance_cents),
+      deductibleUsed: cents(person.deductible_used_cents),
+      fundUsed: cents(person.fund_used_cents),
+    },
+    // With mutual aid the member's own account is not used (docs/family.md).
+    useAccount && !payer,
+  );
+  // A deposit is a cash prepayment: no account pays it, the payer's included.
+  const aid = payer
+    ? withMutualAid(
+        memberSplit,
+        cents(payer.balance_cents),
+        useAccount && visitOf[bill.type] !== 'deposit',
+      )
+    : undefined;
+  const split = aid?.split ?? memberSplit;
+  const y = (c: Cents) => centsToYuan(c);
+  const setlinfo: TxAnswer<'2206'>['setlinfo'] = {
+    psn_no: person.psn_no,
+    medfee_sumamt: y(split.total),
+    fulamt_ownpay_amt: y(split.fullOwnPay),
+    preselfpay_amt: y(split.preSelfPay),
+    inscp_scp_amt: y(split.inScope),
+    act_pay_dedc: y(split.deductiblePaid),
+    hifp_pay: y(split.poolFund),
+    pool_prop_selfpay: y(split.poolSelfPay),
+    overlmt_selfpay: y(split.overCap),
+    fund_pay_sumamt: y(split.fund),
+    psn_part_amt: y(split.personalPart),
+    acct_pay: y(split.account),
+    acct_mulaid_pay: y(split.mutualAid),
+    psn_cash_pay: y(split.cash),
+    balc: y(split.after.accountBalance),
+    ...(payer && aid
+      ? { acct_mulaid_psn_no: payer.psn_no, mulaid_balc: y(aid.payerBalanceAfter) }
+      : {}),
+  };
+  return { person, payer, bill, split, setlinfo };
+}
+
+export const preSettle: Handler<'2206'> = (input, call) => ({
+  setlinfo: quote(input, call).setlinfo,
+});
+
+export const settle: Handler<'2207'> = (input, call) => {
+  const previous = call.store.settlements.byMsgid(call.envelope.msgid);
+  if (previous) {
+    // Idempotency: a retried 2207 gets the first answer and settles nothing new.
+    if (previous.chrg_bchno !== input.data.chrg_bchno)
+      throw new GatewayRejection('msgid already used for another bill');
+    return JSON.parse(previous.response_json) as TxAnswer<'2207'>;
+  }
+  const { person, payer, bill, split, setlinfo } = quote(input, call);
+  const time = call.time;
+  const setlId = `S${time.replace(/\D/g, '').slice(0, 8)}${String(call.store.nextSequence('setl')).padStart(8, '0')}`;
+  const output = { setlinfo: { ...setlinfo, setl_id: setlId, setl_time: time } };
+  call.store.settlements.commit({
+    setlId,
+    msgid: call.envelope.msgid,
+    infno: call.envelope.infno,
+    chrgBchno: bill.chrg_bchno,
+    psnNo: person.psn_no,
+    after: split.after,
+    ...(payer ? { mutualAid: { psnNo: payer.psn_no, amount: split.mutualAid } } : {}),
+    responseJson: JSON.stringify(output),
+    at: time,
+  });
+  return output;
+};
+
+export const reverse: Handler<'2208'> = (input, call) => {
+  const d = input.data;
+  const settlements = call.store.settlements;
+  const done = settlements.reversalOf(d.setl_id);
+  if (done) return JSON.parse(done.response_json) as TxAnswer<'2208'>;
+  const orig = settlements.byId(d.setl_id);
+  if (!orig || orig.psn_no !== d.psn_no || orig.chrg_bchno !== d.chrg_bchno) {
+    throw new GatewayRejection('settlement not found for this person and bill');
+  }
+  const setl = (JSON.parse(orig.response_json) as TxAnswer<'2207'>).setlinfo;
+  const time = call.time;
+  const setlId = `R${time.replace(/\D/g, '').slice(0, 8)}${String(call.store.nextSequence('setl')).padStart(8, '0')}`;
+  const output: TxAnswer<'2208'> = {
+    setlinfo: {
+      setl_id: setlId,
+      orig_setl_id: orig.setl_id,
+      setl_time: time,
+      medfee_sumamt: setl.medfee_sumamt,
+      fund_pay_sumamt: setl.fund_pay_sumamt,
+      acct_pay: setl.acct_pay,
+      acct_mulaid_pay: setl.acct_mulaid_pay,
+      psn_cash_pay: setl.psn_cash_pay,
+    },
+  };
+  settlements.commitReversal({
+    orig,
+    setlId,
+    msgid: call.envelope.msgid,
+    give: {
+      account: yuanToCents(setl.acct_pay),
+      deductible: yuanToCents(setl.act_pay_dedc),
+      fund: yuanToCents(setl.fund_pay_sumamt),
+    },
+    ...(setl.acct_mulaid_psn_no
+      ? {
+          giveMutualAid: {
+            psnNo: setl.acct_mulaid_psn_no,
+            amount: yuanToCents(setl.acct_mulaid_pay),
+          },
+        }
+      : {}),
+    responseJson: JSON.stringify(output),
+    at: time,
+  });
+  return output;
+};
+
+export const queryByMsgid: Handler<'K102'> = (input, call) => {
+  const msgid = input.data.msgid;
+  const settlements = call.store.settlements;
+  const s = settlements.byMsgid(msgid);
+  if (s) {
+    return {
+      txn: {
+        found: true,
+        infno: s.infno,
+        status: s.status === 'reversed' ? 'reversed' : 'settled',
+        setl_id: s.setl_id,
+        response: JSON.parse(s.response_json) as Record<string, unknown>,
+      },
+    };
+  }
+  const r = settlements.reversalByMsgid(msgid);
+  if (r) {
+    return {
+      txn: {
+        found: true,
+        infno: '2208',
+        status: 'reversed',
+        setl_id: r.setl_id,
+        response: JSON.parse(r.response_json) as Record<string, unknown>,
+      },
+    };
+  }
+  return { txn: { found: false, infno: '', status: 'none', setl_id: '', response: null } };
+};
