@@ -80,7 +80,7 @@ export const kioskConfigSchema = z
         imagesDir: z.string().min(1).optional(),
       })
       .prefault({}),
-    // Device sections are checked in full by the hardware layer (hardware/diagnostics.ts), which
+    // Device sections are checked in full by the hardware layer (hardware/devices-config.ts), which
     // knows each driver's options; here only that each names a kind.
     camera: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),
     printer: z.looseObject({ kind: z.string().min(1).default('simulated') }).prefault({}),

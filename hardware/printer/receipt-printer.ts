@@ -1,6 +1,6 @@
 /** The session's ReceiptPort on an ESC/POS printer: lay out the receipt, then print it whole or say why not. */
 import type { ReceiptData } from '../../core/domain.ts';
-import type { ReceiptPort } from '../../core/session-controller.ts';
+import type { ReceiptPort } from '../../core/ports.ts';
 import type { EscPosPrinter } from './escpos-printer.ts';
 import { layoutReceipt } from './receipt-layout.ts';
 
