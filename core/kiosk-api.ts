@@ -207,6 +207,14 @@ export const receiptRecordSchema = z.object({
 });
 export const reconciliationSchema = z.object({ agree: z.boolean(), report: z.string().max(5000) });
 
+/**
+ * The one maximum for a camera frame sent by the renderer, as a JPEG data URL: a 640x480 JPEG at
+ * quality 0.8 is 40-120 kB (55-160 k characters in base64). The renderer lowers the quality to
+ * stay under it, the channel carries messages this size (ws-protocol.ts), and the contract and
+ * the image decoder refuse anything larger.
+ */
+export const MAX_CAMERA_FRAME_CHARS = 400_000;
+
 const noArgs = z.tuple([]);
 const nothing = z.void();
 
@@ -264,7 +272,7 @@ export const kioskMethods = {
   adminExit: { args: noArgs, result: nothing },
   /** A camera frame read by this window (renderer camera only), as a JPEG data URL. */
   pushCameraFrame: {
-    args: z.tuple([z.string().startsWith('data:image/jpeg;base64,').max(1_500_000)]),
+    args: z.tuple([z.string().startsWith('data:image/jpeg;base64,').max(MAX_CAMERA_FRAME_CHARS)]),
     result: z.object({ kept: z.boolean() }),
   },
   cameraStatus: { args: z.tuple([z.enum(['ready', 'unplugged'])]), result: nothing },

@@ -3,6 +3,7 @@
  * answers can come back in any order; events are pushed by name.
  */
 import { z } from 'zod';
+import { MAX_CAMERA_FRAME_CHARS } from './kiosk-api.ts';
 
 export const clientMessageSchema = z.object({
   type: z.literal('call'),
@@ -30,4 +31,5 @@ export const serverMessageSchema = z.union([
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 export const WS_PATH = '/kiosk';
-export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** The largest message either end sends: a camera frame (the largest call) and its envelope. */
+export const MAX_MESSAGE_BYTES = MAX_CAMERA_FRAME_CHARS + 4096;

@@ -4,6 +4,7 @@
  * that answers every method; the e2e tests drive the real kiosk over the same socket.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,12 @@ import { WebSocket } from 'ws';
 import { kioskMethodNames, type KioskEventPayload } from '../core/kiosk-api.ts';
 import { serviceFrom, type KioskMethodImplementations } from '../core/kiosk-service-from.ts';
 import { createListenerMap } from '../core/listener-map.ts';
-import { WS_PATH, serverMessageSchema, type ServerMessage } from '../core/ws-protocol.ts';
+import {
+  MAX_MESSAGE_BYTES,
+  WS_PATH,
+  serverMessageSchema,
+  type ServerMessage,
+} from '../core/ws-protocol.ts';
 import { KioskWebServer } from './web-server.ts';
 
 const TOKEN = 'launch-token-0123456789';
@@ -92,4 +98,42 @@ describe('web mode WebSocket', () => {
     expect(await event).toEqual({ type: 'event', event: 'view', payload: { screen: 'home' } });
     ws.close();
   });
+
+  it('keeps serving after a message over the limit, a broken upgrade and a bad token', async () => {
+    const big = await open(TOKEN);
+    const closed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
+    big.on('error', () => undefined);
+    big.send('x'.repeat(MAX_MESSAGE_BYTES + 200_000));
+    expect(await closed).toBe(1009);
+    // A camera frame at the contract's limit fits the channel and reaches the service.
+    const ws = await open(TOKEN);
+    const frame = `data:image/jpeg;base64,${'A'.repeat(150_000)}`;
+    ws.send(JSON.stringify({ type: 'call', id: 7, method: 'pushCameraFrame', args: [frame] }));
+    expect(await nextMessage(ws)).toMatchObject({ id: 7, ok: true });
+    // An upgrade whose URL does not parse, and one with a bad token: refused, nothing else.
+    const raw = await rawUpgrade(server.port, '//[');
+    expect(raw).toMatch(/^HTTP\/1\.1 (400|403)/);
+    await expect(open('bad-token')).rejects.toThrow('HTTP 403');
+    ws.send(JSON.stringify({ type: 'call', id: 8, method: 'selectBill', args: ['B-1'] }));
+    expect(await nextMessage(ws)).toEqual({ type: 'result', id: 8, ok: true });
+    expect(await fetch(server.url).then((r) => r.status)).toBe(200);
+    ws.close();
+  });
 });
+
+/** An upgrade request written by hand, so its URL can be one no client library would send. */
+function rawUpgrade(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\n` +
+          `Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
+    });
+    let answer = '';
+    socket.on('data', (d) => (answer += String(d)));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

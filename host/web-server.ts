@@ -78,7 +78,12 @@ export class KioskWebServer {
       s.on('close', () => this.sockets.delete(s));
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+    server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
     server.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => socket.destroy());
       if (!this.acceptUpgrade(req)) {
         socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         socket.destroy();
@@ -107,7 +112,13 @@ export class KioskWebServer {
   }
 
   private acceptUpgrade(req: IncomingMessage): boolean {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      this.o.log('ws.refused', { reason: 'url' });
+      return false;
+    }
     if (url.pathname !== WS_PATH) return false;
     const origin = req.headers.origin;
     const ownOrigins = [`http://127.0.0.1:${this.port}`, `http://localhost:${this.port}`];
@@ -130,6 +141,11 @@ export class KioskWebServer {
       this.o.service.subscribe(event, (payload) => send({ type: 'event', event, payload })),
     );
     ws.on('close', () => unsubscribers.forEach((u) => u()));
+    // A message over the limit or a broken frame is an error on this socket only: ws closes it
+    // (1009 / 1002) and the kiosk goes on serving everyone else.
+    ws.on('error', (error) => {
+      this.o.log('ws.error', { error: error.message.slice(0, 80) });
+    });
     ws.on('message', (raw) => {
       let message;
       try {

@@ -5,7 +5,16 @@
  * An unplugged camera is reported, and the feed reopens when a camera comes back.
  */
 import { useEffect, useRef } from 'react';
-import type { KioskApi, KioskInfo } from '../core/kiosk-api.ts';
+import { MAX_CAMERA_FRAME_CHARS, type KioskApi, type KioskInfo } from '../core/kiosk-api.ts';
+
+/** The frame as a JPEG data URL within the contract's limit, lowering the quality if it must. */
+function jpegUnder(canvas: HTMLCanvasElement, maxChars: number): string | undefined {
+  for (const quality of [0.8, 0.6, 0.4]) {
+    const url = canvas.toDataURL('image/jpeg', quality);
+    if (url.length <= maxChars) return url;
+  }
+  return undefined;
+}
 
 type RendererCameraConfig = Extract<KioskInfo['camera'], { source: 'renderer' }>;
 
@@ -72,8 +81,13 @@ export function CameraFeed({ kiosk, config }: { kiosk: KioskApi; config: Rendere
         if (inFlight || !context || !v || v.readyState < 2) return; // drop, never queue
         inFlight = true;
         context.drawImage(v, 0, 0, canvas.width, canvas.height);
+        const frame = jpegUnder(canvas, MAX_CAMERA_FRAME_CHARS);
+        if (!frame) {
+          inFlight = false;
+          return;
+        }
         void kiosk
-          .pushCameraFrame(canvas.toDataURL('image/jpeg', 0.8))
+          .pushCameraFrame(frame)
           .catch(() => undefined)
           .finally(() => {
             inFlight = false;
