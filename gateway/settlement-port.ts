@@ -24,7 +24,7 @@ import {
 import { cents, yuanToCents } from '../core/money.ts';
 import type { SettlementPort } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
-import type { PaymentCoordinator } from './payments.ts';
+import type { CashOutcome, PaymentCoordinator } from './payments.ts';
 import type { TransactionCode, TxInput, TxOutput } from './protocol.ts';
 import {
   asFamilyRefusal,
@@ -99,7 +99,7 @@ export class GatewaySettlementPort implements SettlementPort {
     return this.payments.begin(patient, bill, preview, input, method, walletCode);
   }
 
-  waitForCash(paymentId: string, signal: AbortSignal): Promise<'paid' | 'expired' | 'cancelled'> {
+  waitForCash(paymentId: string, signal: AbortSignal): Promise<CashOutcome> {
     return this.payments.waitForCash(paymentId, signal);
   }
 
