@@ -40,9 +40,12 @@ Commands:
                         people who are not enrolled; other _folders are ignored. Each person's
                         first photo is enrolled, every other photo is a genuine probe (1:N
                         against everyone) and an impostor probe (against everyone else); every
-                        face in _strangers/ is an impostor probe against everyone.
-      --threshold T     (default ${DEFAULT_THRESHOLD})
-      --margin M        (default ${DEFAULT_MARGIN})
+                        face in _strangers/ is an impostor probe against everyone. Each probe
+                        is decided by the decision policy; one sent to the second factor types
+                        the last 4 characters of its own (simulated) ID number.
+      --policy FILE     a decision policy (or calibrate's output); default the shipped one
+      --threshold T, --margin M   instead of a policy: accept under T with margin M, as
+                        before the decision policy (defaults ${DEFAULT_THRESHOLD}, ${DEFAULT_MARGIN})
       --target-fmr F    false-match rate to report against (default ${TARGET_FMR})
   evaluate --protocol pairs FILE
                         LFW's ten-fold pair verification (FILE: fold, kind, first, second;
@@ -175,7 +178,12 @@ async function main(argv: string[]): Promise<unknown> {
         const set = await loadEvaluationSet(rest[0]!, engine, (line) => log(line));
         return evaluateSet(
           set,
-          policy,
+          // --threshold / --margin alone: the rule before the decision policy, for comparison.
+          values.policy
+            ? await readPolicy(values.policy)
+            : values.threshold || values.margin
+              ? policy
+              : DEFAULT_DECISION_POLICY,
           numberOption(values['target-fmr'], 'target-fmr', TARGET_FMR),
         );
       } finally {

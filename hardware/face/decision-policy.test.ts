@@ -176,11 +176,4 @@ describe('FrameAgreement (frames of one live attempt)', () => {
     expect(a.push(reject)).toBeUndefined();
     expect(a.push(reject)).toEqual(reject);
   });
-
-  it('at the timeout: the candidates seen so far, or a reject', () => {
-    const a = new FrameAgreement(policy);
-    a.push(accept('a'));
-    expect(a.finish()).toMatchObject({ kind: 'second-factor', candidates: near(['a', 0.3]) });
-    expect(new FrameAgreement(policy).finish().kind).toBe('reject');
-  });
 });

@@ -14,6 +14,7 @@
  * How the shipped numbers were chosen, and what they rest on: docs/face.md "Decision policy".
  */
 import { z } from 'zod';
+import type { MatchPolicy } from './gallery.ts';
 
 export interface DecisionPolicy {
   /** Face alone accepts only under this distance (strict). */
@@ -63,6 +64,22 @@ export type Decision =
   | { kind: 'second-factor'; candidates: Nearest[]; reason: SecondFactorReason }
   | { kind: 'reject'; distance: number };
 
+/**
+ * The rule before this policy, as a policy: accept under the threshold with the margin, the
+ * people under the threshold as candidates, at any gallery size, on one frame. For a
+ * configuration that still holds only a threshold and a margin.
+ */
+export function fromMatchPolicy(p: MatchPolicy): DecisionPolicy {
+  return {
+    acceptThreshold: p.threshold,
+    margin: p.margin,
+    secondFactorThreshold: p.threshold,
+    maxCandidates: 5,
+    maxGalleryForFaceAlone: Infinity,
+    framesToAgree: 1,
+  };
+}
+
 /** Persons the search must return for decide(): the candidates and one more for the margin. */
 export function searchLimit(policy: DecisionPolicy): number {
   return Math.max(2, policy.maxCandidates + 1);
@@ -107,7 +124,6 @@ export class FrameAgreement {
   private secondFactorFrames = 0;
   private rejects = 0;
   private readonly candidates = new Map<string, number>();
-  private lastReason: SecondFactorReason = 'not-decisive';
 
   constructor(
     private readonly policy: DecisionPolicy,
@@ -138,21 +154,12 @@ export class FrameAgreement {
     if (decision.kind === 'second-factor') {
       if (broken) this.note(broken.personId, broken.distance);
       for (const c of decision.candidates) this.note(c.personId, c.distance);
-      this.lastReason = decision.reason;
       if (++this.secondFactorFrames >= this.secondFactorAfter)
         return this.secondFactor(decision.reason);
       return undefined;
     }
     if (++this.rejects >= this.rejectFrames) return decision;
     return undefined;
-  }
-
-  /** The outcome when time runs out: the candidates seen so far, if any, else no match. */
-  finish(): Decision {
-    if (this.streak) this.note(this.streak.personId, this.streak.distance);
-    return this.candidates.size > 0
-      ? this.secondFactor(this.lastReason)
-      : { kind: 'reject', distance: Infinity };
   }
 
   private note(personId: string, distance: number): void {

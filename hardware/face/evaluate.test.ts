@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MARGIN, DEFAULT_THRESHOLD } from './calibration.ts';
+import { DEFAULT_DECISION_POLICY } from './calibration.ts';
 import { type EvaluationSet, evaluateSet } from './evaluate.ts';
 import { projectRoot } from './face-engine.ts';
 import { DESCRIPTOR_LENGTH } from './gallery.ts';
@@ -139,19 +139,22 @@ describe('npm run face (the command line)', () => {
 
   it('evaluate prints one JSON object on stdout and nothing else', async () => {
     const { stdout, stderr } = await cli('evaluate', dir);
-    const report = JSON.parse(stdout) as Record<string, unknown>;
+    const report = JSON.parse(stdout) as Record<string, number>;
     expect(report).toMatchObject({
       persons: 2,
       genuine_probes: 2,
-      rank1_correct: 2,
       false_non_match: 0,
-      uncertain: 0,
+      wrong_person: 0,
       impostor_probes: 3,
       false_match: 0,
+      false_match_after_second_factor: 0,
       no_face: 0,
-      threshold: DEFAULT_THRESHOLD,
-      margin: DEFAULT_MARGIN,
+      threshold: DEFAULT_DECISION_POLICY.acceptThreshold,
+      margin: DEFAULT_DECISION_POLICY.margin,
     });
+    // Every patient identified: by face alone, or by the second factor when it was not decisive.
+    expect(report.rank1_correct! + report.second_factor_ok!).toBe(2);
+    expect(report.second_factor_ok).toBe(report.uncertain);
     expect(stderr).toMatch(/sheldon: 2 photos, 2 with a face/);
   });
 

@@ -2,7 +2,9 @@
  * The evaluation protocol behind `face evaluate DIR` and the calibrated defaults: one photo
  * enrolled per person, every other photo a genuine probe (1:N against everyone) and also an
  * impostor probe (against everyone but its own person), plus any strangers' faces as impostor
- * probes against everyone. Pure over descriptors; loading photos and running the detector is
+ * probes against everyone. Each probe is decided by the decision policy (decision-policy.ts); a
+ * probe sent to the second factor types the last 4 characters of its own (simulated) ID number,
+ * as the patient would. Pure over descriptors; loading photos and running the detector is
  * loadEvaluationSet's job.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -14,9 +16,18 @@ import {
   TARGET_FMR,
   upperBound95,
 } from './calibration.ts';
+import {
+  type Decision,
+  type DecisionPolicy,
+  decide,
+  fromMatchPolicy,
+  searchLimit,
+} from './decision-policy.ts';
 import type { FaceEngine } from './face-engine.ts';
 import { FaceGallery, type MatchPolicy } from './gallery.ts';
 import { decodeImage } from './image.ts';
+import { seededRandom } from './liveness.ts';
+import { secondFactorPick, simulatedIdNumber } from './second-factor.ts';
 
 export interface EvaluationPhoto {
   file: string;
@@ -33,23 +44,31 @@ export interface EvaluationReport {
   /** Persons enrolled (those whose first photo showed a face). */
   persons: number;
   genuine_probes: number;
-  /** Accepted as the right person. */
+  /** Accepted by face alone as the right person. */
   rank1_correct: number;
-  /** Rejected: nobody under the threshold. */
+  /** Rejected: nobody under the second-factor threshold. */
   false_non_match: number;
-  /** Under the threshold but too close to a second person: the kiosk asks for a second factor. */
+  /** Not decisive for the face alone: the kiosk asks for the second factor. */
   uncertain: number;
-  /** Accepted as somebody else (a false match on a genuine probe). */
+  /** Of those, identified by the last 4 characters of their own ID number. */
+  second_factor_ok: number;
+  /** Accepted as somebody else, by face alone or by the second factor. */
   wrong_person: number;
   impostor_probes: number;
-  /** Impostor probes accepted as anyone. */
+  /** Impostor probes accepted as anyone by face alone. */
   false_match: number;
   /** Impostor probes that would have been asked for a second factor. */
   impostor_uncertain: number;
+  /** Of those, accepted as someone by the last 4 characters of their own ID number. */
+  false_match_after_second_factor: number;
   /** Photos (person or stranger) in which the detector found no face. */
   no_face: number;
+  /** The policy's accept threshold and margin (the face-alone rule). */
   threshold: number;
   margin: number;
+  policy: Omit<DecisionPolicy, 'maxGalleryForFaceAlone'> & {
+    maxGalleryForFaceAlone: number | null;
+  };
   /** Largest distance of a genuine probe to its own enrolled template. */
   genuine_distance_max: number;
   /** Smallest gap between a genuine probe's own person and the next person. */
@@ -75,10 +94,18 @@ const round = (value: number, digits = 4) =>
 
 export function evaluateSet(
   set: EvaluationSet,
-  policy: MatchPolicy,
+  decisionPolicy: DecisionPolicy | MatchPolicy,
   targetFmr = TARGET_FMR,
 ): EvaluationReport {
+  const policy = 'threshold' in decisionPolicy ? fromMatchPolicy(decisionPolicy) : decisionPolicy;
   const gallery = new FaceGallery();
+  const random = seededRandom(1);
+  const idNumbers = new Map<string, string>();
+  const idOf = (person: string) => {
+    let id = idNumbers.get(person);
+    if (!id) idNumbers.set(person, (id = simulatedIdNumber(random)));
+    return id;
+  };
   const genuine: { person: string; descriptor: Float32Array }[] = [];
   const strangers: Float32Array[] = [];
   const notEnrolled: string[] = [];
@@ -106,21 +133,45 @@ export function evaluateSet(
     rank1_correct: 0,
     false_non_match: 0,
     uncertain: 0,
+    second_factor_ok: 0,
     wrong_person: 0,
     false_match: 0,
     impostor_uncertain: 0,
+    false_match_after_second_factor: 0,
+  };
+  const limit = searchLimit(policy);
+  const decideFor = (descriptor: Float32Array, exclude?: string): Decision =>
+    decide(gallery.search(descriptor, limit, exclude), gallery.persons, policy);
+  /** Who the second factor picks when this probe types its own last 4 characters. */
+  const typed = (decision: Decision, own: string) =>
+    decision.kind === 'second-factor'
+      ? secondFactorPick(
+          decision.candidates.map((c) => idOf(c.personId)),
+          idOf(own).slice(-4),
+        )
+      : undefined;
+  const impostor = (decision: Decision, own: string) => {
+    if (decision.kind === 'accept') r.false_match++;
+    else if (decision.kind === 'second-factor') {
+      r.impostor_uncertain++;
+      if (typed(decision, own) !== undefined) r.false_match_after_second_factor++;
+    }
   };
   let genuineMax = 0;
   let genuineMarginMin = Infinity;
   const impostorDistances: number[] = [];
   const everyone = gallery.persons;
   for (const { person, descriptor } of genuine) {
-    const decision = gallery.identify(descriptor, policy);
-    if (decision.kind === 'match') {
+    const decision = decideFor(descriptor);
+    if (decision.kind === 'accept') {
       if (decision.personId === person) r.rank1_correct++;
       else r.wrong_person++;
-    } else if (decision.kind === 'uncertain') r.uncertain++;
-    else r.false_non_match++;
+    } else if (decision.kind === 'second-factor') {
+      r.uncertain++;
+      const picked = typed(decision, person);
+      if (picked === idOf(person)) r.second_factor_ok++;
+      else if (picked !== undefined) r.wrong_person++;
+    } else r.false_non_match++;
 
     const ranked = gallery.search(descriptor, everyone);
     const own = ranked.find((c) => c.personId === person)!.distance;
@@ -129,31 +180,29 @@ export function evaluateSet(
     genuineMarginMin = Math.min(genuineMarginMin, nearestOther - own);
     for (const c of ranked) if (c.personId !== person) impostorDistances.push(c.distance);
 
-    const asImpostor = gallery.identify(descriptor, policy, person);
-    if (asImpostor.kind === 'match') r.false_match++;
-    else if (asImpostor.kind === 'uncertain') r.impostor_uncertain++;
+    impostor(decideFor(descriptor, person), person);
   }
-  for (const descriptor of strangers) {
-    const decision = gallery.identify(descriptor, policy);
-    if (decision.kind === 'match') r.false_match++;
-    else if (decision.kind === 'uncertain') r.impostor_uncertain++;
+  strangers.forEach((descriptor, i) => {
+    impostor(decideFor(descriptor), `_stranger${i}`);
     for (const c of gallery.search(descriptor, everyone)) impostorDistances.push(c.distance);
-  }
+  });
 
-  const below = impostorDistances.filter((d) => d < policy.threshold).length;
+  const threshold = policy.acceptThreshold;
+  const below = impostorDistances.filter((d) => d < threshold).length;
   return {
     persons: gallery.persons,
     genuine_probes: genuine.length,
-    rank1_correct: r.rank1_correct,
-    false_non_match: r.false_non_match,
-    uncertain: r.uncertain,
-    wrong_person: r.wrong_person,
+    ...r,
     impostor_probes: genuine.length + strangers.length,
-    false_match: r.false_match,
-    impostor_uncertain: r.impostor_uncertain,
     no_face: noFace,
-    threshold: policy.threshold,
+    threshold,
     margin: policy.margin,
+    policy: {
+      ...policy,
+      maxGalleryForFaceAlone: Number.isFinite(policy.maxGalleryForFaceAlone)
+        ? policy.maxGalleryForFaceAlone
+        : null,
+    },
     genuine_distance_max: round(genuineMax),
     genuine_margin_min: round(genuineMarginMin),
     impostor_distance_min: round(impostorDistances.reduce((m, d) => Math.min(m, d), Infinity)),
@@ -162,7 +211,7 @@ export function evaluateSet(
     fmr_upper_95: round(upperBound95(below, impostorDistances.length), 6),
     target_fmr: targetFmr,
     comparisons_needed_for_target: comparisonsNeeded(targetFmr),
-    fmr_gaussian_estimate: round(gaussianFmr(impostorDistances, policy.threshold), 8),
+    fmr_gaussian_estimate: round(gaussianFmr(impostorDistances, threshold), 8),
     threshold_for_target_gaussian: round(gaussianThresholdFor(impostorDistances, targetFmr)),
     not_enrolled: notEnrolled,
   };

@@ -1,24 +1,29 @@
 /**
  * 1:N identification from the camera: grab frames, gate them for quality, and decide only on a
- * good frame. The decision is the gallery's (threshold AND margin), so a face close to two
- * people is "uncertain" and never a guess. With liveness on, a match is only accepted after
- * the patient has answered a blink / head-turn challenge, while the same face stays in view
- * and keeps matching the same person. Frames stay in memory; only a small preview JPEG leaves
- * this module, for the patient to see themselves.
+ * good frame. Each good frame is decided by the decision policy (decision-policy.ts): the face
+ * alone accepts only when it is decisive (strict threshold, margin over the next person, a
+ * gallery small enough) on `framesToAgree` frames in a row; anything between accept and reject
+ * ends as "uncertain" with the candidates' ID numbers for the second factor, never a guess. With
+ * liveness on, either outcome is given only after the patient has answered a blink / head-turn
+ * challenge (face-challenge.ts) while the same face stays in view. Frames stay in memory; only a
+ * small preview JPEG leaves this module, for the patient to see themselves.
  */
 import type { FaceHint } from '../../core/kiosk-api.ts';
 import type { FaceIdentificationPort, FaceIdentifyResult } from '../../core/ports.ts';
 import type { Camera } from '../camera/camera.ts';
 import type { FaceDetector, FaceEngine, FaceObservation } from './face-engine.ts';
+import {
+  type Decision,
+  type DecisionPolicy,
+  decide,
+  FrameAgreement,
+  fromMatchPolicy,
+  searchLimit,
+} from './decision-policy.ts';
+import { type LivenessOutcome, type LookedAt, runChallenge } from './face-challenge.ts';
 import type { FaceGallery, MatchPolicy } from './gallery.ts';
 import { fitWithin, type Frame, toJpeg } from './image.ts';
-import {
-  type ChallengeStep,
-  DEFAULT_LIVENESS,
-  LivenessChallenge,
-  type LivenessFailure,
-  type LivenessOptions,
-} from './liveness.ts';
+import type { ChallengeStep, LivenessOptions } from './liveness.ts';
 import {
   assessQuality,
   DEFAULT_QUALITY,
@@ -35,10 +40,7 @@ export interface QualityEvent {
   metrics?: QualityMetrics;
 }
 
-export type LivenessOutcome =
-  | { kind: 'passed' }
-  | { kind: 'failed'; reason: LivenessFailure | 'face-changed' | 'passive'; step?: ChallengeStep }
-  | { kind: 'aborted' };
+export type { LivenessOutcome };
 
 export interface FaceIdentifierOptions {
   camera: Pick<Camera, 'grab'>;
@@ -54,8 +56,13 @@ export interface FaceIdentifierOptions {
    */
   trackBetween?: boolean;
   /** The gallery searched (a FaceGallery, or a sync that swaps galleries behind one view). */
-  gallery: Pick<FaceGallery, 'identify' | 'verify' | 'search' | 'distanceTo'>;
-  policy: MatchPolicy;
+  gallery: Pick<FaceGallery, 'search' | 'distanceTo' | 'persons'>;
+  /**
+   * The decision policy. A plain threshold and margin (the configuration before the policy) is
+   * read as the old rule: accept under the threshold with the margin, candidates under the
+   * threshold, any gallery size, one frame (fromMatchPolicy).
+   */
+  policy: DecisionPolicy | MatchPolicy;
   /** Gallery person id -> the ID number the gateway knows the person by. */
   idNumberOf: (personId: string) => string | undefined;
   /** Gives up (no match) after this long without a decision. */
@@ -99,18 +106,9 @@ export interface FaceIdentifierOptions {
   now?: () => number;
 }
 
-/**
- * During the challenge the patient is asked to turn (so pose gates would refuse the very frames
- * we need) and moves (so a little blur is expected); the other gates still apply.
- */
-const CHALLENGE_GATES: Partial<QualityThresholds> = {
-  maxYaw: Infinity,
-  maxRoll: Infinity,
-  minSharpness: 0,
-};
-
 export class FaceIdentifier implements FaceIdentificationPort {
   private readonly gates: Partial<QualityThresholds>;
+  private readonly policy: DecisionPolicy;
   private noFramesSince: number | undefined;
   private liveness: FaceIdentifierOptions['liveness'];
 
@@ -121,6 +119,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
 
   constructor(private readonly o: FaceIdentifierOptions) {
     this.liveness = o.liveness;
+    this.policy = 'threshold' in o.policy ? fromMatchPolicy(o.policy) : o.policy;
     this.gates = {
       ...(o.minFaceWidthRatio === undefined ? {} : { minFaceWidthRatio: o.minFaceWidthRatio }),
       ...o.quality,
@@ -138,31 +137,22 @@ export class FaceIdentifier implements FaceIdentificationPort {
     const sleep = this.o.sleep ?? defaultSleep;
     const deadline = now() + (this.o.timeoutMs ?? 20_000);
     this.noFramesSince = undefined;
-    const needNoMatch = this.o.noMatchFrames ?? 3;
-    let noMatches = 0;
-    let uncertain = 0;
+    const agreement = new FrameAgreement(this.policy, this.o.noMatchFrames ?? 3);
+    const limit = searchLimit(this.policy);
     while (!signal.aborted && now() < deadline) {
       const { face, reason } = await this.look(this.gates, onHint, signal);
       if (signal.aborted) break;
       if (face && reason === 'ok') {
-        const decision = this.o.gallery.identify(face.descriptor, this.o.policy);
-        if (decision.kind === 'match') {
-          const idNumber = this.o.idNumberOf(decision.personId);
-          if (idNumber) {
-            if (!this.liveness) return { kind: 'match', idNumber };
-            const outcome = await this.challenge(decision.personId, face, signal, onHint);
-            this.o.onLiveness?.(outcome);
-            // A failed challenge is "not recognised": the patient may try again or use the
-            // QR code; the kiosk never says "you look like a photo" to a real person.
-            return outcome.kind === 'passed' ? { kind: 'match', idNumber } : { kind: 'no-match' };
-          }
-          noMatches++;
-        } else if (decision.kind === 'uncertain') {
-          if (++uncertain >= 2) return { kind: 'uncertain', candidates: this.lookAlikes(face) };
-        } else {
-          noMatches++;
-        }
-        if (noMatches >= needNoMatch) return { kind: 'no-match' };
+        let decision = decide(
+          this.o.gallery.search(face.descriptor, limit),
+          this.o.gallery.persons,
+          this.policy,
+        );
+        // Someone enrolled whom the gateway no longer names cannot pay: nobody, for this frame.
+        if (decision.kind === 'accept' && !this.o.idNumberOf(decision.personId))
+          decision = { kind: 'reject', distance: decision.distance };
+        const outcome = agreement.push(decision);
+        if (outcome) return this.conclude(outcome, face, signal, onHint);
       }
       await sleep(this.o.intervalMs ?? 150, signal);
     }
@@ -170,23 +160,36 @@ export class FaceIdentifier implements FaceIdentificationPort {
   }
 
   /**
-   * The people this face is close to (under the threshold, within the margin of the best): the
-   * second factor chooses among them, so it cannot pick someone the face does not resemble.
+   * The attempt's outcome to the session: a face-alone accept as a match, the second factor as
+   * "uncertain" with the candidates' ID numbers (nearest first), after the liveness challenge
+   * when it is on. A failed challenge is "not recognised": the patient may try again or use the
+   * QR code; the kiosk never says "you look like a photo" to a real person.
    */
-  private lookAlikes(face: FaceObservation): string[] {
-    const ranked = this.o.gallery.search(face.descriptor, 5);
-    const best = ranked[0]?.distance ?? Infinity;
-    return ranked
-      .filter(
-        (r) => r.distance < this.o.policy.threshold && r.distance - best < this.o.policy.margin,
-      )
-      .map((r) => this.o.idNumberOf(r.personId))
+  private async conclude(
+    outcome: Decision,
+    face: FaceObservation,
+    signal: AbortSignal,
+    onHint: (hint: FaceHint) => void,
+  ): Promise<FaceIdentifyResult> {
+    if (outcome.kind === 'reject') return { kind: 'no-match' };
+    const personIds =
+      outcome.kind === 'accept' ? [outcome.personId] : outcome.candidates.map((c) => c.personId);
+    const idNumbers = personIds
+      .map((id) => this.o.idNumberOf(id))
       .filter((id): id is string => id !== undefined);
+    if (idNumbers.length === 0) return { kind: 'no-match' };
+    if (this.liveness) {
+      const passed = await this.challenge(personIds, face, signal, onHint);
+      if (!passed) return { kind: 'no-match' };
+    }
+    return outcome.kind === 'accept'
+      ? { kind: 'match', idNumber: idNumbers[0]! }
+      : { kind: 'uncertain', candidates: idNumbers };
   }
 
   /**
    * 1:1 (the patient keyed in their ID number): the same frames, gates and liveness as 1:N, but
-   * decided against that one person's templates with the threshold alone.
+   * decided against that one person's templates with the second-factor threshold alone.
    */
   async verify(
     idNumber: string,
@@ -208,12 +211,12 @@ export class FaceIdentifier implements FaceIdentificationPort {
       const { face, reason } = await this.look(this.gates, onHint, signal);
       if (signal.aborted) break;
       if (face && reason === 'ok') {
-        const decision = this.o.gallery.verify(personId, face.descriptor, this.o.policy);
-        if (decision.kind === 'match') {
+        // The whole ID number keyed in is a second factor already: one comparison, decided as
+        // a candidate is.
+        const distance = this.o.gallery.distanceTo(personId, face.descriptor) ?? Infinity;
+        if (distance < this.policy.secondFactorThreshold) {
           if (!this.liveness) return 'match';
-          const outcome = await this.challenge(personId, face, signal, onHint);
-          this.o.onLiveness?.(outcome);
-          return outcome.kind === 'passed' ? 'match' : 'no-match';
+          return (await this.challenge([personId], face, signal, onHint)) ? 'match' : 'no-match';
         }
         if (++misses >= (this.o.noMatchFrames ?? 3)) return 'no-match';
       }
@@ -222,18 +225,50 @@ export class FaceIdentifier implements FaceIdentificationPort {
     return 'no-match';
   }
 
+  /** The liveness challenge on live frames (face-challenge.ts); true when it passed. */
+  private async challenge(
+    personIds: readonly string[],
+    face: FaceObservation,
+    signal: AbortSignal,
+    onHint: (hint: FaceHint) => void,
+  ): Promise<boolean> {
+    const options = typeof this.liveness === 'object' ? this.liveness : {};
+    const outcome = await runChallenge(
+      {
+        // The challenge needs frames often (a blink lasts a fifth of a second): the tiny
+        // detector finds the face, and the same landmark and descriptor nets read it.
+        look: (gates, hint) => this.look(gates, hint, signal, 'fast'),
+        engine: this.o.engine,
+        gallery: this.o.gallery,
+        // Still one of the people decided on, by the looser of the two thresholds: frames
+        // during the challenge blink and turn; a swap to another face is also caught by its box.
+        stillThreshold: this.policy.secondFactorThreshold,
+        frontalYaw: this.gates.maxYaw ?? DEFAULT_QUALITY.maxYaw,
+        options,
+        ...(this.o.passiveThreshold === undefined
+          ? {}
+          : { passiveThreshold: this.o.passiveThreshold }),
+        random: this.o.random ?? Math.random,
+        now: this.o.now ?? (() => Date.now()),
+        ...(this.o.onChallenge ? { onChallenge: this.o.onChallenge } : {}),
+      },
+      personIds,
+      face,
+      this.gates,
+      signal,
+      onHint,
+    );
+    this.o.onLiveness?.(outcome);
+    return outcome.kind === 'passed';
+  }
+
   /** One frame: grab, detect, gate, tell the patient. */
   private async look(
     gates: Partial<QualityThresholds>,
     onHint: (hint: FaceHint) => void,
     signal: AbortSignal,
     detector: FaceDetector = this.o.detector ?? 'ssd',
-  ): Promise<{
-    face?: FaceObservation;
-    reason: QualityReason;
-    metrics?: QualityMetrics;
-    frame?: Frame;
-  }> {
+  ): Promise<LookedAt> {
     let frame: Frame;
     try {
       frame = await this.o.camera.grab();
@@ -268,92 +303,6 @@ export class FaceIdentifier implements FaceIdentificationPort {
     });
     onHint(hintFor(report.reason));
     return { ...report, frame };
-  }
-
-  /**
-   * The liveness challenge, started on the frame that matched. Every usable frame must show
-   * the same face (its box moves continuously, no jump to another face), and every frame that
-   * faces the camera must still match the same person, so a photo that matched cannot hand
-   * over to a live stranger who then answers the challenge. Frames are taken back to back:
-   * a blink is short, and the engine is slow enough already.
-   */
-  private async challenge(
-    personId: string,
-    matched: FaceObservation,
-    signal: AbortSignal,
-    onHint: (hint: FaceHint) => void,
-  ): Promise<LivenessOutcome> {
-    const now = this.o.now ?? (() => Date.now());
-    const options = typeof this.liveness === 'object' ? this.liveness : {};
-    const challenge = new LivenessChallenge(options, this.o.random ?? Math.random);
-    const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_LIVENESS.stepTimeoutMs;
-    const frontalYaw = this.gates.maxYaw ?? DEFAULT_QUALITY.maxYaw;
-    let status = challenge.push({ t: now(), landmarks: matched.landmarks });
-    let prompted: ChallengeStep | undefined;
-    let box = matched.box;
-    let confirmed = false; // a frontal frame after the first one matched the person again
-    let mismatches = 0;
-    let confirmBy = Infinity;
-    // Passive scores of the frontal frames, computed while the next frame is analysed (on the
-    // other worker of a pool).
-    const passive: Promise<number>[] = [];
-    const scorePassive = (frame: Frame, box: FaceObservation['box']) => {
-      const { passiveLiveness } = this.o.engine;
-      if (!passiveLiveness || !this.o.passiveThreshold) return;
-      const score = passiveLiveness.call(this.o.engine, frame, box);
-      score.catch(() => undefined); // judged (and counted as failed) when the challenge ends
-      passive.push(score);
-    };
-    for (;;) {
-      if (status.kind === 'failed') return status;
-      if (status.kind === 'passed') {
-        if (confirmed) return this.judgePassive(passive, status);
-        // Every step answered, but only by frames turned away: one frontal look to confirm.
-        confirmBy = Math.min(confirmBy, now() + stepTimeoutMs);
-      } else if (status.step !== prompted) {
-        prompted = status.step;
-        this.o.onChallenge?.(status.step);
-      }
-      // During the challenge the patient is told the step ("please blink"), not frame quality,
-      // unless the face is lost altogether.
-      if (prompted) onHint(prompted);
-      // The challenge needs frames often (a blink lasts a fifth of a second): the tiny detector
-      // finds the face, and the same landmark and descriptor nets read it.
-      const { face, reason, metrics, frame } = await this.look(
-        { ...this.gates, ...CHALLENGE_GATES },
-        (hint) => {
-          if (hint === 'no-face' || hint === 'multiple-faces') onHint(hint);
-        },
-        signal,
-        'fast',
-      );
-      if (signal.aborted) return { kind: 'aborted' };
-      const t = now();
-      if (t > confirmBy) return { kind: 'failed', reason: 'timeout' };
-      if (!face || reason !== 'ok') {
-        status = challenge.tick(t);
-        continue;
-      }
-      const failed = {
-        kind: 'failed',
-        reason: 'face-changed',
-        ...(prompted && { step: prompted }),
-      } as const;
-      if (!sameTrack(box, face.box)) return failed;
-      box = face.box;
-      if (metrics && Math.abs(metrics.yaw) <= frontalYaw) {
-        const distance = this.o.gallery.distanceTo(personId, face.descriptor) ?? Infinity;
-        if (distance < this.o.policy.threshold) {
-          confirmed = true;
-          mismatches = 0;
-          if (frame) scorePassive(frame, face.box);
-        } else if (++mismatches >= 2) {
-          // One odd frame (mid-blink, motion blur) is noise; two in a row are another face.
-          return failed;
-        }
-      }
-      status = challenge.push({ t, landmarks: face.landmarks });
-    }
   }
 
   /**
@@ -392,45 +341,11 @@ export class FaceIdentifier implements FaceIdentificationPort {
     return decisive;
   }
 
-  /**
-   * The active challenge passed; the passive check has the last word. A score that could not be
-   * computed counts as a failure: a check that errors must not wave a face through.
-   */
-  private async judgePassive(
-    scores: Promise<number>[],
-    passed: LivenessOutcome,
-  ): Promise<LivenessOutcome> {
-    const threshold = this.o.passiveThreshold;
-    if (!threshold || !this.o.engine.passiveLiveness) return passed;
-    const settled = await Promise.allSettled(scores);
-    const values = settled.map((s) => (s.status === 'fulfilled' ? s.value : 0));
-    return values.length > 0 && median(values) >= threshold
-      ? passed
-      : { kind: 'failed', reason: 'passive' };
-  }
-
   private preview(frame: Frame): void {
     if (!this.o.onPreview) return;
     const small = fitWithin(frame, 320);
     this.o.onPreview(toJpeg(small, 60), small.width, small.height);
   }
-}
-
-/**
- * The same face in consecutive frames: its centre moved less than half its width and its size
- * changed by less than half. A different face stepping in lands elsewhere or at another size.
- */
-function sameTrack(a: FaceObservation['box'], b: FaceObservation['box']): boolean {
-  const dx = a.x + a.width / 2 - (b.x + b.width / 2);
-  const dy = a.y + a.height / 2 - (b.y + b.height / 2);
-  const ratio = b.width / a.width;
-  return Math.hypot(dx, dy) < 0.5 * a.width && ratio > 2 / 3 && ratio < 1.5;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
