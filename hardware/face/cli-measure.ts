@@ -4,7 +4,7 @@
  * a set pays for the nets; the protocols themselves are pure (pairs-protocol.ts,
  * open-set-protocol.ts, calibrate-policy.ts).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { allPairs, tailReport } from './all-pairs.ts';
 import {
@@ -16,6 +16,7 @@ import {
 } from './descriptor-cache.ts';
 import { defaultModelDir } from './face-engine.ts';
 import { FaceEnginePool } from './face-engine-pool.ts';
+import { calibratePolicy } from './calibrate-policy.ts';
 import type { DecisionPolicy } from './decision-policy.ts';
 import { personFolders, subjectFace } from './measure-set.ts';
 import { openSet, type OpenSetPerson } from './open-set-protocol.ts';
@@ -224,4 +225,47 @@ export async function openSetCommand(
     rows,
     compare_ms: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * `calibrate DIR --target-fpir F --gallery-size N [--out FILE]`: the decision policy for the
+ * population in DIR (one folder per person: a hospital's consented enrolment photos), with the
+ * figures behind it (calibrate-policy.ts); written to FILE as JSON when asked.
+ */
+export async function calibrateCommand(
+  dir: string,
+  o: MeasureOptions & { targetFpir: number; gallerySize: number; out?: string; now: () => Date },
+) {
+  const persons = await personFolders(await imagesRoot(dir));
+  const d = await describeAll(
+    persons.flatMap((p) => p.photos),
+    o,
+  );
+  const descriptors: Float32Array[] = [];
+  const owners: number[] = [];
+  persons.forEach((person, i) => {
+    for (const path of person.photos) {
+      const f = subjectFace(d.photos.get(path));
+      if (!f) continue;
+      descriptors.push(f);
+      owners.push(i);
+    }
+  });
+  const calibration = calibratePolicy(allPairs(descriptors, owners), {
+    targetFpir: o.targetFpir,
+    gallerySize: o.gallerySize,
+    now: o.now,
+    population: {
+      people: new Set(owners).size,
+      photos: d.photos.size,
+      noFace: d.no_face,
+    },
+    photoLook: o.photoLook,
+    modelVersion: d.version,
+  });
+  if (o.out) {
+    await writeFile(o.out, `${JSON.stringify(calibration, null, 2)}\n`);
+    o.log(`policy written to ${o.out}`);
+  }
+  return { ...calibration, ...(o.out ? { written_to: o.out } : {}) };
 }

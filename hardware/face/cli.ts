@@ -12,6 +12,7 @@ import {
   TARGET_FMR,
 } from './calibration.ts';
 import {
+  calibrateCommand,
   describeCommand,
   type MeasureOptions,
   openSetCommand,
@@ -60,6 +61,15 @@ Commands:
                         stranger types 4 random characters). FPIR, FNIR, second-factor shares.
       --gallery-sizes L (default 100,1000,all)   --draws N (default 5)   --seed N
       --policy FILE     a decision policy (or calibrate's output); default the shipped one
+  calibrate DIR         The decision policy for a population: DIR holds one folder per person
+                        (a hospital's consented enrolment photos, the layout evaluate reads).
+                        Every pair of photos is compared; the face alone accepts only where the
+                        measured false-match rate (95% upper bound) x the gallery size stays
+                        under the target FPIR. Prints (and writes) the policy, the figures
+                        behind it and a calibratedOn record.
+      --target-fpir F   false-positive identification rate allowed (default 1e-3)
+      --gallery-size N  persons the kiosk's gallery will hold (required)
+      --out FILE        also write the result there (the kiosk's policy file)
   describe PATH...      Computes the descriptors of every photo at or under PATH into the
                         descriptor cache, so the measuring commands take seconds.
   enroll IMAGE...       Adds a person to the encrypted gallery from one or more photos (all
@@ -78,12 +88,12 @@ Gallery options (enroll, remove, identify, verify):
   --key FILE            key file, mode 0600, created if missing (default .kiosk-data/face-gallery.key)
   --threshold T, --margin M   as for evaluate
 
-Measuring options (describe, evaluate --protocol):
+Measuring options (describe, evaluate --protocol, calibrate):
   --cached-only         only photos already described (a look at a run in progress)
   --cache DIR           descriptor cache (default ${DEFAULT_CACHE_DIR}), one file per model version
   --workers N           worker threads for photos not yet cached (default one per core)
   --photo-look L        standard (SSD at 512, as enrolment) or DETECTOR:INPUT:PAD, a faster
-                        first look (default ${DEFAULT_PHOTO_LOOK}; see docs/face.md)
+                        first look (default ${DEFAULT_PHOTO_LOOK}; calibrate: standard)
 `;
 
 const options = {
@@ -98,7 +108,10 @@ const options = {
   seed: { type: 'string', default: '1' },
   cache: { type: 'string', default: DEFAULT_CACHE_DIR },
   workers: { type: 'string' },
-  'photo-look': { type: 'string', default: DEFAULT_PHOTO_LOOK },
+  'photo-look': { type: 'string' },
+  'target-fpir': { type: 'string', default: '1e-3' },
+  'gallery-size': { type: 'string' },
+  out: { type: 'string' },
   'cached-only': { type: 'boolean' },
   protocol: { type: 'string' },
   images: { type: 'string' },
@@ -141,7 +154,7 @@ async function main(argv: string[]): Promise<unknown> {
   const measure: MeasureOptions = {
     cacheDir: values.cache,
     ...(values.workers ? { workers: Math.max(1, numberOption(values.workers, 'workers', 1)) } : {}),
-    photoLook: values['photo-look'],
+    photoLook: values['photo-look'] ?? DEFAULT_PHOTO_LOOK,
     ...(values['cached-only'] ? { cachedOnly: true } : {}),
     log,
   };
@@ -150,6 +163,25 @@ async function main(argv: string[]): Promise<unknown> {
     case 'describe': {
       if (rest.length === 0) throw new UsageError('describe needs at least one PATH');
       return describeCommand(rest, measure);
+    }
+    case 'calibrate': {
+      if (rest.length !== 1) throw new UsageError('calibrate takes exactly one DIR');
+      if (!values['gallery-size']) throw new UsageError('--gallery-size N is required');
+      const targetFpir = numberOption(values['target-fpir'], 'target-fpir', 1e-3);
+      if (!(targetFpir > 0 && targetFpir < 1))
+        throw new UsageError('--target-fpir must be in (0, 1)');
+      return calibrateCommand(rest[0]!, {
+        ...measure,
+        // Enrolment photos are looked at as enrolment looks at them, unless told otherwise.
+        photoLook: values['photo-look'] ?? 'standard',
+        targetFpir,
+        gallerySize: Math.max(
+          1,
+          Math.round(numberOption(values['gallery-size'], 'gallery-size', 1)),
+        ),
+        ...(values.out ? { out: values.out } : {}),
+        now: () => new Date(),
+      });
     }
     case 'evaluate': {
       if (rest.length !== 1) throw new UsageError('evaluate takes exactly one DIR or FILE');
