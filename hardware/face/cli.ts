@@ -20,7 +20,7 @@ import {
 } from './cli-measure.ts';
 import { decisionPolicySchema } from './decision-policy.ts';
 import { DEFAULT_CACHE_DIR } from './descriptor-cache.ts';
-import { descriptorsOf } from './enrollment.ts';
+import { templateSet } from './enrollment.ts';
 import { evaluateSet, loadEvaluationSet } from './evaluate.ts';
 import { FaceEngine } from './face-engine.ts';
 import { FaceEnginePool } from './face-engine-pool.ts';
@@ -72,8 +72,9 @@ Commands:
       --out FILE        also write the result there (the kiosk's policy file)
   describe PATH...      Computes the descriptors of every photo at or under PATH into the
                         descriptor cache, so the measuring commands take seconds.
-  enroll IMAGE...       Adds a person to the encrypted gallery from one or more photos (all
-      --person ID       must show the same one face).
+  enroll IMAGE...       Enrols a person from one or more photos (their template set replaces
+      --person ID       any they had): each photo must pass the enrolment quality gate (poor
+                        ones are left out and named), and all must show the same one face.
   remove --person ID    Deletes a person's templates (consent withdrawn).
   identify IMAGE        1:N: who is the largest face in IMAGE?
   verify IMAGE          1:1: is the largest face in IMAGE this person?
@@ -227,11 +228,18 @@ async function main(argv: string[]): Promise<unknown> {
       const id = person();
       const frames = await Promise.all(rest.map(async (p) => decodeImage(await readFile(p))));
       const engine = await loadPool();
-      const descriptors = await descriptorsOf(engine, frames).finally(() => engine.close());
+      const set = await templateSet(engine, frames).finally(() => engine.close());
       const gallery = await store().loadOrEmpty();
-      for (const d of descriptors) gallery.add(id, d);
+      // A template set replaces the person's old one: old and new photos are never mixed.
+      gallery.remove(id);
+      for (const d of set.descriptors) gallery.add(id, d);
       await store().save(gallery);
-      return { enrolled: id, templates: descriptors.length, gallery_persons: gallery.persons };
+      return {
+        enrolled: id,
+        templates: set.descriptors.length,
+        photos: set.verdicts.map((v) => ({ image: rest[v.index], quality: v.reason })),
+        gallery_persons: gallery.persons,
+      };
     }
     case 'remove': {
       const id = person();
