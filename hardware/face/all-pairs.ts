@@ -131,10 +131,13 @@ export interface TailReport {
   impostor_share_under: Record<string, number>;
   /** Share of genuine pairs at or over each distance (rejected there). */
   genuine_share_over: Record<string, number>;
+  /** The distance under which each share of the impostor pairs falls. */
+  impostor_quantiles: Record<string, number>;
 }
 
 export const TAIL_FMRS = [1e-3, 1e-4, 1e-5, 1e-6] as const;
 export const TAIL_DISTANCES = [0.59, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3] as const;
+export const IMPOSTOR_SHARES = [0.001, 0.01, 0.1, 0.4, 0.5] as const;
 
 const round = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
 
@@ -157,6 +160,9 @@ export function tailReport(pairs: AllPairs): TailReport {
     ),
     genuine_share_over: Object.fromEntries(
       TAIL_DISTANCES.map((t) => [t.toFixed(2), round(1 - genuine.rateBelow(t), 4)]),
+    ),
+    impostor_quantiles: Object.fromEntries(
+      IMPOSTOR_SHARES.map((q) => [String(q), round(impostor.quantile(q), 4)]),
     ),
   };
 }

@@ -197,6 +197,11 @@ export async function openSetCommand(
     draws: number;
     seed: number;
     policy: DecisionPolicy;
+    /**
+     * Every distance multiplied by this (descriptors scaled): a population whose faces crowd
+     * together, e.g. one where 40% of impostor pairs fall under 0.59 (docs/face.md).
+     */
+    distanceScale?: number;
   },
 ) {
   const persons = await personFolders(await imagesRoot(dir));
@@ -204,9 +209,13 @@ export async function openSetCommand(
     persons.flatMap((p) => p.photos),
     o,
   );
+  const scale = o.distanceScale ?? 1;
   const people: OpenSetPerson[] = persons.map((p) => ({
     id: p.id,
-    faces: p.photos.flatMap((path) => subjectFace(d.photos.get(path)) ?? []),
+    faces: p.photos.flatMap((path) => {
+      const face = subjectFace(d.photos.get(path));
+      return face ? [scale === 1 ? face : face.map((v) => v * scale)] : [];
+    }),
   }));
   const started = performance.now();
   const rows = openSet(people, o);
@@ -216,6 +225,7 @@ export async function openSetCommand(
     people: people.filter((p) => p.faces.length > 0).length,
     people_enrollable: people.filter((p) => p.faces.length >= 2).length,
     seed: o.seed,
+    ...(scale === 1 ? {} : { distance_scale: scale }),
     policy: {
       ...o.policy,
       maxGalleryForFaceAlone: Number.isFinite(o.policy.maxGalleryForFaceAlone)

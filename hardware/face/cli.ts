@@ -61,6 +61,7 @@ Commands:
                         stranger types 4 random characters). FPIR, FNIR, second-factor shares.
       --gallery-sizes L (default 100,1000,all)   --draws N (default 5)   --seed N
       --policy FILE     a decision policy (or calibrate's output); default the shipped one
+      --distance-scale S   every distance x S: a population whose faces crowd together
   calibrate DIR         The decision policy for a population: DIR holds one folder per person
                         (a hospital's consented enrolment photos, the layout evaluate reads).
                         Every pair of photos is compared; the face alone accepts only where the
@@ -119,6 +120,7 @@ const options = {
   'gallery-sizes': { type: 'string', default: '100,1000,all' },
   draws: { type: 'string', default: '5' },
   policy: { type: 'string' },
+  'distance-scale': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -203,6 +205,9 @@ async function main(argv: string[]): Promise<unknown> {
           draws: Math.max(1, Math.round(numberOption(values.draws, 'draws', 5))),
           seed: numberOption(values.seed, 'seed', 1),
           policy: values.policy ? await readPolicy(values.policy) : DEFAULT_DECISION_POLICY,
+          ...(values['distance-scale']
+            ? { distanceScale: numberOption(values['distance-scale'], 'distance-scale', 1) }
+            : {}),
         });
       if (values.protocol !== undefined)
         throw new UsageError(`unknown protocol "${values.protocol}" (pairs, open-set)`);

@@ -121,12 +121,14 @@ describe('allPairs and the false-match tail', () => {
     expect(h.below(0.51)).toBe(10);
     expect(h.rateBelow(0.51)).toBe(0.01);
     expect(h.quantile(0.5)).toBeCloseTo(0.999, 3); // the 500th value, to the bin
-    const report = tailReport(allPairs(descriptors, owners));
+    const pairs = allPairs(descriptors, owners);
+    const report = tailReport(pairs);
     expect(report.impostor_pairs).toBe(12480);
     expect(report.tar_at_fmr.map((t) => t.fmr)).toEqual([1e-3, 1e-4]); // 1e-5 needs 100,000 pairs
     for (const t of report.tar_at_fmr) expect(t.impostors_under).toBeLessThanOrEqual(t.fmr * 12480);
     expect(report.tar_at_fmr[0]!.tar).toBe(1);
     expect(report.impostor_share_under['0.59']).toBe(0);
     expect(report.genuine_share_over['0.59']).toBe(0);
+    expect(report.impostor_quantiles['0.5']).toBeCloseTo(pairs.impostor.quantile(0.5), 4);
   });
 });
