@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { faultSchema } from '../gateway/simulator/faults.ts';
+import { walletChannels } from '../gateway/wire-vocabulary.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { escposToText } from '../hardware/printer/escpos-text.ts';
 import { renderReceiptPng } from '../hardware/printer/receipt-image.ts';
@@ -52,9 +53,7 @@ const scannerSchema = z
   .refine((s) => s.code !== undefined || s.unplugged !== undefined, {
     message: 'give "code" (a text to scan) or "unplugged" (true or false)',
   });
-const walletSchema = z
-  .object({ channel: z.enum(['wechat', 'alipay', 'unionpay']).default('wechat') })
-  .strict();
+const walletSchema = z.object({ channel: z.enum(walletChannels).default('wechat') }).strict();
 const cameraSchema = z
   .object({ scene: sceneSchema.optional(), unplugged: z.boolean().optional() })
   .strict();
