@@ -9,6 +9,7 @@ const production = {
   camera: { kind: 'renderer' },
   printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
   scanner: { kind: 'serial', path: '/dev/ttyACM0' },
+  face: { policyFile: 'face-policy.json' },
 };
 
 describe('kiosk configuration', () => {
@@ -16,7 +17,7 @@ describe('kiosk configuration', () => {
     const c = parseConfig({});
     expect(c.mode).toBe('simulator');
     expect(c.hospital.fixmedinsCode).toHaveLength(12);
-    expect(c.face.threshold).toBeGreaterThan(0);
+    expect(c.face.policy).toBeUndefined(); // the shipped policy
   });
 
   it('refuses production without a gateway url, naming the field', () => {
@@ -36,7 +37,8 @@ describe('kiosk configuration', () => {
     expect(parseConfig(production).face.liveness).toBe(true);
     expect(parseConfig({}).face.liveness).toBe(false);
     expect(parseConfig({ face: { liveness: true } }).face.liveness).toBe(true);
-    expect(parseConfig({ ...production, face: { liveness: false } }).face.liveness).toBe(false);
+    const noLiveness = { ...production, face: { ...production.face, liveness: false } };
+    expect(parseConfig(noLiveness).face.liveness).toBe(false);
   });
 
   it('production refuses any simulated device, naming it', () => {
@@ -49,12 +51,56 @@ describe('kiosk configuration', () => {
 
   it('names each bad field', () => {
     try {
-      parseConfig({ kioskId: 'bad id!', face: { threshold: -1 } });
+      parseConfig({ kioskId: 'bad id!', face: { timeoutMs: -1 } });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toMatch(/kioskId/);
-      expect((error as Error).message).toMatch(/face\.threshold/);
+      expect((error as Error).message).toMatch(/face\.timeoutMs/);
     }
+  });
+
+  it('production needs a calibrated face policy, or says it runs the shipped one', () => {
+    const { face: _face, ...withoutPolicy } = production;
+    expect(() => parseConfig(withoutPolicy)).toThrow(
+      /face\.policy: production mode needs a face policy calibrated/,
+    );
+    const policy = {
+      acceptThreshold: 0.38,
+      margin: 0.06,
+      secondFactorThreshold: 0.55,
+      maxCandidates: 5,
+      maxGalleryForFaceAlone: 2000,
+      framesToAgree: 2,
+    };
+    // A policy written inline without its provenance is not a calibrated one.
+    expect(() => parseConfig({ ...withoutPolicy, face: { policy } })).toThrow(/face\.policy/);
+    const calibratedOn = {
+      date: '2026-11-30',
+      people: 180,
+      photos: 900,
+      targetFpir: 1e-3,
+      gallerySize: 2000,
+    };
+    expect(parseConfig({ ...withoutPolicy, face: { policy, calibratedOn } }).face.policy).toEqual(
+      policy,
+    );
+    expect(parseConfig({ ...withoutPolicy, face: { useShippedPolicy: true } }).face.policy).toBe(
+      undefined,
+    );
+    // No limit on the gallery is written null in a file (JSON has no Infinity).
+    const unlimited = { ...policy, maxGalleryForFaceAlone: null };
+    expect(parseConfig({ face: { policy: unlimited } }).face.policy?.maxGalleryForFaceAlone).toBe(
+      Infinity,
+    );
+    expect(() =>
+      parseConfig({ face: { policy: { ...policy, secondFactorThreshold: 0.3 } } }),
+    ).toThrow(/looser/);
+  });
+
+  it('an old threshold is refused by name, not silently dropped', () => {
+    expect(() => parseConfig({ face: { threshold: 0.59 } })).toThrow(
+      /face\.threshold: replaced by face\.policy/,
+    );
   });
 });

@@ -4,6 +4,7 @@
  * a patient. Device kinds ("simulated" or a real driver) are chosen here, once.
  */
 import { z } from 'zod';
+import { calibratedOnSchema, decisionPolicySchema } from './face-policy.ts';
 import { kioskModes, languages } from './vocabulary.ts';
 
 export const kioskConfigSchema = z
@@ -45,9 +46,20 @@ export const kioskConfigSchema = z
       .prefault({}),
     face: z
       .object({
-        // Calibrated on the fixture photos (hardware/face/calibration.ts, docs/face.md).
-        threshold: z.number().positive().max(2).default(0.59),
-        margin: z.number().min(0).max(1).default(0.06),
+        /**
+         * The decision policy calibrated on this hospital's own consented photos: the file
+         * `npm run face -- calibrate DIR --target-fpir 1e-3 --gallery-size N --out FILE` writes
+         * (relative to the configuration file's folder), or the same written here as `policy`
+         * with its `calibratedOn` record. Neither: the shipped policy (docs/face.md), which a
+         * production kiosk takes only when told so with `useShippedPolicy`.
+         */
+        policyFile: z.string().min(1).max(500).optional(),
+        policy: decisionPolicySchema.optional(),
+        calibratedOn: calibratedOnSchema.optional(),
+        useShippedPolicy: z.boolean().default(false),
+        /** Replaced by `policy`: refused so an old file does not silently lose its threshold. */
+        threshold: z.never({ error: 'replaced by face.policy (see docs/face.md)' }).optional(),
+        margin: z.never({ error: 'replaced by face.policy (see docs/face.md)' }).optional(),
         timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
         /**
          * The blink and head-turn challenge before a face may pay. By default on in production
@@ -113,6 +125,23 @@ export const kioskConfigSchema = z
     message: 'production mode needs its own adminPin',
     path: ['adminPin'],
   })
+  .refine((c) => c.face.policy === undefined || c.face.policyFile === undefined, {
+    message: 'one policy: either face.policy or face.policyFile',
+    path: ['face', 'policy'],
+  })
+  // A face that pays must be judged by numbers measured on the patients it will see.
+  .refine(
+    (c) =>
+      c.mode === 'simulator' ||
+      c.face.policyFile !== undefined ||
+      (c.face.policy !== undefined && c.face.calibratedOn !== undefined) ||
+      c.face.useShippedPolicy,
+    {
+      message:
+        "production mode needs a face policy calibrated on the hospital's photos (face.policyFile from `npm run face -- calibrate`, or face.policy with face.calibratedOn), or face.useShippedPolicy: true to run on the shipped one",
+      path: ['face', 'policy'],
+    },
+  )
   // A lobby kiosk never runs half-simulated: in production every device is a real one.
   .refine((c) => c.mode === 'simulator' || c.camera.kind !== 'simulated', {
     message: 'production mode needs a real camera',

@@ -3,10 +3,9 @@
  * the rules it applies live in security.ts (unit-tested), the kiosk itself in host/.
  */
 import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseConfig } from '../core/config.ts';
+import { loadConfigFile } from '../host/config-file.ts';
 import { systemClock } from '../core/domain.ts';
 import { dispatchKioskCall, kioskEventNames, KioskCallError } from '../core/kiosk-api.ts';
 import { createLogger } from '../host/log.ts';
@@ -33,9 +32,7 @@ async function main(): Promise<void> {
   const dataDir = process.env.KIOSK_DATA_DIR ?? join(app.getPath('userData'), 'data');
   const host = await KioskHost.start({
     // The same validated configuration file as web mode (npm start passes its --config here).
-    config: parseConfig(
-      process.env.KIOSK_CONFIG ? JSON.parse(readFileSync(process.env.KIOSK_CONFIG, 'utf8')) : {},
-    ),
+    config: loadConfigFile(process.env.KIOSK_CONFIG),
     dataDir,
     // Keys that seal the face gallery and the payment journal, sealed in turn by the OS
     // keychain (DPAPI, Keychain, libsecret): useless on another machine or account.

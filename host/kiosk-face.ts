@@ -13,6 +13,7 @@ import type { KioskDevices } from '../hardware/device-factory.ts';
 import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
 import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
 import type { KeySource } from '../hardware/face/gallery-store.ts';
+import { facePolicyOf } from './config-file.ts';
 import { FaceGallerySync } from './face-gallery-sync.ts';
 
 /** The face engine and the gallery of who may pay by face. */
@@ -54,12 +55,24 @@ export function buildIdentifier(
   engine: FaceEnginePool,
   gallery: FaceGallerySync,
   publishPreview: (frame: CameraFrame) => void,
+  log: LogFn,
 ): FaceIdentifier {
+  const facePolicy = facePolicyOf(config);
+  // Which numbers decide who pays by face, and whether they were measured on this hospital's
+  // patients: staff and the vendor read it here first when a face is refused or accepted.
+  log('face.policy', {
+    source: facePolicy.source,
+    calibrated: facePolicy.calibratedOn !== undefined,
+    acceptThreshold: facePolicy.policy.acceptThreshold,
+    secondFactorThreshold: facePolicy.policy.secondFactorThreshold,
+    maxGalleryForFaceAlone: String(facePolicy.policy.maxGalleryForFaceAlone),
+    ...(facePolicy.calibratedOn ? { calibratedOnDate: facePolicy.calibratedOn.date } : {}),
+  });
   return new FaceIdentifier({
     camera,
     engine,
     gallery,
-    policy: { threshold: config.face.threshold, margin: config.face.margin },
+    policy: facePolicy.policy,
     idNumberOf: (personId) => gallery.idNumberOf(personId),
     personIdOf: (idNumber) => gallery.personIdOf(idNumber),
     liveness: config.face.liveness,

@@ -54,7 +54,7 @@ function productionConfig(overrides: object = {}) {
     printer: { kind: 'tcp', host: '127.0.0.1', port: printer.port },
     // The scanner is not plugged in yet: the kiosk starts anyway and says so.
     scanner: { kind: 'serial', path: join(dir, 'no-such-scanner') },
-    face: { imagesDir: join(dir, 'no-photos-synced-yet') },
+    face: { imagesDir: join(dir, 'no-photos-synced-yet'), useShippedPolicy: true },
     ...overrides,
   });
 }

@@ -97,8 +97,13 @@ export class KioskHost {
     });
     const devices = await startDevices(o);
     const previews = createListenerMap<{ cameraFrame: CameraFrame }>();
-    const identifier = buildIdentifier(o.config, devices.camera, engine, gallery, (frame) =>
-      previews.emit('cameraFrame', frame),
+    const identifier = buildIdentifier(
+      o.config,
+      devices.camera,
+      engine,
+      gallery,
+      (frame) => previews.emit('cameraFrame', frame),
+      o.log,
     );
     const { journal, payments } = await openPayments(o, client, keysFor('payment-journal'));
     const receipts = openReceipts(o, client, devices.printer);

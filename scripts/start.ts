@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../core/config.ts';
+import { loadConfigFile } from '../host/config-file.ts';
 import { systemClock } from '../core/domain.ts';
 import { projectRoot } from '../hardware/face/face-engine.ts';
 import { LogRing, createLogger } from '../host/log.ts';
@@ -36,7 +36,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`kiosk: --port must be a port number, not ${values.port}`);
   process.exit(2);
 }
-const config = parseConfig(values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {});
+const config = loadConfigFile(values.config);
 const dataDir = values.data ?? join(projectRoot, '.kiosk-data');
 const version = (
   JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
