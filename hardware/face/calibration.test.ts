@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   comparisonsNeeded,
+  DEFAULT_DECISION_POLICY,
   DEFAULT_MARGIN,
   DEFAULT_MATCH_POLICY,
   DEFAULT_THRESHOLD,
+  ELDERLY_EAST_ASIAN_SCALE,
   gaussianFmr,
   gaussianThresholdFor,
   normalCdf,
   normalQuantile,
   ruleOfThree,
+  TAIL_CROWDING,
   upperBound95,
 } from './calibration.ts';
+import { decisionPolicySchema } from './decision-policy.ts';
+import { LAST4_VALUES } from './second-factor.ts';
 
 describe('calibrated defaults', () => {
   it('are the values the docs and the kiosk configuration quote', () => {
@@ -20,6 +25,20 @@ describe('calibrated defaults', () => {
     expect(DEFAULT_THRESHOLD).toBeGreaterThan(0.575);
     expect(DEFAULT_THRESHOLD).toBeLessThan(0.614);
     expect(DEFAULT_MARGIN).toBeLessThan(0.0808); // the fixtures' smallest genuine margin
+  });
+
+  it('the shipped decision policy follows from the LFW figures as docs/face.md derives it', () => {
+    const p = DEFAULT_DECISION_POLICY;
+    expect(decisionPolicySchema.parse(p)).toEqual(p);
+    expect(Object.isFrozen(p)).toBe(true);
+    // LFW's FMR 1e-5 threshold, tightened for elderly East Asian faces (0.28995).
+    expect(p.acceptThreshold).toBeCloseTo(0.4368 * ELDERLY_EAST_ASIAN_SCALE * TAIL_CROWDING, 3);
+    // N x FMR within the target FPIR 1e-3, at FMR 1e-5.
+    expect(p.maxGalleryForFaceAlone * 1e-5).toBeLessThanOrEqual(1e-3);
+    // A random last-4 guess over a full candidate list stays under the target too.
+    expect(p.maxCandidates / LAST4_VALUES).toBeLessThan(1e-3);
+    expect(p.secondFactorThreshold).toBe(DEFAULT_THRESHOLD);
+    expect(p.framesToAgree).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -85,6 +85,21 @@ describe('open-set protocol (synthetic people)', () => {
     expect(c.candidates).toBe((c.genuine + c.strangers) * 5);
     expect(c.strangers_second_factor_expected).toBeCloseTo((c.strangers * 5) / 11_000, 6);
     expect(c.genuine_second_factor_ok).toBe(c.genuine);
+    expect(c.genuine_crowded_out).toBe(0);
+  });
+
+  it('a crowd nearer than the patient pushes them out of the candidate list', () => {
+    const twin = identity();
+    const crowd: OpenSetPerson[] = Array.from({ length: 6 }, (_, i) => {
+      const who = twin.map((v) => v + gaussian() * 0.005); // six people nearly alike
+      return { id: `t${i}`, faces: [photoOf(who), photoOf(who), photoOf(who)] };
+    });
+    const one = { ...decisive, maxCandidates: 1, acceptThreshold: 0, secondFactorThreshold: 2 };
+    const c = openSetDraw(crowd, 6, one, seededRandom(1));
+    expect(c.genuine_to_second_factor).toBe(12);
+    expect(c.genuine_crowded_out).toBeGreaterThan(0);
+    // With a single candidate, a patient not identified was someone else's nearest.
+    expect(c.genuine_crowded_out).toBe(c.genuine - c.genuine_second_factor_ok);
   });
 
   it('rows per gallery size: means over seeded draws, reproducible, clipped to the people enrollable', () => {

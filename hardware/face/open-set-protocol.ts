@@ -43,6 +43,11 @@ export interface OpenSetCounts {
   genuine_second_factor_ok: number;
   /** A genuine probe whose own last 4 picked another candidate. */
   genuine_second_factor_wrong_person: number;
+  /**
+   * Sent to the second factor under the candidate threshold, but not among the candidates (more
+   * people nearer than them than maxCandidates): what asking the last 4 first would recover.
+   */
+  genuine_crowded_out: number;
   strangers: number;
   strangers_accepted: number;
   strangers_to_second_factor: number;
@@ -65,6 +70,7 @@ export interface OpenSetRow {
   fnir_face_alone: number;
   fnir_after_second_factor: number;
   genuine_to_second_factor: number;
+  genuine_crowded_out: number;
   strangers_to_second_factor: number;
   fpir_after_second_factor: number;
   fpir_after_second_factor_expected: number;
@@ -81,6 +87,7 @@ const emptyCounts = (): OpenSetCounts => ({
   genuine_to_second_factor: 0,
   genuine_second_factor_ok: 0,
   genuine_second_factor_wrong_person: 0,
+  genuine_crowded_out: 0,
   strangers: 0,
   strangers_accepted: 0,
   strangers_to_second_factor: 0,
@@ -138,6 +145,11 @@ export function openSetDraw(
         const picked = secondFactorPick(ids, idNumber.get(person)!.slice(-4));
         if (picked === idNumber.get(person)) c.genuine_second_factor_ok++;
         else if (picked !== undefined) c.genuine_second_factor_wrong_person++;
+        if (
+          !decision.candidates.some((x) => x.personId === person) &&
+          (gallery.distanceTo(person, face) ?? Infinity) < policy.secondFactorThreshold
+        )
+          c.genuine_crowded_out++;
       }
     } else {
       c.strangers++;
@@ -183,6 +195,7 @@ export function openSet(people: readonly OpenSetPerson[], o: OpenSetOptions): Op
         (c) => 1 - rate(c.genuine_face_alone + c.genuine_second_factor_ok, c.genuine),
       ),
       genuine_to_second_factor: m((c) => rate(c.genuine_to_second_factor, c.genuine)),
+      genuine_crowded_out: m((c) => rate(c.genuine_crowded_out, c.genuine)),
       strangers_to_second_factor: m((c) => rate(c.strangers_to_second_factor, c.strangers)),
       fpir_after_second_factor: m((c) =>
         rate(c.strangers_accepted + c.strangers_second_factor_accepted, c.strangers),
