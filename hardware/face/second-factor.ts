@@ -21,7 +21,8 @@ export function simulatedIdNumber(random: () => number): string {
   const year = 1935 + Math.floor(random() * 35);
   const month = 1 + Math.floor(random() * 12);
   const day = 1 + Math.floor(random() * 28);
-  const first17 = `${region}${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${digits(3)}`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const first17 = `${region}${year}${two(month)}${two(day)}${digits(3)}`;
   return first17 + idNumberCheckChar(first17);
 }
 
