@@ -1,38 +1,54 @@
 /**
  * Electron main: one locked-down window and the IPC bridge to the kiosk host. Thin on purpose;
- * the rules it applies live in security.ts (unit-tested), the kiosk itself in host/.
+ * the rules it applies live beside it, each unit-tested: security.ts (permissions, URLs, IPC
+ * senders, window flags), window-lockdown.ts (the window's options and handlers),
+ * blocked-input.ts, renderer-recovery.ts and app-protocol.ts. The kiosk itself is in host/.
  */
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { loadConfigFile } from '../host/config-file.ts';
+import { parseConfig } from '../core/config.ts';
 import { systemClock } from '../core/domain.ts';
 import { dispatchKioskCall, kioskEventNames, KioskCallError } from '../core/kiosk-api.ts';
 import { createLogger } from '../host/log.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
 import { SealedKeySource } from '../hardware/face/gallery-store.ts';
-import { CONTENT_SECURITY_POLICY } from '../host/web-server.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
+import { RENDERER_RELOAD_BUDGET, ReloadBudget } from './renderer-recovery.ts';
 import {
   IPC_EVENT,
   IPC_INVOKE,
-  isAllowedUrl,
   isPermissionAllowed,
+  isPermissionCheckAllowed,
   isTrustedSender,
   windowFlags,
 } from './security.ts';
+import { bringToFront, kioskWindowOptions, lockDownWindow, QuitIntent } from './window-lockdown.ts';
 
 const log = createLogger((line) => process.stderr.write(line + '\n'));
 const root = join(__dirname, '..', '..');
-const appUrl = pathToFileURL(join(root, 'dist', 'renderer', 'index.html')).href;
+const rendererDir = join(root, 'dist', 'renderer');
+/** How long a quit waits for the host to close its databases and devices. */
+const HOST_STOP_TIMEOUT_MS = 10_000;
 
 app.enableSandbox();
+// Only a scheme registered before 'ready' gets a real origin and a secure context.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+const quit = new QuitIntent();
+app.on('before-quit', () => quit.quitOnPurpose());
 
 async function main(): Promise<void> {
   await app.whenReady();
+  // No menu, and with it none of its accelerators (reload, DevTools, close, quit, zoom).
+  Menu.setApplicationMenu(null);
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
+
   const dataDir = process.env.KIOSK_DATA_DIR ?? join(app.getPath('userData'), 'data');
   const host = await KioskHost.start({
     // The same validated configuration file as web mode (npm start passes its --config here).
-    config: loadConfigFile(process.env.KIOSK_CONFIG),
+    config: parseConfig(
+      process.env.KIOSK_CONFIG ? JSON.parse(readFileSync(process.env.KIOSK_CONFIG, 'utf8')) : {},
+    ),
     dataDir,
     // Keys that seal the face gallery and the payment journal, sealed in turn by the OS
     // keychain (DPAPI, Keychain, libsecret): useless on another machine or account.
@@ -41,47 +57,54 @@ async function main(): Promise<void> {
     clock: systemClock,
     version: app.getVersion(),
   });
+  // Whatever asked to quit, the host stops first: once, and not for ever.
+  let hostStopped = false;
+  let stopping: Promise<void> | undefined;
+  app.on('will-quit', (event) => {
+    if (hostStopped) return;
+    event.preventDefault();
+    stopping ??= Promise.race([
+      host.stop(),
+      new Promise<void>((resolve) => setTimeout(resolve, HOST_STOP_TIMEOUT_MS).unref()),
+    ])
+      .catch((error: unknown) => {
+        log('kiosk.stop-failed', { error: error instanceof Error ? error.message : 'unknown' });
+      })
+      .finally(() => {
+        hostStopped = true;
+        app.quit();
+      });
+  });
 
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => {
-    callback(isPermissionAllowed(permission, details as { mediaTypes?: string[] }));
+    callback(isPermissionAllowed(permission, 'mediaTypes' in details ? details : {}));
   });
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'media');
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-      },
-    });
-  });
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, _origin, details) =>
+    isPermissionCheckAllowed(permission, details),
+  );
 
-  const flags = windowFlags(process.argv);
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 1024,
-    kiosk: flags.kiosk,
-    fullscreen: flags.fullscreen,
-    autoHideMenuBar: true,
-    webPreferences: {
-      preload: join(__dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
+  const flags = windowFlags(process.argv, app.isPackaged);
+  const win = new BrowserWindow(kioskWindowOptions(flags, join(__dirname, 'preload.cjs')));
+  lockDownWindow(win, {
+    appUrl: APP_URL,
+    devTools: flags.devTools,
+    quit,
+    reloads: new ReloadBudget({ ...RENDERER_RELOAD_BUDGET, now: Date.now }),
+    log,
+    relaunch: () => {
+      app.relaunch();
+      app.quit();
     },
   });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAllowedUrl(url, appUrl)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // Windows is logging off or shutting down: let the window close.
+  win.on('session-end', () => quit.quitOnPurpose());
+  app.on('second-instance', () => bringToFront(win));
 
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, args: unknown) => {
     const frame = event.senderFrame;
     if (
       event.sender !== win.webContents ||
-      !isTrustedSender({ frameUrl: frame?.url, isMainFrame: frame?.parent === null }, appUrl)
+      !isTrustedSender({ frameUrl: frame?.url, isMainFrame: frame?.parent === null }, APP_URL)
     ) {
       log('ipc.refused', { reason: 'sender' });
       throw new KioskCallError('untrusted sender');
@@ -94,13 +117,18 @@ async function main(): Promise<void> {
     });
   }
 
-  app.on('window-all-closed', () => {
-    void host.stop().finally(() => app.quit());
-  });
-  await win.loadURL(appUrl);
+  await win.loadURL(APP_URL);
+  if (flags.devTools) win.webContents.openDevTools({ mode: 'detach' });
 }
 
-main().catch((error: unknown) => {
-  log('kiosk.start-failed', { error: error instanceof Error ? error.message : 'unknown' });
-  app.exit(1);
-});
+// One kiosk per machine account: a second launch shows the first (its 'second-instance' event)
+// and leaves.
+if (!app.requestSingleInstanceLock()) {
+  log('kiosk.already-running');
+  app.quit();
+} else {
+  main().catch((error: unknown) => {
+    log('kiosk.start-failed', { error: error instanceof Error ? error.message : 'unknown' });
+    app.exit(1);
+  });
+}
