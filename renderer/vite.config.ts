@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
-// Relative asset paths: the same build loads from file:// in Electron and http:// in web mode.
+// Relative asset paths: the same build loads from app://kiosk/ in Electron and http:// in web mode.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
