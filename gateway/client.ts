@@ -1,7 +1,11 @@
 /**
  * The kiosk's client for the settlement gateway: builds and signs envelopes, enforces per-call
- * timeouts, validates every response against the transaction's schema, and classifies every
- * failure as a KioskError the patient can be told about.
+ * timeouts, checks every answer's signature before reading it, validates it against the
+ * transaction's schema, and classifies every failure as a KioskError the patient can be told
+ * about. An answer that is not trusted is never a success nor a refusal: for a state-changing
+ * call it is "in doubt" (settlement-in-doubt), resolved by the payment code's query and
+ * recovery, so a forged "paid" cannot settle and a forged "refused" cannot let a patient pay
+ * twice.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/domain.ts';
@@ -13,9 +17,10 @@ import {
   type TxOutput,
   formatInTimeZone,
   responseEnvelopeSchema,
+  SIGN_NO_REFUSAL,
   transactions,
 } from './protocol.ts';
-import { signRequest } from './signing.ts';
+import { NonceCache, ResponseSignatureError, signRequest, verifyResponse } from './signing.ts';
 
 export interface GatewayClientOptions {
   baseUrl: string;
@@ -44,9 +49,15 @@ export interface CallOptions {
   msgid?: string;
 }
 
+/** The gateway refused a call for its sign_no: nothing was applied, and a new sign-in helps. */
+class StaleSignNo extends KioskError {}
+
 export class GatewayClient {
   private signNo = '';
+  private signingIn: Promise<void> | undefined;
   private counter: number;
+  /** Answers' nonces within the signature window: a captured answer cannot be played again. */
+  private readonly answerNonces = new NonceCache();
 
   constructor(private readonly options: GatewayClientOptions) {
     const slot = options.terminalSlot ?? { index: 0, slots: 1 };
@@ -82,11 +93,18 @@ export class GatewayClient {
     return `${this.options.fixmedinsCode}${compact}${String(sequence).padStart(4, '0')}`;
   }
 
-  async signIn(): Promise<void> {
-    const out = await this.call('9001', {
+  /** Signs in (9001); calls that arrive meanwhile share the one sign-in. */
+  signIn(): Promise<void> {
+    this.signingIn ??= this.send('9001', {
       signIn: { opter_no: this.options.operatorId, mac: '', ip: '127.0.0.1' },
-    });
-    this.signNo = out.signinoutb.sign_no;
+    })
+      .then((out) => {
+        this.signNo = out.signinoutb.sign_no;
+      })
+      .finally(() => {
+        this.signingIn = undefined;
+      });
+    return this.signingIn;
   }
 
   async call<T extends TransactionCode>(
@@ -94,7 +112,28 @@ export class GatewayClient {
     input: TxInput<T>,
     opts: CallOptions = {},
   ): Promise<TxOutput<T>> {
-    if (code !== '9001' && !this.signedIn) await this.signIn();
+    if (code === '9001') return this.send(code, input, opts);
+    if (!this.signedIn) await this.signIn();
+    // One msgid for the call and its resend: the key 2207 (and K602) are idempotent by.
+    const once = { ...opts, msgid: opts.msgid ?? this.newMsgid() };
+    const signNo = this.signNo;
+    try {
+      return await this.send(code, input, once);
+    } catch (error) {
+      if (!(error instanceof StaleSignNo)) throw error;
+      // A signed refusal, checked before anything is applied: resending the same msgid after
+      // one new sign-in is safe for every call (reads, and state changes idempotent by their
+      // msgid or order number). Another call may have signed in again already.
+      if (this.signNo === signNo) await this.signIn();
+      return this.send(code, input, once);
+    }
+  }
+
+  private async send<T extends TransactionCode>(
+    code: T,
+    input: TxInput<T>,
+    opts: CallOptions = {},
+  ): Promise<TxOutput<T>> {
     const now = this.options.clock.now();
     const envelope: RequestEnvelope = {
       infno: code,
@@ -137,19 +176,39 @@ export class GatewayClient {
         { cause: error },
       );
     }
-    const bad = (why: string) =>
+    const bad = (why: string, cause?: unknown) =>
       new KioskError(
         changesState ? 'settlement-in-doubt' : 'gateway-bad-response',
         `${code}: ${why}`,
+        { cause },
       );
     if (!response.ok) {
       if (response.status >= 500 && !changesState)
         throw new KioskError('gateway-unavailable', `${code}: HTTP ${response.status}`);
       throw bad(`HTTP ${response.status}`);
     }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw bad('the answer was cut off', error);
+    }
+    // Nothing of an answer is read, not even a refusal, before its signature is checked.
+    const trust = verifyResponse(
+      response.headers,
+      text,
+      this.options.secret,
+      headers['x-tif-nonce'],
+      this.options.clock.now().getTime(),
+      this.answerNonces,
+    );
+    if (!trust.ok) {
+      const why = trust.reason === 'missing-headers' ? 'unsigned' : trust.reason;
+      throw bad(`answer not trusted (${why})`, new ResponseSignatureError(trust.reason));
+    }
     let json: unknown;
     try {
-      json = await response.json();
+      json = JSON.parse(text);
     } catch {
       throw bad('response is not JSON');
     }
@@ -157,10 +216,10 @@ export class GatewayClient {
     if (!env.success) throw bad('response envelope is malformed');
     if (env.data.infcode !== 0) {
       // A definite refusal: nothing was applied, so this is not in doubt.
-      throw new KioskError(
-        'gateway-rejected',
-        `${code} rejected: ${env.data.err_msg ?? ''}`.slice(0, 300),
-      );
+      const message = `${code} rejected: ${env.data.err_msg ?? ''}`.slice(0, 300);
+      if (code !== '9001' && env.data.err_msg?.startsWith(SIGN_NO_REFUSAL))
+        throw new StaleSignNo('gateway-rejected', message);
+      throw new KioskError('gateway-rejected', message);
     }
     const out = transactions[code].output.safeParse(env.data.output);
     if (!out.success) throw bad('output does not match the schema');

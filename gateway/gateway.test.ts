@@ -107,9 +107,13 @@ describe('gateway simulator + client over HTTP', () => {
   });
 
   it('rejects a bad signature, a stale timestamp and a replayed nonce, changing nothing', async () => {
+    // A kiosk with the wrong secret is refused, and cannot even read the refusal: it is unsigned.
     await expect(
       makeClient('wrong-secret').call('9001', { signIn: { opter_no: 'K', mac: '', ip: '' } }),
-    ).rejects.toThrow(/bad-signature/);
+    ).rejects.toMatchObject({
+      code: 'gateway-bad-response',
+      cause: { name: 'ResponseSignatureError', reason: 'missing-headers' },
+    });
     const post = (body: string, headers: Record<string, string>) =>
       fetch(`${sim.url}/api/9001`, {
         method: 'POST',
@@ -127,6 +131,17 @@ describe('gateway simulator + client over HTTP', () => {
     expect(await post(body, { ...stale })).toMatchObject({
       infcode: -1,
       err_msg: expect.stringMatching(/stale-timestamp/),
+    });
+    const forged = signRequest(
+      'kiosk',
+      'wrong-secret',
+      body,
+      clock.now().getTime(),
+      'f'.repeat(16),
+    );
+    expect(await post(body, { ...forged })).toMatchObject({
+      infcode: -1,
+      err_msg: expect.stringMatching(/bad-signature/),
     });
     const fresh = signRequest('kiosk', 'test-secret', body, clock.now().getTime(), 'x'.repeat(16));
     expect((await post(body, { ...fresh })).err_msg).toMatch(/malformed request envelope/);

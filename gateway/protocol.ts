@@ -89,6 +89,12 @@ export const responseEnvelopeSchema = z.object({
 });
 export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
 
+/**
+ * A refusal whose err_msg starts with this names a sign_no the gateway did not issue to this
+ * terminal (or no longer honours): nothing was applied, and the terminal signs in (9001) again.
+ */
+export const SIGN_NO_REFUSAL = 'sign_no ';
+
 // ---- 9001 sign-in
 export const signInInput = z.object({
   signIn: z.object({ opter_no: code(30), mac: z.string().max(20), ip: z.string().max(40) }),

@@ -13,6 +13,7 @@ export const faultKinds = [
   'duplicate-delivery',
   'malformed-body',
   'inconsistent-body',
+  'forged-answer',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 export const faultSchema = z.object({

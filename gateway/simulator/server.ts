@@ -1,6 +1,7 @@
 /**
  * The gateway simulator: a real HTTP server on loopback speaking the gateway protocol, backed by
- * SQLite. It verifies every signature, validates every input, and answers each transaction with
+ * SQLite. It verifies every signature, signs every answer to a genuine request, validates every
+ * input, refuses business calls without a sign_no it issued, and answers each transaction with
  * its handler (handlers/table.ts); msgid is the idempotency key of 2207. Armed faults
  * (faults.ts) fail a call where a real gateway or network would.
  */
@@ -14,9 +15,10 @@ import {
   formatInTimeZone,
   isTransactionCode,
   requestEnvelopeSchema,
+  SIGN_NO_REFUSAL,
   transactions,
 } from '../protocol.ts';
-import { NonceCache, verifyRequest } from '../signing.ts';
+import { signResponse, verifyRequest } from '../signing.ts';
 import type { OrderStatus, WalletChannel } from '../wire-vocabulary.ts';
 import { handleControl } from './control.ts';
 import { type Fault, Faults, makeInconsistent } from './faults.ts';
@@ -44,7 +46,6 @@ export interface GatewaySimulatorOptions {
 export class GatewaySimulator {
   readonly store: SimulatorStore;
   private readonly world: SimulatorWorld;
-  private readonly nonces = new NonceCache();
   private readonly faults = new Faults();
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -148,8 +149,18 @@ export class GatewaySimulator {
       res.writeHead(413).end();
       return;
     }
-    const send = (text: string) => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+    // Answers are signed for the client that signed the request; a request that failed its
+    // own signature gets an unsigned answer, so the simulator never signs for a stranger.
+    let signingSecret: string | undefined;
+    const requestNonce = req.headers['x-tif-nonce'];
+    const send = (text: string, secret = signingSecret) => {
+      const signed =
+        secret && typeof requestNonce === 'string'
+          ? signResponse(secret, requestNonce, text, this.options.clock.now().getTime())
+          : {};
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...signed })
+        .end(text);
     };
     const reply = (envelope: ResponseEnvelope) => send(JSON.stringify(envelope));
     const time = formatInTimeZone(now, this.options.scenario.hospital.timezone).dateTime;
@@ -168,8 +179,10 @@ export class GatewaySimulator {
       body,
       (id) => this.options.clients[id],
       now.getTime(),
-      this.nonces,
+      this.store.nonces,
     );
+    if (check.ok || check.reason === 'stale-timestamp' || check.reason === 'replayed-nonce')
+      signingSecret = this.options.clients[String(req.headers['x-tif-paasid'])];
     if (!check.ok) {
       fail(`signature rejected: ${check.reason}`);
       return;
@@ -195,6 +208,13 @@ export class GatewaySimulator {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'forged-answer') {
+      // What an attacker on the network would send: the success this call would get, which the
+      // gateway never committed, signed with a key that is not the client's.
+      const forged = this.success(envelope, now, time, this.rehearse(envelope, time));
+      send(JSON.stringify(forged), `forged-${randomBytes(8).toString('hex')}`);
+      return;
+    }
     let output: Record<string, unknown>;
     try {
       output = await this.run(envelope, time);
@@ -216,7 +236,18 @@ export class GatewaySimulator {
     }
     if (fault?.kind === 'timeout-after-commit') await sleep(fault.latencyMs ?? 15_000);
     if (fault?.kind === 'inconsistent-body') output = makeInconsistent(output);
-    const envelopeOut: ResponseEnvelope = {
+    const envelopeOut = this.success(envelope, now, time, output);
+    if (fault?.kind === 'malformed-body') send(JSON.stringify(envelopeOut).slice(0, 40));
+    else reply(envelopeOut);
+  }
+
+  private success(
+    envelope: RequestEnvelope,
+    now: Date,
+    time: string,
+    output: Record<string, unknown>,
+  ): ResponseEnvelope {
+    return {
       infcode: 0,
       inf_refmsgid: this.refMsgid(now),
       refmsg_time: envelope.inf_time,
@@ -224,8 +255,21 @@ export class GatewaySimulator {
       err_msg: null,
       output,
     };
-    if (fault?.kind === 'malformed-body') send(JSON.stringify(envelopeOut).slice(0, 40));
-    else reply(envelopeOut);
+  }
+
+  /** The answer a call would get, computed in a transaction that is rolled back. */
+  private rehearse(envelope: RequestEnvelope, time: string): Record<string, unknown> {
+    const rollback = new Error('rehearsal only');
+    let output: Record<string, unknown> = {};
+    try {
+      this.store.db.transaction(() => {
+        output = this.dispatch(envelope, time);
+        throw rollback;
+      })();
+    } catch (error) {
+      if (error !== rollback && !(error instanceof GatewayRejection)) throw error;
+    }
+    return output;
   }
 
   private refMsgid(now: Date): string {
@@ -246,6 +290,11 @@ export class GatewaySimulator {
     if (!isTransactionCode(code)) throw new GatewayRejection(`unsupported infno ${code}`);
     if (envelope.fixmedins_code !== this.options.scenario.hospital.fixmedins_code) {
       throw new GatewayRejection('unknown fixmedins_code');
+    }
+    if (code !== '9001' && !this.store.signIns.issued(envelope.sign_no, envelope.opter)) {
+      throw new GatewayRejection(
+        `${SIGN_NO_REFUSAL}"${envelope.sign_no}" was not issued to ${envelope.opter} by a 9001 sign-in: sign in again`,
+      );
     }
     return answer(code, envelope.input, { ...this.world, envelope, time });
   }

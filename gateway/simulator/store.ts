@@ -1,12 +1,14 @@
 /**
  * The gateway simulator's durable state in SQLite, one module per domain under tables/: persons
  * and bills, settlements keyed by msgid (the idempotency key), payment orders and credit, family
- * bindings. WAL with synchronous=FULL: a settlement the simulator answered survives a crash of
- * the simulator. State-changing calls run through batch(), the group commit.
+ * bindings, and the channel's sign numbers and seen nonces. WAL with synchronous=FULL: a
+ * settlement the simulator answered survives a crash of the simulator. State-changing calls run
+ * through batch(), the group commit.
  */
 import Database from 'better-sqlite3';
 import { yuanToCents } from '../../core/money.ts';
 import type { Scenario } from './scenario.ts';
+import { channelSchema, NonceTable, SignInTable } from './tables/channel.ts';
 import { FamilyTables, familySchema } from './tables/family.ts';
 import { OrderTables, ordersSchema } from './tables/orders.ts';
 import { PeopleTables, peopleSchema } from './tables/people.ts';
@@ -18,6 +20,10 @@ export class SimulatorStore {
   readonly settlements: SettlementTables;
   readonly orders: OrderTables;
   readonly family: FamilyTables;
+  readonly signIns: SignInTable;
+  readonly nonces: NonceTable;
+  /** The nonces' own connection (see NonceTable); the main one for an in-memory database. */
+  private readonly nonceDb: Database.Database;
   private readonly queue: {
     work: () => unknown;
     resolve: (v: unknown) => void;
@@ -30,11 +36,15 @@ export class SimulatorStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
-    this.db.exec(peopleSchema + settlementsSchema + ordersSchema + familySchema);
+    this.db.exec(peopleSchema + settlementsSchema + ordersSchema + familySchema + channelSchema);
     this.people = new PeopleTables(this.db);
     this.settlements = new SettlementTables(this.db);
     this.orders = new OrderTables(this.db);
     this.family = new FamilyTables(this.db);
+    this.signIns = new SignInTable(this.db);
+    this.nonceDb = file === ':memory:' ? this.db : new Database(file);
+    if (this.nonceDb !== this.db) this.nonceDb.pragma('synchronous = NORMAL');
+    this.nonces = new NonceTable(this.nonceDb);
   }
 
   isSeeded(): boolean {
@@ -172,6 +182,7 @@ export class SimulatorStore {
   }
 
   close(): void {
+    if (this.nonceDb !== this.db) this.nonceDb.close();
     this.db.close();
   }
 }

@@ -3,12 +3,12 @@ import { ageOn } from '../../../core/family.ts';
 import { cents, centsToYuan } from '../../../core/money.ts';
 import { GatewayRejection, type Handler, hospitalTime } from './context.ts';
 
-export const signIn: Handler<'9001'> = (_input, call) => ({
-  signinoutb: {
-    sign_time: call.time,
-    sign_no: `SN${String(call.store.nextSequence('sign')).padStart(10, '0')}`,
-  },
-});
+/** Issues a sign number to the signing-in terminal (opter); business calls must carry it. */
+export const signIn: Handler<'9001'> = (_input, call) => {
+  const signNo = `SN${String(call.store.nextSequence('sign')).padStart(10, '0')}`;
+  call.store.signIns.record(signNo, call.envelope.opter, call.time);
+  return { signinoutb: { sign_time: call.time, sign_no: signNo } };
+};
 
 export const personInfo: Handler<'1101'> = (input, call) => {
   const { mdtrt_cert_type, mdtrt_cert_no } = input.data;
