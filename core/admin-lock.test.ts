@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { AdminLock } from './admin-lock.ts';
+import { AdminLock, memoryPinLockStore, type PinLockStore } from './admin-lock.ts';
 
-function lock() {
+function lock(store?: PinLockStore) {
   let now = Date.parse('2026-11-22T02:00:00Z');
   const clock = { now: () => new Date(now) };
-  const gate = new AdminLock({
-    pin: '246810',
-    clock,
-    maxAttempts: 3,
-    lockoutMs: 60_000,
-    idleMs: 10_000,
-  });
-  return { gate, advance: (ms: number) => (now += ms) };
+  const gate = (s = store) =>
+    new AdminLock({
+      pin: '246810',
+      clock,
+      maxAttempts: 3,
+      lockoutMs: 60_000,
+      idleMs: 10_000,
+      ...(s ? { store: s } : {}),
+    });
+  return { gate: gate(), again: gate, advance: (ms: number) => (now += ms) };
 }
 
 describe('admin PIN gate', () => {
@@ -34,6 +36,31 @@ describe('admin PIN gate', () => {
     expect(gate.login('2')).toEqual({ ok: false, reason: 'wrong-pin', attemptsLeft: 1 });
     expect(gate.login('3')).toMatchObject({ ok: false, reason: 'locked' });
     expect(gate.login('246810')).toMatchObject({ ok: false, reason: 'locked' });
+    advance(60_000);
+    expect(gate.login('246810')).toEqual({ ok: true });
+  });
+
+  it('keeps attempts and the lockout in its store: a new gate on the same store is still locked', () => {
+    const store = memoryPinLockStore();
+    const { gate, again, advance } = lock(store);
+    gate.login('1');
+    expect(again().login('2')).toEqual({ ok: false, reason: 'wrong-pin', attemptsLeft: 1 });
+    expect(again().login('3')).toMatchObject({ ok: false, reason: 'locked' });
+    expect(again().login('246810')).toMatchObject({ ok: false, reason: 'locked' });
+    advance(60_000);
+    expect(again().login('246810')).toEqual({ ok: true });
+    expect(store.load().failures).toBe(0);
+  });
+
+  it('a lockout saved far ahead (a clock set back since) lasts one lockout from now at most', () => {
+    const store = memoryPinLockStore();
+    store.save({ failures: 0, lockedUntil: Date.parse('2027-01-01T00:00:00Z') });
+    const { gate, advance } = lock(store);
+    expect(gate.login('246810')).toEqual({
+      ok: false,
+      reason: 'locked',
+      lockedUntil: '2026-11-22T02:01:00.000Z',
+    });
     advance(60_000);
     expect(gate.login('246810')).toEqual({ ok: true });
   });

@@ -1,9 +1,28 @@
 /**
  * The admin PIN gate: a wrong PIN costs an attempt; after too many the gate locks for a while,
- * so a PIN cannot be guessed at the kiosk. An admin session ends by itself when left idle, so a
- * kiosk is never left open in admin mode in the lobby. Time comes from the injected clock.
+ * so a PIN cannot be guessed at the kiosk. The attempts and the lockout are kept in an injected
+ * store, so a restart (which a crash can force) does not hand out fresh attempts. An admin
+ * session ends by itself when left idle, so a kiosk is never left open in admin mode in the
+ * lobby. Time comes from the injected clock.
  */
 import type { Clock } from './domain.ts';
+
+/** What the gate remembers across restarts: wrong PINs so far, and when a lockout ends (ms). */
+export interface PinLockState {
+  failures: number;
+  lockedUntil: number;
+}
+
+export interface PinLockStore {
+  load(): PinLockState;
+  save(state: PinLockState): void;
+}
+
+/** A store that forgets on restart: for tests and for gates nothing persists. */
+export function memoryPinLockStore(): PinLockStore {
+  let state: PinLockState = { failures: 0, lockedUntil: 0 };
+  return { load: () => state, save: (next) => (state = { ...next }) };
+}
 
 export interface AdminLockOptions {
   pin: string;
@@ -11,6 +30,8 @@ export interface AdminLockOptions {
   maxAttempts?: number;
   lockoutMs?: number;
   idleMs?: number;
+  /** Default: in memory. */
+  store?: PinLockStore;
 }
 
 export type AdminLoginResult =
@@ -19,11 +40,12 @@ export type AdminLoginResult =
   | { ok: false; reason: 'locked'; lockedUntil: string };
 
 export class AdminLock {
-  private failures = 0;
-  private lockedUntil = 0;
   private activeUntil = 0;
+  private readonly store: PinLockStore;
 
-  constructor(private readonly o: AdminLockOptions) {}
+  constructor(private readonly o: AdminLockOptions) {
+    this.store = o.store ?? memoryPinLockStore();
+  }
 
   private get now(): number {
     return this.o.clock.now().getTime();
@@ -31,21 +53,27 @@ export class AdminLock {
 
   login(pin: string): AdminLoginResult {
     const now = this.now;
-    if (now < this.lockedUntil)
-      return { ok: false, reason: 'locked', lockedUntil: new Date(this.lockedUntil).toISOString() };
+    const lockoutMs = this.o.lockoutMs ?? 15 * 60_000;
+    const state = this.store.load();
+    // A lockout never runs longer than one lockout from now, even if the clock was set back.
+    const lockedUntil = Math.min(state.lockedUntil, now + lockoutMs);
+    if (lockedUntil < state.lockedUntil) this.store.save({ ...state, lockedUntil });
+    const locked = (until: number) =>
+      ({ ok: false, reason: 'locked', lockedUntil: new Date(until).toISOString() }) as const;
+    if (now < lockedUntil) return locked(lockedUntil);
     if (constantTimeEqual(pin, this.o.pin)) {
-      this.failures = 0;
+      if (state.failures !== 0) this.store.save({ failures: 0, lockedUntil: 0 });
       this.activeUntil = now + (this.o.idleMs ?? 5 * 60_000);
       return { ok: true };
     }
-    this.failures++;
+    const failures = state.failures + 1;
     const max = this.o.maxAttempts ?? 5;
-    if (this.failures >= max) {
-      this.failures = 0;
-      this.lockedUntil = now + (this.o.lockoutMs ?? 15 * 60_000);
-      return { ok: false, reason: 'locked', lockedUntil: new Date(this.lockedUntil).toISOString() };
+    if (failures >= max) {
+      this.store.save({ failures: 0, lockedUntil: now + lockoutMs });
+      return locked(now + lockoutMs);
     }
-    return { ok: false, reason: 'wrong-pin', attemptsLeft: max - this.failures };
+    this.store.save({ failures, lockedUntil: 0 });
+    return { ok: false, reason: 'wrong-pin', attemptsLeft: max - failures };
   }
 
   /** True while an admin session is open; each use extends it. */

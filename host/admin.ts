@@ -1,10 +1,11 @@
 /**
- * Admin mode for hospital staff, behind the PIN gate (core/admin-lock.ts): live device checks,
+ * Admin mode for hospital staff, behind the PIN gate (core/admin-lock.ts, its attempts and
+ * lockout kept in the injected store, on disk in a kiosk: pin-lock-store.ts): live device checks,
  * reprints, end-of-day reconciliation, start-up recovery on demand, and the recent (redacted)
  * log. Every call other than login is refused unless an admin session is open. The methods are
  * named as the KioskApi contract names them, so the host serves them as they are.
  */
-import { AdminLock } from '../core/admin-lock.ts';
+import { AdminLock, type PinLockStore } from '../core/admin-lock.ts';
 import type { Clock } from '../core/domain.ts';
 import { KioskCallError, type DeviceCheck, type ReceiptRecord } from '../core/kiosk-api.ts';
 import type { LogFn, ReceiptPort } from '../core/ports.ts';
@@ -20,6 +21,8 @@ import type { ReceiptStore } from './receipt-store.ts';
 
 export interface AdminServiceOptions {
   pin: string;
+  /** Where wrong PINs and the lockout are kept, so a restart does not clear them. */
+  lockStore: PinLockStore;
   clock: Clock;
   log: LogFn;
   logRing: LogRing;
@@ -37,7 +40,7 @@ export class AdminService {
   private readonly gate: AdminLock;
 
   constructor(private readonly o: AdminServiceOptions) {
-    this.gate = new AdminLock({ pin: o.pin, clock: o.clock });
+    this.gate = new AdminLock({ pin: o.pin, clock: o.clock, store: o.lockStore });
   }
 
   adminLogin(pin: string) {

@@ -34,6 +34,7 @@ import type { FaceIdentifier } from '../hardware/face/face-identifier.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import type { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
 import { AdminService } from './admin.ts';
+import { pinLockStore } from './pin-lock-store.ts';
 import { hostKioskService } from './kiosk-service.ts';
 import { LogRing } from './log.ts';
 import { ReceiptStore } from './receipt-store.ts';
@@ -109,6 +110,7 @@ export class KioskHost {
     const receipts = openReceipts(o, client, devices.printer);
     const admin = new AdminService({
       pin: adminPinOf(o.config),
+      lockStore: pinLockStore(o.dataDir, 'admin'),
       clock: o.clock,
       log: o.log,
       logRing: o.logRing ?? new LogRing(),
@@ -309,7 +311,11 @@ function buildSession(
 ): SessionController {
   const { config, log, clock } = o;
   // Staff confirm a minor's documents with their PIN; its own lockout, apart from admin mode.
-  const staffGate = new AdminLock({ pin: adminPinOf(config), clock });
+  const staffGate = new AdminLock({
+    pin: adminPinOf(config),
+    clock,
+    store: pinLockStore(o.dataDir, 'staff'),
+  });
   return new SessionController({
     family: parts.settlement,
     timeZone: config.hospital.timeZone,
