@@ -8,6 +8,7 @@
  * twice.
  */
 import { randomBytes } from 'node:crypto';
+import type { Agent } from 'node:http';
 import type { Clock } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import {
@@ -20,6 +21,7 @@ import {
   SIGN_NO_REFUSAL,
   transactions,
 } from './protocol.ts';
+import { agentFor, type GatewayTls, type HttpAnswer, post } from './http-post.ts';
 import { NonceCache, ResponseSignatureError, signRequest, verifyResponse } from './signing.ts';
 
 export interface GatewayClientOptions {
@@ -40,6 +42,8 @@ export interface GatewayClientOptions {
   initialSequence?: number;
   /** Nonce source; tests make it deterministic. */
   nonce?: () => string;
+  /** For an https baseUrl: the hospital's CA and/or the gateway's pinned public keys. */
+  tls?: GatewayTls;
 }
 
 export interface CallOptions {
@@ -58,6 +62,8 @@ export class GatewayClient {
   private counter: number;
   /** Answers' nonces within the signature window: a captured answer cannot be played again. */
   private readonly answerNonces = new NonceCache();
+  /** Keeps connections alive, and checks the gateway's certificate as `tls` says. */
+  private readonly agent: Agent;
 
   constructor(private readonly options: GatewayClientOptions) {
     const slot = options.terminalSlot ?? { index: 0, slots: 1 };
@@ -71,6 +77,7 @@ export class GatewayClient {
     }
     this.counter =
       options.initialSequence ?? Math.floor(Math.random() * Math.floor(10_000 / slot.slots));
+    this.agent = agentFor(options.baseUrl, options.tls);
   }
 
   /** The hospital's medical-insurance area (mdtrtarea_admvs). */
@@ -160,14 +167,15 @@ export class GatewayClient {
       this.options.nonce?.() ?? randomBytes(16).toString('hex'),
     );
     const changesState = transactions[code].changesState;
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(`${this.options.baseUrl}/api/${code}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+      response = await post(
+        `${this.options.baseUrl}/api/${code}`,
+        { 'content-type': 'application/json; charset=utf-8', ...headers },
         body,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 10_000),
-      });
+        this.agent,
+        AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 10_000),
+      );
     } catch (error) {
       // For a state-changing call the request may have been applied: its outcome is unknown.
       throw new KioskError(
@@ -182,7 +190,7 @@ export class GatewayClient {
         `${code}: ${why}`,
         { cause },
       );
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       if (response.status >= 500 && !changesState)
         throw new KioskError('gateway-unavailable', `${code}: HTTP ${response.status}`);
       throw bad(`HTTP ${response.status}`);

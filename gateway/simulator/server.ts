@@ -6,6 +6,7 @@
  * (faults.ts) fail a call where a real gateway or network would.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/domain.ts';
@@ -41,6 +42,8 @@ export interface GatewaySimulatorOptions {
   clock: Clock;
   /** Enables the /control/ routes (faults, wallet payments) for this header value. */
   controlToken?: string;
+  /** Serve HTTPS with this key and certificate (PEM), as a production gateway does. */
+  tls?: { key: string; cert: string };
 }
 
 export class GatewaySimulator {
@@ -63,7 +66,7 @@ export class GatewaySimulator {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   get listening(): boolean {
@@ -73,7 +76,9 @@ export class GatewaySimulator {
   /** Listens on 127.0.0.1 only. Port 0 picks a free port; after a stop, start() reuses the port. */
   async start(port = this.port): Promise<string> {
     if (this.server?.listening) return this.url;
-    const server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const tls = this.options.tls;
+    const server: Server = tls ? createTlsServer(tls, handler) : createServer(handler);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
