@@ -103,4 +103,15 @@ describe('kiosk configuration', () => {
       /face\.threshold: replaced by face\.policy/,
     );
   });
+
+  it('production talks to its gateway over https only', () => {
+    expect(() => parseConfig({ ...production, gateway: { url: 'http://gw.example' } })).toThrow(
+      /gateway\.url: production mode needs an https:\/\/ gateway\.url/,
+    );
+    const pinned = { url: 'https://gw.example', tls: { pinnedKeys: ['A'.repeat(43) + '='] } };
+    expect(parseConfig({ ...production, gateway: pinned }).gateway.tls?.pinnedKeys).toHaveLength(1);
+    expect(() =>
+      parseConfig({ ...production, gateway: { ...pinned, tls: { pinnedKeys: ['short'] } } }),
+    ).toThrow(/gateway\.tls\.pinnedKeys/);
+  });
 });

@@ -32,6 +32,21 @@ export const kioskConfigSchema = z
         secret: z.string().min(16).optional(),
         timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
         /**
+         * Whom the kiosk trusts as the gateway over HTTPS: the hospital's CA (a PEM file, which
+         * replaces the public CAs) and/or pinned public keys (base64 SHA-256 of the SPKI, as
+         * openssl prints it). docs/gateway-protocol.md.
+         */
+        tls: z
+          .strictObject({
+            caFile: z.string().min(1).max(500).optional(),
+            pinnedKeys: z
+              .array(z.string().regex(/^[A-Za-z0-9+/]{43}=$/))
+              .min(1)
+              .max(10)
+              .optional(),
+          })
+          .optional(),
+        /**
          * Kiosks of one hospital share the 4-digit msgid sequence within each second: give each
          * kiosk its own slot (index 0..slots-1) so two kiosks never mint the same msgid.
          */
@@ -121,6 +136,14 @@ export const kioskConfigSchema = z
     message: 'production mode needs gateway.url',
     path: ['gateway', 'url'],
   })
+  // On the hospital network an answer in clear could be read or forged: only TLS in production.
+  .refine(
+    (c) =>
+      c.mode === 'simulator' ||
+      c.gateway.url === undefined ||
+      new URL(c.gateway.url).protocol === 'https:',
+    { message: 'production mode needs an https:// gateway.url', path: ['gateway', 'url'] },
+  )
   .refine((c) => c.mode === 'simulator' || c.adminPin !== undefined, {
     message: 'production mode needs its own adminPin',
     path: ['adminPin'],

@@ -4,7 +4,7 @@
  * receipt printer, and exposes no simulator controls; a payment goes through end to end. The
  * "hospital's gateway" here is the gateway simulator in the test, over real HTTP.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,12 +12,14 @@ import { ConfigError, parseConfig } from '../core/config.ts';
 import type { SessionView } from '../core/kiosk-api.ts';
 import { loadScenario } from '../gateway/simulator/scenario.ts';
 import { GatewaySimulator } from '../gateway/simulator/server.ts';
+import { testCertificate } from '../gateway/testing/tls-cert.ts';
 import { NetworkPrinter } from '../hardware/testing/network-printer.ts';
 import { KioskHost } from './kiosk-host.ts';
 
 const SECRET = 'hospital-issued-secret-0123456789';
 const clock = { now: () => new Date() };
 const scenario = loadScenario();
+const certificate = testCertificate();
 
 let dir: string;
 let gateway: GatewaySimulator;
@@ -31,8 +33,11 @@ beforeEach(async () => {
     databaseFile: join(dir, 'hospital-gateway.sqlite'),
     clients: { 'lobby-kiosk': SECRET },
     clock,
+    // The hospital's gateway over HTTPS, its certificate issued by the hospital's own CA.
+    tls: certificate,
   });
   await gateway.start(0);
+  writeFileSync(join(dir, 'hospital-ca.pem'), certificate.cert);
   printer = await NetworkPrinter.start();
 });
 afterEach(async () => {
@@ -49,7 +54,11 @@ function productionConfig(overrides: object = {}) {
     kioskId: 'LOBBY-01',
     language: 'en',
     adminPin: '97531864',
-    gateway: { url: gateway.url, paasid: 'lobby-kiosk' },
+    gateway: {
+      url: gateway.url,
+      paasid: 'lobby-kiosk',
+      tls: { caFile: join(dir, 'hospital-ca.pem') },
+    },
     camera: { kind: 'renderer', label: 'Lobby camera' },
     printer: { kind: 'tcp', host: '127.0.0.1', port: printer.port },
     // The scanner is not plugged in yet: the kiosk starts anyway and says so.
@@ -80,6 +89,11 @@ describe('production mode', () => {
     );
     expect(() => productionConfig({ camera: { kind: 'simulated' } })).toThrow(ConfigError);
     expect(() => productionConfig({ gateway: { paasid: 'lobby-kiosk' } })).toThrow(/gateway.url/);
+    // The hospital network is no place for answers in clear: plain http is refused by name.
+    const plain = gateway.url.replace('https:', 'http:');
+    expect(() => productionConfig({ gateway: { url: plain, paasid: 'lobby-kiosk' } })).toThrow(
+      /gateway\.url: production mode needs an https:\/\/ gateway\.url/,
+    );
     await expect(
       KioskHost.start({
         config: productionConfig(),

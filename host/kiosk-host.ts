@@ -4,7 +4,7 @@
  * (web mode) starts it; everything in here is the same in both.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminPinOf, ConfigError, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
@@ -15,6 +15,7 @@ import { createListenerMap } from '../core/listener-map.ts';
 import type { LogFn, ReceiptPort } from '../core/ports.ts';
 import { SessionController } from '../core/session-controller.ts';
 import { GatewayClient } from '../gateway/client.ts';
+import type { GatewayTls } from '../gateway/http-post.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
 import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
 import { PaymentJournal } from '../gateway/journal.ts';
@@ -210,6 +211,7 @@ async function startGateway(
     clock,
     timeoutMs: config.gateway.timeoutMs,
     ...(config.gateway.terminalSlot ? { terminalSlot: config.gateway.terminalSlot } : {}),
+    ...(config.gateway.tls ? { tls: gatewayTls(config.gateway.tls) } : {}),
   });
   return { client, simulator };
 }
@@ -357,4 +359,20 @@ function wireDevices({ printer, scanner }: KioskDevices, session: SessionControl
   printer.on('status', (status) =>
     log('device.status', { device: 'printer', status: status.kind }),
   );
+}
+
+/** The gateway's trust settings from the configuration: the CA read from its file. */
+function gatewayTls(tls: NonNullable<KioskConfig['gateway']['tls']>): GatewayTls {
+  let ca: string | undefined;
+  if (tls.caFile !== undefined) {
+    try {
+      ca = readFileSync(tls.caFile, 'utf8');
+    } catch {
+      throw new ConfigError(`gateway.tls.caFile: cannot read ${tls.caFile}`);
+    }
+  }
+  return {
+    ...(ca !== undefined ? { ca } : {}),
+    ...(tls.pinnedKeys ? { pinnedKeys: tls.pinnedKeys } : {}),
+  };
 }
