@@ -15,7 +15,7 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   await sims.printer({ paperOut: false, paperLeftBytes: 200 });
-  await sims.showPerson('howard', '3.png');
+  await sims.showPerson('howard', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
@@ -104,7 +104,7 @@ test('a patient who walks away is warned, can ask for more time, and is then res
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('leonard', '3.png');
+  await sims.showPerson('leonard', '1.png');
   await kiosk.open('en', '?inactivity=3,4');
   await kiosk.startFace('bills');
   const warning = page.getByRole('alertdialog', { name: 'Are you still there?' });

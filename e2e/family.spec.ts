@@ -21,7 +21,7 @@ test("pays a family member's outpatient bill with mutual aid, and explains why a
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('sheldon', '3.png');
+  await sims.showPerson('sheldon', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
   await expect(page.getByRole('heading', { name: 'Family members' })).toBeVisible();
@@ -71,7 +71,7 @@ test("pays a family member's outpatient bill with mutual aid, and explains why a
 test('binds an adult by face, then unbinds', async ({ page, request }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('leonard', '3.png');
+  await sims.showPerson('leonard', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
   await kiosk.button('Add a family member').click();
@@ -106,7 +106,7 @@ test('binds a child under 16 with documents checked by staff (staff PIN)', async
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('leonard', '3.png');
+  await sims.showPerson('leonard', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
   await kiosk.button('Add a family member').click();

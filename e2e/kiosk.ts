@@ -10,6 +10,12 @@ export class Simulators {
   constructor(private readonly request: APIRequestContext) {}
   private headers = { 'x-kiosk-control': CONTROL_TOKEN };
 
+  /**
+   * The simulated camera shows one of the person's photos. Photos 1 and 2 are the ones the
+   * simulator enrols: the face alone is decisive on them under the shipped policy. The others
+   * (3-5) are the same person as the camera would see them on another day: the face alone is
+   * not decisive and the kiosk asks for the second factor (docs/face.md, "Decision policy").
+   */
   async showPerson(person: string, photo = '3.png'): Promise<void> {
     const r = await this.request.post('sim/camera', {
       headers: this.headers,

@@ -13,7 +13,7 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('sheldon', '3.png');
+  await sims.showPerson('sheldon', '1.png');
   const receiptsBefore = (await sims.receipts()).length;
 
   await kiosk.open('en');
@@ -98,7 +98,7 @@ test('with the gateway down the patient gets a clear screen, and the kiosk works
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('leonard', '3.png');
+  await sims.showPerson('leonard', '1.png');
   await sims.gatewayOnline(false);
   try {
     await kiosk.open('en');
@@ -120,7 +120,7 @@ test('with the gateway down the patient gets a clear screen, and the kiosk works
 test('the main path reads in Chinese too', async ({ page, request }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('amy', '3.png');
+  await sims.showPerson('amy', '1.png');
   await kiosk.open('zh-CN');
   await expect(kiosk.button('刷脸缴费')).toBeVisible();
   await kiosk.shot('08-home-zh');
@@ -147,7 +147,7 @@ test('the cash part is paid by scanning a QR code with a phone', async ({
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   // Penny's personal account is empty: she pays her part in cash.
-  await sims.showPerson('penny', '3.png');
+  await sims.showPerson('penny', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
@@ -178,7 +178,7 @@ test('the cash part can be paid later on credit, with the repayment date shown a
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('bernadette', '3.png');
+  await sims.showPerson('bernadette', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
@@ -206,7 +206,7 @@ test('cancelling while the payment QR is shown charges nothing and returns home'
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await sims.showPerson('raj', '4.png');
+  await sims.showPerson('raj', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
   await page.getByRole('button', { name: /Outpatient/ }).click();
