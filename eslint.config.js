@@ -35,7 +35,6 @@ const layers = {
   },
   // Build configuration runs in Node, not in the renderer.
   'renderer/vite.config.ts': { imports: [], packages: ['node:*', 'vite', '@vitejs/plugin-react'] },
-  // hardware/face is moving to face/; until then it is hardware and follows hardware's rule.
   hardware: {
     imports: ['hardware', 'core'],
     packages: [
@@ -43,8 +42,6 @@ const layers = {
       'zod',
       'serialport',
       '@serialport/*',
-      '@tensorflow/*',
-      '@vladmandic/*',
       '@resvg/resvg-js',
       'iconv-lite',
       'jpeg-js',
@@ -64,9 +61,9 @@ const layers = {
     packages: ['node:*', 'better-sqlite3', 'ws', 'zod'],
   },
   // Electron's main process starts the host; the gallery key is sealed with Electron's
-  // safeStorage, hence the face gallery store (hardware/face until it moves to face/).
+  // safeStorage, hence the face gallery store.
   electron: {
-    imports: ['electron', 'core', 'host', 'face', 'hardware/face'],
+    imports: ['electron', 'core', 'host', 'face'],
     packages: ['node:*', 'electron'],
   },
   scripts: { imports: ['*'], packages: ['*'] },

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{core,hardware,gateway,host,electron,renderer,scripts}/**/*.test.{ts,tsx}'],
+    include: ['{core,face,hardware,gateway,host,electron,renderer,scripts}/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -4,7 +4,7 @@
  * tested end to end without a camera.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { compose, decodeImage } from '../hardware/face/image.ts';
+import { compose, decodeImage } from '../hardware/camera/image.ts';
 
 export function writeY4m(
   photoPath: string,

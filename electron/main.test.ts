@@ -105,7 +105,7 @@ vi.mock('../host/kiosk-host.ts', () => ({
   },
 }));
 // main.ts only constructs it, inside the host options the stand-in host ignores.
-vi.mock('../hardware/face/gallery-store.ts', () => ({ SealedKeySource: vi.fn() }));
+vi.mock('../face/gallery-store.ts', () => ({ SealedKeySource: vi.fn() }));
 
 async function startMain(): Promise<FakeWindow> {
   vi.resetModules();

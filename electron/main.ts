@@ -12,7 +12,7 @@ import { systemClock } from '../core/domain.ts';
 import { dispatchKioskCall, kioskEventNames, KioskCallError } from '../core/kiosk-api.ts';
 import { createLogger } from '../host/log.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
-import { SealedKeySource } from '../hardware/face/gallery-store.ts';
+import { SealedKeySource } from '../face/gallery-store.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
 import { RENDERER_RELOAD_BUDGET, ReloadBudget } from './renderer-recovery.ts';
 import {

@@ -16,7 +16,7 @@ import { testPage } from '../hardware/diagnostics.ts';
 import type { KioskDevices } from '../hardware/device-factory.ts';
 import { canPrint } from '../hardware/printer/escpos-status.ts';
 import type { LogRing } from './log.ts';
-import type { GalleryHealth } from './face-gallery-sync.ts';
+import type { GalleryHealth } from '../face/gallery-sync.ts';
 import type { ReceiptStore } from './receipt-store.ts';
 
 export interface AdminServiceOptions {
@@ -32,7 +32,7 @@ export interface AdminServiceOptions {
   printer: ReceiptPort;
   kioskId: string;
   timeZone: string;
-  /** The face engine and the gallery it identifies by (see face-gallery-sync.ts). */
+  /** The face engine and the gallery it identifies by (see face/gallery-sync.ts). */
   face?: () => { engine: string; gallery: GalleryHealth };
 }
 

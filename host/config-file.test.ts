@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/config.ts';
-import { DEFAULT_DECISION_POLICY } from '../hardware/face/calibration.ts';
+import { DEFAULT_DECISION_POLICY } from '../face/calibration.ts';
 import { facePolicyOf, loadConfigFile } from './config-file.ts';
 
 let dir: string;

@@ -10,7 +10,7 @@ import {
   type CalibratedOn,
   type DecisionPolicy,
 } from '../core/face-policy.ts';
-import { DEFAULT_DECISION_POLICY } from '../hardware/face/calibration.ts';
+import { DEFAULT_DECISION_POLICY } from '../face/calibration.ts';
 
 /** Configuration and policy files are small; anything bigger is not one of ours. */
 const MAX_FILE_BYTES = 256 * 1024;

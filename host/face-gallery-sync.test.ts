@@ -11,12 +11,13 @@ import { GatewayClient } from '../gateway/client.ts';
 import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
 import type { GatewaySimulator } from '../gateway/simulator/server.ts';
 import { startTestGateway, testClientOptions } from '../gateway/testing/test-client.ts';
-import { projectRoot } from '../hardware/face/face-engine.ts';
-import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
-import type { FaceEngine } from '../hardware/face/face-engine.ts';
-import { FileKeySource } from '../hardware/face/gallery-store.ts';
-import { decodeImage } from '../hardware/face/image.ts';
-import { FaceGallerySync } from './face-gallery-sync.ts';
+import { projectRoot } from '../face/face-engine.ts';
+import { FaceEnginePool } from '../face/face-engine-pool.ts';
+import type { FaceEngine } from '../face/face-engine.ts';
+import { FileKeySource } from '../face/gallery-store.ts';
+import { decodeImage } from '../hardware/camera/image.ts';
+import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
+import { FaceGallerySync } from '../face/gallery-sync.ts';
 
 const imagesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
 const scenario = loadScenario();
@@ -64,6 +65,7 @@ function kioskSync(sim: GatewaySimulator, keyFile = 'face-gallery.key') {
   const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 500 }));
   const sync = new FaceGallerySync({
     fetch: async (since) => (await client.call('K501', { data: { since_version: since } })).gallery,
+    sealer: (key) => new AesGcmFieldSealer(key),
     engine,
     dataDir: dir,
     keys: new FileKeySource(join(dir, keyFile)),

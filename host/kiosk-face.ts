@@ -8,13 +8,14 @@ import type { KioskConfig } from '../core/config.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
 import type { LogFn } from '../core/ports.ts';
 import type { GatewayClient } from '../gateway/client.ts';
+import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
 import { RendererCamera } from '../hardware/camera/renderer-camera.ts';
 import type { KioskDevices } from '../hardware/device-factory.ts';
-import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
-import { FaceIdentifier } from '../hardware/face/face-identifier.ts';
-import type { KeySource } from '../hardware/face/gallery-store.ts';
+import { FaceEnginePool } from '../face/face-engine-pool.ts';
+import { FaceIdentifier } from '../face/face-identifier.ts';
+import type { KeySource } from '../face/gallery-store.ts';
 import { facePolicyOf } from './config-file.ts';
-import { FaceGallerySync } from './face-gallery-sync.ts';
+import { FaceGallerySync } from '../face/gallery-sync.ts';
 
 /** The face engine and the gallery of who may pay by face. */
 export async function startFace(
@@ -35,6 +36,8 @@ export async function startFace(
   const gallery = new FaceGallerySync({
     fetch: async (sinceVersion) =>
       (await client.call('K501', { data: { since_version: sinceVersion } })).gallery,
+    // The directory of ID numbers is sealed like the journal's personal fields.
+    sealer: (key) => new AesGcmFieldSealer(key),
     engine,
     dataDir: o.dataDir,
     keys,

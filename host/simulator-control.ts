@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { faultSchema } from '../gateway/simulator/faults.ts';
 import { walletChannels } from '../gateway/wire-vocabulary.ts';
-import { projectRoot } from '../hardware/face/face-engine.ts';
+import { projectRoot } from '../face/face-engine.ts';
 import { escposToText } from '../hardware/printer/escpos-text.ts';
 import { renderReceiptPng } from '../hardware/printer/receipt-image.ts';
 import { defaultFixturesDir, type Simulators } from './kiosk-host.ts';

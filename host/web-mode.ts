@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { KioskConfig } from '../core/config.ts';
 import type { Clock } from '../core/domain.ts';
 import type { LogFn } from '../core/ports.ts';
-import { projectRoot } from '../hardware/face/face-engine.ts';
+import { projectRoot } from '../face/face-engine.ts';
 import { KioskHost } from './kiosk-host.ts';
 import type { LogRing } from './log.ts';
 import type { Scenario } from '../gateway/simulator/scenario.ts';

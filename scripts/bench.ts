@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FRAME_HEIGHT, FRAME_WIDTH } from '../hardware/camera/simulated-camera.ts';
-import { type DetectOptions, FaceEngine, projectRoot } from '../hardware/face/face-engine.ts';
-import { FaceEnginePool } from '../hardware/face/face-engine-pool.ts';
-import { DESCRIPTOR_LENGTH, FaceGallery } from '../hardware/face/gallery.ts';
-import { compose, decodeImage, resize } from '../hardware/face/image.ts';
+import { type DetectOptions, FaceEngine, projectRoot } from '../face/face-engine.ts';
+import { FaceEnginePool } from '../face/face-engine-pool.ts';
+import { DESCRIPTOR_LENGTH, FaceGallery } from '../face/gallery.ts';
+import { compose, decodeImage, resize } from '../hardware/camera/image.ts';
 
 const fixtures = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
 

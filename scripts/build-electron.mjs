@@ -29,7 +29,7 @@ await build({
 // The face engine's worker thread, which the host's FaceEnginePool starts beside main.cjs.
 await build({
   ...common,
-  entryPoints: ['hardware/face/face-worker.ts'],
+  entryPoints: ['face/face-worker.ts'],
   outfile: 'dist/electron/face-worker.cjs',
   external,
 });

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../host/config-file.ts';
 import { systemClock } from '../core/domain.ts';
-import { projectRoot } from '../hardware/face/face-engine.ts';
+import { projectRoot } from '../face/face-engine.ts';
 import { LogRing, createLogger } from '../host/log.ts';
 import { startWebMode } from '../host/web-mode.ts';
 import { loadScenario } from '../gateway/simulator/scenario.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceError } from '../device.ts';
-import { toJpeg } from '../face/image.ts';
+import { toJpeg } from './image.ts';
 import { RendererCamera } from './renderer-camera.ts';
 
 const jpeg = toJpeg({ width: 8, height: 6, data: new Uint8Array(8 * 6 * 3).fill(90) });

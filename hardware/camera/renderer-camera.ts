@@ -5,7 +5,7 @@
  * reports the camera's status as the renderer sees it (unplugged, back). Frames stay in memory.
  */
 import { DeviceError } from '../device.ts';
-import { decodeImage, type Frame } from '../face/image.ts';
+import { decodeImage, type Frame } from './image.ts';
 import { Camera } from './camera.ts';
 
 export interface RendererCameraOptions {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceError } from '../device.ts';
 import { Camera } from './camera.ts';
-import { compose, decodeImage, type Frame } from '../face/image.ts';
+import { compose, decodeImage, type Frame } from './image.ts';
 
 export const FRAME_WIDTH = 640;
 export const FRAME_HEIGHT = 480;

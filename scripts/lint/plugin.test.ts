@@ -129,11 +129,11 @@ describe("layering/allowed-imports with the project's own table", () => {
   });
 
   it('names the most specific folder the table knows', async () => {
-    const code = "export { SealedKeySource } from '../hardware/face/gallery-store.ts';\n";
-    expect(await refusals('electron/planted.ts', code)).toEqual([]);
+    const code = "export { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';\n";
+    expect(await refusals('face/planted.ts', code)).toEqual([]);
     expect(
       await refusals(
-        'electron/planted.ts',
+        'face/planted.ts',
         "export { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';\n",
       ),
     ).toEqual([

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as FaceApi from '@vladmandic/face-api';
-import { checkFrame, type Frame, pad } from './image.ts';
+import { checkFrame, type Frame, pad } from '../hardware/camera/image.ts';
 import { installSsdInputSize, SSD_TRAINED_SIZE } from './ssd-input-size.ts';
 import type { Point } from './landmarks.ts';
 
@@ -31,7 +31,7 @@ export interface TrackedFace {
   landmarks: Point[];
 }
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultModelDir = join(projectRoot, 'models');
 
 const require = createRequire(import.meta.url);

@@ -26,7 +26,7 @@ import { FaceEngine } from './face-engine.ts';
 import { FaceEnginePool } from './face-engine-pool.ts';
 import { DESCRIPTOR_LENGTH, FaceGallery, type MatchPolicy } from './gallery.ts';
 import { FileKeySource, GalleryStore } from './gallery-store.ts';
-import { decodeImage } from './image.ts';
+import { decodeImage } from '../hardware/camera/image.ts';
 import { seededRandom } from './liveness.ts';
 import { DEFAULT_PHOTO_LOOK } from './photo-look.ts';
 import { assessQuality } from './quality.ts';

@@ -6,10 +6,10 @@
  * that matched cannot hand over to a live stranger who then answers the challenge. Frames are
  * taken back to back: a blink is short, and the engine is slow enough already.
  */
-import type { FaceHint } from '../../core/kiosk-api.ts';
+import type { FaceHint } from '../core/kiosk-api.ts';
 import type { FaceEngine, FaceObservation } from './face-engine.ts';
 import type { FaceGallery } from './gallery.ts';
-import type { Frame } from './image.ts';
+import type { Frame } from '../hardware/camera/image.ts';
 import {
   type ChallengeStep,
   DEFAULT_LIVENESS,

@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaceEngine, projectRoot } from './face-engine.ts';
 import { FaceEngineError, FaceEnginePool } from './face-engine-pool.ts';
-import { decodeImage, ImageError, pad, resize } from './image.ts';
+import { decodeImage, ImageError, pad, resize } from '../hardware/camera/image.ts';
 
 const fixtures = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
 const photo = (person: string, file: string) =>

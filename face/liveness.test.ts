@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaceEngine, projectRoot } from './face-engine.ts';
-import { compose, decodeImage } from './image.ts';
+import { compose, decodeImage } from '../hardware/camera/image.ts';
 import type { Point } from './landmarks.ts';
 import {
   type ChallengeStep,

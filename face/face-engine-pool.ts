@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DetectOptions, FaceObservation, TrackedFace } from './face-engine.ts';
 import type { WorkerReply, WorkerRequest, WorkerStart } from './face-worker-protocol.ts';
-import { checkFrame, type Frame, ImageError } from './image.ts';
+import { checkFrame, type Frame, ImageError } from '../hardware/camera/image.ts';
 
 export class FaceEngineError extends Error {
   override readonly name = 'FaceEngineError';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaceEngine, projectRoot } from './face-engine.ts';
-import { compose, decodeImage, ImageError } from './image.ts';
+import { compose, decodeImage, ImageError } from '../hardware/camera/image.ts';
 
 let engine: FaceEngine;
 beforeAll(async () => {

@@ -8,9 +8,9 @@
  * challenge (face-challenge.ts) while the same face stays in view. Frames stay in memory; only a
  * small preview JPEG leaves this module, for the patient to see themselves.
  */
-import type { FaceHint } from '../../core/kiosk-api.ts';
-import type { FaceIdentificationPort, FaceIdentifyResult } from '../../core/ports.ts';
-import type { Camera } from '../camera/camera.ts';
+import type { FaceHint } from '../core/kiosk-api.ts';
+import type { FaceIdentificationPort, FaceIdentifyResult } from '../core/ports.ts';
+import type { Camera } from '../hardware/camera/camera.ts';
 import type { FaceDetector, FaceEngine, FaceObservation } from './face-engine.ts';
 import {
   type Decision,
@@ -22,7 +22,7 @@ import {
 } from './decision-policy.ts';
 import { type LivenessOutcome, type LookedAt, runChallenge } from './face-challenge.ts';
 import type { FaceGallery, MatchPolicy } from './gallery.ts';
-import { fitWithin, type Frame, toJpeg } from './image.ts';
+import { fitWithin, type Frame, toJpeg } from '../hardware/camera/image.ts';
 import type { ChallengeStep, LivenessOptions } from './liveness.ts';
 import {
   assessQuality,

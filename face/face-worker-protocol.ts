@@ -3,7 +3,7 @@
  * camera may reuse its buffer); results come back structured-cloned.
  */
 import type { DetectOptions, FaceObservation, TrackedFace } from './face-engine.ts';
-import type { Frame } from './image.ts';
+import type { Frame } from '../hardware/camera/image.ts';
 
 export interface WorkerStart {
   modelDir?: string;

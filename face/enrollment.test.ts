@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EnrollmentError, enrollFiles, MAX_TEMPLATES, templateSet } from './enrollment.ts';
 import { FaceEngine, type FaceObservation, projectRoot } from './face-engine.ts';
 import { DESCRIPTOR_LENGTH, FaceGallery } from './gallery.ts';
-import { decodeImage, type Frame } from './image.ts';
+import { decodeImage, type Frame } from '../hardware/camera/image.ts';
 import { seededRandom } from './liveness.ts';
 import { type HeadPose, syntheticFace } from './synthetic-face.ts';
 

@@ -4,7 +4,7 @@
  * ends with them (core/id-number.ts endsWith4). Also simulated ID numbers for a measured
  * gallery, valid resident ID numbers (GB 11643-1999) drawn from a seeded generator.
  */
-import { endsWith4, idNumberCheckChar } from '../../core/id-number.ts';
+import { endsWith4, idNumberCheckChar } from '../core/id-number.ts';
 
 /** What a stranger can type: three digits and a check character (0-9 or X). */
 const LAST_CHARS = '0123456789X';

@@ -6,8 +6,8 @@
  *
  * Pure functions over a frame, the detections (box + 68 landmarks) and thresholds; no engine.
  */
-import type { FaceHint } from '../../core/kiosk-api.ts';
-import type { Frame } from './image.ts';
+import type { FaceHint } from '../core/kiosk-api.ts';
+import type { Frame } from '../hardware/camera/image.ts';
 import { estimatePose, type Point } from './landmarks.ts';
 
 export interface FaceLike {

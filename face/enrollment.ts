@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FaceEngine } from './face-engine.ts';
 import { DESCRIPTOR_LENGTH, type FaceGallery } from './gallery.ts';
-import { decodeImage, type Frame } from './image.ts';
+import { decodeImage, type Frame } from '../hardware/camera/image.ts';
 import {
   assessQuality,
   type QualityMetrics,

@@ -111,7 +111,7 @@ describe('evaluateSet (the protocol, on synthetic descriptors)', () => {
 describe('npm run face (the command line)', () => {
   let dir: string;
   const cli = (...args: string[]) =>
-    run('npx', ['tsx', join('hardware', 'face', 'cli.ts'), ...args], {
+    run('npx', ['tsx', join('face', 'cli.ts'), ...args], {
       cwd: projectRoot,
       maxBuffer: 1 << 20,
     });

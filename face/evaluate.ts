@@ -25,7 +25,7 @@ import {
 } from './decision-policy.ts';
 import type { FaceEngine } from './face-engine.ts';
 import { FaceGallery, type MatchPolicy } from './gallery.ts';
-import { decodeImage } from './image.ts';
+import { decodeImage } from '../hardware/camera/image.ts';
 import { seededRandom } from './liveness.ts';
 import { secondFactorPick, simulatedIdNumber } from './second-factor.ts';
 

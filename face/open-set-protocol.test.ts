@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidIdNumber } from '../../core/id-number.ts';
+import { isValidIdNumber } from '../core/id-number.ts';
 import type { DecisionPolicy } from './decision-policy.ts';
 import { DESCRIPTOR_LENGTH } from './gallery.ts';
 import { seededRandom } from './liveness.ts';

@@ -94,7 +94,7 @@ describe('calibratePolicy', () => {
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
-  run('npx', ['tsx', join('hardware', 'face', 'cli.ts'), ...args], {
+  run('npx', ['tsx', join('face', 'cli.ts'), ...args], {
     cwd: projectRoot,
     maxBuffer: 1 << 22,
   });

@@ -18,7 +18,7 @@ import { appendFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DetectOptions, FaceEngine, FaceObservation } from './face-engine.ts';
 import { DESCRIPTOR_LENGTH } from './gallery.ts';
-import { decodeImage } from './image.ts';
+import { decodeImage } from '../hardware/camera/image.ts';
 
 export const DEFAULT_CACHE_DIR = '.kiosk-data/face-cache';
 

@@ -11,7 +11,7 @@ import { FaceEngine, projectRoot } from './face-engine.ts';
 import { DEFAULT_MATCH_POLICY } from './calibration.ts';
 import { euclidean } from './enrollment.ts';
 import { FaceGallery } from './gallery.ts';
-import { compose, decodeImage } from './image.ts';
+import { compose, decodeImage } from '../hardware/camera/image.ts';
 import { ssdAnchors, ssdGrids } from './ssd-input-size.ts';
 
 const require = createRequire(import.meta.url);

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DescriptorCache, describePhotos, imagesUnder, modelVersion } from './descriptor-cache.ts';
 import type { FaceEngine, FaceObservation } from './face-engine.ts';
 import { DESCRIPTOR_LENGTH } from './gallery.ts';
-import { type Frame, toJpeg } from './image.ts';
+import { type Frame, toJpeg } from '../hardware/camera/image.ts';
 import { parsePhotoLook } from './photo-look.ts';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { euclidean } from './enrollment.ts';
 import { FaceEngine, type FaceObservation, projectRoot } from './face-engine.ts';
-import { decodeImage, pad } from './image.ts';
+import { decodeImage, pad } from '../hardware/camera/image.ts';
 import { parsePhotoLook } from './photo-look.ts';
 
 const fixtures = join(projectRoot, '..', 'shared', 'fixtures', 'faces');

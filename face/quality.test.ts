@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaceEngine, type FaceObservation, projectRoot } from './face-engine.ts';
-import { compose, decodeImage, type Frame } from './image.ts';
+import { compose, decodeImage, type Frame } from '../hardware/camera/image.ts';
 import { estimatePose, eyeAspectRatio } from './landmarks.ts';
 import { assessQuality, DEFAULT_QUALITY, hintFor, type QualityReason } from './quality.ts';
 import { syntheticFace, type HeadPose } from './synthetic-face.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FaceHint } from '../../core/kiosk-api.ts';
-import { SimulatedCamera } from '../camera/simulated-camera.ts';
+import type { FaceHint } from '../core/kiosk-api.ts';
+import { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
 import { DEFAULT_MATCH_POLICY } from './calibration.ts';
 import { enrollFiles } from './enrollment.ts';
 import { FaceEngine, type FaceObservation, projectRoot } from './face-engine.ts';
@@ -11,7 +11,7 @@ import {
   type QualityEvent,
 } from './face-identifier.ts';
 import { DESCRIPTOR_LENGTH, FaceGallery } from './gallery.ts';
-import type { Frame } from './image.ts';
+import type { Frame } from '../hardware/camera/image.ts';
 import { type ChallengeStep, seededRandom, shuffleSteps } from './liveness.ts';
 import { type HeadPose, syntheticFace } from './synthetic-face.ts';
 import { join } from 'node:path';

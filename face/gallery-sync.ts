@@ -17,14 +17,23 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LogFn } from '../core/ports.ts';
-import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
-import type { TxOutput } from '../gateway/protocol.ts';
-import { enrollFiles } from '../hardware/face/enrollment.ts';
-import type { FaceEngine } from '../hardware/face/face-engine.ts';
-import { FaceGallery, type MatchDecision, type MatchPolicy } from '../hardware/face/gallery.ts';
-import { GalleryStore, type KeySource } from '../hardware/face/gallery-store.ts';
+import { enrollFiles } from './enrollment.ts';
+import type { FaceEngine } from './face-engine.ts';
+import { FaceGallery, type MatchDecision, type MatchPolicy } from './gallery.ts';
+import { GalleryStore, type KeySource } from './gallery-store.ts';
 
-type GalleryPersons = TxOutput<'K501'>['gallery'];
+/** The gateway's gallery as K501 answers it (the host's client fetches it: the port below). */
+export interface GalleryPersons {
+  version: string;
+  changed: boolean;
+  persons: { psn_no: string; certno: string; face_images: string[] }[];
+}
+
+/** Seals a text under the gallery key, bound to a context (the host gives AES-256-GCM). */
+export interface FieldSealer {
+  seal(plain: string, context: string): string;
+  open(stored: string, context: string): string;
+}
 
 const directorySchema = z.object({
   version: z.string(),
@@ -36,6 +45,8 @@ type Directory = z.infer<typeof directorySchema>;
 export interface FaceGallerySyncOptions {
   /** K501 on the gateway client. */
   fetch: (sinceVersion: string) => Promise<GalleryPersons>;
+  /** The sealer for the directory of ID numbers, under the gallery's key. */
+  sealer: (key: Buffer) => FieldSealer;
   engine: Pick<FaceEngine, 'detectAll'>;
   dataDir: string;
   keys: KeySource;
@@ -249,7 +260,7 @@ export class FaceGallerySync implements GalleryView {
   private async loadCache(): Promise<void> {
     if (!existsSync(this.directoryFile)) return;
     try {
-      const sealer = new AesGcmFieldSealer(await this.o.keys.getKey());
+      const sealer = this.o.sealer(await this.o.keys.getKey());
       const sealed = await readFile(this.directoryFile, 'utf8');
       const directory = directorySchema.parse(JSON.parse(sealer.open(sealed, 'face-directory')));
       const gallery = await this.store.load();
@@ -265,7 +276,7 @@ export class FaceGallerySync implements GalleryView {
   }
 
   private async saveDirectory(directory: Directory): Promise<void> {
-    const sealer = new AesGcmFieldSealer(await this.o.keys.getKey());
+    const sealer = this.o.sealer(await this.o.keys.getKey());
     const temp = `${this.directoryFile}.tmp`;
     await writeFile(temp, sealer.seal(JSON.stringify(directory), 'face-directory'), {
       mode: 0o600,
