@@ -37,8 +37,42 @@ describe('kiosk configuration', () => {
     expect(parseConfig(production).face.liveness).toBe(true);
     expect(parseConfig({}).face.liveness).toBe(false);
     expect(parseConfig({ face: { liveness: true } }).face.liveness).toBe(true);
+    expect(parseConfig({ face: { liveness: false } }).face.liveness).toBe(false);
+  });
+
+  it('a misspelt mode is refused by name: production is only ever chosen explicitly', () => {
+    for (const mode of ['prodution', 'Production', 'live', ''])
+      expect(() => parseConfig({ ...production, mode })).toThrow(/^.*: mode: /);
+    expect(parseConfig({ ...production, mode: undefined }).mode).toBe('simulator');
+  });
+
+  it("production refuses the simulator's PIN and trivially weak ones, naming adminPin", () => {
+    for (const adminPin of ['246810', '000000', '99999999', '123456', '654321', '890123'])
+      expect(() => parseConfig({ ...production, adminPin })).toThrow(
+        /adminPin: production mode refuses a weak adminPin/,
+      );
+    // The simulator keeps its published PIN; it guards nothing real.
+    expect(adminPinOf(parseConfig({ adminPin: '246810' }))).toBe('246810');
+  });
+
+  it('production refuses liveness off, naming face.liveness', () => {
     const noLiveness = { ...production, face: { ...production.face, liveness: false } };
-    expect(parseConfig(noLiveness).face.liveness).toBe(false);
+    expect(() => parseConfig(noLiveness)).toThrow(/face\.liveness: production mode refuses/);
+  });
+
+  it('production refuses passive liveness off, naming face.passiveThreshold', () => {
+    const noPassive = { ...production, face: { ...production.face, passiveThreshold: 0 } };
+    expect(() => parseConfig(noPassive)).toThrow(/face\.passiveThreshold: production mode refuses/);
+    const low = { ...production, face: { ...production.face, passiveThreshold: 0.1 } };
+    expect(parseConfig(low).face.passiveThreshold).toBe(0.1);
+  });
+
+  it('production takes the gateway secret from the environment only, naming gateway.secret', () => {
+    const inFile = { ...production, gateway: { ...production.gateway, secret: 'x'.repeat(32) } };
+    expect(() => parseConfig(inFile)).toThrow(
+      /gateway\.secret: production mode takes the gateway secret from GATEWAY_SECRET only/,
+    );
+    expect(parseConfig({ gateway: { secret: 'x'.repeat(32) } }).gateway.secret).toHaveLength(32);
   });
 
   it('production refuses any simulated device, naming it', () => {

@@ -7,6 +7,20 @@ import { z } from 'zod';
 import { calibratedOnSchema, decisionPolicySchema } from './face-policy.ts';
 import { kioskModes, languages } from './vocabulary.ts';
 
+/** The simulator's admin PIN: in the README, so anyone can read it. */
+const SIMULATOR_PIN = '246810';
+
+/**
+ * A PIN a passer-by would try first: the simulator's published one, one digit repeated
+ * (000000), or a straight run up or down (123456, 987654, 901234 wraps round).
+ */
+export function isWeakPin(pin: string): boolean {
+  if (pin === SIMULATOR_PIN) return true;
+  const digits = [...pin].map(Number);
+  const steps = new Set(digits.slice(1).map((d, i) => (d - digits[i]! + 10) % 10));
+  return steps.size === 1 && [0, 1, 9].includes([...steps][0]!);
+}
+
 export const kioskConfigSchema = z
   .object({
     mode: z.enum(kioskModes).default('simulator'),
@@ -148,6 +162,26 @@ export const kioskConfigSchema = z
     message: 'production mode needs its own adminPin',
     path: ['adminPin'],
   })
+  // Weak settings a production kiosk refuses by name, rather than running with them in a lobby.
+  .refine((c) => c.mode === 'simulator' || c.adminPin === undefined || !isWeakPin(c.adminPin), {
+    message: `production mode refuses a weak adminPin (the simulator's ${SIMULATOR_PIN}, one digit repeated, or a run like 123456)`,
+    path: ['adminPin'],
+  })
+  .refine((c) => c.mode === 'simulator' || c.face.liveness !== false, {
+    message: 'production mode refuses face.liveness: false (a photo could pay)',
+    path: ['face', 'liveness'],
+  })
+  .refine((c) => c.mode === 'simulator' || c.face.passiveThreshold > 0, {
+    message: 'production mode refuses face.passiveThreshold: 0 (passive liveness off)',
+    path: ['face', 'passiveThreshold'],
+  })
+  // A secret in a file travels with every copy of the file: production takes it from the
+  // environment only.
+  .refine((c) => c.mode === 'simulator' || c.gateway.secret === undefined, {
+    message:
+      'production mode takes the gateway secret from GATEWAY_SECRET only, not from the configuration file',
+    path: ['gateway', 'secret'],
+  })
   .refine((c) => c.face.policy === undefined || c.face.policyFile === undefined, {
     message: 'one policy: either face.policy or face.policyFile',
     path: ['face', 'policy'],
@@ -187,7 +221,7 @@ export const kioskConfigSchema = z
 export function adminPinOf(config: KioskConfig): string {
   if (config.adminPin) return config.adminPin;
   if (config.mode !== 'simulator') throw new ConfigError('production mode needs its own adminPin');
-  return '246810';
+  return SIMULATOR_PIN;
 }
 
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;

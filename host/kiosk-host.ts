@@ -177,7 +177,7 @@ async function startGateway(
   const { config, log, clock } = o;
   const production = config.mode === 'production';
   const secret = production
-    ? (config.gateway.secret ?? (o.env ?? process.env).GATEWAY_SECRET)
+    ? (o.env ?? process.env).GATEWAY_SECRET // the schema refuses gateway.secret in production
     : (config.gateway.secret ?? randomBytes(24).toString('hex'));
   if (!secret || secret.length < 16)
     throw new ConfigError(

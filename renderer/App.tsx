@@ -7,7 +7,7 @@ import { IntlProvider } from 'react-intl';
 import type { CameraFrame, KioskApi, KioskInfo, Notice, SessionView } from '../core/kiosk-api.ts';
 import { languages, type Language } from '../core/vocabulary.ts';
 import { AdminLogin, AdminPanel } from './Admin.tsx';
-import { BigButton } from './components.tsx';
+import { BigButton, SimulatorBanner } from './components.tsx';
 import { inactivityPhase, watchesInactivity } from './inactivity.ts';
 import { messages, silentScreens, type MessageKey, type SpokenScreen } from './i18n/messages.ts';
 import { useT } from './i18n/translate.ts';
@@ -162,6 +162,7 @@ function Shell(props: {
         onPointerUp={cornerUp}
         onPointerLeave={cornerUp}
       />
+      <SimulatorBanner mode={props.info?.mode} />
       <header className="bar">
         <span className="hospital">{props.info?.hospitalName ?? ''}</span>
         <div className="bar-actions">

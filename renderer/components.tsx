@@ -3,6 +3,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import QRCode from 'qrcode';
 import type { Cents } from '../core/money.ts';
 import { formatYuan } from '../core/money.ts';
+import type { KioskMode } from '../core/vocabulary.ts';
+import { useT } from './i18n/translate.ts';
 
 export function BigButton(props: {
   onClick: () => void;
@@ -48,4 +50,18 @@ export function QrImage({ text, label }: { text: string; label: string }) {
     };
   }, [text]);
   return src ? <img className="qr" src={src} alt={label} width={240} height={240} /> : null;
+}
+
+/**
+ * The strip a simulator kiosk shows above every screen: a kiosk started without a production
+ * configuration must never pass for a real one. Nothing at all in production.
+ */
+export function SimulatorBanner({ mode }: { mode: KioskMode | undefined }) {
+  const t = useT();
+  if (mode !== 'simulator') return null;
+  return (
+    <aside className="simulator-banner" data-testid="simulator-banner">
+      {t('app.simulator')}
+    </aside>
+  );
 }

@@ -6,6 +6,7 @@ import type { VocabularyKey } from './message-keys.ts';
 
 export const en = {
   'app.title': 'Self-service payment',
+  'app.simulator': 'Simulator — not for patients',
   'lang.switch': '中文',
   'sound.mute': 'Sound off',
   'sound.unmute': 'Sound on',

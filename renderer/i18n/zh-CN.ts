@@ -3,6 +3,7 @@ import type { MessageKey } from './en.ts';
 
 export const zhCN = {
   'app.title': '自助缴费',
+  'app.simulator': '模拟器 — 不用于收费',
   'lang.switch': 'English',
   'sound.mute': '关闭声音',
   'sound.unmute': '打开声音',
