@@ -47,7 +47,11 @@ export function buildCamera(
   options: CameraBuildOptions,
 ): RendererCamera | SimulatedCamera {
   // The renderer already limits its rate; twice that here only guards against a runaway page.
-  if (c.kind === 'renderer') return new RendererCamera({ maxFps: c.sendFps * 2 });
+  if (c.kind === 'renderer')
+    return new RendererCamera({
+      maxFps: c.sendFps * 2,
+      frameSize: { width: c.width, height: c.height },
+    });
   const dir = options.fixturesDir ?? c.fixturesDir;
   const fixturesDir = isAbsolute(dir) ? dir : resolve(options.projectRoot, dir);
   return new SimulatedCamera({

@@ -5,6 +5,21 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import {
+  exceedsLimits,
+  HeaderError,
+  type ImageHeader,
+  type ImageLimits,
+  PHOTO_LIMITS,
+  readImageHeader,
+} from './image-header.ts';
+
+export {
+  cameraFrameLimits,
+  type ImageFormat,
+  type ImageLimits,
+  PHOTO_LIMITS,
+} from './image-header.ts';
 
 /** RGB, 8 bits per channel, row-major. */
 export interface Frame {
@@ -35,48 +50,71 @@ export function checkFrame(frame: Frame): Frame {
   return frame;
 }
 
-export function decodeImage(bytes: Uint8Array): Frame {
+/**
+ * Decodes a PNG or JPEG, within limits judged from its header before a pixel is decoded: the
+ * format must be one the caller accepts (a PNG behind a JPEG data URL is refused), and the file's
+ * bytes and declared size must be within the limits (photos by default; camera frames tighter).
+ */
+export function decodeImage(bytes: Uint8Array, limits: ImageLimits = PHOTO_LIMITS): Frame {
   if (bytes.length === 0) throw new ImageError('empty', 'image file is empty');
-  const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-  if (isPng) {
-    // Check the header's dimensions before inflating, so a huge image cannot exhaust memory.
-    if (bytes.length >= 24) {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const w = view.getUint32(16);
-      const h = view.getUint32(20);
-      if (w * h > MAX_IMAGE_PIXELS) throw new ImageError('too-large', `image is ${w}x${h}`);
-    }
-    let png: PNG;
-    try {
-      png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    } catch (error) {
-      throw new ImageError('corrupt', `PNG could not be decoded: ${(error as Error).message}`);
-    }
-    return fromRgba(png.width, png.height, png.data);
+  if (bytes.length > limits.maxBytes)
+    throw new ImageError(
+      'too-large',
+      `image file is ${bytes.length} bytes, over ${limits.maxBytes}`,
+    );
+  let header: ImageHeader;
+  try {
+    header = readImageHeader(bytes);
+  } catch (error) {
+    if (error instanceof HeaderError) throw new ImageError(error.problem, error.message);
+    throw error;
   }
-  if (isJpeg) {
-    let decoded: { width: number; height: number; data: Uint8Array };
-    try {
-      decoded = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
-        maxMemoryUsageInMB: 512,
-      });
-    } catch (error) {
-      const message = (error as Error).message;
-      throw new ImageError(
-        /maxResolution|memory/i.test(message) ? 'too-large' : 'corrupt',
-        `JPEG could not be decoded: ${message}`,
-      );
-    }
-    return applyExifOrientation(
-      fromRgba(decoded.width, decoded.height, decoded.data),
-      jpegOrientation(bytes),
+  if (!limits.formats.includes(header.format))
+    throw new ImageError(
+      'unsupported-format',
+      `a ${header.format} image where ${limits.formats.join(' or ')} is expected`,
+    );
+  const over = exceedsLimits(header, limits);
+  if (over) throw new ImageError('too-large', over);
+  const frame = header.format === 'png' ? decodePng(bytes) : decodeJpeg(bytes, limits);
+  // The decoders read the same header fields; a mismatch means they found another one.
+  if (frame.width !== header.width || frame.height !== header.height)
+    throw new ImageError('corrupt', 'image size differs from its header');
+  return applyExifOrientation(frame, header.format === 'jpeg' ? jpegOrientation(bytes) : 1);
+}
+
+function decodePng(bytes: Uint8Array): Frame {
+  let png: PNG;
+  try {
+    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    throw new ImageError('corrupt', `PNG could not be decoded: ${messageOf(error)}`);
+  }
+  return fromRgba(png.width, png.height, png.data);
+}
+
+function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): Frame {
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: limits.maxPixels / 1e6,
+      // jpeg-js counts about 4 bytes a pixel per component and 4 for the RGBA output.
+      maxMemoryUsageInMB: Math.ceil((limits.maxPixels * 20) / 2 ** 20) + 8,
+    });
+  } catch (error) {
+    const message = messageOf(error);
+    throw new ImageError(
+      /maxResolution|memory/i.test(message) ? 'too-large' : 'corrupt',
+      `JPEG could not be decoded: ${message}`,
     );
   }
-  throw new ImageError('unsupported-format', 'not a PNG or JPEG image');
+  return fromRgba(decoded.width, decoded.height, decoded.data);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function fromRgba(width: number, height: number, rgba: Uint8Array): Frame {
@@ -192,12 +230,16 @@ export function jpegOrientation(bytes: Uint8Array): number {
     if (bytes[offset] !== 0xff) return 1;
     const marker = bytes[offset + 1]!;
     const length = view.getUint16(offset + 2);
-    if (marker === 0xe1 && view.getUint32(offset + 4) === 0x45786966) {
+    if (
+      marker === 0xe1 &&
+      offset + 8 <= bytes.length &&
+      view.getUint32(offset + 4) === 0x45786966
+    ) {
       const tiff = offset + 10;
       if (tiff + 8 > bytes.length) return 1;
       const little = view.getUint16(tiff) === 0x4949;
       const ifd = tiff + view.getUint32(tiff + 4, little);
-      if (ifd + 2 > bytes.length) return 1;
+      if (ifd < tiff || ifd + 2 > bytes.length) return 1;
       const entries = view.getUint16(ifd, little);
       for (let i = 0; i < entries; i++) {
         const entry = ifd + 2 + i * 12;

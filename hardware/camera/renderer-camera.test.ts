@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { DeviceError } from '../device.ts';
 import { toJpeg } from './image.ts';
@@ -68,5 +69,22 @@ describe('renderer camera', () => {
     expect(errors[0]?.code).toBe('bad-frame');
     expect(cam.pushFrame(jpeg)).toBe(true); // a real frame means it is back
     expect(statuses).toEqual(['ready', 'unplugged', 'ready']);
+  });
+
+  it('refuses a PNG (even behind a JPEG data URL) and a frame larger than the camera', async () => {
+    let now = 1_000_000;
+    const cam = new RendererCamera({ now: () => now, frameSize: { width: 8, height: 6 } });
+    const errors: DeviceError[] = [];
+    cam.on('error', (e) => errors.push(e));
+    await cam.start();
+    const png = new PNG({ width: 8, height: 6 });
+    expect(cam.pushFrame(PNG.sync.write(png))).toBe(false);
+    expect(errors[0]?.cause).toMatchObject({ name: 'ImageError', code: 'unsupported-format' });
+    now += 1000;
+    const larger = toJpeg({ width: 16, height: 6, data: new Uint8Array(16 * 6 * 3) });
+    expect(cam.pushFrame(larger)).toBe(false);
+    expect(errors[1]?.cause).toMatchObject({ name: 'ImageError', code: 'too-large' });
+    now += 1000;
+    expect(cam.pushFrame(jpeg)).toBe(true);
   });
 });

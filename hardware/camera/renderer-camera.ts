@@ -5,7 +5,7 @@
  * reports the camera's status as the renderer sees it (unplugged, back). Frames stay in memory.
  */
 import { DeviceError } from '../device.ts';
-import { decodeImage, type Frame } from './image.ts';
+import { cameraFrameLimits, decodeImage, type Frame, type ImageLimits } from './image.ts';
 import { Camera } from './camera.ts';
 
 export interface RendererCameraOptions {
@@ -20,6 +20,11 @@ export interface RendererCameraOptions {
    */
   nextFrameWaitMs?: number;
   now?: () => number;
+  /**
+   * The camera's configured size: the renderer only scales frames down, so a larger one is not
+   * from the camera. Without it, frames are held to full HD.
+   */
+  frameSize?: { width: number; height: number };
 }
 
 export class RendererCamera extends Camera {
@@ -29,20 +34,22 @@ export class RendererCamera extends Camera {
   private lastAccepted = 0;
   private unplugged = false;
   private readonly now: () => number;
+  private readonly limits: ImageLimits;
 
   constructor(private readonly o: RendererCameraOptions = {}) {
     super('camera');
     this.now = o.now ?? (() => Date.now());
+    this.limits = cameraFrameLimits(o.frameSize);
   }
 
-  /** A JPEG frame from the renderer; returns whether it was kept. */
+  /** A JPEG frame from the renderer (nothing else: not a PNG); returns whether it was kept. */
   pushFrame(jpeg: Uint8Array): boolean {
     if (this.state !== 'enabled') return false;
     const now = this.now();
     if (now - this.lastAccepted < 1000 / (this.o.maxFps ?? 8)) return false;
     let frame: Frame;
     try {
-      frame = decodeImage(jpeg);
+      frame = decodeImage(jpeg, this.limits);
     } catch (error) {
       this.emitError(
         new DeviceError(this.name, 'bad-frame', 'the renderer sent a frame that is not an image', {
