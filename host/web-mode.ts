@@ -8,6 +8,7 @@ import type { KioskConfig } from '../core/config.ts';
 import type { Clock } from '../core/domain.ts';
 import type { LogFn } from '../core/ports.ts';
 import { projectRoot } from '../face/face-engine.ts';
+import { lockDataFolder } from './data-lock.ts';
 import { KioskHost } from './kiosk-host.ts';
 import type { LogRing } from './log.ts';
 import type { Scenario } from '../gateway/simulator/scenario.ts';
@@ -34,7 +35,18 @@ export interface RunningKiosk {
   stop(): Promise<void>;
 }
 
+/** Throws DataFolderLocked when another kiosk is running on the same data folder. */
 export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
+  const lock = lockDataFolder(o.dataDir);
+  try {
+    return await startLocked(o, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(o: WebModeOptions, release: () => void): Promise<RunningKiosk> {
   const host = await KioskHost.start({
     config: o.config,
     dataDir: o.dataDir,
@@ -65,8 +77,12 @@ export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
     controlToken,
     host,
     async stop() {
-      await server.stop();
-      await host.stop();
+      try {
+        await server.stop();
+        await host.stop();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -15,6 +15,8 @@ import { loadConfigFile } from '../host/config-file.ts';
 import { systemClock } from '../core/domain.ts';
 import { projectRoot } from '../face/face-engine.ts';
 import { LogRing, createLogger } from '../host/log.ts';
+import { DataFolderLocked } from '../host/data-lock.ts';
+import { installLastResort } from '../host/last-resort.ts';
 import { startWebMode } from '../host/web-mode.ts';
 import { loadScenario } from '../gateway/simulator/scenario.ts';
 
@@ -99,17 +101,26 @@ async function runWebMode(openWindow: boolean): Promise<void> {
     process.stderr.write(line + '\n');
     logRing.push(line);
   });
-  const kiosk = await startWebMode({
-    logRing,
-    config,
-    port,
-    dataDir,
-    log,
-    clock: systemClock,
-    controlToken: process.env.KIOSK_CONTROL_TOKEN,
-    ...(values.scenario ? { scenario: loadScenario(values.scenario) } : {}),
-    version,
-  });
+  let kiosk: Awaited<ReturnType<typeof startWebMode>>;
+  try {
+    kiosk = await startWebMode({
+      logRing,
+      config,
+      port,
+      dataDir,
+      log,
+      clock: systemClock,
+      controlToken: process.env.KIOSK_CONTROL_TOKEN,
+      ...(values.scenario ? { scenario: loadScenario(values.scenario) } : {}),
+      version,
+    });
+  } catch (error) {
+    if (!(error instanceof DataFolderLocked)) throw error;
+    console.error(`kiosk: not started: ${error.message}`);
+    process.exit(1);
+  }
+  // From here an error nothing caught stops the kiosk and exits non-zero, for a restart.
+  installLastResort({ log, stop: () => kiosk.stop() });
   console.log(`kiosk: web mode at ${kiosk.url}`);
   if (config.mode === 'simulator')
     console.log(
