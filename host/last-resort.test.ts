@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { redact } from './log.ts';
 import { FATAL_EXIT_CODE, fatalFields, installLastResort } from './last-resort.ts';
 
 function harness(stop: () => Promise<void>, stopTimeoutMs = 50) {
@@ -32,17 +33,19 @@ describe('process last resort', () => {
     expect(h.lines).toEqual([
       {
         event: 'process.fatal',
-        fields: { kind: 'uncaughtException', name: 'TypeError', code: 'ERR_X' },
+        fields: { kind: 'uncaughtException', error: 'TypeError', code: 'ERR_X' },
       },
     ]);
     expect(JSON.stringify(h.lines)).not.toContain('Sheldon');
+    // The logger's redaction (by field name) leaves the line readable.
+    expect(redact(h.lines[0]!.fields!)).toEqual(h.lines[0]!.fields);
   });
 
   it('an unhandled rejection does the same; a stop that hangs is given up after its time', async () => {
     const h = harness(() => new Promise<void>(() => undefined), 20);
     h.target.emit('unhandledRejection', 'a bare string');
     expect(await h.exit).toBe(FATAL_EXIT_CODE);
-    expect(h.lines[0]?.fields).toEqual({ kind: 'unhandledRejection', name: 'string' });
+    expect(h.lines[0]?.fields).toEqual({ kind: 'unhandledRejection', error: 'string' });
   });
 
   it('a failing stop still exits non-zero, and a second error does not stop twice', async () => {
@@ -55,7 +58,7 @@ describe('process last resort', () => {
     h.target.emit('uncaughtException', new RangeError('two'));
     expect(await h.exit).toBe(FATAL_EXIT_CODE);
     expect(stops).toBe(1);
-    expect(h.lines.map((l) => l.fields?.name)).toEqual(['Error', 'RangeError']);
+    expect(h.lines.map((l) => l.fields?.error)).toEqual(['Error', 'RangeError']);
   });
 
   it('the handlers can be removed', () => {
@@ -64,6 +67,6 @@ describe('process last resort', () => {
     h.remove();
     expect(h.target.listenerCount('uncaughtException')).toBe(0);
     expect(h.target.listenerCount('unhandledRejection')).toBe(0);
-    expect(fatalFields('x', null)).toEqual({ kind: 'x', name: 'object' });
+    expect(fatalFields('x', null)).toEqual({ kind: 'x', error: 'object' });
   });
 });

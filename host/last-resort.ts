@@ -30,7 +30,8 @@ export function fatalFields(kind: string, error: unknown): Record<string, string
   };
   return {
     kind,
-    name: typeof e.name === 'string' ? e.name : typeof error,
+    // Keyed `error`, not `name`: the logger redacts any field called like a person's name.
+    error: typeof e.name === 'string' ? e.name : typeof error,
     ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: String(e.code) } : {}),
   };
 }
