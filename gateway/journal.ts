@@ -8,7 +8,8 @@
  * 2207 input), never face data; with a sealer, the two fields that name the patient (the 2207
  * input and output) are encrypted at rest (field-sealer.ts).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from './private-files.ts';
 import type { CashMethod } from '../core/domain.ts';
 import type { FieldSealer } from './field-sealer.ts';
 import {
@@ -91,8 +92,7 @@ export class PaymentJournal {
     private readonly now: () => Date = () => new Date(),
     private readonly sealer?: FieldSealer,
   ) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    this.db = openPrivateDatabase(file, { wal: true });
     this.db.pragma('synchronous = FULL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS payments (

@@ -4,7 +4,7 @@
  * (web mode) starts it; everything in here is the same in both.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminPinOf, ConfigError, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
@@ -19,6 +19,7 @@ import type { GatewayTls } from '../gateway/http-post.ts';
 import { GatewaySettlementPort } from '../gateway/settlement-port.ts';
 import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
 import { PaymentJournal } from '../gateway/journal.ts';
+import { makePrivateDir } from '../gateway/private-files.ts';
 import { PaymentCoordinator } from '../gateway/payments.ts';
 import { loadScenario, type Scenario } from '../gateway/simulator/scenario.ts';
 import { GatewaySimulator } from '../gateway/simulator/server.ts';
@@ -87,7 +88,9 @@ export class KioskHost {
   ) {}
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
-    mkdirSync(o.dataDir, { recursive: true });
+    const looserMode = makePrivateDir(o.dataDir);
+    if (looserMode !== undefined)
+      o.log('data.permissions-tightened', { was: looserMode.toString(8), now: '700' });
     const keysFor = o.keys ?? ((name: string) => new FileKeySource(join(o.dataDir, `${name}.key`)));
     const { client, simulator } = await startGateway(o);
     const { engine, gallery } = await startFace(o.config, {

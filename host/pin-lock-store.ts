@@ -4,7 +4,8 @@
  * database is opened for each read or write: a PIN is entered a few times a day, and no handle
  * is left open for the host to close.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../gateway/private-files.ts';
 import { join } from 'node:path';
 import type { PinLockState, PinLockStore } from '../core/admin-lock.ts';
 
@@ -13,7 +14,7 @@ export type PinGate = 'admin' | 'staff';
 export function pinLockStore(dataDir: string, gate: PinGate): PinLockStore {
   const file = join(dataDir, 'pin-locks.sqlite');
   const withDb = <T>(work: (db: Database.Database) => T): T => {
-    const db = new Database(file);
+    const db = openPrivateDatabase(file);
     try {
       db.exec(`CREATE TABLE IF NOT EXISTS pin_gates (
         gate TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER NOT NULL)`);

@@ -3,15 +3,15 @@
  * ID number), durable in SQLite, so staff can reprint one from admin mode after the printer ran
  * out of paper, or the kiosk restarted.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../gateway/private-files.ts';
 import type { ReceiptData } from '../core/domain.ts';
 
 export class ReceiptStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    this.db = openPrivateDatabase(file, { wal: true });
     this.db.pragma('synchronous = FULL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS receipts (
       settlement_id TEXT PRIMARY KEY, printed_at TEXT NOT NULL, total_cents INTEGER NOT NULL,

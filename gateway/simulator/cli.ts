@@ -25,7 +25,7 @@ if (!secret) {
 }
 let databaseFile = ':memory:';
 if (values.data) {
-  mkdirSync(values.data, { recursive: true });
+  mkdirSync(values.data, { recursive: true, mode: 0o700 });
   databaseFile = join(values.data, 'gateway.sqlite');
 }
 const sim = new GatewaySimulator({

@@ -5,7 +5,8 @@
  * settlement the simulator answered survives a crash of the simulator. State-changing calls run
  * through batch(), the group commit.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../private-files.ts';
 import { yuanToCents } from '../../core/money.ts';
 import type { Scenario } from './scenario.ts';
 import { channelSchema, NonceTable, SignInTable } from './tables/channel.ts';
@@ -31,8 +32,7 @@ export class SimulatorStore {
   }[] = [];
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    this.db = openPrivateDatabase(file, { wal: true });
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
@@ -42,7 +42,7 @@ export class SimulatorStore {
     this.orders = new OrderTables(this.db);
     this.family = new FamilyTables(this.db);
     this.signIns = new SignInTable(this.db);
-    this.nonceDb = file === ':memory:' ? this.db : new Database(file);
+    this.nonceDb = file === ':memory:' ? this.db : openPrivateDatabase(file);
     if (this.nonceDb !== this.db) this.nonceDb.pragma('synchronous = NORMAL');
     this.nonces = new NonceTable(this.nonceDb);
   }
