@@ -13,43 +13,11 @@
  *
  * How the shipped numbers were chosen, and what they rest on: docs/face.md "Decision policy".
  */
-import { z } from 'zod';
+import { decisionPolicySchema, type DecisionPolicy } from '../core/face-policy.ts';
 import type { MatchPolicy } from './gallery.ts';
 
-export interface DecisionPolicy {
-  /** Face alone accepts only under this distance (strict). */
-  acceptThreshold: number;
-  /** ... and only when the second-nearest person is at least this much further away. */
-  margin: number;
-  /** People under this distance (looser) are candidates for the second factor. */
-  secondFactorThreshold: number;
-  /** At most this many candidates, nearest first (a stranger's random guess hits fewer). */
-  maxCandidates: number;
-  /** With more persons enrolled than this, the face alone never accepts. */
-  maxGalleryForFaceAlone: number;
-  /** Decisive frames in a row on the same person before a face-alone accept (live camera). */
-  framesToAgree: number;
-}
-
-/** A policy as configuration and the calibrate command's file hold it. */
-export const decisionPolicySchema = z
-  .object({
-    acceptThreshold: z.number().min(0).max(2),
-    margin: z.number().min(0).max(2),
-    secondFactorThreshold: z.number().min(0).max(2),
-    maxCandidates: z.number().int().min(1).max(50),
-    // Infinity does not survive JSON: a file says "no limit" with null.
-    maxGalleryForFaceAlone: z
-      .number()
-      .int()
-      .min(0)
-      .nullable()
-      .transform((n) => n ?? Infinity),
-    framesToAgree: z.number().int().min(1).max(10),
-  })
-  .refine((p) => p.secondFactorThreshold >= p.acceptThreshold, {
-    message: 'the second-factor threshold is the looser one: at least the accept threshold',
-  });
+// The policy's shape and schema live in core/ (the configuration reads the same numbers).
+export { decisionPolicySchema, type DecisionPolicy };
 
 /** A person found by the search and their nearest template's distance; nearest first. */
 export interface Nearest {

@@ -217,7 +217,7 @@ export async function describePhotos(
   } = {},
 ): Promise<DescribeResult> {
   const photos = new Map<string, CachedPhoto>();
-  let todo: { path: string; key: string }[] = [];
+  let pending: { path: string; key: string }[] = [];
   let cached = 0;
   for (const path of paths) {
     const key = await DescriptorCache.keyOf(path);
@@ -225,10 +225,10 @@ export async function describePhotos(
     if (hit) {
       photos.set(path, hit);
       cached++;
-    } else todo.push({ path, key });
+    } else pending.push({ path, key });
   }
-  const missing = options.cachedOnly ? todo.length : 0;
-  if (options.cachedOnly) todo = [];
+  const missing = options.cachedOnly ? pending.length : 0;
+  if (options.cachedOnly) pending = [];
   let computed = 0;
   const started = performance.now();
   const every = options.progressEvery ?? 100;
@@ -242,8 +242,8 @@ export async function describePhotos(
     });
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < todo.length; i = next++) {
-      const { path, key } = todo[i]!;
+    for (let i = next++; i < pending.length; i = next++) {
+      const { path, key } = pending[i]!;
       const frame = decodeImage(await readFile(path));
       const faces = await engine.detectAll(frame, options.detect ?? {});
       const photo: CachedPhoto = {
