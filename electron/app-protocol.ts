@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../host/web-server.ts';
+import { contentTypes } from '../host/static-files.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'kiosk';
@@ -18,16 +19,6 @@ export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
  * no other origin may read these files, and the page's CSP holds.
  */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true };
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 /** The file in `rendererDir` an app:// URL names, or undefined if it names anything else. */
 export function appFilePath(requestUrl: string, rendererDir: string): string | undefined {

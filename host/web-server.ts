@@ -19,6 +19,7 @@ import {
   clientMessageSchema,
   type ServerMessage,
 } from '../core/ws-protocol.ts';
+import { contentTypes } from './static-files.ts';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -32,16 +33,6 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "form-action 'none'",
 ].join('; ');
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export interface WebServerOptions {
   service: KioskService;
