@@ -17,26 +17,15 @@ import type { DecisionPolicy } from './decision-policy.ts';
 import { enrollFiles } from './enrollment.ts';
 import { FaceEngine, type FaceObservation, projectRoot } from './face-engine.ts';
 import { FaceIdentifier, type LivenessOutcome } from './face-identifier.ts';
-import { DESCRIPTOR_LENGTH, FaceGallery } from './gallery.ts';
-import type { Frame } from '../hardware/camera/image.ts';
+import { FaceGallery } from './gallery.ts';
 import { seededRandom } from './liveness.ts';
 import { simulatedIdNumber } from './second-factor.ts';
 import { syntheticFace } from './synthetic-face.ts';
+import { syntheticDescriptors, texturedFrame } from './synthetic-inputs.ts';
 
-/** A lit, textured 640x480 frame: the gates' pixel measures pass on it. */
-const frame: Frame = (() => {
-  const width = 640;
-  const height = 480;
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++)
-    data.fill((i * 37) % 97 < 40 ? 160 : 110, i * 3, i * 3 + 3);
-  return { width, height, data };
-})();
+const frame = texturedFrame();
 
-const random = seededRandom(31);
-const gaussian = () =>
-  Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
-const identity = () => Float32Array.from({ length: DESCRIPTOR_LENGTH }, () => gaussian() * 0.05);
+const { random, gaussian, identity } = syntheticDescriptors(31);
 const ALICE = identity();
 const BOB = identity();
 const IDS: Record<string, string> = { alice: '110101194001010011', bob: '110101195002020022' };

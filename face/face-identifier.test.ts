@@ -10,26 +10,16 @@ import {
   type LivenessOutcome,
   type QualityEvent,
 } from './face-identifier.ts';
-import { DESCRIPTOR_LENGTH, FaceGallery } from './gallery.ts';
+import { FaceGallery } from './gallery.ts';
 import type { Frame } from '../hardware/camera/image.ts';
 import { type ChallengeStep, seededRandom, shuffleSteps } from './liveness.ts';
 import { type HeadPose, syntheticFace } from './synthetic-face.ts';
+import { syntheticDescriptors, texturedFrame } from './synthetic-inputs.ts';
 import { join } from 'node:path';
 
-/** A lit, textured 640x480 frame: the gates' pixel measures pass on it. */
-const frame: Frame = (() => {
-  const width = 640;
-  const height = 480;
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++)
-    data.fill((i * 37) % 97 < 40 ? 160 : 110, i * 3, i * 3 + 3);
-  return { width, height, data };
-})();
+const frame = texturedFrame();
 
-const random = seededRandom(21);
-const gaussian = () =>
-  Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
-const identity = () => Float32Array.from({ length: DESCRIPTOR_LENGTH }, () => gaussian() * 0.05);
+const { random, gaussian, identity } = syntheticDescriptors(21);
 const ALICE = identity();
 const BOB = identity();
 const look = (who: Float32Array) => who.map((v) => v + gaussian() * 0.01);
