@@ -148,4 +148,20 @@ describe('kiosk configuration', () => {
       parseConfig({ ...production, gateway: { ...pinned, tls: { pinnedKeys: ['short'] } } }),
     ).toThrow(/gateway\.tls\.pinnedKeys/);
   });
+
+  it('metrics are off by default, on loopback when a port is set, elsewhere only by address', () => {
+    expect(parseConfig({}).metrics).toEqual({ host: '127.0.0.1' });
+    expect(parseConfig({ metrics: { port: 9464 } }).metrics).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(parseConfig({ metrics: { port: 9464, host: '10.0.0.7' } }).metrics.host).toBe(
+      '10.0.0.7',
+    );
+    expect(() => parseConfig({ metrics: { port: 70000 } })).toThrow(/metrics\.port/);
+    expect(() => parseConfig({ metrics: { port: 9464, host: 'monitor.example' } })).toThrow(
+      /metrics\.host/,
+    );
+    expect(() => parseConfig({ metrics: { port: 9464, path: '/x' } })).toThrow(/metrics/);
+  });
 });

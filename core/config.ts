@@ -145,6 +145,17 @@ export const kioskConfigSchema = z
         countdownSeconds: z.number().int().min(5).max(300).default(30),
       })
       .prefault({}),
+    /**
+     * The monitoring endpoint for the hospital's Prometheus (/healthz, /readyz, /metrics;
+     * deploy/README.md): off unless a port is set here or with --metrics-port. Loopback unless
+     * `host` names another address of this machine to listen on.
+     */
+    metrics: z
+      .strictObject({
+        port: z.number().int().min(1).max(65535).optional(),
+        host: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+      })
+      .prefault({}),
   })
   .refine((c) => c.mode === 'simulator' || c.gateway.url !== undefined, {
     message: 'production mode needs gateway.url',
