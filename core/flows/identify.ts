@@ -12,11 +12,14 @@ import type { Flow } from './flow.ts';
 
 /** 1:N: the face alone decides, asks for the second factor, or does not recognise. */
 export async function identifyByFace(flow: Flow): Promise<void> {
+  const started = flow.deps.clock.now().getTime();
   const result = await flow.deps.face.identify({
     signal: flow.signal,
     onHint: (hint) => flow.hint(hint),
   });
-  flow.deps.log('face.identify', { result: result.kind });
+  // How long the patient stood there, for the host's metrics (kiosk_face_identify_seconds).
+  const ms = flow.deps.clock.now().getTime() - started;
+  flow.deps.log('face.identify', { result: result.kind, ms });
   if (result.kind === 'uncertain' && result.candidates.length > 0) {
     // The face alone is not decisive (look-alikes, a close call, or a gallery too large for the
     // face alone): never guess; the last 4 characters of the ID number decide among the candidates.
