@@ -58,7 +58,7 @@ const layers = {
   // The host wires everything below it together; nothing below it may reach back up.
   host: {
     imports: ['host', 'core', 'hardware', 'gateway', 'face'],
-    packages: ['node:*', 'better-sqlite3', 'ws', 'zod'],
+    packages: ['node:*', 'better-sqlite3', 'prom-client', 'ws', 'zod'],
   },
   // Electron's main process starts the host; the gallery key is sealed with Electron's
   // safeStorage, hence the face gallery store.

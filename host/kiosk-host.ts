@@ -39,6 +39,7 @@ import { AdminService } from './admin.ts';
 import { pinLockStore } from './pin-lock-store.ts';
 import { hostKioskService } from './kiosk-service.ts';
 import { LogRing } from './log.ts';
+import type { MonitoredParts } from './metrics.ts';
 import { ReceiptStore } from './receipt-store.ts';
 
 export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
@@ -155,6 +156,12 @@ export class KioskHost {
       engine,
       gallery,
     );
+  }
+
+  /** What monitoring reads at scrape time (host/metrics.ts): statuses and counts, no patient data. */
+  monitored(): MonitoredParts {
+    const { devices, journal, engine, gallery } = this;
+    return { devices, journal, engine, gallery };
   }
 
   async stop(): Promise<void> {
