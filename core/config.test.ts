@@ -164,4 +164,13 @@ describe('kiosk configuration', () => {
     );
     expect(() => parseConfig({ metrics: { port: 9464, path: '/x' } })).toThrow(/metrics/);
   });
+
+  it('receipts are kept 180 days unless set, never under 30, the field named when wrong', () => {
+    expect(parseConfig({}).retention).toEqual({ days: 180 });
+    expect(parseConfig({ retention: { days: 30 } }).retention.days).toBe(30);
+    expect(parseConfig({ ...production, retention: { days: 365 } }).retention.days).toBe(365);
+    for (const days of [0, 29, 1.5, 3651, '180'])
+      expect(() => parseConfig({ retention: { days } })).toThrow(/retention\.days/);
+    expect(() => parseConfig({ retention: { day: 90 } })).toThrow(/retention/);
+  });
 });

@@ -156,6 +156,16 @@ export const kioskConfigSchema = z
         host: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
       })
       .prefault({}),
+    /**
+     * How long personal data is kept on the kiosk: receipts printed more than `days` ago are
+     * deleted at start and daily (host/receipt-retention.ts), unless their payment is still
+     * open. At least 30 days, so a month's reconciliation and reprints still find them.
+     */
+    retention: z
+      .strictObject({
+        days: z.number().int().min(30).max(3650).default(180),
+      })
+      .prefault({}),
   })
   .refine((c) => c.mode === 'simulator' || c.gateway.url !== undefined, {
     message: 'production mode needs gateway.url',

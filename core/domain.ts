@@ -80,8 +80,17 @@ export interface ReceiptData {
   kioskId: string;
   printedAt: string;
   language: Language;
-  patientName: string; // masked
-  patientIdNumber: string; // masked
+  /** The person the bill is for, masked (张*明). */
+  patientName: string;
+  /** Masked; absent when a relative paid, as the kiosk never reads the member's ID number. */
+  patientIdNumber?: string;
+  /**
+   * Who paid, masked, when it was not the patient (family mutual aid: the payer at the kiosk
+   * pays a bound member's bill from their own account), so the paper names both.
+   */
+  payer?: { name: string; idNumber?: string };
+  /** A staff reprint: marked "COPY / 补打" so it cannot pass for the original. */
+  copy?: boolean;
   bill: Bill;
   settlement: Settlement;
   paymentMethod: 'insurance-only' | 'mobile' | 'credit' | 'wallet-code';

@@ -40,6 +40,7 @@ import { pinLockStore } from './pin-lock-store.ts';
 import { hostKioskService } from './kiosk-service.ts';
 import { LogRing } from './log.ts';
 import type { MonitoredParts } from './metrics.ts';
+import { ReceiptRetention } from './receipt-retention.ts';
 import { ReceiptStore } from './receipt-store.ts';
 
 export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
@@ -62,7 +63,7 @@ export interface KioskHostOptions {
    * Default: a 0600 key file per name in dataDir (web mode); Electron passes the OS keychain
    * (safeStorage) through SealedKeySource.
    */
-  keys?: (name: 'face-gallery' | 'payment-journal') => KeySource;
+  keys?: (name: 'face-gallery' | 'payment-journal' | 'receipts') => KeySource;
 }
 
 /** The simulated devices, for the testers' control API; a device configured as real is absent. */
@@ -86,6 +87,7 @@ export class KioskHost {
     private readonly receiptStore: ReceiptStore,
     private readonly engine: FaceEnginePool,
     private readonly gallery: FaceGallerySync,
+    private readonly receiptRetention: ReceiptRetention,
   ) {}
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
@@ -112,7 +114,7 @@ export class KioskHost {
       o.log,
     );
     const { journal, payments } = await openPayments(o, client, keysFor('payment-journal'));
-    const receipts = openReceipts(o, client, devices.printer);
+    const receipts = await openReceipts(o, client, devices.printer, keysFor('receipts'), journal);
     const admin = new AdminService({
       pin: adminPinOf(o.config),
       lockStore: pinLockStore(o.dataDir, 'admin'),
@@ -155,6 +157,7 @@ export class KioskHost {
       receipts.store,
       engine,
       gallery,
+      receipts.retention,
     );
   }
 
@@ -169,6 +172,7 @@ export class KioskHost {
       await device.stop().catch(() => undefined);
     }
     this.journal.close();
+    this.receiptRetention.stop();
     this.receiptStore.close();
     this.gallery.stop();
     await this.engine.close();
@@ -278,14 +282,44 @@ async function openPayments(
   return { journal, payments };
 }
 
-/** Every receipt is kept (masked), printed or not, so staff can reprint it from admin mode. */
-function openReceipts(
+/**
+ * Every receipt is kept (masked, and sealed under its own key), printed or not, so staff can
+ * reprint it from admin mode, for `retention.days`; one still tied to an open payment is kept.
+ */
+async function openReceipts(
   o: KioskHostOptions,
   client: GatewayClient,
   printer: KioskDevices['printer'],
-): { store: ReceiptStore; printer: ReceiptPrinter; port: ReceiptPort } {
+  keys: KeySource,
+  journal: PaymentJournal,
+): Promise<{
+  store: ReceiptStore;
+  printer: ReceiptPrinter;
+  port: ReceiptPort;
+  retention: ReceiptRetention;
+}> {
   const { config, log } = o;
-  const store = new ReceiptStore(join(o.dataDir, 'receipts.sqlite'));
+  const store = new ReceiptStore(
+    join(o.dataDir, 'receipts.sqlite'),
+    new AesGcmFieldSealer(await keys.getKey()),
+  );
+  const retention = new ReceiptRetention({
+    store,
+    days: config.retention.days,
+    clock: o.clock,
+    log,
+    openPaymentCheck: () => {
+      const open = journal.open();
+      return (ref) =>
+        open.some(
+          (p) =>
+            p.payment_id === ref.msgid ||
+            p.bill_id === ref.billId ||
+            (p.setl_id !== '' && p.setl_id === ref.settlementId),
+        );
+    },
+  });
+  retention.start();
   const receiptPrinter = new ReceiptPrinter(printer, config.hospital.timeZone);
   const port: ReceiptPort = {
     async print(receipt) {
@@ -309,7 +343,7 @@ function openReceipts(
       return outcome;
     },
   };
-  return { store, printer: receiptPrinter, port };
+  return { store, printer: receiptPrinter, port, retention };
 }
 
 function buildSession(
