@@ -3,7 +3,8 @@
  * settlement (2207) and the receipt. Once a settlement is under way nothing interrupts it (see
  * `isCommitting`); the receipt never decides whether the payment stands.
  */
-import type { CashMethod, Patient, Bill, Settlement } from '../domain.ts';
+import type { CashMethod, Patient, Bill, ReceiptData, Settlement } from '../domain.ts';
+import type { FamilyMember } from '../family.ts';
 import { KioskError, toKioskError } from '../errors.ts';
 import { maskIdNumber, maskName } from '../masking.ts';
 import type { SessionState } from '../session-state.ts';
@@ -61,7 +62,7 @@ export async function pay(
     method,
   });
   flow.apply({ type: 'settled', settlement });
-  await printReceipt(flow, patient, bill, settlement, method);
+  await printReceipt(flow, patient, bill, settlement, method, member);
 }
 
 /** The settlement stands whatever the printer does; without paper the patient gets the QR. */
@@ -71,6 +72,7 @@ async function printReceipt(
   bill: Bill,
   settlement: Settlement,
   method: CashMethod,
+  member: FamilyMember | undefined,
 ): Promise<void> {
   const { deps } = flow;
   const eReceiptUrl = `${deps.eReceiptBaseUrl}${encodeURIComponent(settlement.settlementId)}`;
@@ -82,8 +84,7 @@ async function printReceipt(
       kioskId: deps.info.kioskId,
       printedAt: deps.clock.now().toISOString(),
       language: flow.language(),
-      patientName: maskName(patient.name),
-      patientIdNumber: maskIdNumber(patient.idNumber),
+      ...whoOnReceipt(patient, member),
       bill,
       settlement,
       paymentMethod: method === 'none' ? 'insurance-only' : method,
@@ -104,4 +105,20 @@ async function printReceipt(
     });
   }
   flow.apply({ type: 'printed', printed, eReceiptUrl });
+}
+
+/**
+ * The receipt names the person the bill is for; when a relative paid it from their account
+ * (mutual aid), the payer is printed apart, so a member's bill never shows the payer as patient.
+ */
+function whoOnReceipt(
+  patient: Patient,
+  member: FamilyMember | undefined,
+): Pick<ReceiptData, 'patientName' | 'patientIdNumber' | 'payer'> {
+  if (!member)
+    return { patientName: maskName(patient.name), patientIdNumber: maskIdNumber(patient.idNumber) };
+  return {
+    patientName: maskName(member.name),
+    payer: { name: maskName(patient.name), idNumber: maskIdNumber(patient.idNumber) },
+  };
 }

@@ -16,6 +16,8 @@ const labels = {
     time: '时间',
     patient: '患者',
     id: '证件号',
+    payer: '缴费人',
+    payerId: '缴费人证件号',
     bill: '单据号',
     visit: {
       outpatient: '门诊',
@@ -46,6 +48,8 @@ const labels = {
     time: 'Time',
     patient: 'Patient',
     id: 'ID no.',
+    payer: 'Paid by',
+    payerId: 'Payer ID no.',
     bill: 'Bill',
     visit: {
       outpatient: 'Outpatient',
@@ -93,21 +97,74 @@ export function displayWidth(text: string): number {
   return w;
 }
 
+/** What a reprint says, in both languages whatever the receipt's, so any staff member reads it. */
+export const COPY_MARK = 'COPY / 补打';
+
+/** How far a wrapped line is indented, so a continuation reads as part of the line above. */
+const CONTINUATION = '  ';
+
 /**
- * Left text and right-aligned amount on one line of the paper. node-thermal-printer's leftRight
- * counts a Chinese character as one column, but it prints two wide, so mixed lines would wrap;
- * this pads by printed width, and shortens the left text rather than wrap the amount.
+ * Splits text into lines no wider than `width` printed columns: at a space when a Latin word
+ * would be cut, anywhere between Chinese characters, and hard inside a word longer than a line.
+ * Continuation lines are indented. Nothing is dropped.
+ */
+export function wrapColumns(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  let rest = Array.from(text);
+  while (rest.length > 0) {
+    const ch = rest[0]!;
+    // A line always takes one character, so a column narrower than a character still ends.
+    if (displayWidth(line + ch) <= width || line.trim() === '') {
+      line += ch;
+      rest = rest.slice(1);
+      continue;
+    }
+    // Full: break at the line's last space if the next character continues a word.
+    const lastSpace = line.lastIndexOf(' ');
+    const prefix = lines.length > 0 ? CONTINUATION.length : 0;
+    if (ch !== ' ' && lastSpace > prefix && !isWide(ch)) {
+      rest = [...Array.from(line.slice(lastSpace + 1)), ...rest];
+      line = line.slice(0, lastSpace);
+    }
+    lines.push(line.trimEnd());
+    while (rest[0] === ' ') rest = rest.slice(1);
+    line = CONTINUATION;
+  }
+  if (line.trim() !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+function isWide(ch: string): boolean {
+  return displayWidth(ch) === 2;
+}
+
+/**
+ * Left text and right-aligned amount on the paper. node-thermal-printer's leftRight counts a
+ * Chinese character as one column, but it prints two wide, so mixed lines would wrap anywhere;
+ * this pads by printed width and wraps the left text onto further lines within its own column,
+ * the right text on the last of them, so neither is ever cut or pushed off the paper.
  */
 function row(p: { println(text: string): unknown }, left: string, right: string): void {
   const room = RECEIPT_WIDTH - displayWidth(right) - (right ? 1 : 0);
-  let l = '';
-  for (const ch of left) {
-    if (displayWidth(l + ch) > room) break;
-    l += ch;
-  }
-  p.println(
-    l + ' '.repeat(Math.max(0, RECEIPT_WIDTH - displayWidth(l) - displayWidth(right))) + right,
-  );
+  const lines = wrapColumns(left, room);
+  lines.forEach((l, i) => {
+    const r = i === lines.length - 1 ? right : '';
+    p.println(l + ' '.repeat(Math.max(0, RECEIPT_WIDTH - displayWidth(l) - displayWidth(r))) + r);
+  });
+}
+
+/** A reprint's mark: large, white on black, centred, so a copy cannot pass for the original. */
+function copyMark(p: InstanceType<typeof ThermalPrinter>): void {
+  p.alignCenter();
+  p.setTextDoubleHeight(); // before bold: the size command (ESC !) resets it
+  p.bold(true);
+  p.invert(true);
+  p.println(` ${COPY_MARK} `);
+  p.setTextNormal();
+  p.invert(false);
+  p.bold(false);
+  p.alignLeft();
 }
 
 export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
@@ -134,11 +191,16 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   p.println(l.title);
   p.bold(false);
   p.alignLeft();
+  if (r.copy) copyMark(p);
   p.drawLine();
   row(p, `${l.kiosk}: ${r.kioskId}`, '');
   row(p, `${l.time}: ${formatInTimeZone(new Date(r.printedAt), timeZone).dateTime}`, '');
   row(p, `${l.patient}: ${r.patientName}`, '');
-  row(p, `${l.id}: ${r.patientIdNumber}`, '');
+  if (r.patientIdNumber !== undefined) row(p, `${l.id}: ${r.patientIdNumber}`, '');
+  if (r.payer) {
+    row(p, `${l.payer}: ${r.payer.name}`, '');
+    if (r.payer.idNumber !== undefined) row(p, `${l.payerId}: ${r.payer.idNumber}`, '');
+  }
   row(p, `${l.bill}: ${r.bill.id}`, l.visit[r.bill.visitType]);
   p.drawLine();
   for (const item of r.bill.items) {
@@ -163,6 +225,7 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   p.printQR(r.eReceiptUrl, { cellSize: 6, correction: 'M', model: 2 });
   p.println(l.scan);
   p.alignLeft();
+  if (r.copy) copyMark(p);
   p.cut();
   return new Uint8Array(p.getBuffer());
 }
