@@ -95,6 +95,7 @@ export class KioskMetrics {
       buckets: [0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30],
       registers,
     });
+    for (const result of IDENTIFY_RESULTS) this.identify.zero({ result });
     this.staffCalls = new Counter({
       name: 'kiosk_staff_calls_total',
       help: 'Times a patient pressed "call staff".',

@@ -1,9 +1,12 @@
 /**
- * npm start [-- --headless] [--port N] [--windowed] [--web] [--config FILE] [--data DIR]
+ * npm start [-- --headless] [--port N] [--metrics-port M] [--windowed] [--web] [--config FILE]
+ *   [--data DIR]
  *
  * Starts the kiosk in simulator mode (gateway simulator embedded on loopback). In Electron when
  * its binary is present or can be fetched; otherwise web mode, opening Chromium in app mode when
  * one is installed and a display exists. --headless serves web mode only, until SIGINT/SIGTERM.
+ * --metrics-port (or metrics.port in the configuration) serves /healthz, /readyz and /metrics
+ * for the hospital's Prometheus (deploy/README.md); web mode only.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -18,6 +21,8 @@ import { LogRing, createLogger } from '../host/log.ts';
 import { DataFolderLocked } from '../host/data-lock.ts';
 import { installLastResort } from '../host/last-resort.ts';
 import { startWebMode } from '../host/web-mode.ts';
+import { KioskMetrics } from '../host/metrics.ts';
+import { monitorKiosk } from '../host/metrics-server.ts';
 import { loadScenario } from '../gateway/simulator/scenario.ts';
 
 const { values } = parseArgs({
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     web: { type: 'boolean', default: false },
     windowed: { type: 'boolean', default: false },
     port: { type: 'string', default: '0' },
+    /** The monitoring endpoint's port (default: metrics.port in the configuration, else none). */
+    'metrics-port': { type: 'string' },
     config: { type: 'string' },
     data: { type: 'string' },
     /** Simulator mode: the gateway simulator's world (default: the shipped default scenario). */
@@ -39,6 +46,15 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const config = loadConfigFile(values.config);
+const metricsPort =
+  values['metrics-port'] !== undefined ? Number(values['metrics-port']) : config.metrics.port;
+if (
+  metricsPort !== undefined &&
+  (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)
+) {
+  console.error(`kiosk: --metrics-port must be a port number, not ${values['metrics-port']}`);
+  process.exit(2);
+}
 const dataDir = values.data ?? join(projectRoot, '.kiosk-data');
 const version = (
   JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -97,10 +113,16 @@ if (!values.headless && !values.web) {
 
 async function runWebMode(openWindow: boolean): Promise<void> {
   const logRing = new LogRing();
-  const log = createLogger((line) => {
+  const metrics =
+    metricsPort !== undefined
+      ? new KioskMetrics({ version, kioskId: config.kioskId, processMetrics: true })
+      : undefined;
+  const written = createLogger((line) => {
     process.stderr.write(line + '\n');
     logRing.push(line);
   });
+  // The metrics count what the log tells (payments, staff calls, identify times).
+  const log = metrics ? metrics.observe(written) : written;
   let kiosk: Awaited<ReturnType<typeof startWebMode>>;
   try {
     kiosk = await startWebMode({
@@ -119,9 +141,27 @@ async function runWebMode(openWindow: boolean): Promise<void> {
     console.error(`kiosk: not started: ${error.message}`);
     process.exit(1);
   }
+  const monitoring =
+    metrics &&
+    (await monitorKiosk({
+      metrics,
+      host: kiosk.host,
+      config,
+      clock: systemClock,
+      port: metricsPort ?? 0,
+      log,
+    }).catch(async (error: unknown) => {
+      await kiosk.stop();
+      throw error;
+    }));
+  const stopAll = async () => {
+    await monitoring?.stop();
+    await kiosk.stop();
+  };
   // From here an error nothing caught stops the kiosk and exits non-zero, for a restart.
-  installLastResort({ log, stop: () => kiosk.stop() });
+  installLastResort({ log, stop: stopAll });
   console.log(`kiosk: web mode at ${kiosk.url}`);
+  if (monitoring) console.log(`kiosk: metrics at ${monitoring.url}metrics`);
   if (config.mode === 'simulator')
     console.log(
       `kiosk: simulator control API at ${kiosk.url}sim/ (header x-kiosk-control: ${kiosk.controlToken})`,
@@ -133,7 +173,7 @@ async function runWebMode(openWindow: boolean): Promise<void> {
     if (stopping) return;
     stopping = true;
     browser?.kill('SIGTERM');
-    void kiosk.stop().then(
+    void stopAll().then(
       () => process.exit(0),
       () => process.exit(1),
     );
