@@ -76,7 +76,14 @@ export class GatewaySimulator {
   /** Listens on 127.0.0.1 only. Port 0 picks a free port; after a stop, start() reuses the port. */
   async start(port = this.port): Promise<string> {
     if (this.server?.listening) return this.url;
-    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    // Every request ends in an answer: an error nothing below caught is a 500, never an
+    // unhandled rejection (which, in a simulator kiosk, would end the kiosk's process).
+    const handler = (req: IncomingMessage, res: ServerResponse) =>
+      void this.handle(req, res).catch((error: unknown) => {
+        console.error('gateway simulator: unhandled', error instanceof Error ? error.name : error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
+      });
     const tls = this.options.tls;
     const server: Server = tls ? createTlsServer(tls, handler) : createServer(handler);
     server.on('connection', (socket) => {
@@ -182,12 +189,12 @@ export class GatewaySimulator {
     const check = verifyRequest(
       req.headers,
       body,
-      (id) => this.options.clients[id],
+      (id) => this.secretFor(id),
       now.getTime(),
       this.store.nonces,
     );
     if (check.ok || check.reason === 'stale-timestamp' || check.reason === 'replayed-nonce')
-      signingSecret = this.options.clients[String(req.headers['x-tif-paasid'])];
+      signingSecret = this.secretFor(String(req.headers['x-tif-paasid']));
     if (!check.ok) {
       fail(`signature rejected: ${check.reason}`);
       return;
@@ -244,6 +251,11 @@ export class GatewaySimulator {
     const envelopeOut = this.success(envelope, now, time, output);
     if (fault?.kind === 'malformed-body') send(JSON.stringify(envelopeOut).slice(0, 40));
     else reply(envelopeOut);
+  }
+
+  /** Own keys only: a client id like "constructor" is not a client (found by the fuzzer). */
+  private secretFor(paasid: string): string | undefined {
+    return Object.hasOwn(this.options.clients, paasid) ? this.options.clients[paasid] : undefined;
   }
 
   private success(
