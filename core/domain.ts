@@ -36,6 +36,11 @@ export interface Bill {
   createdAt: string;
   total: Cents;
   items: BillItem[];
+  /**
+   * A payment for this bill is still open in the kiosk's journal (in doubt, a refund under
+   * way): not payable until recovery resolves it, so it cannot be paid twice.
+   */
+  beingChecked?: boolean;
 }
 
 export interface PreSettlement {

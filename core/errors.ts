@@ -12,6 +12,7 @@ export const kioskErrorCodes = [
   'camera-unavailable',
   'face-engine-failed',
   'bill-not-payable',
+  'bill-being-checked',
   'printer-not-ready',
   'session-expired',
   'internal',

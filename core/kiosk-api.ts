@@ -48,6 +48,7 @@ export const billViewSchema = z.object({
   createdAt: shortText,
   total: centsSchema,
   items: z.array(billItemViewSchema).max(500),
+  beingChecked: z.boolean().optional(),
 });
 
 export const splitViewSchema = z.object({

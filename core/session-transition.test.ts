@@ -292,6 +292,20 @@ describe('transition: what the payload decides', () => {
     ).toThrow(InvalidTransition);
   });
 
+  it("a bill whose earlier payment is being checked cannot be chosen, own or a member's", () => {
+    const held = { ...bill, beingChecked: true };
+    expect(() =>
+      transition({ ...back, bills: [held] }, { type: 'select-bill', billId: 'B1' }),
+    ).toThrow(InvalidTransition);
+    expect(() =>
+      transition(
+        { ...states['member-bills'], bills: [held] },
+        { type: 'select-bill', billId: 'B1' },
+      ),
+    ).toThrow(InvalidTransition);
+    expect(transition(back, { type: 'select-bill', billId: 'B1' }).kind).toBe('pre-settling');
+  });
+
   it('an unknown bill, member or binding is refused', () => {
     expect(() => transition(back, { type: 'select-bill', billId: 'B9' })).toThrow();
     expect(() => transition(back, { type: 'open-member', bindingId: 'L9' })).toThrow();

@@ -155,14 +155,15 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind === 'member-bills') {
         // Paying for a family member: the payer is the patient at the kiosk.
         const bill = state.bills.find((b) => b.id === event.billId);
-        if (!bill) throw invalid();
+        if (!bill || bill.beingChecked) throw invalid();
         const { patient } = state.back;
         return { kind: 'pre-settling', patient, bills: state.bills, bill, member: state.member };
       }
       if (state.kind !== 'bills' && state.kind !== 'review' && state.kind !== 'choose-cash')
         throw invalid();
       const bill = state.bills.find((b) => b.id === event.billId);
-      if (!bill) throw invalid();
+      // A bill whose earlier payment is still being checked cannot be paid again meanwhile.
+      if (!bill || bill.beingChecked) throw invalid();
       const member = state.kind === 'bills' ? undefined : state.member;
       return {
         kind: 'pre-settling',

@@ -34,6 +34,7 @@ function billView(bill: Bill) {
       quantity: i.quantity,
       amount: i.amount,
     })),
+    ...(bill.beingChecked ? { beingChecked: true } : {}),
   };
 }
 

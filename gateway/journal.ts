@@ -21,7 +21,7 @@ import {
 } from './journal-states.ts';
 
 /** Columns that hold personal data (the ID number, insurance details), sealed given a sealer. */
-const SEALED = ['settle_input_json', 'settlement_json'] as const;
+const SEALED = ['settle_input_json', 'settlement_json', 'receipt_json'] as const;
 
 export interface PaymentRow {
   payment_id: string; // the 2207 msgid
@@ -45,6 +45,12 @@ export interface PaymentRow {
   settlement_json: string;
   reversal_msgid: string;
   problem: string;
+  /**
+   * What the receipt needs that the settlement does not hold (masked names, the bill's items,
+   * the payment method), so a settlement that recovery finishes still gets its receipt record.
+   * Empty on rows written before it existed.
+   */
+  receipt_json: string;
 }
 
 /** A new payment: its intent and amounts, in an initial state (journal-states.ts). */
@@ -58,7 +64,9 @@ export type NewPayment = Omit<
   | 'problem'
   | 'settle_state'
   | 'cash_state'
+  | 'receipt_json'
 > & {
+  receipt_json?: string;
   settle_state: (typeof initialStates.settle)[number];
   cash_state: (typeof initialStates.cash)[number];
 };
@@ -110,7 +118,12 @@ export class PaymentJournal {
         at TEXT NOT NULL, what TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS payments_open ON payments(settle_state, cash_state);
       CREATE INDEX IF NOT EXISTS payments_day ON payments(business_date);
+      CREATE INDEX IF NOT EXISTS payments_bill ON payments(bill_id);
     `);
+    // Journals from before the receipt draft gain its column; old rows keep it empty.
+    const columns = this.db.prepare(`PRAGMA table_info(payments)`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'receipt_json'))
+      this.db.exec(`ALTER TABLE payments ADD COLUMN receipt_json TEXT NOT NULL DEFAULT ''`);
   }
 
   create(row: NewPayment): PaymentRow {
@@ -126,12 +139,12 @@ export class PaymentJournal {
         .prepare(
           `INSERT INTO payments (payment_id, created_at, updated_at, business_date, bill_id, psn_no, insured_area,
              settle_input_json, total_cents, fund_cents, account_cents, mutual_aid_cents, cash_cents, cash_method,
-             order_no, cash_state, settle_state)
+             order_no, cash_state, settle_state, receipt_json)
            VALUES (@payment_id, @at, @at, @business_date, @bill_id, @psn_no, @insured_area, @settle_input_json,
              @total_cents, @fund_cents, @account_cents, @mutual_aid_cents, @cash_cents, @cash_method, @order_no,
-             @cash_state, @settle_state)`,
+             @cash_state, @settle_state, @receipt_json)`,
         )
-        .run({ ...this.sealed(row.payment_id, row), at });
+        .run({ ...this.sealed(row.payment_id, { receipt_json: '', ...row }), at });
       this.event(
         row.payment_id,
         `created settle=${row.settle_state} cash=${row.cash_state} method=${row.cash_method}`,
@@ -184,7 +197,34 @@ export class PaymentJournal {
 
   /** Payments that recovery must still resolve. */
   open(): PaymentRow[] {
-    return this.all().filter((p) => !isFinal(p));
+    return this.openIds().map((o) => this.get(o.payment_id)!);
+  }
+
+  /**
+   * Bills with a payment still open: paying one again before it is resolved could charge twice,
+   * so they are held ("being checked") until recovery settles or undoes the open payment.
+   */
+  openBillIds(): Set<string> {
+    return new Set(this.openIds().map((o) => o.bill_id));
+  }
+
+  /**
+   * Read from the clear state columns only: nothing is unsealed to find what is open. The query
+   * is isFinal in SQL, so the index answers it however long the journal grows; isFinal itself
+   * still has the last word.
+   */
+  private openIds(): { payment_id: string; bill_id: string }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT payment_id, bill_id, settle_state, cash_state, cash_method FROM payments
+         WHERE cash_state IN ('pending', 'refund-pending')
+            OR settle_state IN ('sent', 'in-doubt', 'reversal-sent')
+            OR (settle_state IN ('failed', 'reversed', 'intent') AND cash_state = 'paid')
+            OR (settle_state = 'settled' AND cash_method != 'none' AND cash_state != 'paid')
+         ORDER BY created_at`,
+      )
+      .all() as (Pick<PaymentRow, 'payment_id' | 'bill_id'> & Parameters<typeof isFinal>[0])[];
+    return rows.filter((r) => !isFinal(r));
   }
 
   events(paymentId: string): { at: string; what: string }[] {

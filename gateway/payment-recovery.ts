@@ -1,13 +1,14 @@
 /**
- * Start-up recovery: every payment the journal left open is resolved with the gateway by the
- * same steps a live payment takes (docs/settlement.md, "Recovery at start-up", has the table).
- * Every step is idempotent by msgid or order number, and a gateway that cannot be reached leaves
- * the entry open for the next run: nothing is guessed.
+ * Recovery: every payment the journal left open is resolved with the gateway by the same steps a
+ * live payment takes (docs/settlement.md, "Recovery", has the table). It runs at start-up, in
+ * the background while the kiosk serves (background-recovery.ts), and for one payment while its
+ * patient waits. Every step is idempotent by msgid or order number, and a gateway that cannot be
+ * reached leaves the entry open for the next run: nothing is guessed.
  */
 import { KioskError } from '../core/errors.ts';
 import type { LogFn } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
-import type { PaymentJournal, PaymentRow } from './journal.ts';
+import { isFinal, type PaymentJournal, type PaymentRow } from './journal.ts';
 import { isCode, requirePayment, settleOutputOf } from './payment-calls.ts';
 import type { TxOutput } from './protocol.ts';
 
@@ -17,6 +18,8 @@ export interface RecoveryReport {
   reversed: number;
   refunded: number;
   failed: number;
+  /** Left alone because a session is still collecting its cash part. */
+  live: number;
   stillOpen: number;
 }
 
@@ -34,7 +37,14 @@ export interface RecoverySteps {
   refund(paymentId: string, why: string): Promise<boolean>;
   reverse(paymentId: string, why: string): Promise<void>;
   abandon(paymentId: string): Promise<void>;
+  /** True while a session is still collecting this payment's cash: recovery must not undo it. */
+  isLive(p: PaymentRow): boolean;
+  /** Runs one payment's step alone: never beside the session's own step on the same payment. */
+  exclusive<T>(paymentId: string, step: () => Promise<T>): Promise<T>;
 }
+
+/** Where one payment stands after an attempt to resolve it. */
+export type Resolution = 'settled' | 'undone' | 'open';
 
 /** Resolves every payment the journal left open. Safe to run any number of times. */
 export async function recoverPayments(
@@ -47,22 +57,54 @@ export async function recoverPayments(
     reversed: 0,
     refunded: 0,
     failed: 0,
+    live: 0,
     stillOpen: 0,
   };
   for (const p of deps.journal.open()) {
     report.examined++;
+    if (steps.isLive(p)) {
+      report.live++;
+      continue;
+    }
+    await resolveOne(deps, steps, p.payment_id, report);
+  }
+  report.stillOpen = deps.journal.open().filter((p) => !steps.isLive(p)).length;
+  deps.log('payment.recovery', { ...report });
+  return report;
+}
+
+/**
+ * One payment, alone: re-read inside its lock (the session or another pass may have moved it on
+ * while this waited), resolved if still open. A failure leaves it open for the next attempt.
+ */
+export async function resolveOne(
+  deps: RecoveryDeps,
+  steps: RecoverySteps,
+  paymentId: string,
+  report: RecoveryReport = emptyReport(),
+): Promise<Resolution> {
+  return steps.exclusive(paymentId, async () => {
+    const p = requirePayment(deps.journal, paymentId);
+    if (isFinal(p)) return resolutionOf(p);
     try {
       await recoverOne(deps, steps, p, report);
     } catch (error) {
       deps.log('payment.recovery-deferred', {
-        paymentId: p.payment_id,
+        paymentId,
         code: error instanceof KioskError ? error.code : 'unknown',
       });
     }
-  }
-  report.stillOpen = deps.journal.open().length;
-  deps.log('payment.recovery', { ...report });
-  return report;
+    return resolutionOf(requirePayment(deps.journal, paymentId));
+  });
+}
+
+function resolutionOf(p: PaymentRow): Resolution {
+  if (!isFinal(p)) return 'open';
+  return p.settle_state === 'settled' ? 'settled' : 'undone';
+}
+
+function emptyReport(): RecoveryReport {
+  return { examined: 0, settled: 0, reversed: 0, refunded: 0, failed: 0, live: 0, stillOpen: 0 };
 }
 
 async function recoverOne(

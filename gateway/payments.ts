@@ -34,7 +34,14 @@ import {
   retryOnce,
   settleOutputOf,
 } from './payment-calls.ts';
-import { type RecoveryReport, recoverPayments } from './payment-recovery.ts';
+import {
+  type RecoveryReport,
+  type RecoverySteps,
+  type Resolution,
+  recoverPayments,
+  resolveOne,
+} from './payment-recovery.ts';
+import { receiptDraft } from './receipt-draft.ts';
 import type { TxInput, TxOutput } from './protocol.ts';
 import { type ReconciliationReport, reconcileDay } from './reconciliation.ts';
 import { cashOrderFromWire, splitFromSetlinfo } from './wire-mapping.ts';
@@ -49,10 +56,20 @@ export interface PaymentCoordinatorOptions {
   log: LogFn;
   /** Poll intervals for a mobile order, in ms; the last one repeats. */
   pollMs?: number[];
+  /**
+   * How long a session may hold a payment's cash collection before recovery treats it as
+   * abandoned (longer than any cash order lives; default 20 minutes).
+   */
+  maxLiveMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export class PaymentCoordinator {
+  /** Payments a session is still collecting the cash of (begin until complete or abandon). */
+  private readonly live = new Map<string, number>();
+  /** The step running on each payment: the session's and recovery's never interleave. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
   constructor(private readonly o: PaymentCoordinatorOptions) {}
 
   /**
@@ -72,6 +89,10 @@ export class PaymentCoordinator {
     const s = preview.split;
     if (s.cash > 0 && method === 'none')
       throw new KioskError('internal', 'a cash part needs a payment method');
+    // A bill whose last payment is still open (in doubt, a refund under way) is not paid again
+    // until recovery has resolved it: that is how one bill got two cash orders paid.
+    if (this.o.journal.openBillIds().has(bill.id))
+      throw new KioskError('bill-being-checked', 'a payment for this bill is still being checked');
     const paymentId = this.o.client.newMsgid();
     const usesCash = s.cash > 0;
     this.o.journal.create({
@@ -90,7 +111,9 @@ export class PaymentCoordinator {
       order_no: usesCash ? paymentId : '',
       cash_state: usesCash ? 'pending' : 'none',
       settle_state: 'intent',
+      receipt_json: JSON.stringify(receiptDraft(patient, bill, method, cashPayer)),
     });
+    this.live.set(paymentId, this.o.clock.now().getTime());
     if (!usesCash) return { paymentId, cash: 'none' };
     const order = await openCashOrder(this.o.client, {
       orderNo: paymentId,
@@ -179,7 +202,13 @@ export class PaymentCoordinator {
   }
 
   /** Steps 3 and 4: settle with the journalled msgid, after the cash is in. */
-  async complete(paymentId: string): Promise<Settlement> {
+  complete(paymentId: string): Promise<Settlement> {
+    // From here the payment is recovery's to finish too (sent or in doubt), one step at a time.
+    this.live.delete(paymentId);
+    return this.exclusive(paymentId, () => this.completeAlone(paymentId));
+  }
+
+  private async completeAlone(paymentId: string): Promise<Settlement> {
     let p = this.payment(paymentId);
     if (p.settle_state === 'settled') return this.settlementOf(p);
     if (p.cash_method !== 'none' && p.cash_state !== 'paid') {
@@ -237,6 +266,14 @@ export class PaymentCoordinator {
 
   /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
   async abandon(paymentId: string): Promise<void> {
+    try {
+      await this.exclusive(paymentId, () => this.abandonAlone(paymentId));
+    } finally {
+      this.live.delete(paymentId);
+    }
+  }
+
+  private async abandonAlone(paymentId: string): Promise<void> {
     const p = this.payment(paymentId);
     if (p.settle_state !== 'intent') return;
     if (p.cash_state === 'pending') {
@@ -266,15 +303,63 @@ export class PaymentCoordinator {
     } else if (p.cash_state === 'paid') await this.refund(paymentId, 'session ended');
   }
 
-  /** Start-up: resolve every payment the journal left open. Safe to run any number of times. */
+  /** Bills with a payment still open: not payable until it is resolved. */
+  openBillIds(): Set<string> {
+    return this.o.journal.openBillIds();
+  }
+
+  /**
+   * Resolves every payment the journal left open that no session is collecting. Safe to run any
+   * number of times, and beside live sessions: each payment's step runs alone.
+   */
   recover(): Promise<RecoveryReport> {
-    return recoverPayments(this.o, {
+    return recoverPayments(this.o, this.recoverySteps());
+  }
+
+  /**
+   * One payment, while its patient waits (a settlement left in doubt): asks the gateway and
+   * finishes or undoes it as recovery would. 'open' when the gateway still cannot say.
+   */
+  async resolve(paymentId: string): Promise<{ resolution: Resolution; settlement?: Settlement }> {
+    const resolution = await resolveOne(this.o, this.recoverySteps(), paymentId);
+    const p = this.payment(paymentId);
+    return resolution === 'settled'
+      ? { resolution, settlement: this.settlementOf(p) }
+      : { resolution };
+  }
+
+  private recoverySteps(): RecoverySteps {
+    const maxLiveMs = this.o.maxLiveMs ?? 20 * 60_000;
+    return {
       send2207: (p) => this.send2207(p),
       accept: (id, out) => this.accept(id, out),
       refund: (id, why) => this.refund(id, why),
-      reverse: (id, why) => this.reverse(id, why),
-      abandon: (id) => this.abandon(id),
+      reverse: (id, why) => this.reverseAlone(id, why),
+      abandon: (id) => this.abandonAlone(id),
+      isLive: (p) => {
+        // Only a payment still in intent is the session's alone; once 2207 is sent (even by
+        // hand in a test) it is recovery's to finish too.
+        const since = this.live.get(p.payment_id);
+        return (
+          p.settle_state === 'intent' &&
+          since !== undefined &&
+          this.o.clock.now().getTime() - since < maxLiveMs
+        );
+      },
+      exclusive: (id, step) => this.exclusive(id, step),
+    };
+  }
+
+  /** Runs `step` after any step already running on the same payment has ended. */
+  private exclusive<T>(paymentId: string, step: () => Promise<T>): Promise<T> {
+    const before = this.running.get(paymentId) ?? Promise.resolve();
+    const mine = before.then(step, step);
+    const settled = mine.catch(() => undefined);
+    this.running.set(paymentId, settled);
+    void settled.then(() => {
+      if (this.running.get(paymentId) === settled) this.running.delete(paymentId);
     });
+    return mine;
   }
 
   /** End of day: the journal's totals for one business day against the gateway's (3201). */
@@ -283,7 +368,11 @@ export class PaymentCoordinator {
   }
 
   /** Reverses a settled payment (2208) and refunds its cash: for staff, and for mismatches. */
-  async reverse(paymentId: string, why: string): Promise<void> {
+  reverse(paymentId: string, why: string): Promise<void> {
+    return this.exclusive(paymentId, () => this.reverseAlone(paymentId, why));
+  }
+
+  private async reverseAlone(paymentId: string, why: string): Promise<void> {
     let p = this.payment(paymentId);
     if (p.settle_state !== 'settled' && p.settle_state !== 'reversal-sent') return;
     const msgid = p.reversal_msgid || this.o.client.newMsgid();
@@ -336,7 +425,7 @@ export class PaymentCoordinator {
     if (split.total !== p.total_cents || split.cash !== p.cash_cents) {
       // The patient agreed to (and paid) a different cash part: undo rather than overcharge.
       this.o.log('payment.split-changed', { paymentId });
-      await this.reverse(paymentId, 'split differs from the pre-settlement');
+      await this.reverseAlone(paymentId, 'split differs from the pre-settlement');
       throw new KioskError(
         'gateway-bad-response',
         'the settlement differs from what the patient confirmed; it was reversed',

@@ -69,7 +69,13 @@ export class GatewaySettlementPort implements SettlementPort {
       { data: { psn_no: patient.personNo } },
       { insuredArea: patient.insuredArea },
     );
-    return out.bills.map(billFromWire);
+    return this.held(out.bills.map(billFromWire));
+  }
+
+  /** Marks the bills whose last payment is still open in the journal as being checked. */
+  private held(bills: Bill[]): Bill[] {
+    const open = this.payments.openBillIds();
+    return bills.map((b) => (open.has(b.id) ? { ...b, beingChecked: true } : b));
   }
 
   async preSettle(
@@ -200,7 +206,7 @@ export class GatewaySettlementPort implements SettlementPort {
       { data: { psn_no: member.personNo } },
       member.insuredArea,
     );
-    return out.bills.map(billFromWire);
+    return this.held(out.bills.map(billFromWire));
   }
 
   /**

@@ -172,6 +172,7 @@ export const en = {
   'loading.printing': 'Printing your receipt…',
   'bills.title': 'Hello, {name}. Choose a bill to pay',
   'bills.none': 'You have no unpaid bills. Thank you.',
+  'bills.beingChecked': 'Payment being checked: do not pay again',
   'bills.item': '{visit} · {department} · {date}',
   'visit.outpatient': 'Outpatient',
   'visit.emergency': 'Emergency',
@@ -208,6 +209,8 @@ export const en = {
   'error.camera-unavailable': 'The camera is not working. Please ask staff for help.',
   'error.face-engine-failed': 'Face recognition is not working. Please ask staff for help.',
   'error.bill-not-payable': 'This bill cannot be paid here. Please go to the payment counter.',
+  'error.bill-being-checked':
+    'A payment for this bill is still being confirmed with the insurance service. Please do not pay it again: it will be marked paid, or the money refunded, automatically. Ask staff if you need help.',
   'error.printer-not-ready': 'The printer is not ready. Please ask staff for help.',
   'error.session-expired':
     'Your session ended because nothing happened for a while. Nothing has been charged.',

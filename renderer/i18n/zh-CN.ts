@@ -157,6 +157,7 @@ export const zhCN = {
   'loading.printing': '正在打印凭证…',
   'bills.title': '{name}，您好。请选择要缴的费用',
   'bills.none': '您没有待缴费用，谢谢。',
+  'bills.beingChecked': '付款核对中，请勿重复缴费',
   'bills.item': '{visit} · {department} · {date}',
   'visit.outpatient': '门诊',
   'visit.emergency': '急诊',
@@ -187,6 +188,8 @@ export const zhCN = {
   'error.camera-unavailable': '摄像头无法使用，请工作人员帮助。',
   'error.face-engine-failed': '人脸识别无法使用，请工作人员帮助。',
   'error.bill-not-payable': '这笔费用不能在这里缴纳，请到收费窗口办理。',
+  'error.bill-being-checked':
+    '这笔费用有一笔付款正在与医保系统核对，请不要重复缴费：核对后会自动入账，或把钱退回。如需帮助请找工作人员。',
   'error.printer-not-ready': '打印机没有准备好，请工作人员帮助。',
   'error.session-expired': '长时间没有操作，本次服务已结束，没有产生任何扣费。',
   'error.internal': '发生了意外问题，没有产生任何扣费。请工作人员帮助。',

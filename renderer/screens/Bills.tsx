@@ -13,13 +13,19 @@ export function Bills({ kiosk, view }: ScreenProps<'bills'>) {
       <ul className="bills">
         {view.bills.map((bill) => (
           <li key={bill.id}>
-            <button type="button" className="bill" onClick={act(() => kiosk.selectBill(bill.id))}>
+            <button
+              type="button"
+              className="bill"
+              disabled={bill.beingChecked === true}
+              onClick={act(() => kiosk.selectBill(bill.id))}
+            >
               <span>
                 {t('bills.item', {
                   visit: t(`visit.${bill.visitType}`),
                   department: bill.department,
                   date: bill.createdAt.slice(0, 10),
                 })}
+                {bill.beingChecked && <span className="bill-note">{t('bills.beingChecked')}</span>}
               </span>
               <span className="bill-total">{yuan(bill.total)}</span>
             </button>

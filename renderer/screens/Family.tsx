@@ -66,9 +66,15 @@ export function MemberBills({ kiosk, view }: ScreenProps<'member-bills'>) {
       <ul className="bills">
         {view.bills.map((bill) => (
           <li key={bill.id}>
-            <button type="button" className="bill" onClick={act(() => kiosk.selectBill(bill.id))}>
+            <button
+              type="button"
+              className="bill"
+              disabled={bill.beingChecked === true}
+              onClick={act(() => kiosk.selectBill(bill.id))}
+            >
               <span>
                 {t(`visit.${bill.visitType}`)} · {bill.department} · {bill.createdAt.slice(0, 10)}
+                {bill.beingChecked && <span className="bill-note">{t('bills.beingChecked')}</span>}
                 {view.excluded.includes(bill.id) && (
                   <span className="bill-note">{t('family.excluded')}</span>
                 )}

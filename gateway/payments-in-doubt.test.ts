@@ -1,0 +1,172 @@
+/**
+ * Money in doubt while the kiosk keeps serving: a bill whose payment is still open cannot be paid
+ * again, the patient's own payment is resolved while they wait, and recovery running beside live
+ * sessions never undoes a payment a patient is still making nor races the session on one.
+ * Real HTTP to the gateway simulator, real SQLite journals.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { GatewayClient } from './client.ts';
+import { PaymentJournal } from './journal.ts';
+import { PaymentCoordinator } from './payments.ts';
+import { GatewaySettlementPort } from './settlement-port.ts';
+import { loadScenario } from './simulator/scenario.ts';
+import type { GatewaySimulator } from './simulator/server.ts';
+import { startTestGateway, testClientOptions } from './testing/test-client.ts';
+
+const scenario = loadScenario();
+let nowMs = Date.parse('2026-11-22T02:00:00Z');
+const clock = { now: () => new Date(nowMs) };
+let sim: GatewaySimulator;
+let dir: string;
+const journals: PaymentJournal[] = [];
+const penny = scenario.patients.find((p) => p.name.startsWith('Penny'))!;
+
+function kiosk(file = join(dir, 'journal.sqlite')) {
+  const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 800 }));
+  const journal = new PaymentJournal(file, clock.now);
+  journals.push(journal);
+  const payments = new PaymentCoordinator({
+    client,
+    journal,
+    clock,
+    timeZone: scenario.hospital.timezone,
+    log: () => undefined,
+    pollMs: [5],
+    maxLiveMs: 60_000,
+  });
+  return { journal, payments, port: new GatewaySettlementPort(client, payments) };
+}
+
+async function readyToPay(k: ReturnType<typeof kiosk>) {
+  const patient = await k.port.findPatient(penny.certno);
+  const [bill] = await k.port.unpaidBills(patient);
+  const preview = await k.port.preSettle(patient, bill!);
+  return { patient, bill: bill!, preview };
+}
+
+const settledCount = (billId: string) =>
+  (
+    sim.store.db
+      .prepare(`SELECT COUNT(*) AS n FROM settlements WHERE chrg_bchno = ? AND status = 'settled'`)
+      .get(billId) as { n: number }
+  ).n;
+
+beforeEach(async () => {
+  nowMs = Date.parse('2026-11-22T02:00:00Z');
+  dir = mkdtempSync(join(tmpdir(), 'in-doubt-'));
+  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+});
+
+afterEach(async () => {
+  for (const j of journals.splice(0)) j.close();
+  await sim.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Penny paid her cash part, then the gateway went away: 2207's outcome is unknown. */
+async function paidButInDoubt(k: ReturnType<typeof kiosk>) {
+  const p = await readyToPay(k);
+  const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+  sim.payOrder(start.order!.orderNo);
+  expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
+  await sim.stop();
+  await expect(k.port.completePayment(start.paymentId)).rejects.toMatchObject({
+    code: 'settlement-in-doubt',
+  });
+  await sim.start();
+  return { ...p, paymentId: start.paymentId };
+}
+
+it('a bill whose payment is in doubt is listed as being checked and cannot be paid again', async () => {
+  const k = kiosk();
+  const p = await paidButInDoubt(k);
+  // The hospital still lists the bill (the gateway never settled it), but the kiosk holds it.
+  const [listed] = await k.port.unpaidBills(p.patient);
+  expect(listed).toMatchObject({ id: p.bill.id, beingChecked: true });
+  await expect(k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile')).rejects.toMatchObject({
+    code: 'bill-being-checked',
+  });
+  // Only the one cash order was ever opened for the bill.
+  expect((sim.store.db.prepare(`SELECT COUNT(*) AS n FROM orders`).get() as { n: number }).n).toBe(
+    1,
+  );
+  // Recovery settles it; the bill is then simply paid (no longer listed by the hospital).
+  expect(await k.payments.recover()).toMatchObject({ settled: 1, stillOpen: 0 });
+  expect(settledCount(p.bill.id)).toBe(1);
+  expect((await k.port.unpaidBills(p.patient)).some((b) => b.id === p.bill.id)).toBe(false);
+});
+
+it('the same kiosk restarted on the journal still holds the bill until recovery resolves it', async () => {
+  const file = join(dir, 'restart.sqlite');
+  const k1 = kiosk(file);
+  const p = await paidButInDoubt(k1);
+  k1.journal.close();
+  const k2 = kiosk(file);
+  expect(k2.payments.openBillIds().has(p.bill.id)).toBe(true);
+  await expect(k2.port.beginPayment(p.patient, p.bill, p.preview, 'mobile')).rejects.toMatchObject({
+    code: 'bill-being-checked',
+  });
+});
+
+it('while the patient waits: resolve() finds the settlement and returns it', async () => {
+  const k = kiosk();
+  const p = await paidButInDoubt(k);
+  const { resolution, settlement } = await k.payments.resolve(p.paymentId);
+  expect(resolution).toBe('settled');
+  expect(settlement).toMatchObject({ billId: p.bill.id, msgid: p.paymentId });
+  expect(settlement!.split.total).toBe(p.preview.split.total);
+  expect(settledCount(p.bill.id)).toBe(1);
+});
+
+it('while the gateway is still away, resolve() says open and guesses nothing', async () => {
+  const k = kiosk();
+  const p = await paidButInDoubt(k);
+  await sim.stop();
+  expect((await k.payments.resolve(p.paymentId)).resolution).toBe('open');
+  expect(k.journal.get(p.paymentId)!.settle_state).toBe('in-doubt');
+  await sim.start();
+  expect((await k.payments.resolve(p.paymentId)).resolution).toBe('settled');
+});
+
+it('recovery beside a live session leaves the payment the patient is still making alone', async () => {
+  const k = kiosk();
+  const p = await readyToPay(k);
+  const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+  // The patient is looking at the QR: a background pass must not cancel their order.
+  expect(await k.payments.recover()).toMatchObject({ examined: 1, live: 1, stillOpen: 0 });
+  expect(sim.store.orders.order(start.order!.orderNo)?.status).toBe('pending');
+  sim.payOrder(start.order!.orderNo);
+  expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
+  await k.port.completePayment(start.paymentId);
+  expect(settledCount(p.bill.id)).toBe(1);
+});
+
+it('a session that vanished without abandoning is undone once it is older than any cash order', async () => {
+  const k = kiosk();
+  const p = await readyToPay(k);
+  const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+  expect(await k.payments.recover()).toMatchObject({ live: 1 });
+  nowMs += 61_000;
+  expect(await k.payments.recover()).toMatchObject({ live: 0, stillOpen: 0 });
+  expect(sim.store.orders.order(start.order!.orderNo)?.status).toBe('cancelled');
+});
+
+it('recovery and the session on the same payment at once: one settlement, no illegal move', async () => {
+  const k = kiosk();
+  const p = await readyToPay(k);
+  const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
+  sim.payOrder(start.order!.orderNo);
+  expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
+  // The answer to 2207 is slow: a background pass starts while the session's call is out.
+  sim.injectFault({ infno: '2207', kind: 'latency', latencyMs: 300 });
+  const session = k.port.completePayment(start.paymentId);
+  const background = k.payments.recover();
+  const [settlement, report] = await Promise.all([session, background]);
+  expect(settlement.billId).toBe(p.bill.id);
+  expect(report.stillOpen).toBe(0);
+  expect(settledCount(p.bill.id)).toBe(1);
+  expect(k.journal.get(start.paymentId)).toMatchObject({ settle_state: 'settled' });
+});

@@ -1,0 +1,101 @@
+/**
+ * The part of a receipt that only the kiosk knows when a payment begins (who, for which bill, by
+ * which method), journalled with the payment (sealed) so that a settlement recovery finishes
+ * after a crash still gets its receipt record, K401 and a reprint, like a live one. Names and ID
+ * numbers are masked before they are written: the journal never needs them in full for this.
+ */
+import { z } from 'zod';
+import type { Bill, CashMethod, Patient, ReceiptData, Settlement } from '../core/domain.ts';
+import { billItemViewSchema, billViewSchema } from '../core/kiosk-api.ts';
+import { cents } from '../core/money.ts';
+import { maskIdNumber, maskName } from '../core/masking.ts';
+import type { Language } from '../core/vocabulary.ts';
+import type { PaymentRow } from './journal.ts';
+
+export interface ReceiptDraft {
+  patientName: string; // masked
+  patientIdNumber: string; // masked
+  /** The family member at the kiosk who paid, when it is not the bill's patient (masked). */
+  payerName?: string;
+  bill: Bill;
+  paymentMethod: ReceiptData['paymentMethod'];
+}
+
+// The row was sealed by this kiosk (AES-GCM), so a draft that opens is one we wrote; it is still
+// parsed on the way back (an older version's shape, a hand-edited test journal), and a draft
+// that does not parse is treated as absent.
+const centsSchema = z.number().int().min(0).max(1e12).transform(cents);
+const draftSchema = z.object({
+  patientName: z.string().max(64),
+  patientIdNumber: z.string().max(64),
+  payerName: z.string().max(64).optional(),
+  bill: billViewSchema.extend({
+    total: centsSchema,
+    items: z
+      .array(billItemViewSchema.extend({ unitPrice: centsSchema, amount: centsSchema }))
+      .max(500),
+  }),
+  paymentMethod: z.enum(['insurance-only', 'mobile', 'credit', 'wallet-code']),
+});
+
+export function receiptDraft(
+  patient: Patient,
+  bill: Bill,
+  method: CashMethod,
+  payer: Patient = patient,
+): ReceiptDraft {
+  return {
+    patientName: maskName(patient.name),
+    patientIdNumber: patient.idNumber === '' ? '' : maskIdNumber(patient.idNumber),
+    ...(payer.personNo !== patient.personNo ? { payerName: maskName(payer.name) } : {}),
+    bill,
+    paymentMethod: method === 'none' ? 'insurance-only' : method,
+  };
+}
+
+export interface ReceiptContext {
+  hospitalName: string;
+  kioskId: string;
+  language: Language;
+  printedAt: string;
+  eReceiptBaseUrl: string;
+}
+
+/**
+ * The receipt of a settled journal row. A row written before drafts existed still gets one,
+ * from what the journal holds: the bill's number and amounts, no names or items.
+ */
+export function receiptFromJournal(
+  row: Pick<PaymentRow, 'bill_id' | 'total_cents' | 'receipt_json' | 'business_date'>,
+  settlement: Settlement,
+  context: ReceiptContext,
+): ReceiptData {
+  let draft: ReceiptDraft | undefined;
+  try {
+    const parsed = draftSchema.safeParse(JSON.parse(row.receipt_json || 'null'));
+    if (parsed.success) draft = parsed.data;
+  } catch {
+    draft = undefined;
+  }
+  const bill: Bill = draft?.bill ?? {
+    id: row.bill_id,
+    visitType: 'outpatient',
+    category: 'regular',
+    department: '',
+    createdAt: row.business_date,
+    total: settlement.split.total,
+    items: [],
+  };
+  return {
+    hospitalName: context.hospitalName,
+    kioskId: context.kioskId,
+    printedAt: context.printedAt,
+    language: context.language,
+    patientName: draft?.patientName ?? '',
+    patientIdNumber: draft?.patientIdNumber ?? '',
+    bill,
+    settlement,
+    paymentMethod: draft?.paymentMethod ?? 'insurance-only',
+    eReceiptUrl: `${context.eReceiptBaseUrl}${encodeURIComponent(settlement.settlementId)}`,
+  };
+}
