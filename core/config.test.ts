@@ -173,4 +173,20 @@ describe('kiosk configuration', () => {
       expect(() => parseConfig({ retention: { days } })).toThrow(/retention\.days/);
     expect(() => parseConfig({ retention: { day: 90 } })).toThrow(/retention/);
   });
+
+  it('the envelope device fields are optional, bounded, and named when wrong', () => {
+    expect(parseConfig({}).gateway.device).toEqual({});
+    const device = { devNo: 'LOBBY-7', devSafeInfo: 'tpm:ok', signtype: 'SM2', cainfo: 'c2ln' };
+    expect(parseConfig({ gateway: { device } }).gateway.device).toEqual(device);
+    expect(() => parseConfig({ gateway: { device: { devNo: 'has space' } } })).toThrow(
+      /gateway\.device\.devNo/,
+    );
+    expect(() => parseConfig({ gateway: { device: { signtype: 'X'.repeat(11) } } })).toThrow(
+      /gateway\.device\.signtype/,
+    );
+    expect(() => parseConfig({ gateway: { device: { cainfo: 'x'.repeat(1025) } } })).toThrow(
+      /gateway\.device\.cainfo/,
+    );
+    expect(() => parseConfig({ gateway: { device: { mac: 'aa:bb' } } })).toThrow(/gateway\.device/);
+  });
 });

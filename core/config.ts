@@ -71,6 +71,26 @@ export const kioskConfigSchema = z
           })
           .refine((t) => t.index < t.slots, 'index must be below slots')
           .optional(),
+        /**
+         * What every envelope says about this terminal (docs/gateway-protocol.md): the device
+         * number the hospital registered it under (default: the kioskId), its device security
+         * information, and the signature type and signature (cainfo) where the platform asks for
+         * them. Simulator kiosks need none of them.
+         */
+        device: z
+          .strictObject({
+            devNo: z
+              .string()
+              .regex(/^[A-Za-z0-9_-]{1,100}$/)
+              .optional(),
+            devSafeInfo: z.string().max(2000).optional(),
+            signtype: z
+              .string()
+              .regex(/^[A-Za-z0-9-]{1,10}$/)
+              .optional(),
+            cainfo: z.string().max(1024).optional(),
+          })
+          .prefault({}),
       })
       .prefault({}),
     face: z

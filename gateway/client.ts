@@ -17,10 +17,12 @@ import {
   type TxInput,
   type TxOutput,
   formatInTimeZone,
+  requestEnvelopeSchema,
   responseEnvelopeSchema,
   SIGN_NO_REFUSAL,
   transactions,
 } from './protocol.ts';
+import { type HostAddress, hostAddress } from './host-address.ts';
 import { agentFor, type GatewayTls, type HttpAnswer, post } from './http-post.ts';
 import { NonceCache, ResponseSignatureError, signRequest, verifyResponse } from './signing.ts';
 
@@ -44,6 +46,18 @@ export interface GatewayClientOptions {
   nonce?: () => string;
   /** For an https baseUrl: the hospital's CA and/or the gateway's pinned public keys. */
   tls?: GatewayTls;
+  /** The envelope's device fields, as configured; dev_no defaults to the kiosk id. */
+  device?: TerminalDevice;
+  /** The address 9001 reports; by default this machine's first external IPv4 interface. */
+  address?: HostAddress;
+}
+
+/** What every envelope says about the terminal (dev_no, dev_safe_info, signtype, cainfo). */
+export interface TerminalDevice {
+  devNo?: string;
+  devSafeInfo?: string;
+  signtype?: string;
+  cainfo?: string;
 }
 
 export interface CallOptions {
@@ -58,12 +72,16 @@ class StaleSignNo extends KioskError {}
 
 export class GatewayClient {
   private signNo = '';
+  /** The business day (hospital time zone) the sign number was issued on: it lasts that day. */
+  private signedInOn = '';
   private signingIn: Promise<void> | undefined;
   private counter: number;
   /** Answers' nonces within the signature window: a captured answer cannot be played again. */
   private readonly answerNonces = new NonceCache();
   /** Keeps connections alive, and checks the gateway's certificate as `tls` says. */
   private readonly agent: Agent;
+  /** What 9001 reports as this terminal's mac and ip. */
+  private readonly address: HostAddress;
 
   constructor(private readonly options: GatewayClientOptions) {
     const slot = options.terminalSlot ?? { index: 0, slots: 1 };
@@ -78,6 +96,15 @@ export class GatewayClient {
     this.counter =
       options.initialSequence ?? Math.floor(Math.random() * Math.floor(10_000 / slot.slots));
     this.agent = agentFor(options.baseUrl, options.tls);
+    const envelope = requestEnvelopeSchema.pick({
+      dev_no: true,
+      dev_safe_info: true,
+      signtype: true,
+      cainfo: true,
+    });
+    const device = envelope.safeParse(this.deviceFields());
+    if (!device.success) throw new RangeError('device: a field is longer than the envelope allows');
+    this.address = options.address ?? hostAddress();
   }
 
   /** The hospital's medical-insurance area (mdtrtarea_admvs). */
@@ -103,10 +130,11 @@ export class GatewayClient {
   /** Signs in (9001); calls that arrive meanwhile share the one sign-in. */
   signIn(): Promise<void> {
     this.signingIn ??= this.send('9001', {
-      signIn: { opter_no: this.options.operatorId, mac: '', ip: '127.0.0.1' },
+      signIn: { opter_no: this.options.operatorId, mac: this.address.mac, ip: this.address.ip },
     })
       .then((out) => {
         this.signNo = out.signinoutb.sign_no;
+        this.signedInOn = this.today();
       })
       .finally(() => {
         this.signingIn = undefined;
@@ -114,13 +142,35 @@ export class GatewayClient {
     return this.signingIn;
   }
 
+  /**
+   * Signs out (9002) on shutdown, bounded by `timeoutMs` (default 3 s) so a gateway that does not
+   * answer cannot hold the kiosk up. The sign number is forgotten either way: one the gateway
+   * did not hear end, it ends itself at the close of the business day.
+   */
+  async signOut(timeoutMs = 3000): Promise<boolean> {
+    await this.signingIn?.catch(() => undefined);
+    if (!this.signedIn) return false;
+    try {
+      await this.send(
+        '9002',
+        { signOut: { sign_no: this.signNo, opter_no: this.options.operatorId } },
+        { timeoutMs },
+      );
+      return true;
+    } finally {
+      this.signNo = '';
+      this.signedInOn = '';
+    }
+  }
+
   async call<T extends TransactionCode>(
     code: T,
     input: TxInput<T>,
     opts: CallOptions = {},
   ): Promise<TxOutput<T>> {
-    if (code === '9001') return this.send(code, input, opts);
-    if (!this.signedIn) await this.signIn();
+    if (code === '9001' || code === '9002') return this.send(code, input, opts);
+    // A sign number lasts one business day: the first call of a new day signs in again.
+    if (!this.signedIn || this.signedInOn !== this.today()) await this.signIn();
     // One msgid for the call and its resend: the key 2207 (and K602) are idempotent by.
     const once = { ...opts, msgid: opts.msgid ?? this.newMsgid() };
     const signNo = this.signNo;
@@ -134,6 +184,20 @@ export class GatewayClient {
       if (this.signNo === signNo) await this.signIn();
       return this.send(code, input, once);
     }
+  }
+
+  private today(): string {
+    return formatInTimeZone(this.options.clock.now(), this.options.timeZone).date;
+  }
+
+  private deviceFields() {
+    const d = this.options.device ?? {};
+    return {
+      dev_no: d.devNo ?? this.options.operatorId,
+      dev_safe_info: d.devSafeInfo ?? '',
+      signtype: d.signtype ?? '',
+      cainfo: d.cainfo ?? '',
+    };
   }
 
   private async send<T extends TransactionCode>(
@@ -156,6 +220,7 @@ export class GatewayClient {
       fixmedins_code: this.options.fixmedinsCode,
       fixmedins_name: this.options.fixmedinsName,
       sign_no: this.signNo,
+      ...this.deviceFields(),
       input: input as Record<string, unknown>,
     };
     const body = JSON.stringify(envelope);
@@ -225,7 +290,7 @@ export class GatewayClient {
     if (env.data.infcode !== 0) {
       // A definite refusal: nothing was applied, so this is not in doubt.
       const message = `${code} rejected: ${env.data.err_msg ?? ''}`.slice(0, 300);
-      if (code !== '9001' && env.data.err_msg?.startsWith(SIGN_NO_REFUSAL))
+      if (code !== '9001' && code !== '9002' && env.data.err_msg?.startsWith(SIGN_NO_REFUSAL))
         throw new StaleSignNo('gateway-rejected', message);
       throw new KioskError('gateway-rejected', message);
     }

@@ -21,6 +21,7 @@ import {
 import {
   certificateTypes,
   chargeItemLevels,
+  clearingTypes,
   code,
   insutype,
   orderChannels,
@@ -33,11 +34,13 @@ import {
 
 export const infno = {
   signIn: '9001',
+  signOut: '9002',
   personInfo: '1101',
   preSettle: '2206',
   settle: '2207',
   reverseSettlement: '2208',
   reconcileDaily: '3201',
+  reconcileDetail: '3202',
   // Kiosk extensions:
   unpaidBills: 'K101',
   queryByMsgid: 'K102',
@@ -75,6 +78,12 @@ export const requestEnvelopeSchema = z.object({
   fixmedins_code: z.string().length(12),
   fixmedins_name: code(200),
   sign_no: z.string().max(30),
+  /** The terminal: its device number and security information, as configured. */
+  dev_no: z.string().max(100).default(''),
+  dev_safe_info: z.string().max(2000).default(''),
+  /** How `cainfo` is signed (e.g. SM2), and the digital signature itself; empty when unused. */
+  signtype: z.string().max(10).default(''),
+  cainfo: z.string().max(1024).default(''),
   input: z.record(z.string(), z.unknown()),
 });
 export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;
@@ -95,12 +104,24 @@ export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
  */
 export const SIGN_NO_REFUSAL = 'sign_no ';
 
-// ---- 9001 sign-in
+// ---- 9001 sign-in: the terminal's MAC (aa:bb:cc:dd:ee:ff) and IPv4 address, both required.
+export const macAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+export const ipv4Address = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/);
 export const signInInput = z.object({
-  signIn: z.object({ opter_no: code(30), mac: z.string().max(20), ip: z.string().max(40) }),
+  signIn: z.object({ opter_no: code(30), mac: macAddress, ip: ipv4Address }),
 });
 export const signInOutput = z.object({
-  signinoutb: z.object({ sign_time: z.string(), sign_no: code(30) }),
+  signinoutb: z.object({ sign_time: z.string().max(20), sign_no: code(30) }),
+});
+
+// ---- 9002 sign-out: the sign number ends; a business call carrying it is refused afterwards.
+export const signOutInput = z.object({
+  signOut: z.object({ sign_no: code(30), opter_no: code(30) }),
+});
+export const signOutOutput = z.object({
+  signoutoutb: z.object({ sign_time: z.string().max(20) }),
 });
 
 // ---- 1101 person info
@@ -227,18 +248,24 @@ export const reverseOutput = z.object({
   }),
 });
 
-// ---- 3201 daily totals reconciliation: the kiosk sends its own totals, the gateway its verdict.
+// ---- 3201 totals reconciliation, per insurance type (insutype) and clearing type (clr_type):
+// the kiosk sends its own totals, the gateway its verdict. Extensions: psn_cash_pay (the cash
+// part, which the hospital collects), `opter` (only that terminal's settlements; absent: the whole
+// institution's), and the gateway's own totals in the answer, for a readable report.
+const statementDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const reconcileInput = z.object({
   data: z.object({
+    insutype,
+    clr_type: z.enum(clearingTypes),
     setl_optins: code(6),
-    stmt_begndate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    stmt_enddate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    stmt_begndate: statementDate,
+    stmt_enddate: statementDate,
     medfee_sumamt: yuan,
     fund_pay_sumamt: yuan,
     acct_pay: yuan,
     psn_cash_pay: yuan,
-    fixmedins_setl_cnt: z.number().int().min(0),
-    opter: code(30),
+    fixmedins_setl_cnt: z.number().int().min(0).max(1_000_000),
+    opter: code(30).optional(),
   }),
 });
 export const reconcileOutput = z.object({
@@ -250,8 +277,49 @@ export const reconcileOutput = z.object({
     fund_pay_sumamt: yuan,
     acct_pay: yuan,
     psn_cash_pay: yuan,
-    fixmedins_setl_cnt: z.number().int().min(0),
+    fixmedins_setl_cnt: z.number().int().min(0).max(1_000_000),
   }),
+});
+
+// ---- 3202 detail reconciliation, asked for a group whose totals differ. The platform takes the
+// kiosk's detail as an uploaded file (9101, file_qury_no) and answers with a file to download
+// (9102); the simulator takes and gives the same rows inline (`detail`, `stmtdetail`:
+// extensions), so file_qury_no is empty. Row verdicts (stmt_rslt): 0 agrees, 1 only at the
+// gateway, 2 only at the kiosk, 3 amounts differ.
+export const detailRowSchema = z.object({
+  setl_id: code(30),
+  msgid: z.string().max(30),
+  medfee_sumamt: yuan,
+  fund_pay_sumamt: yuan,
+  acct_pay: yuan,
+  refd_setl_flag: z.enum(['0', '1']), // 1: a reversal
+});
+export const detailVerdicts = ['0', '1', '2', '3'] as const;
+export const reconcileDetailInput = z.object({
+  data: z.object({
+    insutype,
+    clr_type: z.enum(clearingTypes),
+    setl_optins: code(6),
+    file_qury_no: z.string().max(30),
+    stmt_begndate: statementDate,
+    stmt_enddate: statementDate,
+    medfee_sumamt: yuan,
+    fund_pay_sumamt: yuan,
+    cash_payamt: yuan,
+    fixmedins_setl_cnt: z.number().int().min(0).max(5000),
+    opter: code(30).optional(),
+    detail: z.array(detailRowSchema).max(5000),
+  }),
+});
+export const reconcileDetailOutput = z.object({
+  stmtdetail: z
+    .array(
+      detailRowSchema.extend({
+        stmt_rslt: z.enum(detailVerdicts),
+        memo: z.string().max(200),
+      }),
+    )
+    .max(10_000),
 });
 
 // ---- K102 query a transaction by msgid (recovery of an in-doubt call)
@@ -336,12 +404,14 @@ export const gallerySyncOutput = z.object({
  */
 export const transactions = {
   '9001': { input: signInInput, output: signInOutput, changesState: false },
+  '9002': { input: signOutInput, output: signOutOutput, changesState: false },
   '1101': { input: personInfoInput, output: personInfoOutput, changesState: false },
   K101: { input: unpaidBillsInput, output: unpaidBillsOutput, changesState: false },
   '2206': { input: settleInput, output: preSettleOutput, changesState: false },
   '2207': { input: settleInput, output: settleOutput, changesState: true },
   '2208': { input: reverseInput, output: reverseOutput, changesState: true },
   '3201': { input: reconcileInput, output: reconcileOutput, changesState: false },
+  '3202': { input: reconcileDetailInput, output: reconcileDetailOutput, changesState: false },
   K102: { input: queryInput, output: queryOutput, changesState: false },
   K201: { input: orderCreateInput, output: orderOutput, changesState: true },
   K202: { input: orderRefInput, output: orderOutput, changesState: false },

@@ -25,6 +25,15 @@ export const medTypeOfBillType = {
   inpatient_deposit: '21',
   inpatient_discharge: '21',
 } as const satisfies Record<WireBillType, string>;
+/** clr_type, the clearing type 3201/3202 total by: 11 outpatient, 21 inpatient, 99 other. */
+export const clearingTypes = ['11', '21', '99'] as const;
+export type ClearingType = (typeof clearingTypes)[number];
+/** A settlement's clearing type, from its med_type (11 outpatient, 13 emergency, 21 inpatient). */
+export function clearingTypeOfMedType(medType: string): ClearingType {
+  if (medType === '11' || medType === '13' || medType === '14') return '11';
+  if (medType === '21') return '21';
+  return '99';
+}
 /** chrgitm_lv: 01 class A, 02 class B, 03 class C. */
 export const chargeItemLevels = ['01', '02', '03'] as const;
 export type ChargeItemLevel = (typeof chargeItemLevels)[number];

@@ -1,7 +1,8 @@
 /**
  * The gateway simulator: a real HTTP server on loopback speaking the gateway protocol, backed by
  * SQLite. It verifies every signature, signs every answer to a genuine request, validates every
- * input, refuses business calls without a sign_no it issued, and answers each transaction with
+ * input, refuses business calls without a live sign_no (issued by 9001 to that terminal today,
+ * not signed out by 9002), and answers each transaction with
  * its handler (handlers/table.ts); msgid is the idempotency key of 2207. Armed faults
  * (faults.ts) fail a call where a real gateway or network would.
  */
@@ -310,11 +311,20 @@ export class GatewaySimulator {
     if (envelope.fixmedins_code !== this.options.scenario.hospital.fixmedins_code) {
       throw new GatewayRejection('unknown fixmedins_code');
     }
-    if (code !== '9001' && !this.store.signIns.issued(envelope.sign_no, envelope.opter)) {
-      throw new GatewayRejection(
-        `${SIGN_NO_REFUSAL}"${envelope.sign_no}" was not issued to ${envelope.opter} by a 9001 sign-in: sign in again`,
-      );
-    }
+    // 9002 names the sign number it ends in its input, and answers for it itself.
+    if (code !== '9001' && code !== '9002') this.checkSignNo(envelope, time.slice(0, 10));
     return answer(code, envelope.input, { ...this.world, envelope, time });
+  }
+
+  /** Business calls carry a sign number 9001 issued to their terminal today, not signed out. */
+  private checkSignNo(envelope: RequestEnvelope, today: string): void {
+    const status = this.store.signIns.status(envelope.sign_no, envelope.opter, today);
+    if (status.live) return;
+    const why = {
+      unknown: `was not issued to ${envelope.opter} by a 9001 sign-in`,
+      'signed-out': `was signed out (9002) at ${status.at}`,
+      expired: `was issued on ${status.at}, not today (${today})`,
+    }[status.why];
+    throw new GatewayRejection(`${SIGN_NO_REFUSAL}"${envelope.sign_no}" ${why}: sign in again`);
   }
 }

@@ -1,13 +1,32 @@
-/** 9001 sign-in and 1101 person info. */
+/** 9001 sign-in, 9002 sign-out and 1101 person info. */
 import { ageOn } from '../../../core/family.ts';
 import { cents, centsToYuan } from '../../../core/money.ts';
 import { GatewayRejection, type Handler, hospitalTime } from './context.ts';
 
-/** Issues a sign number to the signing-in terminal (opter); business calls must carry it. */
-export const signIn: Handler<'9001'> = (_input, call) => {
+/**
+ * Issues a sign number to the signing-in terminal (opter) for today; business calls must carry
+ * it. The terminal signs in as itself: opter_no is the envelope's opter.
+ */
+export const signIn: Handler<'9001'> = (input, call) => {
+  const { opter_no, mac, ip } = input.signIn;
+  if (opter_no !== call.envelope.opter)
+    throw new GatewayRejection(`opter_no "${opter_no}" is not the envelope's opter`);
   const signNo = `SN${String(call.store.nextSequence('sign')).padStart(10, '0')}`;
-  call.store.signIns.record(signNo, call.envelope.opter, call.time);
+  call.store.signIns.record(signNo, opter_no, call.time, { mac, ip, devNo: call.envelope.dev_no });
   return { signinoutb: { sign_time: call.time, sign_no: signNo } };
+};
+
+/** Ends a sign number 9001 issued to this terminal; signing out again gives the same time. */
+export const signOut: Handler<'9002'> = (input, call) => {
+  const { sign_no, opter_no } = input.signOut;
+  if (opter_no !== call.envelope.opter)
+    throw new GatewayRejection(`opter_no "${opter_no}" is not the envelope's opter`);
+  const at = call.store.signIns.signOut(sign_no, opter_no, call.time);
+  if (at === undefined)
+    throw new GatewayRejection(
+      `sign_no "${sign_no}" was not issued to ${opter_no}: nothing to sign out`,
+    );
+  return { signoutoutb: { sign_time: at } };
 };
 
 export const personInfo: Handler<'1101'> = (input, call) => {

@@ -6,7 +6,7 @@
 import { canPayForMember, refusalText } from '../../../core/family.ts';
 import { type Cents, cents, centsToYuan, yuanToCents } from '../../../core/money.ts';
 import { billCategoryOfWire } from '../../wire-mapping.ts';
-import type { WireBillType } from '../../wire-vocabulary.ts';
+import { type WireBillType, clearingTypeOfMedType } from '../../wire-vocabulary.ts';
 import type { TxInput } from '../../protocol.ts';
 import { type PolicyVisit, computeSplit, withMutualAid } from '../policy.ts';
 import { type Call, GatewayRejection, type Handler, type TxAnswer } from './context.ts';
@@ -131,6 +131,9 @@ export const settle: Handler<'2207'> = (input, call) => {
     ...(payer ? { mutualAid: { psnNo: payer.psn_no, amount: split.mutualAid } } : {}),
     responseJson: JSON.stringify(output),
     at: time,
+    opter: call.envelope.opter,
+    insutype: input.data.insutype,
+    clrType: clearingTypeOfMedType(input.data.med_type),
   });
   return output;
 };

@@ -9,18 +9,20 @@ import { receiptRecord, unpaidBills } from './bills.ts';
 import { type Call, GatewayRejection, type HandlerTable, type TxAnswer } from './context.ts';
 import { familyBind, familyList, familyQuota, familyUnbind } from './family.ts';
 import { gallerySync } from './gallery.ts';
-import { reconcileDaily } from './reconciliation.ts';
-import { personInfo, signIn } from './session.ts';
+import { reconcileDaily, reconcileDetail } from './reconciliation.ts';
+import { personInfo, signIn, signOut } from './session.ts';
 import { preSettle, queryByMsgid, reverse, settle } from './settlement.ts';
 
 export const handlers: HandlerTable = {
   '9001': signIn,
+  '9002': signOut,
   '1101': personInfo,
   K101: unpaidBills,
   '2206': preSettle,
   '2207': settle,
   '2208': reverse,
   '3201': reconcileDaily,
+  '3202': reconcileDetail,
   K102: queryByMsgid,
   K201: createOrder,
   K202: queryOrder,

@@ -1,6 +1,6 @@
 /**
- * The channel's own state: the sign numbers 9001 issued, which every business transaction must
- * carry, and the request nonces seen within the signature window, so a captured request cannot
+ * The channel's own state: the sign numbers 9001 issued (each to one terminal, for one business
+ * day, until 9002 signs it out), which every business transaction must carry, and the request nonces seen within the signature window, so a captured request cannot
  * be replayed after the simulator restarts either.
  */
 import type Database from 'better-sqlite3';
@@ -8,26 +8,87 @@ import type { NonceStore } from '../../signing.ts';
 
 export const channelSchema = `
       CREATE TABLE IF NOT EXISTS sign_ins (
-        sign_no TEXT PRIMARY KEY, opter TEXT NOT NULL, signed_at TEXT NOT NULL);
+        sign_no TEXT PRIMARY KEY, opter TEXT NOT NULL, signed_at TEXT NOT NULL,
+        business_date TEXT NOT NULL DEFAULT '', mac TEXT NOT NULL DEFAULT '',
+        ip TEXT NOT NULL DEFAULT '', dev_no TEXT NOT NULL DEFAULT '',
+        signed_out_at TEXT NOT NULL DEFAULT '');
       CREATE TABLE IF NOT EXISTS seen_nonces (
         nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS seen_nonces_by_expiry ON seen_nonces(expires_at);
 `;
 
-export class SignInTable {
-  constructor(private readonly db: Database.Database) {}
+/** Whether a sign number may be used: why not, when it may not. */
+export type SignNoStatus =
+  { live: true } | { live: false; why: 'unknown' | 'signed-out' | 'expired'; at: string };
 
-  record(signNo: string, opter: string, signedAt: string): void {
-    this.db.prepare(`INSERT INTO sign_ins VALUES (?, ?, ?)`).run(signNo, opter, signedAt);
+interface SignInRow {
+  sign_no: string;
+  opter: string;
+  signed_at: string;
+  business_date: string;
+  signed_out_at: string;
+}
+
+export class SignInTable {
+  constructor(private readonly db: Database.Database) {
+    // A database from before sign numbers had a day and a sign-out gets the columns.
+    const columns = new Set(
+      (db.prepare(`PRAGMA table_info(sign_ins)`).all() as { name: string }[]).map((c) => c.name),
+    );
+    for (const column of ['business_date', 'mac', 'ip', 'dev_no', 'signed_out_at']) {
+      if (!columns.has(column))
+        db.exec(`ALTER TABLE sign_ins ADD COLUMN ${column} TEXT NOT NULL DEFAULT ''`);
+    }
   }
 
-  /** True when 9001 issued this sign number to this operator (terminal). */
-  issued(signNo: string, opter: string): boolean {
-    return (
-      this.db
-        .prepare(`SELECT 1 FROM sign_ins WHERE sign_no = ? AND opter = ?`)
-        .get(signNo, opter) !== undefined
-    );
+  /**
+   * `signedAt` is hospital time (yyyy-MM-dd HH:mm:ss): its date is the business day. The
+   * terminal's address and device number are kept, for who signed in from where.
+   */
+  record(
+    signNo: string,
+    opter: string,
+    signedAt: string,
+    terminal = { mac: '', ip: '', devNo: '' },
+  ): void {
+    this.db
+      .prepare(
+        `INSERT INTO sign_ins (sign_no, opter, signed_at, business_date, mac, ip, dev_no)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        signNo,
+        opter,
+        signedAt,
+        signedAt.slice(0, 10),
+        terminal.mac,
+        terminal.ip,
+        terminal.devNo,
+      );
+  }
+
+  /** Live when 9001 issued it to this operator (terminal) today and 9002 has not ended it. */
+  status(signNo: string, opter: string, today: string): SignNoStatus {
+    const row = this.row(signNo, opter);
+    if (!row) return { live: false, why: 'unknown', at: '' };
+    if (row.signed_out_at !== '') return { live: false, why: 'signed-out', at: row.signed_out_at };
+    if (row.business_date !== today) return { live: false, why: 'expired', at: row.business_date };
+    return { live: true };
+  }
+
+  /** Ends a sign number; a second sign-out gives the first one's time. */
+  signOut(signNo: string, opter: string, at: string): string | undefined {
+    const row = this.row(signNo, opter);
+    if (!row) return undefined;
+    if (row.signed_out_at !== '') return row.signed_out_at;
+    this.db.prepare(`UPDATE sign_ins SET signed_out_at = ? WHERE sign_no = ?`).run(at, signNo);
+    return at;
+  }
+
+  private row(signNo: string, opter: string): SignInRow | undefined {
+    return this.db
+      .prepare(`SELECT * FROM sign_ins WHERE sign_no = ? AND opter = ?`)
+      .get(signNo, opter) as SignInRow | undefined;
   }
 }
 

@@ -11,7 +11,9 @@ export const settlementsSchema = `
       CREATE TABLE IF NOT EXISTS settlements (
         setl_id TEXT PRIMARY KEY, msgid TEXT NOT NULL UNIQUE, infno TEXT NOT NULL,
         chrg_bchno TEXT NOT NULL REFERENCES bills(chrg_bchno), psn_no TEXT NOT NULL,
-        response_json TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);
+        response_json TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
+        opter TEXT NOT NULL DEFAULT '', insutype TEXT NOT NULL DEFAULT '',
+        clr_type TEXT NOT NULL DEFAULT '');
       CREATE UNIQUE INDEX IF NOT EXISTS one_live_settlement_per_bill ON settlements(chrg_bchno) WHERE status = 'settled';
       CREATE TABLE IF NOT EXISTS reversals (
         orig_setl_id TEXT PRIMARY KEY REFERENCES settlements(setl_id), setl_id TEXT NOT NULL UNIQUE,
@@ -26,6 +28,21 @@ export interface SettlementRow {
   psn_no: string;
   response_json: string;
   status: SettlementStatus;
+  /** Hospital time of the settlement: its date is the business day 3201 counts it on. */
+  created_at: string;
+  /** The terminal that settled it, its insurance type and its clearing type (3201's groups). */
+  opter: string;
+  insutype: string;
+  clr_type: string;
+}
+
+/** Which settlements a 3201 or 3202 counts: one business-date range, one group, maybe one terminal. */
+export interface StatementScope {
+  begin: string;
+  end: string;
+  insutype: string;
+  clrType: string;
+  opter?: string | undefined;
 }
 
 export interface ReversalRow {
@@ -34,7 +51,16 @@ export interface ReversalRow {
 }
 
 export class SettlementTables {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    // A database from before 3201 counted by terminal and group gets the columns.
+    const columns = new Set(
+      (db.prepare(`PRAGMA table_info(settlements)`).all() as { name: string }[]).map((c) => c.name),
+    );
+    for (const column of ['opter', 'insutype', 'clr_type']) {
+      if (!columns.has(column))
+        db.exec(`ALTER TABLE settlements ADD COLUMN ${column} TEXT NOT NULL DEFAULT ''`);
+    }
+  }
 
   byMsgid(msgid: string): SettlementRow | undefined {
     return this.db.prepare(`SELECT * FROM settlements WHERE msgid = ?`).get(msgid) as
@@ -55,13 +81,17 @@ export class SettlementTables {
     ).n;
   }
 
-  /** Settled (not reversed) settlements whose time falls on the given dates (inclusive). */
-  settledBetween(beginDate: string, endDate: string): SettlementRow[] {
+  /** Live (not reversed) settlements in a statement's scope, by the date they were settled. */
+  settledIn(scope: StatementScope): SettlementRow[] {
     return this.db
       .prepare(
-        `SELECT * FROM settlements WHERE status = 'settled' AND substr(created_at, 1, 10) BETWEEN ? AND ?`,
+        `SELECT * FROM settlements WHERE status = 'settled'
+           AND substr(created_at, 1, 10) BETWEEN @begin AND @end
+           AND insutype = @insutype AND clr_type = @clrType
+           AND (@opter IS NULL OR opter = @opter)
+         ORDER BY created_at, setl_id`,
       )
-      .all(beginDate, endDate) as SettlementRow[];
+      .all({ ...scope, opter: scope.opter ?? null }) as SettlementRow[];
   }
 
   /**
@@ -79,6 +109,10 @@ export class SettlementTables {
     mutualAid?: { psnNo: string; amount: Cents };
     responseJson: string;
     at: string;
+    /** The terminal (envelope opter), insutype and clearing type: what 3201 groups by. */
+    opter: string;
+    insutype: string;
+    clrType: string;
   }): void {
     this.db.transaction(() => {
       if (args.mutualAid && args.mutualAid.amount > 0) {
@@ -99,7 +133,11 @@ export class SettlementTables {
         .run(args.chrgBchno);
       if (updated.changes !== 1) throw new Error('bill is not unpaid');
       this.db
-        .prepare(`INSERT INTO settlements VALUES (?, ?, ?, ?, ?, ?, 'settled', ?)`)
+        .prepare(
+          `INSERT INTO settlements (setl_id, msgid, infno, chrg_bchno, psn_no, response_json, status,
+             created_at, opter, insutype, clr_type)
+           VALUES (?, ?, ?, ?, ?, ?, 'settled', ?, ?, ?, ?)`,
+        )
         .run(
           args.setlId,
           args.msgid,
@@ -108,6 +146,9 @@ export class SettlementTables {
           args.psnNo,
           args.responseJson,
           args.at,
+          args.opter,
+          args.insutype,
+          args.clrType,
         );
     })();
   }
