@@ -1,14 +1,24 @@
 /**
  * The admin PIN lockout outlives the process: five wrong PINs, a new AdminService on the same
  * data folder (what a restart, or a crash forced to clear the lockout, gives), still locked.
+ * A reprint is marked as a copy on the paper.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
+import { EscPosPrinter } from '../hardware/printer/escpos-printer.ts';
+import { escposToText } from '../hardware/printer/escpos-text.ts';
+import { COPY_MARK } from '../hardware/printer/receipt-layout.ts';
+import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
+import { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
+import { sampleReceipt } from '../hardware/testing/sample-receipt.ts';
 import { AdminService, type AdminServiceOptions } from './admin.ts';
 import { LogRing } from './log.ts';
 import { pinLockStore } from './pin-lock-store.ts';
+import { ReceiptStore } from './receipt-store.ts';
 
 let dir: string;
 let nowMs = Date.parse('2026-11-22T02:00:00Z');
@@ -56,4 +66,46 @@ it('a lockout survives a restart, and so do the attempts already spent', () => {
   });
   // The staff confirmation gate keeps its own count in the same file.
   expect(pinLockStore(dir, 'staff').load()).toEqual({ failures: 0, lockedUntil: 0 });
+});
+
+it('a reprint from admin mode says "COPY / 补打" on the paper; the record keeps the original', async () => {
+  const sim = new SimulatedPrinter();
+  const printer = new EscPosPrinter(sim);
+  await printer.start();
+  const receipts = new ReceiptStore(
+    join(dir, 'receipts.sqlite'),
+    new AesGcmFieldSealer(randomBytes(32)),
+  );
+  const unused = new Proxy({}, { get: () => expect.fail('reprint reached another part') });
+  const admin = new AdminService({
+    pin: '97531864',
+    lockStore: pinLockStore(dir, 'admin'),
+    clock,
+    log: () => undefined,
+    logRing: new LogRing(),
+    devices: unused as AdminServiceOptions['devices'],
+    payments: unused as AdminServiceOptions['payments'],
+    receipts,
+    printer: new ReceiptPrinter(printer, 'Asia/Shanghai'),
+    kioskId: 'LOBBY-01',
+    timeZone: 'Asia/Shanghai',
+  });
+  try {
+    // The first print, as the session makes it, carries no mark.
+    const original = sampleReceipt('zh-CN');
+    expect(await new ReceiptPrinter(printer, 'Asia/Shanghai').print(original)).toEqual({
+      printed: true,
+    });
+    receipts.record(original, true);
+    expect(admin.adminLogin('97531864')).toEqual({ ok: true });
+    expect(await admin.adminReprint(original.settlement.settlementId)).toEqual({ printed: true });
+    const [first, reprint] = sim.receipts.map((bytes) => escposToText(bytes));
+    expect(first).not.toContain(COPY_MARK);
+    expect(reprint).toContain(COPY_MARK);
+    expect(reprint).toContain('张*丰');
+    expect(receipts.get(original.settlement.settlementId)).toEqual(original);
+  } finally {
+    receipts.close();
+    await printer.stop();
+  }
 });

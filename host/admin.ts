@@ -153,9 +153,11 @@ export class AdminService {
     this.require('reprint');
     const receipt = this.o.receipts.get(settlementId);
     if (!receipt) throw new KioskCallError('no receipt with that settlement id');
+    // Marked as a copy on the paper; the record keeps the original as it was.
     const outcome = await this.o.printer.print({
       ...receipt,
       printedAt: this.o.clock.now().toISOString(),
+      copy: true,
     });
     this.o.receipts.record(receipt, outcome.printed, outcome.problem ?? '');
     return outcome.problem === undefined ? { printed: outcome.printed } : outcome;

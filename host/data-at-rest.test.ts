@@ -50,6 +50,7 @@ describe.skipIf(process.platform === 'win32')('data at rest', () => {
       'gateway-simulator.sqlite',
       'payment-journal.key',
       'face-gallery.key',
+      'receipts.key',
     ])
       expect(files).toContain(name);
     expect(files.some((name) => name.endsWith('-wal'))).toBe(true);
