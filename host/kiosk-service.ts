@@ -51,11 +51,10 @@ function rendererCameraCalls(
   camera: RendererCamera | undefined,
 ): Pick<KioskMethodImplementations, 'pushCameraFrame' | 'cameraStatus'> {
   return {
-    pushCameraFrame: (dataUrl) => {
-      if (!camera) return { kept: false };
-      const jpeg = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-      return { kept: camera.pushFrame(jpeg) };
-    },
+    // Checked against its declared type and decoded off this thread (the camera's decoder).
+    pushCameraFrame: async (dataUrl) => ({
+      kept: camera ? await camera.pushDataUrl(dataUrl) : false,
+    }),
     cameraStatus: (status) => camera?.setSourceStatus(status),
   };
 }

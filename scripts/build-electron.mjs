@@ -33,6 +33,14 @@ await build({
   outfile: 'dist/electron/face-worker.cjs',
   external,
 });
+// The worker that decodes the renderer's camera frames off the host's thread
+// (hardware/camera/image-decoder.ts starts it beside main.cjs).
+await build({
+  ...common,
+  entryPoints: ['hardware/camera/image-decode-worker.ts'],
+  outfile: 'dist/electron/image-decode-worker.cjs',
+  external,
+});
 // The preload runs sandboxed: only 'electron' may be required, so zod and core are bundled in.
 await build({
   ...common,
@@ -40,4 +48,4 @@ await build({
   outfile: 'dist/electron/preload.cjs',
   external: ['electron'],
 });
-console.log('electron main, face worker and preload built');
+console.log('electron main, face and image-decode workers and preload built');

@@ -31,7 +31,17 @@ export interface Frame {
 export class ImageError extends Error {
   override readonly name = 'ImageError';
   constructor(
-    readonly code: 'empty' | 'corrupt' | 'unsupported-format' | 'too-large',
+    readonly code:
+      | 'empty'
+      | 'corrupt'
+      | 'unsupported-format'
+      | 'too-large'
+      /** Decoding took longer than its time limit (off-thread decoding; the worker was ended). */
+      | 'timeout'
+      /** The decoding worker could not start or died, or the decoder was stopped. */
+      | 'decoder-unavailable'
+      /** More frames are waiting for the decoder than it queues. */
+      | 'busy',
     message: string,
   ) {
     super(message);

@@ -3,9 +3,13 @@
  * The renderer downscales frames and sends them at a bounded rate; this device keeps only the
  * newest (dropping rather than queueing, so the face engine never works on a stale picture) and
  * reports the camera's status as the renderer sees it (unplugged, back). Frames stay in memory.
+ * They are untrusted input, so they are decoded off the host's thread within a time limit
+ * (image-decoder.ts), one at a time: a frame arriving while one is decoded is dropped.
  */
 import { DeviceError } from '../device.ts';
-import { cameraFrameLimits, decodeImage, type Frame, type ImageLimits } from './image.ts';
+import { cameraFrameLimits, type Frame, ImageError, type ImageLimits } from './image.ts';
+import { imageBytesFromDataUrl } from './image-data-url.ts';
+import { ImageDecoder } from './image-decoder.ts';
 import { Camera } from './camera.ts';
 
 export interface RendererCameraOptions {
@@ -25,6 +29,11 @@ export interface RendererCameraOptions {
    * from the camera. Without it, frames are held to full HD.
    */
   frameSize?: { width: number; height: number };
+  /**
+   * The off-thread decoder (tests share one). Without it the camera starts its own, whose
+   * workers end when the camera closes.
+   */
+  decoder?: ImageDecoder;
 }
 
 export class RendererCamera extends Camera {
@@ -35,35 +44,63 @@ export class RendererCamera extends Camera {
   private unplugged = false;
   private readonly now: () => number;
   private readonly limits: ImageLimits;
+  private readonly decoder: ImageDecoder;
+  private decoding = false;
 
   constructor(private readonly o: RendererCameraOptions = {}) {
     super('camera');
     this.now = o.now ?? (() => Date.now());
     this.limits = cameraFrameLimits(o.frameSize);
+    this.decoder = o.decoder ?? new ImageDecoder();
+  }
+
+  /**
+   * A frame as the renderer sends it: a JPEG data URL, whose declared type must be JPEG and match
+   * its bytes. Returns whether it was kept.
+   */
+  async pushDataUrl(dataUrl: string): Promise<boolean> {
+    if (this.state !== 'enabled') return false;
+    let jpeg: Uint8Array;
+    try {
+      jpeg = imageBytesFromDataUrl(dataUrl, this.limits);
+    } catch (error) {
+      this.refused(error);
+      return false;
+    }
+    return this.pushFrame(jpeg);
   }
 
   /** A JPEG frame from the renderer (nothing else: not a PNG); returns whether it was kept. */
-  pushFrame(jpeg: Uint8Array): boolean {
-    if (this.state !== 'enabled') return false;
+  async pushFrame(jpeg: Uint8Array): Promise<boolean> {
+    if (this.state !== 'enabled' || this.decoding) return false;
     const now = this.now();
     if (now - this.lastAccepted < 1000 / (this.o.maxFps ?? 8)) return false;
     let frame: Frame;
+    this.decoding = true;
     try {
-      frame = decodeImage(jpeg, this.limits);
+      frame = await this.decoder.decode(jpeg, this.limits);
     } catch (error) {
-      this.emitError(
-        new DeviceError(this.name, 'bad-frame', 'the renderer sent a frame that is not an image', {
-          cause: error,
-        }),
-      );
+      this.refused(error);
       return false;
+    } finally {
+      this.decoding = false;
     }
+    // Closed or disabled while the frame was being decoded.
+    if (this.state !== 'enabled') return false;
     this.lastAccepted = now;
     this.latest = { frame, at: now };
     for (const wake of this.waiting.splice(0)) wake();
     if (this.unplugged) this.setSourceStatus('ready');
     this.emitData(frame);
     return true;
+  }
+
+  private refused(error: unknown): void {
+    const why =
+      error instanceof ImageError && error.code === 'timeout'
+        ? 'a frame from the renderer took too long to decode'
+        : 'the renderer sent a frame that is not an image';
+    this.emitError(new DeviceError(this.name, 'bad-frame', why, { cause: error }));
   }
 
   setSourceStatus(status: 'ready' | 'unplugged'): void {
@@ -79,6 +116,7 @@ export class RendererCamera extends Camera {
   protected async onClose(): Promise<void> {
     this.latest = undefined;
     for (const wake of this.waiting.splice(0)) wake();
+    if (!this.o.decoder) await this.decoder.stop();
   }
 
   async grab(): Promise<Frame> {
