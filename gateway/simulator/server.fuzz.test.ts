@@ -7,9 +7,6 @@
  * real client signs in and reads a patient, so nothing took the server down or wedged it.
  */
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzCases, fuzzSeed, type FuzzRandom } from '../../core/testing/fuzz.ts';
 import { GatewayClient } from '../client.ts';
@@ -26,22 +23,19 @@ const scenario = loadScenario();
 const hospital = scenario.hospital;
 const sheldon = scenario.patients[0]!;
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
-let dir: string;
 let sim: GatewaySimulator;
 let signNo = '';
 let nonceCount = 0;
 const internalErrors: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gateway-fuzz-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+  sim = await startTestGateway(':memory:', clock, scenario);
   const out = await post('9001', JSON.stringify(envelope('9001', signInInput)), signed);
   signNo = (JSON.parse(out.body) as { output: { signinoutb: { sign_no: string } } }).output
     .signinoutb.sign_no;
 });
 afterAll(async () => {
   await sim.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const signInInput = { signIn: { opter_no: 'KIOSK-01', mac: '02:00:00:00:00:01', ip: '10.0.0.2' } };
