@@ -1,5 +1,5 @@
 /**
- * Receipts are not kept for ever (docs/security.md, data at rest): a pass at host start and then
+ * Receipts are not kept for ever (issue 13, data at rest): a pass at host start and then
  * once a day deletes those printed more than `retention.days` ago, except any whose payment is
  * still open in the journal, which recovery may yet need. Each pass logs counts only.
  */

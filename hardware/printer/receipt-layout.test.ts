@@ -45,6 +45,13 @@ describe('a relative paid the bill (family mutual aid)', () => {
     expect(en).toContain('Payer ID no.: 110***********5678');
   });
 
+  it('a payer whose ID number is not known gets their name only, never a blank line', () => {
+    const r = familyReceipt('en');
+    const lines = linesOf({ ...r, payer: { name: '李*四' }, patientIdNumber: '' });
+    expect(lines).toContain('Paid by: 李*四');
+    expect(lines.some((line) => /^(Payer )?ID no\./.test(line))).toBe(false);
+  });
+
   it('a patient paying their own bill gets no payer lines', () => {
     const zh = linesOf(sampleReceipt('zh-CN'));
     expect(zh).toContain('患者: 张*丰');

@@ -196,10 +196,11 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   row(p, `${l.kiosk}: ${r.kioskId}`, '');
   row(p, `${l.time}: ${formatInTimeZone(new Date(r.printedAt), timeZone).dateTime}`, '');
   row(p, `${l.patient}: ${r.patientName}`, '');
-  if (r.patientIdNumber !== undefined) row(p, `${l.id}: ${r.patientIdNumber}`, '');
+  // Empty when not known (a receipt rebuilt from an old journal row): no line rather than a blank.
+  if (r.patientIdNumber) row(p, `${l.id}: ${r.patientIdNumber}`, '');
   if (r.payer) {
     row(p, `${l.payer}: ${r.payer.name}`, '');
-    if (r.payer.idNumber !== undefined) row(p, `${l.payerId}: ${r.payer.idNumber}`, '');
+    if (r.payer.idNumber) row(p, `${l.payerId}: ${r.payer.idNumber}`, '');
   }
   row(p, `${l.bill}: ${r.bill.id}`, l.visit[r.bill.visitType]);
   p.drawLine();
