@@ -41,6 +41,7 @@ import { hostKioskService } from './kiosk-service.ts';
 import { LogRing } from './log.ts';
 import type { MonitoredParts } from './metrics.ts';
 import { ReceiptRetention } from './receipt-retention.ts';
+import { type PaymentUpkeep, startPaymentUpkeep } from './payment-upkeep.ts';
 import { ReceiptStore } from './receipt-store.ts';
 
 export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
@@ -88,6 +89,8 @@ export class KioskHost {
     private readonly engine: FaceEnginePool,
     private readonly gallery: FaceGallerySync,
     private readonly receiptRetention: ReceiptRetention,
+    private readonly client: GatewayClient,
+    private readonly upkeep: PaymentUpkeep,
   ) {}
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
@@ -115,6 +118,16 @@ export class KioskHost {
     );
     const { journal, payments } = await openPayments(o, client, keysFor('payment-journal'));
     const receipts = await openReceipts(o, client, devices.printer, keysFor('receipts'), journal);
+    // Receipts for settlements no patient saw finish; recovery from now on in the background.
+    const upkeep = await startPaymentUpkeep({
+      config: o.config,
+      journal,
+      payments,
+      store: receipts.store,
+      client,
+      clock: o.clock,
+      log: o.log,
+    });
     const admin = new AdminService({
       pin: adminPinOf(o.config),
       lockStore: pinLockStore(o.dataDir, 'admin'),
@@ -158,6 +171,8 @@ export class KioskHost {
       engine,
       gallery,
       receipts.retention,
+      client,
+      upkeep,
     );
   }
 
@@ -168,9 +183,13 @@ export class KioskHost {
   }
 
   async stop(): Promise<void> {
+    // 9002 while the gateway (or the embedded simulator) is still there; bounded, never fatal.
+    await this.client.signOut().catch(() => undefined);
     for (const device of [this.devices.camera, this.devices.printer, this.devices.scanner]) {
       await device.stop().catch(() => undefined);
     }
+    // A recovery pass under way finishes its step before the journal closes under it.
+    await this.upkeep.stop();
     this.journal.close();
     this.receiptRetention.stop();
     this.receiptStore.close();
@@ -226,7 +245,10 @@ async function startGateway(
     timeoutMs: config.gateway.timeoutMs,
     ...(config.gateway.terminalSlot ? { terminalSlot: config.gateway.terminalSlot } : {}),
     ...(config.gateway.tls ? { tls: gatewayTls(config.gateway.tls) } : {}),
+    device: config.gateway.device,
   });
+  // 9001 at start; a gateway not reachable yet is signed in to by the first call instead.
+  client.signIn().catch(() => log('gateway.sign-in-deferred', {}));
   return { client, simulator };
 }
 
