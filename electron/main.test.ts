@@ -5,6 +5,9 @@
  * README.md.
  */
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 class FakeContents extends EventEmitter {
@@ -77,6 +80,8 @@ const fake = {
   ipcHandle: vi.fn(),
   hostStop: vi.fn(() => Promise.resolve()),
   hostStart: vi.fn(),
+  /** What safeStorage answers: a Linux keyring, or its fixed-password fallback. */
+  backend: 'gnome_libsecret',
 };
 
 vi.mock('electron', () => ({
@@ -85,7 +90,10 @@ vi.mock('electron', () => ({
   Menu: fake.menu,
   protocol: fake.protocol,
   ipcMain: { handle: fake.ipcHandle },
-  safeStorage: {},
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => fake.backend,
+  },
   session: {
     defaultSession: {
       setPermissionRequestHandler: (h: PermissionRequestHandler) => (fake.permissionRequest = h),
@@ -107,6 +115,17 @@ vi.mock('../host/kiosk-host.ts', () => ({
 // main.ts only constructs it, inside the host options the stand-in host ignores.
 vi.mock('../face/gallery-store.ts', () => ({ SealedKeySource: vi.fn() }));
 
+/** A complete production configuration (as core/config.test.ts has it). */
+const PRODUCTION = {
+  mode: 'production',
+  gateway: { url: 'https://gw.example' },
+  adminPin: '90817263',
+  camera: { kind: 'renderer' },
+  printer: { kind: 'tcp', host: '10.0.0.9', port: 9100 },
+  scanner: { kind: 'serial', path: '/dev/ttyACM0' },
+  face: { policyFile: 'face-policy.json' },
+};
+
 async function startMain(): Promise<FakeWindow> {
   vi.resetModules();
   await import('./main.ts');
@@ -116,6 +135,7 @@ async function startMain(): Promise<FakeWindow> {
 
 beforeEach(() => {
   fake.lock = true;
+  fake.backend = 'gnome_libsecret';
   FakeWindow.all = [];
   fake.app.removeAllListeners();
   vi.clearAllMocks();
@@ -220,4 +240,46 @@ describe('electron main', () => {
     expect(fake.hostStart).not.toHaveBeenCalled();
     expect(FakeWindow.all).toEqual([]);
   });
+
+  it.runIf(process.platform === 'linux')(
+    "refuses to start a production kiosk on safeStorage's 'basic_text' fallback, naming it",
+    async () => {
+      fake.backend = 'basic_text';
+      const dir = mkdtempSync(join(tmpdir(), 'kiosk-main-'));
+      const file = join(dir, 'production.json');
+      writeFileSync(file, JSON.stringify(PRODUCTION));
+      vi.stubEnv('KIOSK_CONFIG', file);
+      const lines: string[] = [];
+      vi.spyOn(process.stderr, 'write').mockImplementation((line) => {
+        lines.push(String(line));
+        return true;
+      });
+      try {
+        vi.resetModules();
+        await import('./main.ts');
+        await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1));
+        expect(fake.hostStart).not.toHaveBeenCalled();
+        expect(FakeWindow.all).toEqual([]);
+        expect(lines.join('')).toMatch(/"event":"kiosk.start-failed".*basic_text/);
+      } finally {
+        vi.unstubAllEnvs();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'starts a simulator kiosk on the fallback with a keychain.weak warning',
+    async () => {
+      fake.backend = 'basic_text';
+      const lines: string[] = [];
+      vi.spyOn(process.stderr, 'write').mockImplementation((line) => {
+        lines.push(String(line));
+        return true;
+      });
+      await startMain();
+      expect(fake.hostStart).toHaveBeenCalled();
+      expect(lines.join('')).toMatch(/"event":"keychain.weak","backend":"basic_text"/);
+    },
+  );
 });

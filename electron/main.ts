@@ -13,6 +13,7 @@ import { dispatchKioskCall, kioskEventNames, KioskCallError } from '../core/kios
 import { createLogger } from '../host/log.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
 import { SealedKeySource } from '../face/gallery-store.ts';
+import { checkKeychain } from './keychain.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
 import { RENDERER_RELOAD_BUDGET, ReloadBudget } from './renderer-recovery.ts';
 import {
@@ -44,11 +45,15 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
 
   const dataDir = process.env.KIOSK_DATA_DIR ?? join(app.getPath('userData'), 'data');
+  // The same validated configuration file as web mode (npm start passes its --config here).
+  const config = parseConfig(
+    process.env.KIOSK_CONFIG ? JSON.parse(readFileSync(process.env.KIOSK_CONFIG, 'utf8')) : {},
+  );
+  // Before any key is made: a production kiosk does not start on Linux's fixed-password
+  // 'basic_text' fallback (no keyring); a simulator kiosk warns (keychain.ts).
+  checkKeychain(safeStorage, process.platform, config.mode, log);
   const host = await KioskHost.start({
-    // The same validated configuration file as web mode (npm start passes its --config here).
-    config: parseConfig(
-      process.env.KIOSK_CONFIG ? JSON.parse(readFileSync(process.env.KIOSK_CONFIG, 'utf8')) : {},
-    ),
+    config,
     dataDir,
     // Keys that seal the face gallery and the payment journal, sealed in turn by the OS
     // keychain (DPAPI, Keychain, libsecret): useless on another machine or account.
