@@ -114,6 +114,9 @@ export interface ReconciliationDeps {
   log: LogFn;
 }
 
+/** 3202 carries at most this many of the kiosk's rows (protocol.ts). */
+const MAX_DETAIL_ROWS = 5000;
+
 const zero = (): Totals => ({ total: 0, fund: 0, account: 0, cash: 0, count: 0 });
 
 function totalsOf(payments: SettledPayment[]): Totals {
@@ -230,6 +233,13 @@ async function reconcileGroup(
     detail: [] as DetailLine[],
   };
   if (agree) return report;
+  if (mine.length > MAX_DETAIL_ROWS) {
+    // More than one 3202 carries: the totals say which group, the journal lists its payments.
+    return {
+      ...report,
+      description: `${report.description}; ${mine.length} settlements, too many for 3202`,
+    };
+  }
   const detail = await deps.client.call('3202', {
     data: {
       ...scope,
