@@ -1,12 +1,15 @@
 /**
  * npm start [-- --headless] [--port N] [--metrics-port M] [--windowed] [--web] [--config FILE]
- *   [--data DIR]
+ *   [--data DIR] [--supervised]
  *
  * Starts the kiosk in simulator mode (gateway simulator embedded on loopback). In Electron when
  * its binary is present or can be fetched; otherwise web mode, opening Chromium in app mode when
  * one is installed and a display exists. --headless serves web mode only, until SIGINT/SIGTERM.
  * --metrics-port (or metrics.port in the configuration) serves /healthz, /readyz and /metrics
  * for the hospital's Prometheus (deploy/README.md); web mode only.
+ * --supervised runs all that as the child of a watchdog (host/supervisor.ts) that restarts it
+ * when it exits or its event loop stops sending heartbeats (in Electron mode only this script's
+ * loop is watched, so there only exits are seen).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -24,6 +27,8 @@ import { startWebMode } from '../host/web-mode.ts';
 import { KioskMetrics } from '../host/metrics.ts';
 import { monitorKiosk } from '../host/metrics-server.ts';
 import { loadScenario } from '../gateway/simulator/scenario.ts';
+import { freeLoopbackPort, superviseKiosk } from '../host/supervise-kiosk.ts';
+import { heartbeatIfSupervised } from '../host/supervisor-heartbeat.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +42,7 @@ const { values } = parseArgs({
     data: { type: 'string' },
     /** Simulator mode: the gateway simulator's world (default: the shipped default scenario). */
     scenario: { type: 'string' },
+    supervised: { type: 'boolean', default: false },
   },
 });
 
@@ -82,6 +88,15 @@ function electronBinary(): string | undefined {
   });
   return fetched.status === 0 ? binary() : undefined;
 }
+
+if (values.supervised) {
+  const log = createLogger((line) => process.stderr.write(line + '\n'));
+  const args = process.argv.slice(2).filter((arg) => arg !== '--supervised');
+  if (port === 0) args.push('--port', String(await freeLoopbackPort()));
+  process.exit(await superviseKiosk({ script: process.argv[1]!, args, log }));
+}
+// Under a supervisor: heartbeats from this loop, and a clean stop if the supervisor goes away.
+heartbeatIfSupervised(() => process.kill(process.pid, 'SIGTERM'));
 
 if (!values.headless && !values.web) {
   const electron = electronBinary();

@@ -1,0 +1,65 @@
+/**
+ * `npm start -- --headless --supervised`: this process becomes the supervisor (host/supervisor.ts)
+ * and runs the same start script, without --supervised, as its child. SIGINT and SIGTERM stop the
+ * child cleanly and end here; the exit status is 0 after a stop and 1 when restarts ran out.
+ */
+import { fork } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { LogFn } from '../core/ports.ts';
+import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { SUPERVISED_ENV } from './supervisor-heartbeat.ts';
+
+export interface SuperviseKioskOptions extends Partial<Omit<SupervisorOptions, 'spawn' | 'log'>> {
+  /** The script to run as the child, with its arguments. */
+  script: string;
+  args: string[];
+  log: LogFn;
+  /** Node's options for the child; default this process's (tsx's loader when run from source). */
+  execArgv?: string[];
+}
+
+/**
+ * The supervisor for the start script: each child is a fork of it, told it is supervised (the
+ * IPC channel alone is no proof: tsx gives its child one too), its output the kiosk's output.
+ */
+export function kioskSupervisor(o: SuperviseKioskOptions): Supervisor {
+  const { script, args, execArgv, ...options } = o;
+  return new Supervisor({
+    ...options,
+    spawn: () =>
+      fork(script, args, {
+        env: { ...process.env, [SUPERVISED_ENV]: '1' },
+        stdio: 'inherit',
+        ...(execArgv ? { execArgv } : {}),
+      }),
+  });
+}
+
+export async function superviseKiosk(o: SuperviseKioskOptions): Promise<number> {
+  const supervisor = kioskSupervisor(o);
+  const stop = () => void supervisor.stop();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return (await supervisor.start()) === 'stopped' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+/**
+ * A loopback port free right now. A supervised kiosk asked for any port gets this one for every
+ * child, so a restart keeps the address its browser window and clients know.
+ */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
