@@ -39,6 +39,8 @@ export class SignInTable {
       if (!columns.has(column))
         db.exec(`ALTER TABLE sign_ins ADD COLUMN ${column} TEXT NOT NULL DEFAULT ''`);
     }
+    if (!columns.has('business_date'))
+      db.exec(`UPDATE sign_ins SET business_date = substr(signed_at, 1, 10)`);
   }
 
   /**

@@ -60,6 +60,13 @@ export class SettlementTables {
       if (!columns.has(column))
         db.exec(`ALTER TABLE settlements ADD COLUMN ${column} TEXT NOT NULL DEFAULT ''`);
     }
+    // Older settlements keep counting in the institution's totals: their insurance type is the
+    // person's, their clearing type the bill's (the terminal is not known, so no kiosk's).
+    if (!columns.has('insutype'))
+      db.exec(`UPDATE settlements SET
+        insutype = (SELECT insutype FROM persons WHERE persons.psn_no = settlements.psn_no),
+        clr_type = (SELECT CASE WHEN type LIKE 'inpatient%' THEN '21' ELSE '11' END
+                    FROM bills WHERE bills.chrg_bchno = settlements.chrg_bchno)`);
   }
 
   byMsgid(msgid: string): SettlementRow | undefined {
