@@ -7,6 +7,8 @@ export const kioskErrorCodes = [
   'gateway-rejected',
   'gateway-bad-response',
   'settlement-in-doubt',
+  // The gateway settled nothing in the end; whatever the patient paid has been refunded.
+  'payment-refunded',
   'payment-expired',
   'voucher-refused',
   'camera-unavailable',

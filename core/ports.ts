@@ -70,6 +70,14 @@ export interface SettlementPort {
   completePayment(paymentId: string): Promise<Settlement>;
   /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
   abandonPayment(paymentId: string): Promise<void>;
+  /**
+   * A settlement left in doubt, confirmed while the patient waits (bounded in time): settled,
+   * undone (nothing settled, any cash refunded), or still open (recovery goes on after).
+   */
+  confirmInDoubt(
+    paymentId: string,
+    signal: AbortSignal,
+  ): Promise<{ resolution: 'settled' | 'undone' | 'open'; settlement?: Settlement }>;
 }
 
 /** Family accounts (the gateway is authoritative; the kiosk pre-checks to explain refusals). */

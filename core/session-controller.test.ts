@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { Settlement } from './domain.ts';
 import { KioskError } from './errors.ts';
 import type { FaceIdentifyResult } from './ports.ts';
 import {
@@ -130,6 +131,51 @@ describe('session controller', () => {
     c.confirmPayment();
     await c.idle();
     expect(c.view()).toEqual({ screen: 'error', error: 'settlement-in-doubt' });
+    expect(receipts).toHaveLength(0);
+  });
+
+  it('a settlement in doubt is confirmed while the patient waits, on a screen that says so', async () => {
+    const f = fakePort(0);
+    f.port.completePayment = async () => {
+      throw new KioskError('settlement-in-doubt', 'unknown');
+    };
+    let answer!: (r: {
+      resolution: 'settled' | 'undone' | 'open';
+      settlement?: Settlement;
+    }) => void;
+    f.port.confirmInDoubt = () => new Promise((resolve) => (answer = resolve));
+    const { c, receipts } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    await vi.waitFor(() => expect(answer).toBeDefined());
+    expect(c.view()).toEqual({ screen: 'loading', what: 'settlement-check' });
+    expect(() => c.cancel()).toThrow(/cannot be cancelled/);
+    answer({
+      resolution: 'settled',
+      settlement: {
+        settlementId: 'S1',
+        msgid: 'PAY1',
+        billId: 'B1',
+        settledAt: '2026-11-22 10:00:00',
+        split: split(0),
+      },
+    });
+    await c.idle();
+    expect(c.view().screen).toBe('done');
+    expect(receipts).toHaveLength(1);
+  });
+
+  it('a settlement in doubt that the gateway says never happened: told the money was refunded', async () => {
+    const f = fakePort(0);
+    f.port.completePayment = async () => {
+      throw new KioskError('settlement-in-doubt', 'unknown');
+    };
+    f.port.confirmInDoubt = async () => ({ resolution: 'undone' });
+    const { c, receipts } = controller(f.port);
+    await toReview(c);
+    c.confirmPayment();
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'payment-refunded' });
     expect(receipts).toHaveLength(0);
   });
 

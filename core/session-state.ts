@@ -105,6 +105,8 @@ export type SessionState =
       preview: PreSettlement;
       method: CashMethod;
       paymentId?: string;
+      /** 2207's outcome was unknown: the kiosk is confirming it while the patient waits. */
+      checking?: true;
     }
   | {
       kind: 'printing';
@@ -177,6 +179,7 @@ export type SessionEvent =
   | { type: 'choose-cash'; method: CashMethod; walletCode?: string }
   | { type: 'cash-opened'; paymentId: string; order?: CashOrder; paid: boolean }
   | { type: 'cash-paid' }
+  | { type: 'payment-checking' }
   | { type: 'settled'; settlement: Settlement }
   | { type: 'printed'; printed: boolean; eReceiptUrl: string }
   | { type: 'failed'; error: KioskErrorCode }

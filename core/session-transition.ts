@@ -234,6 +234,9 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       const { patient, bill, preview, method, paymentId, member } = state;
       return { kind: 'settling', patient, bill, preview, method, paymentId, member };
     }
+    case 'payment-checking':
+      if (state.kind !== 'settling') throw invalid();
+      return { ...state, checking: true };
     case 'settled':
       if (state.kind !== 'settling' || event.settlement.billId !== state.bill.id) throw invalid();
       return {

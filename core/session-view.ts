@@ -75,7 +75,7 @@ export function toView(state: SessionState): SessionView {
     case 'opening-cash':
       return { screen: 'loading', what: 'payment' };
     case 'settling':
-      return { screen: 'loading', what: 'settlement' };
+      return { screen: 'loading', what: state.checking ? 'settlement-check' : 'settlement' };
     case 'choose-cash':
       return {
         screen: 'choose-cash',

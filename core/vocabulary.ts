@@ -92,6 +92,8 @@ export const loadingSubjects = [
   'pre-settlement',
   'payment',
   'settlement',
+  // A settlement left in doubt, confirmed with the gateway while the patient waits.
+  'settlement-check',
   'printing',
 ] as const;
 export type LoadingSubject = (typeof loadingSubjects)[number];

@@ -233,6 +233,15 @@ export class PaymentJournal {
       .all(paymentId) as { at: string; what: string }[];
   }
 
+  /** Every settled payment's id and settlement id, from the clear columns (nothing unsealed). */
+  settledIds(): { payment_id: string; setl_id: string }[] {
+    return this.db
+      .prepare(
+        `SELECT payment_id, setl_id FROM payments WHERE settle_state = 'settled' ORDER BY created_at`,
+      )
+      .all() as { payment_id: string; setl_id: string }[];
+  }
+
   /** Settled payments of one business day, for end-of-day reconciliation. */
   settledOn(date: string): PaymentRow[] {
     return (

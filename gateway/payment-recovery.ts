@@ -21,6 +21,8 @@ export interface RecoveryReport {
   /** Left alone because a session is still collecting its cash part. */
   live: number;
   stillOpen: number;
+  /** The payments this run settled: each still needs its receipt record (no patient saw one). */
+  settledIds: string[];
 }
 
 export interface RecoveryDeps {
@@ -59,6 +61,7 @@ export async function recoverPayments(
     failed: 0,
     live: 0,
     stillOpen: 0,
+    settledIds: [],
   };
   for (const p of deps.journal.open()) {
     report.examined++;
@@ -69,7 +72,8 @@ export async function recoverPayments(
     await resolveOne(deps, steps, p.payment_id, report);
   }
   report.stillOpen = deps.journal.open().filter((p) => !steps.isLive(p)).length;
-  deps.log('payment.recovery', { ...report });
+  const { settledIds: _ids, ...counts } = report;
+  deps.log('payment.recovery', counts);
   return report;
 }
 
@@ -104,7 +108,16 @@ function resolutionOf(p: PaymentRow): Resolution {
 }
 
 function emptyReport(): RecoveryReport {
-  return { examined: 0, settled: 0, reversed: 0, refunded: 0, failed: 0, live: 0, stillOpen: 0 };
+  return {
+    examined: 0,
+    settled: 0,
+    reversed: 0,
+    refunded: 0,
+    failed: 0,
+    live: 0,
+    stillOpen: 0,
+    settledIds: [],
+  };
 }
 
 async function recoverOne(
@@ -130,6 +143,7 @@ async function recoverOne(
       const out = q.found ? settleOutputOf(q.response) : await steps.send2207(p);
       await steps.accept(id, out);
       report.settled++;
+      report.settledIds.push(id);
     } catch (error) {
       if (!isCode(error, 'gateway-rejected')) throw error;
       deps.journal.update(

@@ -24,6 +24,9 @@ let dir: string;
 const journals: PaymentJournal[] = [];
 const penny = scenario.patients.find((p) => p.name.startsWith('Penny'))!;
 
+const slept: number[] = [];
+let onSleep: (() => Promise<void>) | undefined;
+
 function kiosk(file = join(dir, 'journal.sqlite')) {
   const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 800 }));
   const journal = new PaymentJournal(file, clock.now);
@@ -36,6 +39,13 @@ function kiosk(file = join(dir, 'journal.sqlite')) {
     log: () => undefined,
     pollMs: [5],
     maxLiveMs: 60_000,
+    inDoubtWaitMs: 10_000,
+    // The patient's wait passes on the test's clock: no real time goes by.
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      nowMs += ms;
+      await onSleep?.();
+    },
   });
   return { journal, payments, port: new GatewaySettlementPort(client, payments) };
 }
@@ -55,6 +65,8 @@ const settledCount = (billId: string) =>
   ).n;
 
 beforeEach(async () => {
+  slept.length = 0;
+  onSleep = undefined;
   nowMs = Date.parse('2026-11-22T02:00:00Z');
   dir = mkdtempSync(join(tmpdir(), 'in-doubt-'));
   sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
@@ -169,4 +181,29 @@ it('recovery and the session on the same payment at once: one settlement, no ill
   expect(report.stillOpen).toBe(0);
   expect(settledCount(p.bill.id)).toBe(1);
   expect(k.journal.get(start.paymentId)).toMatchObject({ settle_state: 'settled' });
+});
+
+it('the patient waits a bounded time: still unknown after it, the answer is open', async () => {
+  const k = kiosk();
+  const p = await paidButInDoubt(k);
+  await sim.stop();
+  const result = await k.payments.resolveWhileWaiting(p.paymentId, new AbortController().signal);
+  expect(result.resolution).toBe('open');
+  // Backing off 1, 2, 3 s... and never past the 10 s the patient was promised.
+  expect(slept).toEqual([1000, 2000, 3000]);
+  expect(k.journal.get(p.paymentId)!.settle_state).toBe('in-doubt');
+});
+
+it('the gateway answers during the wait: the patient gets the settlement', async () => {
+  const k = kiosk();
+  const p = await paidButInDoubt(k);
+  await sim.stop();
+  // Back after the first pause.
+  onSleep = async () => {
+    onSleep = undefined;
+    await sim.start();
+  };
+  const result = await k.payments.resolveWhileWaiting(p.paymentId, new AbortController().signal);
+  expect(result).toMatchObject({ resolution: 'settled', settlement: { billId: p.bill.id } });
+  expect(slept).toEqual([1000]);
 });

@@ -61,6 +61,8 @@ export interface PaymentCoordinatorOptions {
    * abandoned (longer than any cash order lives; default 20 minutes).
    */
   maxLiveMs?: number;
+  /** How long a patient waits while a settlement in doubt is confirmed (default 45 s). */
+  inDoubtWaitMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -303,6 +305,12 @@ export class PaymentCoordinator {
     } else if (p.cash_state === 'paid') await this.refund(paymentId, 'session ended');
   }
 
+  /** A settled payment's settlement (for its receipt); undefined when it is not settled. */
+  settled(paymentId: string): Settlement | undefined {
+    const p = this.o.journal.get(paymentId);
+    return p?.settle_state === 'settled' ? this.settlementOf(p) : undefined;
+  }
+
   /** Bills with a payment still open: not payable until it is resolved. */
   openBillIds(): Set<string> {
     return this.o.journal.openBillIds();
@@ -326,6 +334,26 @@ export class PaymentCoordinator {
     return resolution === 'settled'
       ? { resolution, settlement: this.settlementOf(p) }
       : { resolution };
+  }
+
+  /**
+   * resolve(), again and again while the patient waits, until the gateway knows or the wait
+   * (inDoubtWaitMs) is over: 'open' then, and background recovery carries on.
+   */
+  async resolveWhileWaiting(
+    paymentId: string,
+    signal: AbortSignal,
+  ): Promise<{ resolution: Resolution; settlement?: Settlement }> {
+    const sleep = this.o.sleep ?? abortableSleep;
+    const until = this.o.clock.now().getTime() + (this.o.inDoubtWaitMs ?? 45_000);
+    const intervals = [1000, 2000, 3000, 5000];
+    for (let i = 0; ; i++) {
+      const result = await this.resolve(paymentId);
+      if (result.resolution !== 'open' || signal.aborted) return result;
+      const pause = intervals[Math.min(i, intervals.length - 1)]!;
+      if (this.o.clock.now().getTime() + pause > until) return result;
+      await sleep(pause, signal);
+    }
   }
 
   private recoverySteps(): RecoverySteps {

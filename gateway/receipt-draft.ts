@@ -12,14 +12,11 @@ import { maskIdNumber, maskName } from '../core/masking.ts';
 import type { Language } from '../core/vocabulary.ts';
 import type { PaymentRow } from './journal.ts';
 
-export interface ReceiptDraft {
-  patientName: string; // masked
-  patientIdNumber: string; // masked
-  /** The family member at the kiosk who paid, when it is not the bill's patient (masked). */
-  payerName?: string;
-  bill: Bill;
-  paymentMethod: ReceiptData['paymentMethod'];
-}
+/** Who (masked, as on the live receipt: the payer apart when a relative paid), what and how. */
+export type ReceiptDraft = Pick<
+  ReceiptData,
+  'patientName' | 'patientIdNumber' | 'payer' | 'bill' | 'paymentMethod'
+>;
 
 // The row was sealed by this kiosk (AES-GCM), so a draft that opens is one we wrote; it is still
 // parsed on the way back (an older version's shape, a hand-edited test journal), and a draft
@@ -27,8 +24,8 @@ export interface ReceiptDraft {
 const centsSchema = z.number().int().min(0).max(1e12).transform(cents);
 const draftSchema = z.object({
   patientName: z.string().max(64),
-  patientIdNumber: z.string().max(64),
-  payerName: z.string().max(64).optional(),
+  patientIdNumber: z.string().max(64).optional(),
+  payer: z.object({ name: z.string().max(64), idNumber: z.string().max(64).optional() }).optional(),
   bill: billViewSchema.extend({
     total: centsSchema,
     items: z
@@ -44,10 +41,13 @@ export function receiptDraft(
   method: CashMethod,
   payer: Patient = patient,
 ): ReceiptDraft {
+  // A member's ID number is never read at the kiosk (their journal patient has none): left off.
   return {
     patientName: maskName(patient.name),
-    patientIdNumber: patient.idNumber === '' ? '' : maskIdNumber(patient.idNumber),
-    ...(payer.personNo !== patient.personNo ? { payerName: maskName(payer.name) } : {}),
+    ...(patient.idNumber !== '' ? { patientIdNumber: maskIdNumber(patient.idNumber) } : {}),
+    ...(payer.personNo !== patient.personNo
+      ? { payer: { name: maskName(payer.name), idNumber: maskIdNumber(payer.idNumber) } }
+      : {}),
     bill,
     paymentMethod: method === 'none' ? 'insurance-only' : method,
   };
@@ -92,7 +92,8 @@ export function receiptFromJournal(
     printedAt: context.printedAt,
     language: context.language,
     patientName: draft?.patientName ?? '',
-    patientIdNumber: draft?.patientIdNumber ?? '',
+    ...(draft?.patientIdNumber !== undefined ? { patientIdNumber: draft.patientIdNumber } : {}),
+    ...(draft?.payer ? { payer: draft.payer } : {}),
     bill,
     settlement,
     paymentMethod: draft?.paymentMethod ?? 'insurance-only',

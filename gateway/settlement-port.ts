@@ -117,6 +117,10 @@ export class GatewaySettlementPort implements SettlementPort {
     return this.payments.abandon(paymentId);
   }
 
+  confirmInDoubt(paymentId: string, signal: AbortSignal) {
+    return this.payments.resolveWhileWaiting(paymentId, signal);
+  }
+
   // ---- family accounts (K601-K604, mutual aid in 2206/2207). Rules: core/family.ts.
 
   private async familyCall<T extends TransactionCode>(

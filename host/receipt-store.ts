@@ -155,6 +155,14 @@ export class ReceiptStore {
     return counts;
   }
 
+  /** Whether a receipt is recorded, from the clear key column (nothing unsealed). */
+  has(settlementId: string): boolean {
+    return (
+      this.db.prepare(`SELECT 1 FROM receipts WHERE settlement_id = ?`).get(settlementId) !==
+      undefined
+    );
+  }
+
   close(): void {
     this.db.close();
   }

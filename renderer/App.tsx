@@ -90,11 +90,16 @@ function Shell(props: {
     (view.hint === 'blink' || view.hint === 'turn-left' || view.hint === 'turn-right')
       ? view.hint
       : undefined;
+  // A payment in doubt, and every failure, is said in its own words, not a generic apology.
   const speechKey: MessageKey | undefined = challenge
     ? `identify.hint.${challenge}`
-    : isSpoken(view.screen)
-      ? `speech.${view.screen}`
-      : undefined;
+    : view.screen === 'error'
+      ? `error.${view.error}`
+      : view.screen === 'loading' && view.what === 'settlement-check'
+        ? 'loading.settlement-check'
+        : isSpoken(view.screen)
+          ? `speech.${view.screen}`
+          : undefined;
   const speechText = speechKey && t(speechKey);
   useEffect(() => {
     if (muted || !speechText) return;

@@ -55,7 +55,7 @@ export async function pay(
   } else if (flow.current().kind === 'opening-cash') {
     flow.apply({ type: 'cash-opened', paymentId: start.paymentId, paid: true });
   }
-  const settlement = await deps.settlement.completePayment(start.paymentId);
+  const settlement = await settle(flow, start.paymentId);
   deps.log('settlement.settled', {
     settlementId: settlement.settlementId,
     billId: settlement.billId,
@@ -63,6 +63,27 @@ export async function pay(
   });
   flow.apply({ type: 'settled', settlement });
   await printReceipt(flow, patient, bill, settlement, method, member);
+}
+
+/**
+ * 2207, and when its outcome is unknown, the answer while the patient waits: the screen says the
+ * payment is being confirmed, and the kiosk asks the gateway until it knows or the wait is over.
+ * Only then does the patient hear "not sure": and the bill stays held until recovery knows.
+ */
+async function settle(flow: Flow, paymentId: string): Promise<Settlement> {
+  const { deps } = flow;
+  try {
+    return await deps.settlement.completePayment(paymentId);
+  } catch (error) {
+    if (!(error instanceof KioskError) || error.code !== 'settlement-in-doubt') throw error;
+    flow.apply({ type: 'payment-checking' });
+    const { resolution, settlement } = await deps.settlement.confirmInDoubt(paymentId, flow.signal);
+    deps.log('settlement.checked', { paymentId, resolution });
+    if (resolution === 'settled' && settlement) return settlement;
+    if (resolution === 'undone')
+      throw new KioskError('payment-refunded', 'nothing was settled; the cash part was refunded');
+    throw error;
+  }
 }
 
 /** The settlement stands whatever the printer does; without paper the patient gets the QR. */

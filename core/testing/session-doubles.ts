@@ -100,6 +100,10 @@ export function fakePort(
     abandonPayment: async () => {
       calls.push('abandon');
     },
+    confirmInDoubt: async () => {
+      calls.push('confirm-in-doubt');
+      return { resolution: 'open' };
+    },
   };
   return { port, calls, pay: () => release?.() };
 }

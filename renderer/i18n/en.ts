@@ -161,6 +161,8 @@ export const en = {
   'loading.bills': 'Finding your unpaid bills…',
   'loading.pre-settlement': 'Working out what insurance pays…',
   'loading.settlement': 'Paying. Please wait, do not leave…',
+  'loading.settlement-check':
+    'Confirming your payment with the insurance service. This can take up to a minute. Please wait here.',
   'loading.payment': 'Preparing your payment…',
   'cash.title': 'How would you like to pay {amount}?',
   'cash.mobile': 'Scan a code with my phone',
@@ -203,7 +205,9 @@ export const en = {
   'error.gateway-bad-response':
     'The insurance service gave an answer we cannot trust. Nothing has been charged. Please ask staff for help.',
   'error.settlement-in-doubt':
-    'We are not sure whether your payment went through. Please do not pay again; staff will check it for you.',
+    'We could not confirm your payment with the insurance service yet. Your money is safe: the kiosk keeps checking and will complete the payment or refund it by itself. Please do not pay this bill again; staff can help you.',
+  'error.payment-refunded':
+    'The insurance service did not complete this payment, so any money you paid for it has been refunded. You can try again, or ask staff for help.',
   'error.payment-expired':
     'The payment was not completed in time. Nothing has been charged. You can start again.',
   'error.camera-unavailable': 'The camera is not working. Please ask staff for help.',

@@ -146,6 +146,7 @@ export const zhCN = {
   'loading.bills': '正在查找您的待缴费用…',
   'loading.pre-settlement': '正在计算医保报销金额…',
   'loading.settlement': '正在支付，请稍候，不要离开…',
+  'loading.settlement-check': '正在和医保系统确认您的付款，最多需要一分钟，请在这里稍候。',
   'loading.payment': '正在准备支付…',
   'cash.title': '您要如何支付 {amount}？',
   'cash.mobile': '用手机扫码支付',
@@ -183,7 +184,10 @@ export const zhCN = {
     '暂时连不上医保服务，没有产生任何扣费。请稍后再试，或请工作人员帮助。',
   'error.gateway-rejected': '医保服务没有接受这次请求，没有产生任何扣费。请工作人员帮助。',
   'error.gateway-bad-response': '医保服务返回的结果不可信，没有产生任何扣费。请工作人员帮助。',
-  'error.settlement-in-doubt': '暂时无法确认是否支付成功。请不要重复支付，工作人员会为您核实。',
+  'error.settlement-in-doubt':
+    '暂时还没能和医保系统确认您的付款。您的钱是安全的：自助机会继续核对，自动完成付款或退款。请不要重复缴这笔费用，需要帮助请找工作人员。',
+  'error.payment-refunded':
+    '医保系统没有完成这笔付款，您为此支付的钱已经退回。您可以重新缴费，或请工作人员帮助。',
   'error.payment-expired': '没有在规定时间内完成付款，没有产生任何扣费。您可以重新开始。',
   'error.camera-unavailable': '摄像头无法使用，请工作人员帮助。',
   'error.face-engine-failed': '人脸识别无法使用，请工作人员帮助。',
