@@ -41,6 +41,8 @@ import {
   recoverPayments,
   resolveOne,
 } from './payment-recovery.ts';
+import { PaymentLocks } from './payment-locks.ts';
+import { abandonPayment, refundPayment, reversePayment } from './payment-undo.ts';
 import { receiptDraft } from './receipt-draft.ts';
 import type { TxInput, TxOutput } from './protocol.ts';
 import { type ReconciliationReport, reconcileDay } from './reconciliation.ts';
@@ -67,12 +69,11 @@ export interface PaymentCoordinatorOptions {
 }
 
 export class PaymentCoordinator {
-  /** Payments a session is still collecting the cash of (begin until complete or abandon). */
-  private readonly live = new Map<string, number>();
-  /** The step running on each payment: the session's and recovery's never interleave. */
-  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly locks: PaymentLocks;
 
-  constructor(private readonly o: PaymentCoordinatorOptions) {}
+  constructor(private readonly o: PaymentCoordinatorOptions) {
+    this.locks = new PaymentLocks(() => o.clock.now().getTime(), o.maxLiveMs ?? 20 * 60_000);
+  }
 
   /**
    * Steps 1 and 2: journal the intent and open the cash collection. `cashPayer` is who pays the
@@ -115,7 +116,7 @@ export class PaymentCoordinator {
       settle_state: 'intent',
       receipt_json: JSON.stringify(receiptDraft(patient, bill, method, cashPayer)),
     });
-    this.live.set(paymentId, this.o.clock.now().getTime());
+    this.locks.begin(paymentId);
     if (!usesCash) return { paymentId, cash: 'none' };
     const order = await openCashOrder(this.o.client, {
       orderNo: paymentId,
@@ -206,8 +207,8 @@ export class PaymentCoordinator {
   /** Steps 3 and 4: settle with the journalled msgid, after the cash is in. */
   complete(paymentId: string): Promise<Settlement> {
     // From here the payment is recovery's to finish too (sent or in doubt), one step at a time.
-    this.live.delete(paymentId);
-    return this.exclusive(paymentId, () => this.completeAlone(paymentId));
+    this.locks.release(paymentId);
+    return this.locks.exclusive(paymentId, () => this.completeAlone(paymentId));
   }
 
   private async completeAlone(paymentId: string): Promise<Settlement> {
@@ -228,7 +229,7 @@ export class PaymentCoordinator {
           { settle_state: 'failed', problem: 'rejected' },
           '2207 rejected',
         );
-        await this.refund(paymentId, 'settlement refused');
+        await refundPayment(this.o, paymentId, 'settlement refused');
         throw error;
       }
       this.o.journal.update(
@@ -269,40 +270,10 @@ export class PaymentCoordinator {
   /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
   async abandon(paymentId: string): Promise<void> {
     try {
-      await this.exclusive(paymentId, () => this.abandonAlone(paymentId));
+      await this.locks.exclusive(paymentId, () => abandonPayment(this.o, paymentId));
     } finally {
-      this.live.delete(paymentId);
+      this.locks.release(paymentId);
     }
-  }
-
-  private async abandonAlone(paymentId: string): Promise<void> {
-    const p = this.payment(paymentId);
-    if (p.settle_state !== 'intent') return;
-    if (p.cash_state === 'pending') {
-      try {
-        const order = (
-          await this.o.client.call(
-            'K203',
-            { data: { order_no: p.order_no } },
-            { insuredArea: p.insured_area },
-          )
-        ).order;
-        if (order.status === 'paid') {
-          this.o.journal.update(paymentId, { cash_state: 'paid' }, 'paid just before cancel');
-          await this.refund(paymentId, 'session ended');
-        } else {
-          this.o.journal.update(
-            paymentId,
-            { cash_state: order.status === 'expired' ? 'expired' : 'cancelled' },
-            `cash ${order.status}`,
-          );
-        }
-      } catch (error) {
-        if (isCode(error, 'gateway-rejected')) {
-          this.o.journal.update(paymentId, { cash_state: 'cancelled' }, 'no order at the gateway');
-        } else this.o.log('payment.abandon-deferred', { paymentId }); // recovery finishes it
-      }
-    } else if (p.cash_state === 'paid') await this.refund(paymentId, 'session ended');
   }
 
   /** A settled payment's settlement (for its receipt); undefined when it is not settled. */
@@ -357,37 +328,15 @@ export class PaymentCoordinator {
   }
 
   private recoverySteps(): RecoverySteps {
-    const maxLiveMs = this.o.maxLiveMs ?? 20 * 60_000;
     return {
       send2207: (p) => this.send2207(p),
       accept: (id, out) => this.accept(id, out),
-      refund: (id, why) => this.refund(id, why),
-      reverse: (id, why) => this.reverseAlone(id, why),
-      abandon: (id) => this.abandonAlone(id),
-      isLive: (p) => {
-        // Only a payment still in intent is the session's alone; once 2207 is sent (even by
-        // hand in a test) it is recovery's to finish too.
-        const since = this.live.get(p.payment_id);
-        return (
-          p.settle_state === 'intent' &&
-          since !== undefined &&
-          this.o.clock.now().getTime() - since < maxLiveMs
-        );
-      },
-      exclusive: (id, step) => this.exclusive(id, step),
+      refund: (id, why) => refundPayment(this.o, id, why),
+      reverse: (id, why) => reversePayment(this.o, id, why),
+      abandon: (id) => abandonPayment(this.o, id),
+      isLive: (p) => this.locks.isLive(p),
+      exclusive: (id, step) => this.locks.exclusive(id, step),
     };
-  }
-
-  /** Runs `step` after any step already running on the same payment has ended. */
-  private exclusive<T>(paymentId: string, step: () => Promise<T>): Promise<T> {
-    const before = this.running.get(paymentId) ?? Promise.resolve();
-    const mine = before.then(step, step);
-    const settled = mine.catch(() => undefined);
-    this.running.set(paymentId, settled);
-    void settled.then(() => {
-      if (this.running.get(paymentId) === settled) this.running.delete(paymentId);
-    });
-    return mine;
   }
 
   /** End of day: the journal's totals for one business day against the gateway's (3201). */
@@ -397,24 +346,7 @@ export class PaymentCoordinator {
 
   /** Reverses a settled payment (2208) and refunds its cash: for staff, and for mismatches. */
   reverse(paymentId: string, why: string): Promise<void> {
-    return this.exclusive(paymentId, () => this.reverseAlone(paymentId, why));
-  }
-
-  private async reverseAlone(paymentId: string, why: string): Promise<void> {
-    let p = this.payment(paymentId);
-    if (p.settle_state !== 'settled' && p.settle_state !== 'reversal-sent') return;
-    const msgid = p.reversal_msgid || this.o.client.newMsgid();
-    p = this.o.journal.update(
-      paymentId,
-      { settle_state: 'reversal-sent', reversal_msgid: msgid },
-      `2208 sent: ${why}`,
-    );
-    const input = { data: { psn_no: p.psn_no, setl_id: p.setl_id, chrg_bchno: p.bill_id } };
-    await retryOnce(() =>
-      this.o.client.call('2208', input, { insuredArea: p.insured_area, msgid }),
-    );
-    this.o.journal.update(paymentId, { settle_state: 'reversed' }, '2208 reversed');
-    await this.refund(paymentId, why);
+    return this.locks.exclusive(paymentId, () => reversePayment(this.o, paymentId, why));
   }
 
   private async send2207(p: PaymentRow): Promise<TxOutput<'2207'>> {
@@ -453,34 +385,13 @@ export class PaymentCoordinator {
     if (split.total !== p.total_cents || split.cash !== p.cash_cents) {
       // The patient agreed to (and paid) a different cash part: undo rather than overcharge.
       this.o.log('payment.split-changed', { paymentId });
-      await this.reverseAlone(paymentId, 'split differs from the pre-settlement');
+      await reversePayment(this.o, paymentId, 'split differs from the pre-settlement');
       throw new KioskError(
         'gateway-bad-response',
         'the settlement differs from what the patient confirmed; it was reversed',
       );
     }
     return this.settlementOf(this.payment(paymentId));
-  }
-
-  /** Refunds collected cash; true when this call completed a refund. */
-  private async refund(paymentId: string, why: string): Promise<boolean> {
-    const p = this.payment(paymentId);
-    if (p.cash_method === 'none' || (p.cash_state !== 'paid' && p.cash_state !== 'refund-pending'))
-      return false;
-    this.o.journal.update(paymentId, { cash_state: 'refund-pending' }, `refund requested: ${why}`);
-    const order = (
-      await retryOnce(() =>
-        this.o.client.call(
-          'K204',
-          { data: { order_no: p.order_no, reason: why.slice(0, 100) } },
-          { insuredArea: p.insured_area },
-        ),
-      )
-    ).order;
-    if (order.status !== 'refunded' && order.status !== 'cancelled')
-      throw new KioskError('gateway-bad-response', 'refund not confirmed');
-    this.o.journal.update(paymentId, { cash_state: 'refunded' }, 'refunded');
-    return true;
   }
 
   private payment(paymentId: string): PaymentRow {
