@@ -82,6 +82,9 @@ describe('image decoder on a worker thread', () => {
 
   it('stop fails what is in flight and a later decode starts afresh', async () => {
     const d = decoder(30_000);
+    d.warm(); // as a camera does when it opens
+    d.warm();
+    expect([d.workers, d.workersStarted]).toEqual([1, 1]);
     const pending = expect(d.decode(bigSlowPng, PHOTO_LIMITS)).rejects.toMatchObject({
       code: 'decoder-unavailable',
     });

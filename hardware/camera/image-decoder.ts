@@ -104,9 +104,14 @@ export class ImageDecoder {
       return Promise.reject(new ImageError('busy', 'too many images are waiting to be decoded'));
     return new Promise((resolve, reject) => {
       this.queue.push({ bytes, limits, resolve, reject });
-      while (this.slots.length < this.size) this.spawn();
+      this.warm();
       this.pump();
     });
+  }
+
+  /** Starts the workers now, so the first frame does not wait for one (~1 s from source). */
+  warm(): void {
+    while (this.slots.length < this.size) this.spawn();
   }
 
   /**

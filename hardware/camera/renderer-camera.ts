@@ -110,6 +110,7 @@ export class RendererCamera extends Camera {
   }
 
   protected async onOpen(): Promise<void> {
+    this.decoder.warm();
     this.setStatus({ kind: this.unplugged ? 'unplugged' : 'ready' });
   }
 
