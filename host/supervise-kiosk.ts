@@ -1,7 +1,9 @@
 /**
- * `npm start -- --headless --supervised`: this process becomes the supervisor (host/supervisor.ts)
- * and runs the same start script, without --supervised, as its child. SIGINT and SIGTERM stop the
- * child cleanly and end here; the exit status is 0 after a stop and 1 when restarts ran out.
+ * The supervisor around scripts/start.ts: `npm start -- --headless --supervised` (that process
+ * becomes the supervisor) or, lighter, `scripts/supervise.ts`, which loads only this (the
+ * service's entry, deploy/systemd/). The child is the start script without --supervised. SIGINT
+ * and SIGTERM stop the child cleanly and end here; the exit status is 0 after a stop and 1 when
+ * restarts ran out.
  */
 import { fork } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -46,6 +48,18 @@ export async function superviseKiosk(o: SuperviseKioskOptions): Promise<number> 
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+/**
+ * The start script's arguments for every child: without --supervised, and with a fixed port when
+ * none or port 0 was asked for, so a restart keeps the address its browser and clients know.
+ */
+export async function childArguments(args: readonly string[]): Promise<string[]> {
+  const kept = args.filter((arg) => arg !== '--supervised');
+  const at = kept.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
+  const asked = at < 0 ? '0' : kept[at]!.startsWith('--port=') ? kept[at]!.slice(7) : kept[at + 1];
+  if (asked !== '0') return kept;
+  return [...kept, '--port', String(await freeLoopbackPort())];
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type SupervisorTimers,
 } from './supervisor.ts';
 import { startHeartbeat } from './supervisor-heartbeat.ts';
+import { childArguments } from './supervise-kiosk.ts';
 
 /** Timers driven by the test: advance() fires what falls due, in order. */
 function manualTimers(): SupervisorTimers & { advance(ms: number): void; pending(): number } {
@@ -231,5 +232,21 @@ describe('supervisor', () => {
     expect(tick).toBeUndefined();
     stop();
     expect(parent.listenerCount('disconnect')).toBe(0);
+  });
+
+  it("the child gets the start script's flags without --supervised, and one fixed port", async () => {
+    expect(await childArguments(['--headless', '--supervised', '--port', '8080'])).toEqual([
+      '--headless',
+      '--port',
+      '8080',
+    ]);
+    expect(await childArguments(['--port=9000', '--supervised'])).toEqual(['--port=9000']);
+    for (const asked of [['--headless'], ['--headless', '--port', '0'], ['--port=0']]) {
+      const args = await childArguments(asked);
+      const port = Number(args.at(-1));
+      expect(args.slice(0, -2)).toEqual(asked);
+      expect(args.at(-2)).toBe('--port');
+      expect(Number.isInteger(port) && port > 0 && port < 65536).toBe(true);
+    }
   });
 });

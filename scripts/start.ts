@@ -27,7 +27,7 @@ import { startWebMode } from '../host/web-mode.ts';
 import { KioskMetrics } from '../host/metrics.ts';
 import { monitorKiosk } from '../host/metrics-server.ts';
 import { loadScenario } from '../gateway/simulator/scenario.ts';
-import { freeLoopbackPort, superviseKiosk } from '../host/supervise-kiosk.ts';
+import { childArguments, superviseKiosk } from '../host/supervise-kiosk.ts';
 import { heartbeatIfSupervised } from '../host/supervisor-heartbeat.ts';
 
 const { values } = parseArgs({
@@ -91,8 +91,7 @@ function electronBinary(): string | undefined {
 
 if (values.supervised) {
   const log = createLogger((line) => process.stderr.write(line + '\n'));
-  const args = process.argv.slice(2).filter((arg) => arg !== '--supervised');
-  if (port === 0) args.push('--port', String(await freeLoopbackPort()));
+  const args = await childArguments(process.argv.slice(2));
   process.exit(await superviseKiosk({ script: process.argv[1]!, args, log }));
 }
 // Under a supervisor: heartbeats from this loop, and a clean stop if the supervisor goes away.
