@@ -20,8 +20,13 @@ import {
   isLegalMove,
 } from './journal-states.ts';
 
-/** Columns that hold personal data (the ID number, insurance details), sealed given a sealer. */
-const SEALED = ['settle_input_json', 'settlement_json', 'receipt_json'] as const;
+/**
+ * Columns that hold personal data, sealed given a sealer: the person number, the 2207 input and
+ * output (ID number, insurance details), the receipt draft (masked names, the bill's items).
+ * The amounts, states and bill number stay clear: reconciliation sums them in SQL, and without
+ * the person they name no one.
+ */
+const SEALED = ['psn_no', 'settle_input_json', 'settlement_json', 'receipt_json'] as const;
 
 export interface PaymentRow {
   payment_id: string; // the 2207 msgid
@@ -102,6 +107,9 @@ export class PaymentJournal {
   ) {
     this.db = openPrivateDatabase(file, { wal: true });
     this.db.pragma('synchronous = FULL');
+    // Rewritten and deleted cells are zeroed: a field sealed on open or a row past retention
+    // leaves no clear text behind in the file.
+    this.db.pragma('secure_delete = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS payments (
         payment_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
@@ -124,6 +132,56 @@ export class PaymentJournal {
     const columns = this.db.prepare(`PRAGMA table_info(payments)`).all() as { name: string }[];
     if (!columns.some((c) => c.name === 'receipt_json'))
       this.db.exec(`ALTER TABLE payments ADD COLUMN receipt_json TEXT NOT NULL DEFAULT ''`);
+    this.sealFieldsInClear();
+  }
+
+  /**
+   * A journal written before a column was sealed (or without a sealer) keeps it in clear: sealed
+   * now, in one transaction, and the WAL flushed so no clear copy stays in it.
+   */
+  private sealFieldsInClear(): void {
+    const sealer = this.sealer;
+    if (!sealer) return;
+    let sealed = 0;
+    this.db.transaction(() => {
+      for (const column of SEALED) {
+        const rows = this.db
+          .prepare(
+            `SELECT payment_id, ${column} AS value FROM payments WHERE ${column} != '' AND ${column} NOT LIKE 'enc1:%'`,
+          )
+          .all() as { payment_id: string; value: string }[];
+        const update = this.db.prepare(`UPDATE payments SET ${column} = ? WHERE payment_id = ?`);
+        for (const r of rows) {
+          update.run(sealer.seal(r.value, `${r.payment_id}/${column}`), r.payment_id);
+          sealed++;
+        }
+      }
+    })();
+    if (sealed > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /**
+   * Retention: payments in a final state last changed before `cutoff` are deleted with their
+   * events; an open one is kept whatever its age (recovery still needs it). Counts only.
+   */
+  deleteFinalOlderThan(cutoff: Date): { deleted: number; keptOpen: number } {
+    const before = cutoff.toISOString();
+    const old = this.db
+      .prepare(
+        `SELECT payment_id, settle_state, cash_state, cash_method FROM payments WHERE updated_at < ?`,
+      )
+      .all(before) as (Pick<PaymentRow, 'payment_id'> & Parameters<typeof isFinal>[0])[];
+    const final = old.filter((p) => isFinal(p));
+    this.db.transaction(() => {
+      const events = this.db.prepare(`DELETE FROM payment_events WHERE payment_id = ?`);
+      const payment = this.db.prepare(`DELETE FROM payments WHERE payment_id = ?`);
+      for (const p of final) {
+        events.run(p.payment_id);
+        payment.run(p.payment_id);
+      }
+    })();
+    if (final.length > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return { deleted: final.length, keptOpen: old.length - final.length };
   }
 
   create(row: NewPayment): PaymentRow {

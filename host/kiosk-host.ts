@@ -327,6 +327,7 @@ async function openReceipts(
   );
   const retention = new ReceiptRetention({
     store,
+    journal,
     days: config.retention.days,
     clock: o.clock,
     log,

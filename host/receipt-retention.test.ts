@@ -124,3 +124,30 @@ it('a pass that fails is logged by its error name and the next day tries again',
   ]);
   retention.stop();
 });
+
+it('with the journal: its finished payments past the cutoff go in the same pass, counted apart', () => {
+  const now = Date.parse('2026-11-30T00:00:00Z');
+  const cutoffs: string[] = [];
+  const logs: { event: string; fields: Record<string, unknown> | undefined }[] = [];
+  const retention = new ReceiptRetention({
+    store,
+    journal: {
+      deleteFinalOlderThan: (cutoff) => {
+        cutoffs.push(cutoff.toISOString());
+        return { deleted: 3, keptOpen: 1 };
+      },
+    },
+    days: 180,
+    clock: { now: () => new Date(now) },
+    log: (event, fields) => logs.push({ event, fields }),
+    openPaymentCheck: () => () => false,
+    timers: manualTimers(),
+  });
+  retention.runOnce();
+  expect(cutoffs).toEqual([new Date(now - 180 * DAY_MS).toISOString()]);
+  expect(logs.find((l) => l.event === 'retention.payments')?.fields).toEqual({
+    days: 180,
+    deleted: 3,
+    keptOpen: 1,
+  });
+});

@@ -1,16 +1,20 @@
 /**
- * Receipts are not kept for ever (issue 13, data at rest): a pass at host start and then
- * once a day deletes those printed more than `retention.days` ago, except any whose payment is
- * still open in the journal, which recovery may yet need. Each pass logs counts only.
+ * Receipts and payments are not kept for ever (issue 13, data at rest): a pass at host start
+ * and then once a day deletes receipts printed more than `retention.days` ago, except any whose
+ * payment is still open in the journal, which recovery may yet need, and the journal's payments
+ * that reached a final state before then. Each pass logs counts only.
  */
 import type { Clock } from '../core/domain.ts';
 import type { LogFn } from '../core/ports.ts';
+import type { PaymentJournal } from '../gateway/journal.ts';
 import type { ReceiptRef, ReceiptStore, RetentionCounts } from './receipt-store.ts';
 
 export const DAY_MS = 24 * 60 * 60_000;
 
 export interface ReceiptRetentionOptions {
   store: Pick<ReceiptStore, 'deleteOlderThan'>;
+  /** The payment journal, whose final payments older than the cutoff go too. */
+  journal?: Pick<PaymentJournal, 'deleteFinalOlderThan'>;
   days: number;
   clock: Clock;
   log: LogFn;
@@ -49,6 +53,12 @@ export class ReceiptRetention {
     try {
       const counts = this.o.store.deleteOlderThan(cutoff, this.o.openPaymentCheck());
       this.o.log('retention.receipts', { days: this.o.days, ...counts });
+      // After the receipts: a receipt's check reads the journal's open payments, never these.
+      if (this.o.journal)
+        this.o.log('retention.payments', {
+          days: this.o.days,
+          ...this.o.journal.deleteFinalOlderThan(cutoff),
+        });
       return counts;
     } catch (error) {
       // A failed pass loses nothing: the next one tries again.
