@@ -9,6 +9,7 @@ import type { Clock } from '../core/domain.ts';
 import type { LogFn } from '../core/ports.ts';
 import { projectRoot } from '../face/face-engine.ts';
 import { lockDataFolder } from './data-lock.ts';
+import { webModeKeyLocation } from './key-location.ts';
 import { KioskHost } from './kiosk-host.ts';
 import type { LogRing } from './log.ts';
 import type { Scenario } from '../gateway/simulator/scenario.ts';
@@ -26,6 +27,8 @@ export interface WebModeOptions {
   version?: string;
   logRing?: LogRing;
   scenario?: Scenario;
+  /** Where the sealing keys are looked for (key-location.ts); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningKiosk {
@@ -47,7 +50,14 @@ export async function startWebMode(o: WebModeOptions): Promise<RunningKiosk> {
 }
 
 async function startLocked(o: WebModeOptions, release: () => void): Promise<RunningKiosk> {
+  const keys = webModeKeyLocation({
+    dataDir: o.dataDir,
+    mode: o.config.mode,
+    env: o.env ?? process.env,
+  });
+  o.log('keys.location', { where: keys.where });
   const host = await KioskHost.start({
+    keys: keys.keys,
     config: o.config,
     dataDir: o.dataDir,
     log: o.log,

@@ -22,6 +22,7 @@ import { systemClock } from '../core/domain.ts';
 import { projectRoot } from '../face/face-engine.ts';
 import { LogRing, createLogger } from '../host/log.ts';
 import { DataFolderLocked } from '../host/data-lock.ts';
+import { KeyLocationError } from '../host/key-location.ts';
 import { installLastResort } from '../host/last-resort.ts';
 import { startWebMode } from '../host/web-mode.ts';
 import { KioskMetrics } from '../host/metrics.ts';
@@ -151,7 +152,7 @@ async function runWebMode(openWindow: boolean): Promise<void> {
       version,
     });
   } catch (error) {
-    if (!(error instanceof DataFolderLocked)) throw error;
+    if (!(error instanceof DataFolderLocked) && !(error instanceof KeyLocationError)) throw error;
     console.error(`kiosk: not started: ${error.message}`);
     process.exit(1);
   }
