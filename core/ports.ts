@@ -19,7 +19,7 @@ import type {
   FamilyMember,
   FamilyOverview,
 } from './family.ts';
-import type { KioskInfo } from './kiosk-api.ts';
+import type { KioskInfo, StaffCallOutcome } from './kiosk-api.ts';
 import type { Clock, Language } from './domain.ts';
 import type { FaceHint } from './vocabulary.ts';
 
@@ -122,6 +122,10 @@ export interface SessionControllerOptions {
   staffPin?: (pin: string) => boolean;
   /** Timers for the inactivity reset; tests inject their own. */
   timers?: { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
-  /** Notifies staff (a pager, the nurses' station); the log entry is written either way. */
-  onStaffCalled?: () => void;
+  /**
+   * Notifies staff (the hospital's nurse-call system, host/staff-call.ts) from the screen the
+   * patient is on; the log entry is written either way. Without it nobody is called, and the
+   * patient is told so (`not-connected`).
+   */
+  onStaffCalled?: (screen: string) => Promise<StaffCallOutcome>;
 }

@@ -18,7 +18,13 @@ import {
 } from './flows/identify.ts';
 import { pay, preSettle } from './flows/payment.ts';
 import { isValidIdNumber } from './id-number.ts';
-import { KioskCallError, type KioskInfo, type Notice, type SessionView } from './kiosk-api.ts';
+import {
+  KioskCallError,
+  type KioskInfo,
+  type Notice,
+  type SessionView,
+  type StaffCallOutcome,
+} from './kiosk-api.ts';
 import { createListenerMap } from './listener-map.ts';
 import type { SessionControllerOptions } from './ports.ts';
 import { classifyScanCode } from './scan-code.ts';
@@ -323,9 +329,11 @@ export class SessionController {
   }
 
   /** Help is always available: it changes nothing in the session, it only calls someone. */
-  callStaff(): void {
-    this.deps.log('staff.called', { screen: this.state.kind, kioskId: this.deps.info.kioskId });
-    this.deps.onStaffCalled?.();
+  async callStaff(): Promise<{ outcome: StaffCallOutcome }> {
+    const screen = this.state.kind;
+    this.deps.log('staff.called', { screen, kioskId: this.deps.info.kioskId });
+    const notify = this.deps.onStaffCalled;
+    return { outcome: notify ? await notify(screen) : 'not-connected' };
   }
 
   /**

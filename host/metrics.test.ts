@@ -100,7 +100,7 @@ describe('kiosk metrics', () => {
     expect(await sample(metrics, 'kiosk_staff_calls_total')).toBe(1);
   });
 
-  it('a staff call is pending until a staff member logs in at the kiosk', async () => {
+  it('a staff call is pending until staff log in at the kiosk or the nurse-call system has it', async () => {
     const metrics = attached();
     const log = metrics.observe(() => undefined);
     expect(await sample(metrics, 'kiosk_staff_call_pending')).toBe(0);
@@ -108,6 +108,12 @@ describe('kiosk metrics', () => {
     log('admin.login', { ok: false, reason: 'wrong-pin' });
     expect(await sample(metrics, 'kiosk_staff_call_pending')).toBe(1);
     log('admin.login', { ok: true });
+    expect(await sample(metrics, 'kiosk_staff_call_pending')).toBe(0);
+    // Or until the nurse-call system acknowledges the webhook (host/staff-call.ts).
+    log('staff.called', { screen: 'home', kioskId: 'KIOSK-07' });
+    log('staff.call-attempt-failed', { callId: 'c1', attempt: 1, problem: 'http-503' });
+    expect(await sample(metrics, 'kiosk_staff_call_pending')).toBe(1);
+    log('staff.call-acknowledged', { callId: 'c1', attempts: 2 });
     expect(await sample(metrics, 'kiosk_staff_call_pending')).toBe(0);
   });
 

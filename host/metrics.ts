@@ -104,7 +104,7 @@ export class KioskMetrics {
     scraped(
       this.registry,
       'kiosk_staff_call_pending',
-      '1 from a "call staff" until a staff member logs in to admin mode at the kiosk.',
+      '1 from a "call staff" until the nurse-call system acknowledges it or staff log in at the kiosk.',
       () => +this.staffCallPending,
     );
     this.devicesReady = new Gauge({
@@ -180,6 +180,10 @@ export class KioskMetrics {
       case 'staff.called':
         this.staffCalls.inc();
         this.staffCallPending = true;
+        break;
+      case 'staff.call-acknowledged':
+        // The hospital's nurse-call system has the call (host/staff-call.ts).
+        this.staffCallPending = false;
         break;
       case 'admin.login':
         // Staff at the kiosk have answered whatever call brought them.

@@ -4,9 +4,16 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { IntlProvider } from 'react-intl';
-import type { CameraFrame, KioskApi, KioskInfo, Notice, SessionView } from '../core/kiosk-api.ts';
+import type {
+  CameraFrame,
+  KioskApi,
+  KioskInfo,
+  Notice,
+  SessionView,
+  StaffCallOutcome,
+} from '../core/kiosk-api.ts';
 import { languages, type Language } from '../core/vocabulary.ts';
-import { AdminLogin, AdminPanel } from './Admin.tsx';
+import { AdminLogin, AdminPanel, type SignedIn } from './Admin.tsx';
 import { BigButton, SimulatorBanner } from './components.tsx';
 import { inactivityPhase, watchesInactivity } from './inactivity.ts';
 import { messages, silentScreens, type MessageKey, type SpokenScreen } from './i18n/messages.ts';
@@ -73,7 +80,8 @@ function Shell(props: {
   const [muted, setMuted] = useState(false);
   // Care mode: larger type still, for patients who need it.
   const [care, setCare] = useState(false);
-  const [staffCalled, setStaffCalled] = useState(false);
+  // What the patient is told after "call staff": only what the host says happened.
+  const [staffCalled, setStaffCalled] = useState<StaffCallOutcome | 'calling'>();
   const [frame, setFrame] = useState<CameraFrame>();
   const [notice, setNotice] = useState<Notice['notice']>();
 
@@ -107,6 +115,7 @@ function Shell(props: {
   }, [speechText, muted, language, props.info?.speech]);
 
   const [admin, setAdmin] = useState<'closed' | 'login' | 'open'>('closed');
+  const [staffMember, setStaffMember] = useState<SignedIn>();
   // Inactivity: the warning after a quiet spell; one tap gives more time. Testers may shorten it
   // in simulator mode with ?inactivity=WARN,COUNTDOWN (seconds).
   const [lastActivity, setLastActivity] = useState(() => Date.now());
@@ -150,8 +159,11 @@ function Shell(props: {
   const cornerUp = () => clearTimeout(pressTimer.current);
 
   const callStaff = () => {
-    void kiosk.callStaff();
-    setStaffCalled(true);
+    setStaffCalled('calling');
+    kiosk.callStaff().then(
+      (r) => setStaffCalled((shown) => (shown === undefined ? undefined : r.outcome)),
+      () => setStaffCalled((shown) => (shown === undefined ? undefined : 'not-connected')),
+    );
   };
 
   return (
@@ -220,11 +232,16 @@ function Shell(props: {
       {admin === 'login' && (
         <AdminLogin
           kiosk={kiosk}
-          onOpen={() => setAdmin('open')}
+          onOpen={(who) => {
+            setStaffMember(who);
+            setAdmin('open');
+          }}
           onClose={() => setAdmin('closed')}
         />
       )}
-      {admin === 'open' && <AdminPanel kiosk={kiosk} onClose={() => setAdmin('closed')} />}
+      {admin === 'open' && (
+        <AdminPanel kiosk={kiosk} who={staffMember} onClose={() => setAdmin('closed')} />
+      )}
       {notice && (
         <div className="dialog-backdrop">
           <div
@@ -249,15 +266,22 @@ function Shell(props: {
             aria-labelledby="staff-called"
           >
             <p id="staff-called" className="lead">
-              {t('staff.called')}
+              {t(STAFF_CALL_MESSAGE[staffCalled])}
             </p>
-            <BigButton onClick={() => setStaffCalled(false)}>{t('staff.ok')}</BigButton>
+            <BigButton onClick={() => setStaffCalled(undefined)}>{t('staff.ok')}</BigButton>
           </div>
         </div>
       )}
     </div>
   );
 }
+
+const STAFF_CALL_MESSAGE = {
+  calling: 'staff.calling',
+  sent: 'staff.called',
+  queued: 'staff.queued',
+  'not-connected': 'staff.notConnected',
+} as const satisfies Record<StaffCallOutcome | 'calling', MessageKey>;
 
 function inactivityTiming(info?: KioskInfo): { warn: number; countdown: number } {
   const fallback = {
