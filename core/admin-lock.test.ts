@@ -71,4 +71,27 @@ describe('admin PIN gate', () => {
     gate.logout();
     expect(gate.active).toBe(false);
   });
+
+  it('counts each staff store apart: one member locked out, another still signs in; no check while locked', () => {
+    const { gate } = lock();
+    const alice = memoryPinLockStore();
+    const bob = memoryPinLockStore();
+    let checks = 0;
+    const wrong = () => (checks++, false);
+    expect(gate.attempt(wrong, alice)).toEqual({ ok: false, reason: 'wrong-pin', attemptsLeft: 2 });
+    gate.attempt(wrong, alice);
+    expect(gate.attempt(wrong, alice)).toMatchObject({ ok: false, reason: 'locked' });
+    expect(checks).toBe(3);
+    expect(gate.attempt(() => (checks++, true), alice)).toMatchObject({ reason: 'locked' });
+    expect(checks).toBe(3);
+    expect(gate.attempt(() => true, bob)).toEqual({ ok: true });
+    expect(gate.active).toBe(true);
+    // The shared PIN's own count was never touched.
+    expect(gate.login('1')).toEqual({ ok: false, reason: 'wrong-pin', attemptsLeft: 2 });
+  });
+
+  it('without a shared PIN, login admits no one', () => {
+    const gate = new AdminLock({ clock: { now: () => new Date(0) } });
+    expect(gate.login('')).toMatchObject({ ok: false, reason: 'wrong-pin' });
+  });
 });

@@ -25,7 +25,8 @@ export function memoryPinLockStore(): PinLockStore {
 }
 
 export interface AdminLockOptions {
-  pin: string;
+  /** The one shared PIN `login` checks; absent, it admits no one (staff sign in with `attempt`). */
+  pin?: string;
   clock: Clock;
   maxAttempts?: number;
   lockoutMs?: number;
@@ -34,6 +35,7 @@ export interface AdminLockOptions {
   store?: PinLockStore;
 }
 
+/** What the gate says; admin mode adds who signed in (core/kiosk-api.ts). */
 export type AdminLoginResult =
   | { ok: true }
   | { ok: false; reason: 'wrong-pin'; attemptsLeft: number }
@@ -52,27 +54,37 @@ export class AdminLock {
   }
 
   login(pin: string): AdminLoginResult {
+    const shared = this.o.pin;
+    return this.attempt(() => shared !== undefined && constantTimeEqual(pin, shared));
+  }
+
+  /**
+   * One sign-in attempt with any check (a staff member's PIN hash, a badge), counted in `store`:
+   * each staff id has its own attempts and lockout, so one member's typos lock only them. The
+   * check is not run while locked, so a locked gate costs no hashing.
+   */
+  attempt(check: () => boolean, store: PinLockStore = this.store): AdminLoginResult {
     const now = this.now;
     const lockoutMs = this.o.lockoutMs ?? 15 * 60_000;
-    const state = this.store.load();
+    const state = store.load();
     // A lockout never runs longer than one lockout from now, even if the clock was set back.
     const lockedUntil = Math.min(state.lockedUntil, now + lockoutMs);
-    if (lockedUntil < state.lockedUntil) this.store.save({ ...state, lockedUntil });
+    if (lockedUntil < state.lockedUntil) store.save({ ...state, lockedUntil });
     const locked = (until: number) =>
       ({ ok: false, reason: 'locked', lockedUntil: new Date(until).toISOString() }) as const;
     if (now < lockedUntil) return locked(lockedUntil);
-    if (constantTimeEqual(pin, this.o.pin)) {
-      if (state.failures !== 0) this.store.save({ failures: 0, lockedUntil: 0 });
+    if (check()) {
+      if (state.failures !== 0) store.save({ failures: 0, lockedUntil: 0 });
       this.activeUntil = now + (this.o.idleMs ?? 5 * 60_000);
       return { ok: true };
     }
     const failures = state.failures + 1;
     const max = this.o.maxAttempts ?? 5;
     if (failures >= max) {
-      this.store.save({ failures: 0, lockedUntil: now + lockoutMs });
+      store.save({ failures: 0, lockedUntil: now + lockoutMs });
       return locked(now + lockoutMs);
     }
-    this.store.save({ failures, lockedUntil: 0 });
+    store.save({ failures, lockedUntil: 0 });
     return { ok: false, reason: 'wrong-pin', attemptsLeft: max - failures };
   }
 

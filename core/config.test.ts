@@ -189,4 +189,69 @@ describe('kiosk configuration', () => {
     );
     expect(() => parseConfig({ gateway: { device: { mac: 'aa:bb' } } })).toThrow(/gateway\.device/);
   });
+
+  it('staff accounts: hashed PIN or badge, unique ids, a role, each fault named', () => {
+    const hash = `scrypt$16384$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
+    expect(parseConfig({}).staff).toEqual([]);
+    const staff = [
+      { id: '1001', role: 'operator', pinHash: hash },
+      { id: '1002', role: 'supervisor', badgeHash: hash },
+    ];
+    expect(parseConfig({ ...production, staff }).staff).toEqual(staff);
+    // A PIN in clear is not a hash.
+    expect(() =>
+      parseConfig({ staff: [{ id: '1001', role: 'operator', pinHash: '480263' }] }),
+    ).toThrow(/staff\.0\.pinHash: not a hash/);
+    expect(() => parseConfig({ staff: [{ id: '1001', role: 'operator' }] })).toThrow(
+      /staff\.0: a staff member needs a pinHash or a badgeHash/,
+    );
+    expect(() => parseConfig({ staff: [{ id: '1001', role: 'admin', pinHash: hash }] })).toThrow(
+      /staff\.0\.role/,
+    );
+    expect(() => parseConfig({ staff: [{ id: 'N-1', role: 'operator', pinHash: hash }] })).toThrow(
+      /staff\.0\.id/,
+    );
+    expect(() => parseConfig({ staff: [staff[0], { ...staff[1], id: '1001' }] })).toThrow(
+      /staff: staff ids must be unique/,
+    );
+    expect(() =>
+      parseConfig({ staff: [{ id: '1001', role: 'operator', pinHash: hash, pin: '480263' }] }),
+    ).toThrow(/staff\.0/);
+  });
+
+  it('the staff-call webhook: off unless set, bounded, https and no secret in the file in production', () => {
+    expect(parseConfig({}).staffCall.webhook).toBeUndefined();
+    expect(
+      parseConfig({ staffCall: { webhook: { url: 'http://127.0.0.1:9/call' } } }).staffCall,
+    ).toEqual({
+      webhook: { url: 'http://127.0.0.1:9/call', timeoutMs: 5000, maxAttempts: 8, backoffMs: 1000 },
+    });
+    expect(() =>
+      parseConfig({ ...production, staffCall: { webhook: { url: 'http://nurse.example/call' } } }),
+    ).toThrow(/staffCall\.webhook\.url: production mode needs an https/);
+    const https = { url: 'https://nurse.example/call' };
+    expect(
+      parseConfig({ ...production, staffCall: { webhook: https } }).staffCall.webhook?.url,
+    ).toBe(https.url);
+    expect(() =>
+      parseConfig({
+        ...production,
+        staffCall: { webhook: { ...https, secret: 'a-secret-of-24-characters' } },
+      }),
+    ).toThrow(
+      /staffCall\.webhook\.secret: production mode takes the staff-call secret from STAFF_CALL_SECRET/,
+    );
+    for (const bad of [
+      { maxAttempts: 0 },
+      { maxAttempts: 31 },
+      { timeoutMs: 100 },
+      { secret: 'short' },
+    ])
+      expect(() => parseConfig({ staffCall: { webhook: { ...https, ...bad } } })).toThrow(
+        /staffCall\.webhook\./,
+      );
+    expect(() => parseConfig({ staffCall: { webhook: { url: 'not a url' } } })).toThrow(
+      /staffCall\.webhook\.url/,
+    );
+  });
 });

@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import { calibratedOnSchema, decisionPolicySchema } from './face-policy.ts';
+import { staffIdSchema, staffRoles } from './kiosk-api.ts';
 import { kioskModes, languages } from './vocabulary.ts';
+
+/**
+ * A PIN or badge token as host/staff-accounts.ts stores it: scrypt, its cost parameters (N, r,
+ * p), a 16-byte salt and the 32-byte key, base64: `scrypt$N$r$p$salt$key`.
+ */
+export const SECRET_HASH =
+  /^scrypt\$\d{4,7}\$\d{1,2}\$\d{1,2}\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/;
 
 /** The simulator's admin PIN: in the README, so anyone can read it. */
 const SIMULATOR_PIN = '246810';
@@ -151,6 +159,57 @@ export const kioskConfigSchema = z
       .string()
       .regex(/^\d{6,12}$/)
       .optional(),
+    /**
+     * Staff accounts for admin mode (docs: host/README.md, "Staff accounts"): each an id (the
+     * digits keyed in at the kiosk), a role, and a PIN and/or badge token stored only as a slow
+     * hash (`npm run -s staff -- hash-pin`, `... new-badge ID`). Every admin action is audited
+     * under the id.
+     */
+    staff: z
+      .array(
+        z
+          .strictObject({
+            id: staffIdSchema,
+            role: z.enum(staffRoles),
+            pinHash: z
+              .string()
+              .regex(SECRET_HASH, 'not a hash from npm run staff -- hash-pin')
+              .optional(),
+            badgeHash: z
+              .string()
+              .regex(SECRET_HASH, 'not a hash from npm run staff -- new-badge')
+              .optional(),
+          })
+          .refine((s) => s.pinHash !== undefined || s.badgeHash !== undefined, {
+            message: 'a staff member needs a pinHash or a badgeHash',
+          }),
+      )
+      .max(500)
+      .refine((list) => new Set(list.map((s) => s.id)).size === list.length, {
+        message: 'staff ids must be unique',
+      })
+      .default([]),
+    /**
+     * "Call staff" reaches the hospital's nurse-call or messaging system through this webhook
+     * (host/staff-call.ts): a POST with the kiosk id, screen and time, retried with backoff until
+     * a 2xx, at most `maxAttempts` tries of `timeoutMs` each. Without it the call is only logged,
+     * and the patient is told to ask at the desk.
+     */
+    staffCall: z
+      .strictObject({
+        webhook: z
+          .strictObject({
+            url: z.url().max(500),
+            /** Signs each request (HMAC-SHA256); in production from STAFF_CALL_SECRET only. */
+            secret: z.string().min(16).max(200).optional(),
+            timeoutMs: z.number().int().min(500).max(30_000).default(5000),
+            maxAttempts: z.number().int().min(1).max(30).default(8),
+            /** The wait before the first retry; it doubles each try, up to 60 s. */
+            backoffMs: z.number().int().min(10).max(60_000).default(1000),
+          })
+          .optional(),
+      })
+      .prefault({}),
     eReceiptBaseUrl: z.url().default('https://einvoice.example/r/'),
     /** Spoken guidance: a slower rate suits elderly listeners; the voice by (part of) its name. */
     speech: z
@@ -222,6 +281,21 @@ export const kioskConfigSchema = z
     message:
       'production mode takes the gateway secret from GATEWAY_SECRET only, not from the configuration file',
     path: ['gateway', 'secret'],
+  })
+  .refine(
+    (c) =>
+      c.mode === 'simulator' ||
+      c.staffCall.webhook === undefined ||
+      new URL(c.staffCall.webhook.url).protocol === 'https:',
+    {
+      message: 'production mode needs an https:// staffCall.webhook.url',
+      path: ['staffCall', 'webhook', 'url'],
+    },
+  )
+  .refine((c) => c.mode === 'simulator' || c.staffCall.webhook?.secret === undefined, {
+    message:
+      'production mode takes the staff-call secret from STAFF_CALL_SECRET only, not from the configuration file',
+    path: ['staffCall', 'webhook', 'secret'],
   })
   .refine((c) => c.face.policy === undefined || c.face.policyFile === undefined, {
     message: 'one policy: either face.policy or face.policyFile',

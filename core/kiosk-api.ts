@@ -184,14 +184,32 @@ export const kioskInfoSchema = z.object({
   language: languageSchema,
 });
 
+export const staffCallOutcomes = ['sent', 'queued', 'not-connected'] as const;
+export type StaffCallOutcome = (typeof staffCallOutcomes)[number];
+
+/** Admin roles: an operator tends paper, reprints and devices; a supervisor may also reconcile. */
+export const staffRoles = ['operator', 'supervisor'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+/** A staff member's id as keyed in at the kiosk (the hospital's staff number). */
+export const staffIdSchema = z.string().regex(/^\d{1,12}$/);
+
 export const adminLoginResultSchema = z.union([
-  z.object({ ok: z.literal(true) }),
+  z.object({
+    ok: z.literal(true),
+    /** Who is signed in: a staff id, or `shared-pin` for the one admin PIN. */
+    staffId: shortText,
+    role: z.enum(staffRoles),
+  }),
   z.object({
     ok: z.literal(false),
     reason: z.literal('wrong-pin'),
     attemptsLeft: z.number().int().min(0),
   }),
   z.object({ ok: z.literal(false), reason: z.literal('locked'), lockedUntil: shortText }),
+  /** A badge login that saw no staff badge scanned in time (the renderer asks again). */
+  z.object({ ok: z.literal(false), reason: z.literal('no-badge') }),
+  /** The shared admin PIN where staff accounts replace it (production with `staff`). */
+  z.object({ ok: z.literal(false), reason: z.literal('staff-id-needed') }),
 ]);
 export const deviceCheckSchema = z.object({
   device: shortText,
@@ -252,7 +270,21 @@ export const kioskMethods = {
   chooseCashMethod: { args: z.tuple([z.enum(chosenCashMethods)]), result: nothing },
   cancel: { args: noArgs, result: nothing },
   finish: { args: noArgs, result: nothing },
-  adminLogin: { args: z.tuple([z.string().regex(/^\d{1,12}$/)]), result: adminLoginResultSchema },
+  /**
+   * A staff member's id and PIN; a bare PIN is the one shared admin PIN (simulator mode, or a
+   * production kiosk with no staff accounts yet, deprecated).
+   */
+  adminLogin: {
+    args: z.tuple([
+      z.union([
+        z.string().regex(/^\d{1,12}$/),
+        z.strictObject({ staffId: staffIdSchema, pin: z.string().regex(/^\d{1,12}$/) }),
+      ]),
+    ]),
+    result: adminLoginResultSchema,
+  },
+  /** Waits (up to 20 s) for a staff badge at the scanner and signs its holder in. */
+  adminBadgeLogin: { args: noArgs, result: adminLoginResultSchema },
   adminDiagnostics: {
     args: z.tuple([z.object({ testPrint: z.boolean() })]),
     result: z.array(deviceCheckSchema).max(20),
@@ -297,8 +329,15 @@ export const kioskMethods = {
   },
   startUnbind: { args: z.tuple([z.string().min(1).max(40)]), result: nothing },
   confirmUnbind: { args: noArgs, result: nothing },
-  /** Asks a member of staff to come to this kiosk; allowed on every screen. */
-  callStaff: { args: noArgs, result: nothing },
+  /**
+   * Asks a member of staff to come to this kiosk; allowed on every screen. What the patient may
+   * be told: the hospital's system took the call (`sent`), it is being delivered (`queued`), or
+   * this kiosk has no way to call anyone (`not-connected`).
+   */
+  callStaff: {
+    args: noArgs,
+    result: z.object({ outcome: z.enum(staffCallOutcomes) }),
+  },
 } as const;
 
 /** Something the patient should know that does not change the screen (a scan we cannot use). */

@@ -16,6 +16,7 @@ import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
 import { sampleReceipt } from '../hardware/testing/sample-receipt.ts';
 import { AdminService, type AdminServiceOptions } from './admin.ts';
+import { AuditLog } from './audit-log.ts';
 import { LogRing } from './log.ts';
 import { pinLockStore } from './pin-lock-store.ts';
 import { ReceiptStore } from './receipt-store.ts';
@@ -32,8 +33,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function adminOn(dataDir: string): AdminService {
   const unused = new Proxy({}, { get: () => expect.fail('admin login reached a device') });
   return new AdminService({
-    pin: '97531864',
+    sharedPin: { pin: '97531864', deprecated: false },
     lockStore: pinLockStore(dataDir, 'admin'),
+    audit: new AuditLog(join(dataDir, 'audit-log.sqlite'), clock),
     clock,
     log: () => undefined,
     logRing: new LogRing(),
@@ -54,7 +56,7 @@ it('a lockout survives a restart, and so do the attempts already spent', () => {
   const restarted = adminOn(dir);
   expect(restarted.adminLogin('97531864')).toMatchObject({ ok: false, reason: 'locked' });
   nowMs += 15 * 60_000;
-  expect(adminOn(dir).adminLogin('97531864')).toEqual({ ok: true });
+  expect(adminOn(dir).adminLogin('97531864')).toMatchObject({ ok: true });
 
   // Two wrong PINs, a restart: three attempts left, not five.
   adminOn(dir).adminLogin('1');
@@ -78,8 +80,9 @@ it('a reprint from admin mode says "COPY / 补打" on the paper; the record keep
   );
   const unused = new Proxy({}, { get: () => expect.fail('reprint reached another part') });
   const admin = new AdminService({
-    pin: '97531864',
+    sharedPin: { pin: '97531864', deprecated: false },
     lockStore: pinLockStore(dir, 'admin'),
+    audit: new AuditLog(join(dir, 'audit-log.sqlite'), clock),
     clock,
     log: () => undefined,
     logRing: new LogRing(),
@@ -97,7 +100,7 @@ it('a reprint from admin mode says "COPY / 补打" on the paper; the record keep
       printed: true,
     });
     receipts.record(original, true);
-    expect(admin.adminLogin('97531864')).toEqual({ ok: true });
+    expect(admin.adminLogin('97531864')).toMatchObject({ ok: true });
     expect(await admin.adminReprint(original.settlement.settlementId)).toEqual({ printed: true });
     const [first, reprint] = sim.receipts.map((bytes) => escposToText(bytes));
     expect(first).not.toContain(COPY_MARK);

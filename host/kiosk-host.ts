@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { adminPinOf, ConfigError, type KioskConfig } from '../core/config.ts';
 import { AdminLock } from '../core/admin-lock.ts';
 import type { Clock } from '../core/domain.ts';
-import type { CameraFrame } from '../core/kiosk-api.ts';
+import type { CameraFrame, StaffCallOutcome } from '../core/kiosk-api.ts';
 import type { KioskService } from '../core/kiosk-service-from.ts';
 import { createListenerMap } from '../core/listener-map.ts';
 import type { LogFn, ReceiptPort } from '../core/ports.ts';
@@ -37,6 +37,9 @@ import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import type { SimulatedPrinter } from '../hardware/printer/simulated-printer.ts';
 import { AdminService } from './admin.ts';
 import { pinLockStore } from './pin-lock-store.ts';
+import { staffAccessFrom } from './staff-access.ts';
+import { isStaffBadge } from './staff-accounts.ts';
+import { staffCallerFrom, type StaffCaller } from './staff-call.ts';
 import { hostKioskService } from './kiosk-service.ts';
 import { LogRing } from './log.ts';
 import type { MonitoredParts } from './metrics.ts';
@@ -91,6 +94,7 @@ export class KioskHost {
     private readonly receiptRetention: ReceiptRetention,
     private readonly client: GatewayClient,
     private readonly upkeep: PaymentUpkeep,
+    private readonly staffCall: StaffCaller | undefined,
   ) {}
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
@@ -129,8 +133,7 @@ export class KioskHost {
       log: o.log,
     });
     const admin = new AdminService({
-      pin: adminPinOf(o.config),
-      lockStore: pinLockStore(o.dataDir, 'admin'),
+      ...staffAccessFrom(o.config, o.dataDir, o.clock, o.log),
       clock: o.clock,
       log: o.log,
       logRing: o.logRing ?? new LogRing(),
@@ -142,11 +145,13 @@ export class KioskHost {
       timeZone: o.config.hospital.timeZone,
       face: () => ({ engine: `${engine.backend} x${engine.size}`, gallery: gallery.health() }),
     });
+    const staffCall = staffCallerFrom(o.config, o.env ?? process.env, o.clock, o.log);
     const session = buildSession(o, {
       settlement: new GatewaySettlementPort(client, payments),
       face: identifier,
       receipts: receipts.port,
       devices,
+      ...(staffCall ? { onStaffCalled: (screen: string) => staffCall.call(screen) } : {}),
     });
     const service = hostKioskService({
       session,
@@ -154,7 +159,7 @@ export class KioskHost {
       rendererCamera: devices.camera instanceof RendererCamera ? devices.camera : undefined,
       previews: (listener) => previews.on('cameraFrame', listener),
     });
-    wireDevices(devices, session, o.log);
+    wireDevices(devices, session, admin, o.log);
     return new KioskHost(
       service,
       session,
@@ -173,6 +178,7 @@ export class KioskHost {
       receipts.retention,
       client,
       upkeep,
+      staffCall,
     );
   }
 
@@ -183,6 +189,8 @@ export class KioskHost {
   }
 
   async stop(): Promise<void> {
+    // A staff call still being delivered is dropped (logged): the queue is in memory only.
+    await this.staffCall?.stop();
     // 9002 while the gateway (or the embedded simulator) is still there; bounded, never fatal.
     await this.client.signOut().catch(() => undefined);
     for (const device of [this.devices.camera, this.devices.printer, this.devices.scanner]) {
@@ -376,6 +384,7 @@ function buildSession(
     face: FaceIdentifier;
     receipts: ReceiptPort;
     devices: KioskDevices;
+    onStaffCalled?: (screen: string) => Promise<StaffCallOutcome>;
   },
 ): SessionController {
   const { config, log, clock } = o;
@@ -411,12 +420,20 @@ function buildSession(
     },
     eReceiptBaseUrl: config.eReceiptBaseUrl,
     language: config.language,
+    ...(parts.onStaffCalled ? { onStaffCalled: parts.onStaffCalled } : {}),
   });
 }
 
-/** Scanned codes go to the session; device status changes are logged. */
-function wireDevices({ printer, scanner }: KioskDevices, session: SessionController, log: LogFn) {
-  scanner.on('data', (code) => session.scan(code));
+/** Scanned codes go to the session (staff badges to admin mode); device status changes are logged. */
+function wireDevices(
+  { printer, scanner }: KioskDevices,
+  session: SessionController,
+  admin: AdminService,
+  log: LogFn,
+) {
+  scanner.on('data', (code) =>
+    isStaffBadge(code) ? admin.badgeScanned(code) : session.scan(code),
+  );
   scanner.on('status', (status) => {
     log('device.status', { device: 'scanner', status: status.kind });
     if (status.kind === 'unplugged' || status.kind === 'ready')

@@ -1,6 +1,6 @@
 /**
  * The PIN gates' attempts and lockouts on disk (`pin-locks.sqlite` in the data folder, one row
- * per gate), so restarting the kiosk, or crashing it on purpose, does not clear a lockout. The
+ * per gate, and one per staff id that has signed in or failed to), so restarting the kiosk, or crashing it on purpose, does not clear a lockout. The
  * database is opened for each read or write: a PIN is entered a few times a day, and no handle
  * is left open for the host to close.
  */
@@ -9,7 +9,11 @@ import { openPrivateDatabase } from '../gateway/private-files.ts';
 import { join } from 'node:path';
 import type { PinLockState, PinLockStore } from '../core/admin-lock.ts';
 
-export type PinGate = 'admin' | 'staff';
+/**
+ * `admin`: the one shared admin PIN; `staff`: the staff confirmation for binding a minor;
+ * `staff-id:ID`: each staff account's own attempts (`staff-id:?` for ids nobody has).
+ */
+export type PinGate = 'admin' | 'staff' | `staff-id:${string}`;
 
 export function pinLockStore(dataDir: string, gate: PinGate): PinLockStore {
   const file = join(dataDir, 'pin-locks.sqlite');

@@ -1,12 +1,26 @@
 /**
- * Admin mode for staff: reached by a long press on the top-left corner, then the PIN. The host
- * checks the PIN (with lockout) and refuses every admin call without an open admin session.
+ * Admin mode for staff: reached by a long press on the top-left corner, then the staff ID and
+ * PIN on the keypad, or the staff badge at the scanner. The host checks them (with a lockout per
+ * staff ID), refuses every admin call without an open admin session or the role it needs, and
+ * audits each one. A bare PIN with no staff ID is the shared admin PIN, where it still works.
  */
-import { useState } from 'react';
-import type { DeviceCheck, KioskApi, ReceiptRecord } from '../core/kiosk-api.ts';
+import { useEffect, useState } from 'react';
+import type {
+  AdminLoginResult,
+  DeviceCheck,
+  KioskApi,
+  ReceiptRecord,
+  StaffRole,
+} from '../core/kiosk-api.ts';
 import { BigButton, yuan } from './components.tsx';
 import { useT } from './i18n/translate.ts';
 import { Keypad } from './Keypad.tsx';
+
+/** Who holds the admin session, as the host said at sign-in. */
+export interface SignedIn {
+  staffId: string;
+  role: StaffRole;
+}
 
 export function AdminLogin({
   kiosk,
@@ -14,19 +28,49 @@ export function AdminLogin({
   onClose,
 }: {
   kiosk: KioskApi;
-  onOpen: () => void;
+  onOpen: (who: SignedIn) => void;
   onClose: () => void;
 }) {
   const t = useT();
+  const [staffId, setStaffId] = useState('');
   const [pin, setPin] = useState('');
+  // The PIN is keyed first unless staff tap their ID: the shared PIN needs no ID.
+  const [field, setField] = useState<'id' | 'pin'>('pin');
   const [message, setMessage] = useState('');
-  const submit = async () => {
-    const result = await kiosk.adminLogin(pin);
-    setPin('');
-    if (result.ok) onOpen();
+  const answer = (result: AdminLoginResult) => {
+    if (result.ok) onOpen({ staffId: result.staffId, role: result.role });
     else if (result.reason === 'locked')
       setMessage(t('admin.locked', { until: result.lockedUntil.slice(11, 16) }));
-    else setMessage(t('admin.wrongPin', { left: String(result.attemptsLeft) }));
+    else if (result.reason === 'wrong-pin')
+      setMessage(t('admin.wrongPin', { left: String(result.attemptsLeft) }));
+    else if (result.reason === 'staff-id-needed') {
+      setMessage(t('admin.staffIdNeeded'));
+      setField('id');
+    }
+  };
+  // While this dialog is open, a staff badge at the scanner signs its holder in.
+  useEffect(() => {
+    let open = true;
+    void (async () => {
+      while (open) {
+        const result = await kiosk.adminBadgeLogin().catch(() => undefined);
+        if (!result) return;
+        // Signed in after the dialog closed: nobody is looking, so close the session again.
+        if (!open) return void (result.ok && kiosk.adminExit().catch(() => undefined));
+        if (result.ok || result.reason !== 'no-badge') answer(result);
+        if (result.ok) return;
+      }
+    })();
+    return () => {
+      open = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one badge wait per open dialog
+  }, [kiosk]);
+  const submit = async () => {
+    if (field === 'id') return setField('pin');
+    const result = await kiosk.adminLogin(staffId ? { staffId, pin } : pin);
+    setPin('');
+    answer(result);
   };
   return (
     <div className="dialog-backdrop">
@@ -37,15 +81,34 @@ export function AdminLogin({
             {message}
           </p>
         )}
+        <div className="admin-fields">
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-pressed={field === 'id'}
+            onClick={() => setField('id')}
+          >
+            {t('admin.staffId')}: {staffId || '—'}
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-pressed={field === 'pin'}
+            onClick={() => setField('pin')}
+          >
+            {t('admin.pin')}: {'•'.repeat(pin.length) || '—'}
+          </button>
+        </div>
         <Keypad
-          value={pin}
-          onChange={setPin}
+          value={field === 'id' ? staffId : pin}
+          onChange={field === 'id' ? setStaffId : setPin}
           onSubmit={() => void submit()}
           maxLength={12}
           submitLabel={t('admin.enter')}
-          masked
-          label={t('admin.pin')}
+          masked={field === 'pin'}
+          label={field === 'id' ? t('admin.staffId') : t('admin.pin')}
         />
+        <p>{t('admin.badge')}</p>
         <BigButton kind="secondary" onClick={onClose}>
           {t('common.cancel')}
         </BigButton>
@@ -54,7 +117,15 @@ export function AdminLogin({
   );
 }
 
-export function AdminPanel({ kiosk, onClose }: { kiosk: KioskApi; onClose: () => void }) {
+export function AdminPanel({
+  kiosk,
+  who,
+  onClose,
+}: {
+  kiosk: KioskApi;
+  who?: SignedIn | undefined;
+  onClose: () => void;
+}) {
   const t = useT();
   const [checks, setChecks] = useState<DeviceCheck[]>();
   const [receipts, setReceipts] = useState<ReceiptRecord[]>();
@@ -70,6 +141,9 @@ export function AdminPanel({ kiosk, onClose }: { kiosk: KioskApi; onClose: () =>
   return (
     <div className="admin" role="dialog" aria-modal="true" aria-labelledby="admin-panel-title">
       <h1 id="admin-panel-title">{t('admin.panel')}</h1>
+      {who && (
+        <p>{t('admin.signedIn', { staffId: who.staffId, role: t(`admin.role.${who.role}`) })}</p>
+      )}
       <div className="admin-actions">
         <BigButton
           onClick={run(async () => setChecks(await kiosk.adminDiagnostics({ testPrint: false })))}
@@ -84,9 +158,12 @@ export function AdminPanel({ kiosk, onClose }: { kiosk: KioskApi; onClose: () =>
         <BigButton onClick={run(async () => setReceipts(await kiosk.adminReceipts()))}>
           {t('admin.receipts')}
         </BigButton>
-        <BigButton onClick={run(async () => setText((await kiosk.adminReconcile()).report))}>
-          {t('admin.reconcile')}
-        </BigButton>
+        {/* Reconciliation is a supervisor's; the host refuses (and audits) anyone else. */}
+        {who?.role !== 'operator' && (
+          <BigButton onClick={run(async () => setText((await kiosk.adminReconcile()).report))}>
+            {t('admin.reconcile')}
+          </BigButton>
+        )}
         <BigButton
           onClick={run(async () => setText((await kiosk.adminLogs()).slice(-60).join('\n')))}
         >
