@@ -151,7 +151,17 @@ export async function enrollFiles(
   personId: string,
   paths: string[],
 ): Promise<TemplateSet> {
-  const frames = await Promise.all(paths.map(async (p) => decodeImage(await readFile(p))));
+  return enrollPhotos(engine, gallery, personId, await Promise.all(paths.map((p) => readFile(p))));
+}
+
+/** The same, from the photos' bytes (a sealed photo store opens them in memory only). */
+export async function enrollPhotos(
+  engine: Pick<FaceEngine, 'detectAll'>,
+  gallery: FaceGallery,
+  personId: string,
+  photos: Buffer[],
+): Promise<TemplateSet> {
+  const frames = photos.map((bytes) => decodeImage(bytes));
   const set = await templateSet(engine, frames);
   gallery.remove(personId);
   for (const descriptor of set.descriptors) gallery.add(personId, descriptor);

@@ -12,12 +12,13 @@
  * The ID numbers are personal data: never in a log, never in a plain file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LogFn } from '../core/ports.ts';
-import { enrollFiles } from './enrollment.ts';
+import { enrollPhotos } from './enrollment.ts';
+import type { PhotoSource } from './photo-store.ts';
 import type { FaceEngine } from './face-engine.ts';
 import { FaceGallery, type MatchDecision, type MatchPolicy } from './gallery.ts';
 import { GalleryStore, type KeySource } from './gallery-store.ts';
@@ -50,8 +51,8 @@ export interface FaceGallerySyncOptions {
   engine: Pick<FaceEngine, 'detectAll'>;
   dataDir: string;
   keys: KeySource;
-  /** Where the gallery's image names point (the simulator's fixture photos). */
-  imagesDir: string;
+  /** The photos K501 names: clear fixtures in the simulator, a sealed store in production. */
+  photos: PhotoSource;
   log: LogFn;
   /** Between two syncs that worked, and the first retry after one that failed (it doubles). */
   refreshMs?: number;
@@ -191,7 +192,7 @@ export class FaceGallerySync implements GalleryView {
 
   /** A new gallery from the gateway: enrolled aside, saved, then swapped in whole. */
   private async apply(answer: GalleryPersons): Promise<void> {
-    const fingerprint = this.fingerprintOf(answer);
+    const fingerprint = await this.fingerprintOf(answer);
     if (fingerprint === this.directory.fingerprint && this.gallery.persons > 0) {
       // Same people and images under a new version: only the directory changes.
       await this.use(this.gallery, { ...this.directory, version: answer.version });
@@ -202,11 +203,11 @@ export class FaceGallerySync implements GalleryView {
     let refused = 0;
     for (const person of answer.persons) {
       try {
-        await enrollFiles(
+        await enrollPhotos(
           this.o.engine,
           gallery,
           person.psn_no,
-          person.face_images.map((p) => join(this.o.imagesDir, p)),
+          await Promise.all(person.face_images.map((p) => this.o.photos.read(p))),
         );
       } catch (error) {
         // One person's unusable photos must not keep everyone else from paying by face.
@@ -245,15 +246,17 @@ export class FaceGallerySync implements GalleryView {
     this.source = source;
   }
 
-  /** Which images, not of who: changes when a photo is added, removed or replaced. */
-  private fingerprintOf(answer: GalleryPersons): string {
-    const images = answer.persons.map((p) => [
-      p.psn_no,
-      p.face_images.map((f) => {
-        const path = join(this.o.imagesDir, f);
-        return [f, existsSync(path) ? statSync(path).size : -1];
-      }),
-    ]);
+  /**
+   * Which images, by content, not of who: changes when a photo is added, removed or replaced
+   * (even by one of the same size), not when only the gallery's version moved.
+   */
+  private async fingerprintOf(answer: GalleryPersons): Promise<string> {
+    const images = [];
+    for (const p of answer.persons) {
+      const photos = [];
+      for (const f of p.face_images) photos.push([f, await this.o.photos.fingerprint(f)]);
+      images.push([p.psn_no, photos]);
+    }
     return createHash('sha256').update(JSON.stringify(images)).digest('hex');
   }
 

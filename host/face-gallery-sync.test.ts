@@ -3,7 +3,9 @@
  * encrypted: a restart with the gateway down still knows everyone, an unchanged gallery is not
  * enrolled again, a changed one is swapped in without a restart, and no ID number is on disk.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { ClearPhotoSource, type PhotoSource, SealedPhotoStore } from '../face/photo-store.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -60,7 +62,11 @@ async function gateway(s: Scenario = scenario) {
   return sim;
 }
 
-function kioskSync(sim: GatewaySimulator, keyFile = 'face-gallery.key') {
+function kioskSync(
+  sim: GatewaySimulator,
+  keyFile = 'face-gallery.key',
+  photos: PhotoSource = new ClearPhotoSource(imagesDir),
+) {
   const logs: { event: string; fields?: Record<string, unknown> }[] = [];
   const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 500 }));
   const sync = new FaceGallerySync({
@@ -69,7 +75,7 @@ function kioskSync(sim: GatewaySimulator, keyFile = 'face-gallery.key') {
     engine,
     dataDir: dir,
     keys: new FileKeySource(join(dir, keyFile)),
-    imagesDir,
+    photos,
     log: (event, fields) => logs.push({ event, ...(fields ? { fields } : {}) }),
   });
   syncs.push(sync);
@@ -103,6 +109,37 @@ describe('FaceGallerySync', () => {
       const bytes = readFileSync(join(dir, file)).toString('latin1');
       for (const p of enrolled) expect(bytes).not.toContain(p.certno);
     }
+  });
+
+  it('production: photos dropped in the inbox are sealed, the inbox emptied, everyone enrolled', async () => {
+    const sim = await gateway();
+    const inbox = join(dir, 'inbox');
+    for (const p of enrolled)
+      for (const photo of p.face_photos) cpSync(join(imagesDir, photo), join(inbox, photo));
+    const photos = new SealedPhotoStore({
+      inbox,
+      dir: join(dir, 'face-photos'),
+      sealer: new AesGcmFieldSealer(randomBytes(32)),
+      log: () => undefined,
+    });
+    const { sync } = kioskSync(sim, 'face-gallery.key', photos);
+    await sync.start();
+    expect(sync.persons).toBe(enrolled.length);
+    // Nothing left in clear: every photo is in the store, sealed.
+    for (const p of enrolled)
+      for (const photo of p.face_photos) {
+        expect(existsSync(join(inbox, photo))).toBe(false);
+        const sealedFile = readFileSync(join(dir, 'face-photos', `${photo}.sealed`), 'latin1');
+        const clear = readFileSync(join(imagesDir, photo));
+        expect(sealedFile.startsWith('enc1:')).toBe(true);
+        expect(sealedFile).not.toContain(clear.toString('base64').slice(200, 260));
+        expect(sealedFile).not.toContain(clear.subarray(200, 260).toString('latin1'));
+      }
+    const penny = enrolled.find((p) => p.face_photos[0]!.startsWith('penny/'))!;
+    expect(sync.identify(await probe('penny'), policy)).toMatchObject({
+      kind: 'match',
+      personId: penny.psn_no,
+    });
   });
 
   it('a restart while the gateway is down knows everyone from the cache, enrolling nothing', async () => {

@@ -16,6 +16,7 @@ import { FaceIdentifier } from '../face/face-identifier.ts';
 import type { KeySource } from '../face/gallery-store.ts';
 import { facePolicyOf } from './config-file.ts';
 import { FaceGallerySync } from '../face/gallery-sync.ts';
+import { ClearPhotoSource, type PhotoSource, SealedPhotoStore } from '../face/photo-store.ts';
 
 /** The face engine and the gallery of who may pay by face. */
 export async function startFace(
@@ -41,14 +42,32 @@ export async function startFace(
     engine,
     dataDir: o.dataDir,
     keys,
-    // K501 names each person's enrolment photos; the simulator's are the fixture photos.
-    imagesDir:
-      config.face.imagesDir ??
-      (config.mode === 'production' ? join(o.dataDir, 'face-images') : o.fixturesDir),
+    photos: await photoSource(config, o, keys),
     log,
   });
   await gallery.start();
   return { engine, gallery };
+}
+
+/**
+ * K501 names each person's enrolment photos. A simulator kiosk reads its folder as it is (the
+ * fixture photos). A production kiosk treats its folder as an inbox: each photo is sealed into
+ * DATA/face-photos under the gallery's key and the clear file deleted (face/photo-store.ts), so
+ * its disk never keeps an enrolment photo in clear.
+ */
+async function photoSource(
+  config: KioskConfig,
+  o: { dataDir: string; fixturesDir: string; log: LogFn },
+  keys: KeySource,
+): Promise<PhotoSource> {
+  if (config.mode !== 'production')
+    return new ClearPhotoSource(config.face.imagesDir ?? o.fixturesDir);
+  return new SealedPhotoStore({
+    inbox: config.face.imagesDir ?? join(o.dataDir, 'face-images'),
+    dir: join(o.dataDir, 'face-photos'),
+    sealer: new AesGcmFieldSealer(await keys.getKey()),
+    log: o.log,
+  });
 }
 
 /** What the session asks to find or verify a face, from the camera and the gallery. */
