@@ -1,0 +1,265 @@
+/**
+ * The whole-kiosk payment bench (issue 17), run by scripts/bench.ts in a process of its own so
+ * its memory figures are the kiosk's alone:
+ *
+ *   tsx --expose-gc scripts/bench-kiosk.ts DATA_DIR BASELINE_MS [PAYMENTS]
+ *
+ * Starts a simulator-mode KioskHost on DATA_DIR (the ready bench leaves it warm: faces already
+ * enrolled) and drives face payments with no human waits (host/testing/kiosk-payments.ts), each
+ * split into its parts as measured around the real calls: identify (the identifying state, and
+ * the decisive frames in it), gateway round trips (every GatewayClient call awaited on the way),
+ * rendering (the host's side of a view update: the view made from the state and serialised as
+ * web mode sends it) and printing (the receipt to the simulated printer's bytes). One JSON line
+ * per figure, as scripts/bench.ts prints them.
+ */
+import { parseConfig } from '../core/config.ts';
+import { GatewayClient } from '../gateway/client.ts';
+import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
+import { FaceEnginePool } from '../face/face-engine-pool.ts';
+import { KioskHost } from '../host/kiosk-host.ts';
+import {
+  type DrivenPayment,
+  type Payer,
+  drivePayment,
+  payerOf,
+  postBill,
+} from '../host/testing/kiosk-payments.ts';
+import { PHONE_PAYER, benchScenario } from './bench-ready.ts';
+import { emit, machineLoad, median, memoryMb, round2 } from './bench-util.ts';
+
+const [dataDir, baselineText, paymentsText] = process.argv.slice(2);
+if (!dataDir || !baselineText) throw new Error('usage: bench-kiosk.ts DATA_DIR BASELINE_MS [N]');
+const baseline = Number(baselineText);
+const PAYMENTS = Number(paymentsText ?? 50);
+
+// `gc` exists when the parent started this process with --expose-gc.
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+// ---- Instruments around the real calls (timing only; every call goes through unchanged).
+type Span = { what: string; start: number; end: number };
+const calls: Span[] = [];
+const frames: Span[] = [];
+const prints: Span[] = [];
+const renders: Span[] = [];
+let callWaiters: { code: string; resolve: () => void }[] = [];
+
+function timed<A extends unknown[], R>(
+  spans: Span[],
+  what: (args: A) => string,
+  fn: (this: unknown, ...args: A) => Promise<R>,
+  after?: (what: string) => void,
+): (this: unknown, ...args: A) => Promise<R> {
+  return async function (this: unknown, ...args: A) {
+    const start = performance.now();
+    try {
+      return await fn.apply(this, args);
+    } finally {
+      spans.push({ what: what(args), start, end: performance.now() });
+      after?.(what(args));
+    }
+  };
+}
+// The prototypes' generic signatures are not expressible as a wrapped function type; each is
+// cast to its plain call shape, wrapped, and put back.
+type AnyAsync = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+const clientProto = GatewayClient.prototype as unknown as { call: AnyAsync };
+clientProto.call = timed(
+  calls,
+  (a) => String(a[0]),
+  clientProto.call,
+  (code) => {
+    const ready = callWaiters.filter((w) => w.code === code);
+    callWaiters = callWaiters.filter((w) => w.code !== code);
+    for (const w of ready) w.resolve();
+  },
+);
+const printerProto = ReceiptPrinter.prototype as unknown as { print: AnyAsync };
+printerProto.print = timed(prints, () => 'print', printerProto.print);
+const poolProto = FaceEnginePool.prototype as unknown as { detectAll: AnyAsync };
+poolProto.detectAll = timed(frames, () => 'detect', poolProto.detectAll);
+const nextCall = (code: string) =>
+  new Promise<void>((resolve) => callWaiters.push({ code, resolve }));
+
+const scenario = benchScenario();
+const load = await machineLoad();
+const startedAt = performance.now();
+const host = await KioskHost.start({
+  config: parseConfig({ kioskId: 'BENCH-01' }),
+  dataDir,
+  log: () => undefined,
+  clock: { now: () => new Date() },
+  scenario,
+});
+const startMs = performance.now() - startedAt;
+// Rendering: what the host does for every view update in web mode (the view, serialised).
+host.session.onView(() => {
+  const start = performance.now();
+  JSON.stringify({ type: 'event', event: 'view', payload: host.session.view() });
+  renders.push({ what: 'view', start, end: performance.now() });
+});
+const sims = host.simulators!;
+gc();
+const memoryAtStart = memoryMb();
+
+let bills = 0;
+async function pay(
+  payer: Payer,
+  route: 'face' | 'voucher',
+  phone?: 'at-once' | 'after-first-poll',
+): Promise<DrivenPayment & { payer: Payer }> {
+  const billId = `BENCHK${String(++bills).padStart(6, '0')}`;
+  postBill(sims.gateway, payer.psnNo, billId);
+  if (route === 'face')
+    sims.camera!.setScene({ kind: 'person', person: payer.face!, photo: '1.png' });
+  const paid = await drivePayment(host, {
+    route,
+    payer,
+    billId,
+    payPhone: async (orderNo) => {
+      // "After the first poll": the phone pays just after the kiosk last asked, as a patient
+      // who takes a moment does; "at once": before the kiosk's first poll is answered.
+      if (phone === 'after-first-poll') await nextCall('K202');
+      sims.gateway.payOrder(orderNo);
+    },
+  });
+  return { ...paid, payer };
+}
+
+const within = (spans: Span[], from: number, to: number) =>
+  spans.filter((s) => s.start >= from && s.start <= to);
+const sum = (spans: Span[]) => spans.reduce((a, s) => a + s.end - s.start, 0);
+
+/** One payment's parts, from the spans recorded while it ran. */
+function split(p: DrivenPayment) {
+  const print = within(prints, p.startedAt, p.doneAt).at(-1);
+  if (!print) throw new Error('a payment printed no receipt');
+  const end = print.end;
+  const entered = (kind: string) => p.timeline.find((t) => t.kind === kind)?.at;
+  const leftAfter = (kind: string) => {
+    const i = p.timeline.findIndex((t) => t.kind === kind);
+    return i >= 0 ? p.timeline[i + 1]?.at : undefined;
+  };
+  const identifyFrom = entered('identifying');
+  const identifyTo = leftAfter('identifying');
+  const identify =
+    identifyFrom !== undefined && identifyTo !== undefined ? identifyTo - identifyFrom : 0;
+  const decisive =
+    identifyFrom !== undefined ? within(frames, identifyFrom, identifyTo ?? end) : [];
+  // The cash wait: from the payment QR on screen to the kiosk seeing it paid. The part before
+  // the phone paid is the patient's; the part after is the kiosk's (its poll interval).
+  const qrAt = entered('paying-cash');
+  const cashSeenAt = leftAfter('paying-cash');
+  const humanWait = qrAt !== undefined && p.phonePaidAt !== undefined ? p.phonePaidAt - qrAt : 0;
+  const detect =
+    cashSeenAt !== undefined && p.phonePaidAt !== undefined ? cashSeenAt - p.phonePaidAt : 0;
+  const polls =
+    qrAt !== undefined && cashSeenAt !== undefined
+      ? within(calls, qrAt, cashSeenAt).filter((c) => c.what === 'K202')
+      : [];
+  // K401 (the receipt's record) is sent without waiting for it: not on the patient's path.
+  const awaited = within(calls, p.startedAt, end).filter(
+    (c) => c.what !== 'K401' && !polls.includes(c),
+  );
+  const gateway = sum(awaited);
+  const rendering = sum(within(renders, p.startedAt, end));
+  const printing = print.end - print.start;
+  const total = end - p.startedAt;
+  const machine = total - humanWait;
+  return {
+    total,
+    machine,
+    identify,
+    decisiveFrames: decisive.length,
+    frameMs: decisive.length ? sum(decisive) / decisive.length : 0,
+    gateway,
+    gatewayCalls: awaited.map((c) => c.what),
+    rendering,
+    viewUpdates: within(renders, p.startedAt, end).length,
+    printing,
+    humanWait,
+    detect,
+    polls: polls.length,
+    other: machine - identify - gateway - rendering - printing - detect,
+  };
+}
+type Split = ReturnType<typeof split>;
+
+function report(figure: string, splits: Split[], extra: object = {}) {
+  const m = (k: keyof Split) => round2(median(splits.map((s) => s[k] as number)));
+  emit(figure, m('machine'), 'ms', baseline, {
+    payments: splits.length,
+    min_ms: round2(Math.min(...splits.map((s) => s.machine))),
+    max_ms: round2(Math.max(...splits.map((s) => s.machine))),
+    identify_ms_median: m('identify'),
+    decisive_frames_median: m('decisiveFrames'),
+    decisive_frame_ms_median: m('frameMs'),
+    gateway_ms_median: m('gateway'),
+    gateway_calls: splits[0]!.gatewayCalls.join(' '),
+    rendering_ms_median: m('rendering'),
+    view_updates_median: m('viewUpdates'),
+    printing_ms_median: m('printing'),
+    other_ms_median: m('other'),
+    ...extra,
+    ...load,
+  });
+}
+
+const insured = [payerOf(scenario, 'P0001'), payerOf(scenario, 'P0002')];
+const phonePayer = payerOf(scenario, PHONE_PAYER);
+const faceSplits: Split[] = [];
+const voucherSplits: Split[] = [];
+const phoneSplits: Split[] = [];
+const phoneAtOnceSplits: Split[] = [];
+let done = 0;
+/** Resident memory every 10 payments: whether it levels off or keeps climbing. */
+const rssByPayment: Record<number, number> = {};
+const payAndSplit = async (into: Split[] | undefined, ...args: Parameters<typeof pay>) => {
+  const s = split(await pay(...args));
+  done++;
+  into?.push(s);
+  if (done % 10 === 0) rssByPayment[done] = round2(process.memoryUsage().rss / 1048576);
+};
+
+emit('kiosk_host_start_warm_ms', startMs, 'ms', baseline, {
+  note: 'KioskHost.start in this process on the data folder the ready bench left (faces cached)',
+});
+// Two payments to warm the engine's kernels and every cache, not counted.
+for (let i = 0; i < 2; i++) await payAndSplit(undefined, insured[i % 2]!, 'face');
+// Everything but the face, on the same host: the voucher route's payment, as a baseline.
+for (let i = 0; i < 8; i++) await payAndSplit(voucherSplits, insured[i % 2]!, 'voucher');
+for (let i = 0; i < 5; i++) await payAndSplit(phoneSplits, phonePayer, 'face', 'after-first-poll');
+for (let i = 0; i < 5; i++) await payAndSplit(phoneAtOnceSplits, phonePayer, 'face', 'at-once');
+for (let i = 0; done < PAYMENTS; i++) await payAndSplit(faceSplits, insured[i % 2]!, 'face');
+
+const voucherMedian = median(voucherSplits.map((s) => s.machine));
+report('kiosk_face_payment_ms_median', faceSplits, {
+  bill: 'insurance only (fund + personal account), nothing to pay in cash',
+  voucher_payment_ms_median: round2(voucherMedian),
+  note: 'first frame to receipt bytes; voucher_payment is the same payment identified by e-voucher QR instead of face, same host, same run',
+});
+report('kiosk_face_payment_phone_ms_median', phoneSplits, {
+  bill: 'cash part paid by phone; the phone pays just after the kiosk first asks (K202)',
+  wait_after_phone_paid_ms_median: round2(median(phoneSplits.map((s) => s.detect))),
+  k202_polls_median: median(phoneSplits.map((s) => s.polls)),
+  note: 'machine time: first frame to receipt bytes, less the time before the phone paid; wait_after_phone_paid is the poll interval',
+});
+report('kiosk_face_payment_phone_at_once_ms_median', phoneAtOnceSplits, {
+  bill: 'cash part paid by phone, paid as soon as the QR is up (before the first K202 answer)',
+  wait_after_phone_paid_ms_median: round2(median(phoneAtOnceSplits.map((s) => s.detect))),
+});
+emit('kiosk_memory_after_start_rss_mb', memoryAtStart.rss_mb!, 'MB', undefined, {
+  ...memoryAtStart,
+  face_workers:
+    'not reachable on Node 20 (no Worker.getHeapStatistics); see kiosk_face_worker_rss_mb',
+  note: 'this process: KioskHost (gateway simulator, face pool, devices, stores), no web server',
+});
+gc();
+const memoryAfter = memoryMb();
+emit(`kiosk_memory_after_${done}_payments_rss_mb`, memoryAfter.rss_mb!, 'MB', undefined, {
+  ...memoryAfter,
+  growth_rss_mb: round2(memoryAfter.rss_mb! - memoryAtStart.rss_mb!),
+  growth_heap_used_mb: round2(memoryAfter.heap_used_mb! - memoryAtStart.heap_used_mb!),
+  rss_mb_by_payment: rssByPayment,
+  note: "growth outside the main thread's JS heap and external memory; the likely holder is the face workers' WASM memory (grows to the largest inference, never shrinks), not measurable per worker on Node 20",
+});
+await host.stop();
