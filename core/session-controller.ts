@@ -333,7 +333,11 @@ export class SessionController {
     const screen = this.state.kind;
     this.deps.log('staff.called', { screen, kioskId: this.deps.info.kioskId });
     const notify = this.deps.onStaffCalled;
-    return { outcome: notify ? await notify(screen) : 'not-connected' };
+    // A notifier that fails says nothing was sent: the patient is not told help is coming.
+    const outcome = notify
+      ? await notify(screen).catch((): StaffCallOutcome => 'not-connected')
+      : 'not-connected';
+    return { outcome };
   }
 
   /**
