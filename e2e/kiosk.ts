@@ -48,6 +48,20 @@ export class Simulators {
     const r = await this.request.post('sim/gateway', { headers: this.headers, data: { online } });
     expect(r.ok()).toBe(true);
   }
+  /** Arms a gateway fault (gateway/simulator/faults.ts), as the tester panel does. */
+  async gatewayFault(fault: {
+    infno: string;
+    kind: string;
+    times?: number;
+    latencyMs?: number;
+  }): Promise<void> {
+    const r = await this.request.post('sim/gateway/fault', { headers: this.headers, data: fault });
+    expect(r.ok(), await r.text()).toBe(true);
+  }
+  async clearGatewayFaults(): Promise<void> {
+    const r = await this.request.delete('sim/gateway/fault', { headers: this.headers });
+    expect(r.ok()).toBe(true);
+  }
   /** The patient scans the on-screen payment QR with their phone and pays. */
   async payWithPhone(): Promise<void> {
     const r = await this.request.post('sim/wallet/pay', { headers: this.headers, data: {} });
