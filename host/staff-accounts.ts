@@ -1,7 +1,7 @@
 /**
  * Staff accounts for admin mode: each member an id, a role, and a PIN and/or a badge token kept
  * only as a slow hash. The hash is scrypt (node:crypto) with a random 16-byte salt per secret and
- * N=2^14, r=8, p=1 (16 MiB, ~50 ms a check here), written `scrypt$N$r$p$salt$key` so stronger
+ * N=2^14, r=8, p=1 (16 MiB, about 40 ms a check here), written `scrypt$N$r$p$salt$key` so stronger
  * parameters can be rolled out without breaking stored hashes. A badge is a QR code
  * `STAFF:<id>:<token>` printed on the staff card and read by the kiosk's scanner; only the
  * token's hash is in the configuration, so a copied configuration file opens nothing.
