@@ -104,6 +104,24 @@ export interface ReceiptData {
   eReceiptUrl: string;
 }
 
+/**
+ * A payment whose cash part is in but whose settlement the gateway has not confirmed yet: the
+ * slip the patient takes away names the amounts and a reference staff can look up.
+ */
+export interface PendingSlipData {
+  hospitalName: string;
+  kioskId: string;
+  printedAt: string;
+  language: Language;
+  /** The payment's journal id (its 2207 msgid): what staff search by. */
+  reference: string;
+  billId: string;
+  total: Cents;
+  /** What the patient paid themselves (0 when insurance pays it all). */
+  cashPaid: Cents;
+  paymentMethod: ReceiptData['paymentMethod'];
+}
+
 export interface Clock {
   now(): Date;
 }

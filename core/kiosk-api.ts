@@ -148,7 +148,11 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
     repayDate: shortText.nullable(),
     eReceiptUrl: z.string().max(500),
   }),
-  z.object({ screen: z.literal('error'), error: z.enum(kioskErrorCodes) }),
+  z.object({
+    screen: z.literal('error'),
+    error: z.enum(kioskErrorCodes),
+    slipPrinted: z.boolean().optional(),
+  }),
 ]);
 
 export const cameraFrameSchema = z.object({

@@ -9,6 +9,7 @@ import type {
   Patient,
   PaymentStart,
   PreSettlement,
+  PendingSlipData,
   ReceiptData,
   Settlement,
 } from './domain.ts';
@@ -100,6 +101,8 @@ export interface FamilyPort {
 
 export interface ReceiptPort {
   print(receipt: ReceiptData): Promise<{ printed: boolean; problem?: string }>;
+  /** The slip for a payment still being confirmed (amounts and a reference), never a receipt. */
+  printPendingSlip(slip: PendingSlipData): Promise<{ printed: boolean; problem?: string }>;
 }
 
 /** Structured log sink. Only codes and ids go here: never names, ID numbers or face data. */

@@ -126,12 +126,32 @@ describe('session controller', () => {
     f.port.completePayment = async () => {
       throw new KioskError('settlement-in-doubt', 'unknown');
     };
-    const { c, receipts } = controller(f.port);
+    const { c, receipts, slips } = controller(f.port);
     await toReview(c);
     c.confirmPayment();
     await c.idle();
-    expect(c.view()).toEqual({ screen: 'error', error: 'settlement-in-doubt' });
+    // Still unknown after the wait: no receipt, but a slip naming the amounts and a reference.
+    expect(c.view()).toEqual({ screen: 'error', error: 'settlement-in-doubt', slipPrinted: true });
     expect(receipts).toHaveLength(0);
+    expect(slips).toEqual([
+      expect.objectContaining({ reference: 'PAY1', billId: 'B1', total: 10_000, cashPaid: 0 }),
+    ]);
+  });
+
+  it('a settlement still in doubt and no paper: the screen does not promise a slip', async () => {
+    const f = fakePort(1500);
+    f.port.completePayment = async () => {
+      throw new KioskError('settlement-in-doubt', 'unknown');
+    };
+    const { c, slips } = controller(f.port, undefined, { slipPrinted: false });
+    await toReview(c);
+    c.confirmPayment();
+    c.chooseCashMethod('mobile');
+    await vi.waitFor(() => expect(c.view().screen).toBe('paying-cash'));
+    f.pay();
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'settlement-in-doubt', slipPrinted: false });
+    expect(slips[0]).toMatchObject({ cashPaid: 1500, paymentMethod: 'mobile' });
   });
 
   it('a settlement in doubt is confirmed while the patient waits, on a screen that says so', async () => {

@@ -126,7 +126,12 @@ export type SessionState =
       printed: boolean;
       eReceiptUrl: string;
     }
-  | { kind: 'error'; error: KioskErrorCode };
+  | {
+      kind: 'error';
+      error: KioskErrorCode;
+      /** A payment left in doubt: whether the slip with its amounts and reference came out. */
+      slipPrinted?: boolean;
+    };
 
 /** How a patient who is known but not yet loaded is looked up at the gateway (1101). */
 export type PatientLookup =
@@ -182,7 +187,7 @@ export type SessionEvent =
   | { type: 'payment-checking' }
   | { type: 'settled'; settlement: Settlement }
   | { type: 'printed'; printed: boolean; eReceiptUrl: string }
-  | { type: 'failed'; error: KioskErrorCode }
+  | { type: 'failed'; error: KioskErrorCode; slipPrinted?: boolean }
   | { type: 'cancel' }
   | { type: 'finish' };
 

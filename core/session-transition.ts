@@ -19,7 +19,11 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       return { kind: 'home' };
     case 'failed':
       if (state.kind === 'home') throw invalid();
-      return { kind: 'error', error: event.error };
+      return {
+        kind: 'error',
+        error: event.error,
+        ...(event.slipPrinted !== undefined ? { slipPrinted: event.slipPrinted } : {}),
+      };
     case 'ask-consent':
       if (state.kind !== 'home' && state.kind !== 'not-recognised') throw invalid();
       return { kind: 'consent', route: event.route };

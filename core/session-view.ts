@@ -172,6 +172,10 @@ export function toView(state: SessionState): SessionView {
         eReceiptUrl: state.eReceiptUrl,
       };
     case 'error':
-      return { screen: 'error', error: state.error };
+      return {
+        screen: 'error',
+        error: state.error,
+        ...(state.slipPrinted !== undefined ? { slipPrinted: state.slipPrinted } : {}),
+      };
   }
 }

@@ -373,6 +373,13 @@ async function openReceipts(
         );
       return outcome;
     },
+    async printPendingSlip(slip) {
+      const outcome = await receiptPrinter
+        .printPendingSlip(slip)
+        .catch(() => ({ printed: false, problem: 'offline' }));
+      log('receipt.pending-slip', { printed: outcome.printed });
+      return outcome;
+    },
   };
   return { store, printer: receiptPrinter, port, retention };
 }

@@ -3,7 +3,7 @@
  * (family mutual aid). The real payment flow and transition, with scripted ports.
  */
 import { describe, expect, it } from 'vitest';
-import type { ReceiptData } from '../domain.ts';
+import type { PendingSlipData, ReceiptData } from '../domain.ts';
 import type { FamilyMember } from '../family.ts';
 import { maskName } from '../masking.ts';
 import type { FamilyPort, SessionControllerOptions } from '../ports.ts';
@@ -26,6 +26,7 @@ const member: FamilyMember = {
 
 async function settle(who: FamilyMember | undefined): Promise<ReceiptData[]> {
   const printed: ReceiptData[] = [];
+  const slips: PendingSlipData[] = [];
   const { port } = fakePort(0);
   const family = {
     beginPaymentForMember: async () => ({ paymentId: 'PAY1', cash: 'none' as const }),
@@ -40,6 +41,10 @@ async function settle(who: FamilyMember | undefined): Promise<ReceiptData[]> {
     receipts: {
       print: async (r) => {
         printed.push(r);
+        return { printed: true };
+      },
+      printPendingSlip: async (slip) => {
+        slips.push(slip);
         return { printed: true };
       },
     },

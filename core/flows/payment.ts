@@ -3,10 +3,18 @@
  * settlement (2207) and the receipt. Once a settlement is under way nothing interrupts it (see
  * `isCommitting`); the receipt never decides whether the payment stands.
  */
-import type { CashMethod, Patient, Bill, ReceiptData, Settlement } from '../domain.ts';
+import type {
+  CashMethod,
+  Patient,
+  Bill,
+  PreSettlement,
+  ReceiptData,
+  Settlement,
+} from '../domain.ts';
 import type { FamilyMember } from '../family.ts';
 import { KioskError, toKioskError } from '../errors.ts';
 import { maskIdNumber, maskName } from '../masking.ts';
+import { cents } from '../money.ts';
 import type { SessionState } from '../session-state.ts';
 import type { Flow } from './flow.ts';
 
@@ -55,7 +63,8 @@ export async function pay(
   } else if (flow.current().kind === 'opening-cash') {
     flow.apply({ type: 'cash-opened', paymentId: start.paymentId, paid: true });
   }
-  const settlement = await settle(flow, start.paymentId);
+  const settlement = await settle(flow, start.paymentId, { bill, preview, method });
+  if (!settlement) return; // still in doubt: the patient has their slip and the words for it
   deps.log('settlement.settled', {
     settlementId: settlement.settlementId,
     billId: settlement.billId,
@@ -70,7 +79,11 @@ export async function pay(
  * payment is being confirmed, and the kiosk asks the gateway until it knows or the wait is over.
  * Only then does the patient hear "not sure": and the bill stays held until recovery knows.
  */
-async function settle(flow: Flow, paymentId: string): Promise<Settlement> {
+async function settle(
+  flow: Flow,
+  paymentId: string,
+  what: { bill: Bill; preview: PreSettlement; method: CashMethod },
+): Promise<Settlement | undefined> {
   const { deps } = flow;
   try {
     return await deps.settlement.completePayment(paymentId);
@@ -82,7 +95,35 @@ async function settle(flow: Flow, paymentId: string): Promise<Settlement> {
     if (resolution === 'settled' && settlement) return settlement;
     if (resolution === 'undone')
       throw new KioskError('payment-refunded', 'nothing was settled; the cash part was refunded');
-    throw error;
+    // Still unknown: the patient leaves with a slip naming what they paid and a reference.
+    const slipPrinted = await printPendingSlip(flow, paymentId, what);
+    flow.apply({ type: 'failed', error: 'settlement-in-doubt', slipPrinted });
+    return undefined;
+  }
+}
+
+async function printPendingSlip(
+  flow: Flow,
+  reference: string,
+  { bill, preview, method }: { bill: Bill; preview: PreSettlement; method: CashMethod },
+): Promise<boolean> {
+  const { deps } = flow;
+  try {
+    const outcome = await deps.receipts.printPendingSlip({
+      hospitalName: deps.info.hospitalName,
+      kioskId: deps.info.kioskId,
+      printedAt: deps.clock.now().toISOString(),
+      language: flow.language(),
+      reference,
+      billId: bill.id,
+      total: preview.split.total,
+      cashPaid: method === 'none' ? cents(0) : preview.split.cash,
+      paymentMethod: method === 'none' ? 'insurance-only' : method,
+    });
+    return outcome.printed;
+  } catch (error) {
+    deps.log('receipt.pending-slip-failed', { error: toKioskError(error).code });
+    return false;
   }
 }
 

@@ -2,7 +2,14 @@
  * Test doubles of the session's ports, scripted per test, and a controller wired to them: the
  * controller's logic under test is the real one.
  */
-import type { Bill, Patient, PreSettlement, ReceiptData, Settlement } from '../domain.ts';
+import type {
+  Bill,
+  Patient,
+  PendingSlipData,
+  PreSettlement,
+  ReceiptData,
+  Settlement,
+} from '../domain.ts';
 import { KioskError } from '../errors.ts';
 import type { SessionView } from '../kiosk-api.ts';
 import { cents } from '../money.ts';
@@ -127,8 +134,11 @@ export function fireTimers() {
 export function controller(
   port: SettlementPort,
   face: FaceIdentifyResult = { kind: 'match', idNumber: patient.idNumber },
+  /** Whether the printer manages the pending slip (paper out: false). */
+  options: { slipPrinted?: boolean } = {},
 ) {
   const receipts: ReceiptData[] = [];
+  const slips: PendingSlipData[] = [];
   const views: SessionView[] = [];
   const c = new SessionController({
     face: {
@@ -140,6 +150,12 @@ export function controller(
       print: async (r) => {
         receipts.push(r);
         return { printed: true };
+      },
+      printPendingSlip: async (slip) => {
+        slips.push(slip);
+        return options.slipPrinted === false
+          ? { printed: false, problem: 'paper-out' }
+          : { printed: true };
       },
     },
     clock: { now: () => new Date('2026-11-22T02:00:00Z') },
@@ -157,7 +173,7 @@ export function controller(
     eReceiptBaseUrl: 'https://e.example/r/',
   });
   c.onView((v) => views.push(v));
-  return { c, receipts, views };
+  return { c, receipts, slips, views };
 }
 
 export async function toReview(c: SessionController) {

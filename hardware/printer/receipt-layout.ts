@@ -145,7 +145,7 @@ function isWide(ch: string): boolean {
  * this pads by printed width and wraps the left text onto further lines within its own column,
  * the right text on the last of them, so neither is ever cut or pushed off the paper.
  */
-function row(p: { println(text: string): unknown }, left: string, right: string): void {
+export function row(p: { println(text: string): unknown }, left: string, right: string): void {
   const room = RECEIPT_WIDTH - displayWidth(right) - (right ? 1 : 0);
   const lines = wrapColumns(left, room);
   lines.forEach((l, i) => {
@@ -167,7 +167,8 @@ function copyMark(p: InstanceType<typeof ThermalPrinter>): void {
   p.alignLeft();
 }
 
-export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
+/** A byte builder for one ticket: reset, Chinese mode, GB18030. */
+export function ticketBuilder(): InstanceType<typeof ThermalPrinter> {
   // No interface: this printer object only builds the byte buffer; our driver sends it.
   const p = new ThermalPrinter({
     type: PrinterTypes.EPSON,
@@ -180,9 +181,14 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   (
     p as unknown as { printer: { config: { CODE_PAGES: Record<string, string> } } }
   ).printer.config.CODE_PAGES.CHINA = 'GB18030';
+  p.append(Buffer.from([0x1b, 0x40, 0x1c, 0x26])); // ESC @ reset, FS & Chinese character mode
+  return p;
+}
+
+export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
+  const p = ticketBuilder();
   const l = labels[r.language];
   const s = r.settlement.split;
-  p.append(Buffer.from([0x1b, 0x40, 0x1c, 0x26])); // ESC @ reset, FS & Chinese character mode
   p.alignCenter();
   p.bold(true);
   p.setTextDoubleHeight();

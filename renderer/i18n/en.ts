@@ -215,6 +215,10 @@ export const en = {
     'The insurance service gave an answer we cannot trust. Nothing has been charged. Please ask staff for help.',
   'error.settlement-in-doubt':
     'We could not confirm your payment with the insurance service yet. Your money is safe: the kiosk keeps checking and will complete the payment or refund it by itself. Please do not pay this bill again; staff can help you.',
+  'error.slip.printed':
+    'Please take the slip from the printer below: it shows what you paid and a reference staff can look up.',
+  'error.slip.notPrinted':
+    'The slip could not be printed. Please tell staff: they can find your payment at this kiosk.',
   'error.payment-refunded':
     'The insurance service did not complete this payment, so any money you paid for it has been refunded. You can try again, or ask staff for help.',
   'error.payment-expired':

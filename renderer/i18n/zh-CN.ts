@@ -195,6 +195,9 @@ export const zhCN = {
   'error.gateway-bad-response': '医保服务返回的结果不可信，没有产生任何扣费。请工作人员帮助。',
   'error.settlement-in-doubt':
     '暂时还没能和医保系统确认您的付款。您的钱是安全的：自助机会继续核对，自动完成付款或退款。请不要重复缴这笔费用，需要帮助请找工作人员。',
+  'error.slip.printed':
+    '请从下方出口取走凭条：上面写着您付的金额和查询编号，工作人员可以据此查询。',
+  'error.slip.notPrinted': '凭条没能打印。请告诉工作人员，他们可以在这台自助机上查到您的付款。',
   'error.payment-refunded':
     '医保系统没有完成这笔付款，您为此支付的钱已经退回。您可以重新缴费，或请工作人员帮助。',
   'error.payment-expired': '没有在规定时间内完成付款，没有产生任何扣费。您可以重新开始。',

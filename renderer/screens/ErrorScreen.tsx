@@ -11,6 +11,11 @@ export function ErrorScreen({ kiosk, view }: ScreenProps<'error'>) {
       <p className="lead" role="alert">
         {t(`error.${view.error}`)}
       </p>
+      {view.slipPrinted !== undefined && (
+        <p className="lead">
+          {t(view.slipPrinted ? 'error.slip.printed' : 'error.slip.notPrinted')}
+        </p>
+      )}
       <BigButton onClick={act(() => kiosk.finish())}>{t('common.home')}</BigButton>
     </section>
   );
