@@ -141,7 +141,12 @@ try {
 
   // The service, its defaults, the screen's launcher and the documentation.
   write(join(staging, 'lib', 'systemd', 'system', `${NAME}.service`), packagedUnit());
-  write(join(staging, 'etc', NAME, 'config.json'), readFileSync(join(debianDir, 'config.json')));
+  // 0640 from the start (the admin PIN goes in it); postinst gives it to the service's group.
+  write(
+    join(staging, 'etc', NAME, 'config.json'),
+    readFileSync(join(debianDir, 'config.json')),
+    0o640,
+  );
   write(join(staging, 'etc', 'default', NAME), readFileSync(join(debianDir, 'default')));
   write(
     join(staging, 'etc', 'chromium', 'policies', 'managed', `${NAME}.json`),

@@ -132,6 +132,10 @@ describe.skipIf(dpkgMissing)('npm run dist:deb', () => {
       `/usr/share/doc/${NAME}/deploy.md`,
     ])
       expect(paths.has(path), path).toBe(true);
+    expect(paths.get(`/etc/${NAME}/config.json`)).toEqual({
+      mode: '-rw-r-----',
+      owner: 'root/root',
+    });
     expect(paths.get(`/usr/bin/${NAME}-browser`)).toEqual({
       mode: '-rwxr-xr-x',
       owner: 'root/root',
