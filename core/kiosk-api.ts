@@ -229,6 +229,17 @@ export const receiptRecordSchema = z.object({
   printed: z.boolean(),
 });
 export const reconciliationSchema = z.object({ agree: z.boolean(), report: z.string().max(5000) });
+/** A payment still being resolved, for staff (the reference is on the patient's slip). */
+export const openPaymentSchema = z.object({
+  reference: shortText,
+  billId: shortText,
+  since: shortText,
+  total: centsSchema,
+  cash: centsSchema,
+  settleState: shortText,
+  cashState: shortText,
+  problem: shortText,
+});
 
 /**
  * The one maximum for a camera frame sent by the renderer, as a JPEG data URL: a 640x480 JPEG at
@@ -295,6 +306,10 @@ export const kioskMethods = {
   },
   adminReconcile: { args: noArgs, result: reconciliationSchema },
   adminReceipts: { args: noArgs, result: z.array(receiptRecordSchema).max(50) },
+  /** Payments still being resolved (in doubt, a refund under way), oldest first. */
+  adminOpenPayments: { args: noArgs, result: z.array(openPaymentSchema).max(200) },
+  /** Asks the gateway about every open payment now, then lists what is still open. */
+  adminCheckPayments: { args: noArgs, result: z.array(openPaymentSchema).max(200) },
   adminReprint: {
     args: z.tuple([
       z
@@ -366,6 +381,7 @@ export type CameraFrame = z.infer<typeof cameraFrameSchema>;
 export type KioskInfo = z.infer<typeof kioskInfoSchema>;
 export type FaceHint = z.infer<typeof faceHintSchema>;
 export type Notice = z.infer<typeof noticeSchema>;
+export type OpenPayment = z.infer<typeof openPaymentSchema>;
 export type AdminLoginResult = z.infer<typeof adminLoginResultSchema>;
 export type DeviceCheck = z.infer<typeof deviceCheckSchema>;
 export type ReceiptRecord = z.infer<typeof receiptRecordSchema>;

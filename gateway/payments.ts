@@ -43,6 +43,7 @@ import {
 } from './payment-recovery.ts';
 import { PaymentLocks } from './payment-locks.ts';
 import { abandonPayment, refundPayment, reversePayment } from './payment-undo.ts';
+import { type OpenPaymentView, openPaymentsOf, settlementOfRow } from './payment-views.ts';
 import { receiptDraft } from './receipt-draft.ts';
 import type { TxInput, TxOutput } from './protocol.ts';
 import { type ReconciliationReport, reconcileDay } from './reconciliation.ts';
@@ -213,7 +214,7 @@ export class PaymentCoordinator {
 
   private async completeAlone(paymentId: string): Promise<Settlement> {
     let p = this.payment(paymentId);
-    if (p.settle_state === 'settled') return this.settlementOf(p);
+    if (p.settle_state === 'settled') return settlementOfRow(p);
     if (p.cash_method !== 'none' && p.cash_state !== 'paid') {
       throw new KioskError('internal', 'the cash part has not been collected');
     }
@@ -279,7 +280,12 @@ export class PaymentCoordinator {
   /** A settled payment's settlement (for its receipt); undefined when it is not settled. */
   settled(paymentId: string): Settlement | undefined {
     const p = this.o.journal.get(paymentId);
-    return p?.settle_state === 'settled' ? this.settlementOf(p) : undefined;
+    return p?.settle_state === 'settled' ? settlementOfRow(p) : undefined;
+  }
+
+  /** The payments still open, for staff (payment-views.ts). */
+  openPayments(): OpenPaymentView[] {
+    return openPaymentsOf(this.o.journal);
   }
 
   /** Bills with a payment still open: not payable until it is resolved. */
@@ -303,7 +309,7 @@ export class PaymentCoordinator {
     const resolution = await resolveOne(this.o, this.recoverySteps(), paymentId);
     const p = this.payment(paymentId);
     return resolution === 'settled'
-      ? { resolution, settlement: this.settlementOf(p) }
+      ? { resolution, settlement: settlementOfRow(p) }
       : { resolution };
   }
 
@@ -391,21 +397,10 @@ export class PaymentCoordinator {
         'the settlement differs from what the patient confirmed; it was reversed',
       );
     }
-    return this.settlementOf(this.payment(paymentId));
+    return settlementOfRow(this.payment(paymentId));
   }
 
   private payment(paymentId: string): PaymentRow {
     return requirePayment(this.o.journal, paymentId);
-  }
-
-  private settlementOf(p: PaymentRow): Settlement {
-    const out = JSON.parse(p.settlement_json) as TxOutput<'2207'>;
-    return {
-      settlementId: out.setlinfo.setl_id,
-      msgid: p.payment_id,
-      billId: p.bill_id,
-      settledAt: out.setlinfo.setl_time,
-      split: splitFromSetlinfo(out.setlinfo),
-    };
   }
 }

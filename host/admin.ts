@@ -14,6 +14,7 @@ import {
   KioskCallError,
   type AdminLoginResult,
   type DeviceCheck,
+  type OpenPayment,
   type ReceiptRecord,
   type StaffRole,
 } from '../core/kiosk-api.ts';
@@ -39,6 +40,9 @@ const NEEDS: Record<Exclude<AuditAction, 'login' | 'login-failed' | 'logout'>, S
   reprint: 'operator',
   logs: 'operator',
   reconciliation: 'supervisor',
+  'open-payments': 'operator',
+  // Only asks the gateway and finishes what it says, as background recovery would: safe.
+  'check-payments': 'operator',
 };
 const RANK: Record<StaffRole, number> = { operator: 0, supervisor: 1 };
 
@@ -71,6 +75,8 @@ export interface AdminServiceOptions {
   timeZone: string;
   /** The face engine and the gallery it identifies by (see face/gallery-sync.ts). */
   face?: () => { engine: string; gallery: GalleryHealth };
+  /** Background recovery, for "check payments now" (host/payment-upkeep.ts). */
+  upkeep?: { runNow(): Promise<void> };
 }
 
 export class AdminService {
@@ -329,6 +335,21 @@ export class AdminService {
     });
     this.o.receipts.record(receipt, outcome.printed, outcome.problem ?? '');
     return outcome.problem === undefined ? { printed: outcome.printed } : outcome;
+  }
+
+  adminOpenPayments(): OpenPayment[] {
+    this.require('open-payments');
+    return this.openPayments();
+  }
+
+  async adminCheckPayments(): Promise<OpenPayment[]> {
+    this.require('check-payments');
+    await this.o.upkeep?.runNow();
+    return this.openPayments();
+  }
+
+  private openPayments(): OpenPayment[] {
+    return this.o.payments.openPayments().slice(0, 200);
   }
 
   adminLogs(): string[] {

@@ -24,6 +24,8 @@ export const auditActions = [
   'reprint',
   'reconciliation',
   'logs',
+  'open-payments',
+  'check-payments',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 export type AuditOutcome = 'ok' | 'refused' | 'wrong-secret' | 'locked' | 'unknown-staff';

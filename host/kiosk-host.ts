@@ -144,6 +144,7 @@ export class KioskHost {
       kioskId: o.config.kioskId,
       timeZone: o.config.hospital.timeZone,
       face: () => ({ engine: `${engine.backend} x${engine.size}`, gallery: gallery.health() }),
+      upkeep,
     });
     const staffCall = staffCallerFrom(o.config, o.env ?? process.env, o.clock, o.log);
     const session = buildSession(o, {

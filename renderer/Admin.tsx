@@ -9,6 +9,7 @@ import type {
   AdminLoginResult,
   DeviceCheck,
   KioskApi,
+  OpenPayment,
   ReceiptRecord,
   StaffRole,
 } from '../core/kiosk-api.ts';
@@ -129,6 +130,7 @@ export function AdminPanel({
   const t = useT();
   const [checks, setChecks] = useState<DeviceCheck[]>();
   const [receipts, setReceipts] = useState<ReceiptRecord[]>();
+  const [open, setOpen] = useState<OpenPayment[]>();
   const [text, setText] = useState<string>();
   const [error, setError] = useState<string>();
   const run = (work: () => Promise<void>) => () => {
@@ -157,6 +159,9 @@ export function AdminPanel({
         </BigButton>
         <BigButton onClick={run(async () => setReceipts(await kiosk.adminReceipts()))}>
           {t('admin.receipts')}
+        </BigButton>
+        <BigButton onClick={run(async () => setOpen(await kiosk.adminOpenPayments()))}>
+          {t('admin.openPayments')}
         </BigButton>
         {/* Reconciliation is a supervisor's; the host refuses (and audits) anyone else. */}
         {who?.role !== 'operator' && (
@@ -228,6 +233,29 @@ export function AdminPanel({
             </li>
           ))}
         </ul>
+      )}
+      {open && (
+        <div className="admin-open-payments">
+          <p>{open.length === 0 ? t('admin.noOpenPayments') : t('admin.openPaymentsHelp')}</p>
+          <ul className="admin-receipts">
+            {open.map((p) => (
+              <li key={p.reference}>
+                <span>
+                  {p.reference} · {p.billId} · {p.since.slice(0, 16).replace('T', ' ')} ·{' '}
+                  {yuan(p.total)} ({t('admin.cashPart')} {yuan(p.cash)}) · {p.settleState}/
+                  {p.cashState}
+                  {p.problem ? ` · ${p.problem}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <BigButton
+            kind="secondary"
+            onClick={run(async () => setOpen(await kiosk.adminCheckPayments()))}
+          >
+            {t('admin.checkPayments')}
+          </BigButton>
+        </div>
       )}
       {text && <pre className="admin-text">{text}</pre>}
     </div>

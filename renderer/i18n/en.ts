@@ -41,6 +41,12 @@ export const en = {
   'admin.notPrinted': 'not printed',
   'admin.corner': 'Staff',
   'admin.reprint': 'Reprint',
+  'admin.openPayments': 'Payments being checked',
+  'admin.noOpenPayments': 'No payment is being checked: every payment is settled or refunded.',
+  'admin.openPaymentsHelp':
+    'These payments are not settled or refunded yet. The reference is on the patient\'s slip. The kiosk asks the insurance service again every 20 seconds; "Check now" asks at once.',
+  'admin.cashPart': 'cash',
+  'admin.checkPayments': 'Check now',
   'admin.reprinted': 'Receipt reprinted.',
   'admin.reprintFailed': 'Reprint failed: {problem}',
   'family.title': 'Family members',

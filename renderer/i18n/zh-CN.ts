@@ -37,6 +37,12 @@ export const zhCN = {
   'admin.notPrinted': '未打印',
   'admin.corner': '工作人员',
   'admin.reprint': '补打',
+  'admin.openPayments': '核对中的付款',
+  'admin.noOpenPayments': '没有正在核对的付款：所有付款都已结算或退款。',
+  'admin.openPaymentsHelp':
+    '这些付款还没有结算或退款。查询编号印在患者的凭条上。自助机每 20 秒会再问一次医保系统；按"立即核对"马上询问。',
+  'admin.cashPart': '自付',
+  'admin.checkPayments': '立即核对',
   'admin.reprinted': '已补打凭证。',
   'admin.reprintFailed': '补打失败：{problem}',
   'family.title': '亲情账户',
