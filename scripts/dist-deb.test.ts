@@ -171,6 +171,20 @@ describe.skipIf(dpkgMissing)('npm run dist:deb', () => {
     );
   });
 
+  it.skipIf(spawnSync('systemd-analyze', ['--version']).status !== 0)(
+    "passes systemd's own check of the unit",
+    () => {
+      // Bad values are warnings (exit 0) naming the file; a missing program is an error.
+      const unit = join(installed, 'lib/systemd/system', `${NAME}.service`);
+      const verify = spawnSync('systemd-analyze', ['verify', unit], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(verify.status, verify.stderr).toBe(0);
+      expect(`${verify.stdout}${verify.stderr}`).not.toContain(`${NAME}.service`);
+    },
+  );
+
   it('has a launcher that refuses plainly without a display', () => {
     const launcher = join(installed, 'usr/bin', `${NAME}-browser`);
     expect(spawnSync('bash', ['-n', launcher]).status).toBe(0);
