@@ -101,11 +101,12 @@ async function post(
   headers: (body: string) => Headers,
   method = 'POST',
 ): Promise<Answer> {
-  const text = typeof body === 'string' ? body : Buffer.from(body).toString('latin1');
+  // The server checks the signature over the body as it decodes it (UTF-8, lossy): so do we.
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
   const r = await fetch(`${sim.url}/api/${infno}`, {
     method,
     headers: headers(text),
-    body: method === 'GET' ? undefined : body,
+    body: method === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body),
     signal: AbortSignal.timeout(GUARD_MS),
   });
   return { status: r.status, headers: r.headers, body: await r.text() };
@@ -182,7 +183,11 @@ async function httpCase(r: FuzzRandom): Promise<void> {
     case 1: {
       // Signed bytes that are not an envelope: cut, spliced, random.
       const body = r.chance(0.5) ? r.mutate(Buffer.from(valid)) : r.bytes(r.int(400));
-      expectRefusal(await post(code, body, signed));
+      const answer = await post(code, body, signed);
+      // Signed as the server reads it, so it gets past the signature to the parsing; a cut or
+      // splice may even leave a valid envelope.
+      expectEnvelope(answer);
+      expect(answer.body).not.toMatch(/signature rejected/);
       return;
     }
     case 2: {
