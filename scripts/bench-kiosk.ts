@@ -14,6 +14,7 @@
  */
 import { parseConfig } from '../core/config.ts';
 import { GatewayClient } from '../gateway/client.ts';
+import { SimulatedCamera } from '../hardware/camera/simulated-camera.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
 import { FaceEnginePool } from '../face/face-engine-pool.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
@@ -39,6 +40,7 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 type Span = { what: string; start: number; end: number };
 const calls: Span[] = [];
 const frames: Span[] = [];
+const grabs: Span[] = [];
 const prints: Span[] = [];
 const renders: Span[] = [];
 let callWaiters: { code: string; resolve: () => void }[] = [];
@@ -77,14 +79,21 @@ const printerProto = ReceiptPrinter.prototype as unknown as { print: AnyAsync };
 printerProto.print = timed(prints, () => 'print', printerProto.print);
 const poolProto = FaceEnginePool.prototype as unknown as { detectAll: AnyAsync };
 poolProto.detectAll = timed(frames, () => 'detect', poolProto.detectAll);
+// The host's face engine pool, kept when the host starts it (the host does not expose it).
+let enginePool: FaceEnginePool | undefined;
+const startPool = FaceEnginePool.start.bind(FaceEnginePool);
+FaceEnginePool.start = async (options) => (enginePool = await startPool(options));
+const cameraProto = SimulatedCamera.prototype as unknown as { grab: AnyAsync };
+cameraProto.grab = timed(grabs, () => 'grab', cameraProto.grab);
 const nextCall = (code: string) =>
   new Promise<void>((resolve) => callWaiters.push({ code, resolve }));
 
 const scenario = benchScenario();
 const load = await machineLoad();
 const startedAt = performance.now();
+const config = parseConfig({ kioskId: 'BENCH-01' });
 const host = await KioskHost.start({
-  config: parseConfig({ kioskId: 'BENCH-01' }),
+  config,
   dataDir,
   log: () => undefined,
   clock: { now: () => new Date() },
@@ -145,6 +154,12 @@ function split(p: DrivenPayment) {
     identifyFrom !== undefined && identifyTo !== undefined ? identifyTo - identifyFrom : 0;
   const decisive =
     identifyFrom !== undefined ? within(frames, identifyFrom, identifyTo ?? end) : [];
+  const grabbed = identifyFrom !== undefined ? within(grabs, identifyFrom, identifyTo ?? end) : [];
+  // Between a frame grabbed and its analysis starting, the identifier makes the preview JPEG.
+  const preview = decisive.reduce((a, d) => {
+    const grab = grabbed.filter((g) => g.end <= d.start).at(-1);
+    return a + (grab ? d.start - grab.end : 0);
+  }, 0);
   // The cash wait: from the payment QR on screen to the kiosk seeing it paid. The part before
   // the phone paid is the patient's; the part after is the kiosk's (its poll interval).
   const qrAt = entered('paying-cash');
@@ -171,6 +186,9 @@ function split(p: DrivenPayment) {
     identify,
     decisiveFrames: decisive.length,
     frameMs: decisive.length ? sum(decisive) / decisive.length : 0,
+    grabMs: grabbed.length ? sum(grabbed) / grabbed.length : 0,
+    previewMs: decisive.length ? preview / decisive.length : 0,
+    identifyRest: identify - sum(decisive) - sum(grabbed) - preview,
     gateway,
     gatewayCalls: awaited.map((c) => c.what),
     rendering,
@@ -193,6 +211,9 @@ function report(figure: string, splits: Split[], extra: object = {}) {
     identify_ms_median: m('identify'),
     decisive_frames_median: m('decisiveFrames'),
     decisive_frame_ms_median: m('frameMs'),
+    camera_grab_ms_median: m('grabMs'),
+    preview_jpeg_ms_median: m('previewMs'),
+    identify_rest_ms_median: m('identifyRest'),
     gateway_ms_median: m('gateway'),
     gateway_calls: splits[0]!.gatewayCalls.join(' '),
     rendering_ms_median: m('rendering'),
@@ -225,6 +246,33 @@ emit('kiosk_host_start_warm_ms', startMs, 'ms', baseline, {
 });
 // Two payments to warm the engine's kernels and every cache, not counted.
 for (let i = 0; i < 2; i++) await payAndSplit(undefined, insured[i % 2]!, 'face');
+// The same decisive frame on the same pool with nothing beside it (no tracker on the other
+// worker, no preview): what contention costs the frames inside a payment.
+sims.camera!.setScene({ kind: 'person', person: insured[0]!.face!, photo: '1.png' });
+const probe = await sims.camera!.grab();
+const decisiveFrame = () =>
+  enginePool!.detectAll(probe, {
+    detector: config.face.detector,
+    ssdInputSize: config.face.ssdInputSize,
+  });
+const timeFrames = async () => {
+  const out: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    await decisiveFrame();
+    out.push(performance.now() - t);
+  }
+  return out;
+};
+const alone = await timeFrames();
+// And with the tracker running on the other worker meanwhile, as the identifier runs it.
+let tracking = true;
+const tracker = (async () => {
+  while (tracking) await enginePool!.track(probe);
+})();
+const besideTracker = await timeFrames();
+tracking = false;
+await tracker;
 // Everything but the face, on the same host: the voucher route's payment, as a baseline.
 for (let i = 0; i < 8; i++) await payAndSplit(voucherSplits, insured[i % 2]!, 'voucher');
 for (let i = 0; i < 5; i++) await payAndSplit(phoneSplits, phonePayer, 'face', 'after-first-poll');
@@ -235,6 +283,8 @@ const voucherMedian = median(voucherSplits.map((s) => s.machine));
 report('kiosk_face_payment_ms_median', faceSplits, {
   bill: 'insurance only (fund + personal account), nothing to pay in cash',
   voucher_payment_ms_median: round2(voucherMedian),
+  decisive_frame_alone_ms_median: round2(median(alone)),
+  decisive_frame_beside_tracker_ms_median: round2(median(besideTracker)),
   note: 'first frame to receipt bytes; voucher_payment is the same payment identified by e-voucher QR instead of face, same host, same run',
 });
 report('kiosk_face_payment_phone_ms_median', phoneSplits, {

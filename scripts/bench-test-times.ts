@@ -34,7 +34,14 @@ const playwrightSuite: z.ZodType<PlaywrightSuite> = z.lazy(() =>
   }),
 );
 const playwrightReport = z.object({
-  stats: z.object({ startTime: z.string(), duration: z.number() }),
+  stats: z.object({
+    startTime: z.string(),
+    duration: z.number(),
+    expected: z.number(),
+    unexpected: z.number(),
+    flaky: z.number(),
+    skipped: z.number(),
+  }),
   suites: z.array(playwrightSuite),
 });
 
@@ -45,8 +52,7 @@ function addTo(totals: Map<string, number>, key: string, ms: number): void {
   totals.set(key, (totals.get(key) ?? 0) + ms);
 }
 
-export function testTimes(): void {
-  const results = join(projectRoot, 'test-results');
+export function testTimes(results = join(projectRoot, 'test-results')): void {
   const unitFile = join(results, 'unit-results.json');
   if (existsSync(unitFile)) {
     const report = vitestReport.parse(JSON.parse(readFileSync(unitFile, 'utf8')));
@@ -82,7 +88,10 @@ export function testTimes(): void {
       suite.suites?.forEach(walk);
     };
     report.suites.forEach(walk);
+    const { expected, unexpected, flaky, skipped } = report.stats;
     emit('npm_test_e2e_s', seconds(report.stats.duration), 's', undefined, {
+      // A run of one spec overwrites the report too: the count says whether it was the suite.
+      tests: expected + unexpected + flaky + skipped,
       seconds_by_spec: Object.fromEntries([...bySpec].map(([k, v]) => [k, seconds(v)])),
       report_age_hours: ageHours(e2eFile),
       note: 'read from test-results/e2e-results.json (the last npm test), not run here',
