@@ -122,6 +122,27 @@ export interface PendingSlipData {
   paymentMethod: ReceiptData['paymentMethod'];
 }
 
+/** A staff refund of a settlement: what went back where, for the patient to keep. */
+export interface RefundSlipData {
+  hospitalName: string;
+  kioskId: string;
+  printedAt: string;
+  language: Language;
+  settlementId: string;
+  billId: string;
+  /** Masked, from the original receipt when there is one. */
+  patientName?: string;
+  total: Cents;
+  /** Returned to the insurance fund, the personal account and the payer's account. */
+  fund: Cents;
+  account: Cents;
+  mutualAid: Cents;
+  /** Refunded to where the patient paid it from. */
+  cash: Cents;
+  paymentMethod: ReceiptData['paymentMethod'];
+  staffId: string;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -320,6 +320,25 @@ export const kioskMethods = {
     ]),
     result: z.object({ printed: z.boolean(), problem: shortText.optional() }),
   },
+  /**
+   * A supervisor refunds a settlement this kiosk made (2208, then the cash part back the way it
+   * was paid), journalled like a payment; a refund slip is printed for the patient.
+   */
+  adminRefund: {
+    args: z.tuple([
+      z
+        .string()
+        .min(1)
+        .max(30)
+        .regex(/^[\w-]+$/),
+    ]),
+    result: z.object({
+      refunded: z.boolean(),
+      alreadyRefunded: z.boolean(),
+      cash: centsSchema,
+      slipPrinted: z.boolean(),
+    }),
+  },
   adminLogs: { args: noArgs, result: z.array(z.string().max(2000)).max(500) },
   adminExit: { args: noArgs, result: nothing },
   /** A camera frame read by this window (renderer camera only), as a JPEG data URL. */

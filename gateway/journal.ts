@@ -291,6 +291,14 @@ export class PaymentJournal {
       .all(paymentId) as { at: string; what: string }[];
   }
 
+  /** The payment a settlement id belongs to (settled, or reversed since), if this kiosk made it. */
+  bySettlementId(setlId: string): PaymentRow | undefined {
+    const row = this.db
+      .prepare(`SELECT payment_id FROM payments WHERE setl_id = ? AND setl_id != ''`)
+      .get(setlId) as { payment_id: string } | undefined;
+    return row && this.get(row.payment_id);
+  }
+
   /** Every settled payment's id and settlement id, from the clear columns (nothing unsealed). */
   settledIds(): { payment_id: string; setl_id: string }[] {
     return this.db

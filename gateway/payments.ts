@@ -355,6 +355,25 @@ export class PaymentCoordinator {
     return this.locks.exclusive(paymentId, () => reversePayment(this.o, paymentId, why));
   }
 
+  /**
+   * A staff refund of a settlement this kiosk made: 2208 then the cash back, journalled like a
+   * payment (reversal-sent before 2208 leaves, idempotent by its msgid), so a crash or a second
+   * press never refunds twice. Already reversed: says so and does nothing.
+   */
+  async refundSettlement(
+    settlementId: string,
+    why: string,
+  ): Promise<{ paymentId: string; alreadyReversed: boolean; row: PaymentRow }> {
+    const p = this.o.journal.bySettlementId(settlementId);
+    if (!p) throw new KioskError('bill-not-payable', 'no settlement with that id at this kiosk');
+    const alreadyReversed = p.settle_state === 'reversed';
+    if (!alreadyReversed) await this.reverse(p.payment_id, why);
+    const row = this.payment(p.payment_id);
+    if (row.settle_state !== 'reversed')
+      throw new KioskError('settlement-in-doubt', 'the reversal is not confirmed yet');
+    return { paymentId: p.payment_id, alreadyReversed, row };
+  }
+
   private async send2207(p: PaymentRow): Promise<TxOutput<'2207'>> {
     const input = JSON.parse(p.settle_input_json) as TxInput<'2207'>;
     // Retried only with the same msgid: the gateway returns the first result, never settles twice.

@@ -9,7 +9,9 @@
  * as the KioskApi contract names them, so the host serves them as they are.
  */
 import { AdminLock, memoryPinLockStore, type PinLockStore } from '../core/admin-lock.ts';
-import type { Clock } from '../core/domain.ts';
+import type { Clock, RefundSlipData } from '../core/domain.ts';
+import { staffRefund } from './staff-refund.ts';
+import type { Cents } from '../core/money.ts';
 import {
   KioskCallError,
   type AdminLoginResult,
@@ -43,6 +45,8 @@ const NEEDS: Record<Exclude<AuditAction, 'login' | 'login-failed' | 'logout'>, S
   'open-payments': 'operator',
   // Only asks the gateway and finishes what it says, as background recovery would: safe.
   'check-payments': 'operator',
+  // Money goes back: a supervisor's (an operator's attempt is refused and audited).
+  refund: 'supervisor',
 };
 const RANK: Record<StaffRole, number> = { operator: 0, supervisor: 1 };
 
@@ -70,7 +74,9 @@ export interface AdminServiceOptions {
   devices: KioskDevices;
   payments: PaymentCoordinator;
   receipts: ReceiptStore;
-  printer: ReceiptPort;
+  printer: ReceiptPort & {
+    printRefundSlip(slip: RefundSlipData): Promise<{ printed: boolean; problem?: string }>;
+  };
   kioskId: string;
   timeZone: string;
   /** The face engine and the gallery it identifies by (see face/gallery-sync.ts). */
@@ -350,6 +356,16 @@ export class AdminService {
 
   private openPayments(): OpenPayment[] {
     return this.o.payments.openPayments().slice(0, 200);
+  }
+
+  async adminRefund(settlementId: string): Promise<{
+    refunded: boolean;
+    alreadyRefunded: boolean;
+    cash: Cents;
+    slipPrinted: boolean;
+  }> {
+    this.require('refund', settlementId);
+    return staffRefund(this.o, settlementId, this.who?.id ?? '');
   }
 
   adminLogs(): string[] {

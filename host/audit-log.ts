@@ -26,6 +26,7 @@ export const auditActions = [
   'logs',
   'open-payments',
   'check-payments',
+  'refund',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 export type AuditOutcome = 'ok' | 'refused' | 'wrong-secret' | 'locked' | 'unknown-staff';

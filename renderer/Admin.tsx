@@ -131,6 +131,8 @@ export function AdminPanel({
   const [checks, setChecks] = useState<DeviceCheck[]>();
   const [receipts, setReceipts] = useState<ReceiptRecord[]>();
   const [open, setOpen] = useState<OpenPayment[]>();
+  // A refund asks once more, naming the settlement and amount, before any money moves.
+  const [refunding, setRefunding] = useState<ReceiptRecord>();
   const [text, setText] = useState<string>();
   const [error, setError] = useState<string>();
   const run = (work: () => Promise<void>) => () => {
@@ -216,6 +218,11 @@ export function AdminPanel({
                 {r.settlementId} · {yuan(r.total)} ·{' '}
                 {r.printed ? t('admin.printed') : t('admin.notPrinted')}
               </span>
+              {who?.role !== 'operator' && (
+                <BigButton kind="secondary" onClick={() => setRefunding(r)}>
+                  {t('admin.refund')}
+                </BigButton>
+              )}
               <BigButton
                 kind="secondary"
                 onClick={run(async () => {
@@ -233,6 +240,37 @@ export function AdminPanel({
             </li>
           ))}
         </ul>
+      )}
+      {refunding && (
+        <div className="admin-confirm" role="alertdialog" aria-labelledby="refund-title">
+          <p id="refund-title" className="lead">
+            {t('admin.refundConfirm', {
+              settlementId: refunding.settlementId,
+              amount: yuan(refunding.total),
+            })}
+          </p>
+          <BigButton
+            onClick={run(async () => {
+              const id = refunding.settlementId;
+              setRefunding(undefined);
+              const out = await kiosk.adminRefund(id);
+              setText(
+                [
+                  out.alreadyRefunded
+                    ? t('admin.refundAlready')
+                    : t('admin.refunded', { amount: yuan(out.cash) }),
+                  out.slipPrinted ? t('admin.refundSlip') : t('admin.refundNoSlip'),
+                ].join(' '),
+              );
+              setReceipts(await kiosk.adminReceipts());
+            })}
+          >
+            {t('admin.refundYes')}
+          </BigButton>
+          <BigButton kind="secondary" onClick={() => setRefunding(undefined)}>
+            {t('common.cancel')}
+          </BigButton>
+        </div>
       )}
       {open && (
         <div className="admin-open-payments">

@@ -1,9 +1,9 @@
 /** The session's ReceiptPort on an ESC/POS printer: lay out the receipt (or the pending slip), then print it whole or say why not. */
-import type { PendingSlipData, ReceiptData } from '../../core/domain.ts';
+import type { PendingSlipData, ReceiptData, RefundSlipData } from '../../core/domain.ts';
 import type { ReceiptPort } from '../../core/ports.ts';
 import type { EscPosPrinter } from './escpos-printer.ts';
 import { layoutReceipt } from './receipt-layout.ts';
-import { layoutPendingSlip } from './slip-layout.ts';
+import { layoutPendingSlip, layoutRefundSlip } from './slip-layout.ts';
 
 export class ReceiptPrinter implements ReceiptPort {
   constructor(
@@ -17,6 +17,11 @@ export class ReceiptPrinter implements ReceiptPort {
 
   printPendingSlip(slip: PendingSlipData): Promise<{ printed: boolean; problem?: string }> {
     return this.send(layoutPendingSlip(slip, this.timeZone));
+  }
+
+  /** A staff refund's slip (admin mode). */
+  printRefundSlip(slip: RefundSlipData): Promise<{ printed: boolean; problem?: string }> {
+    return this.send(layoutRefundSlip(slip, this.timeZone));
   }
 
   private async send(bytes: Uint8Array): Promise<{ printed: boolean; problem?: string }> {

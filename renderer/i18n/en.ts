@@ -41,6 +41,14 @@ export const en = {
   'admin.notPrinted': 'not printed',
   'admin.corner': 'Staff',
   'admin.reprint': 'Reprint',
+  'admin.refund': 'Refund',
+  'admin.refundConfirm':
+    "Refund settlement {settlementId} ({amount})? The insurance settlement is reversed and the patient's part goes back the way they paid.",
+  'admin.refundYes': 'Yes, refund',
+  'admin.refunded': 'Refunded. {amount} goes back to the patient.',
+  'admin.refundAlready': 'This settlement was already refunded; nothing more was done.',
+  'admin.refundSlip': 'Give the patient the refund slip.',
+  'admin.refundNoSlip': 'The refund slip could not be printed.',
   'admin.openPayments': 'Payments being checked',
   'admin.noOpenPayments': 'No payment is being checked: every payment is settled or refunded.',
   'admin.openPaymentsHelp':

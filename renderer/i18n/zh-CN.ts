@@ -37,6 +37,14 @@ export const zhCN = {
   'admin.notPrinted': '未打印',
   'admin.corner': '工作人员',
   'admin.reprint': '补打',
+  'admin.refund': '退款',
+  'admin.refundConfirm':
+    '确定退回结算 {settlementId}（{amount}）吗？医保结算将冲正，自付部分原路退回。',
+  'admin.refundYes': '确定退款',
+  'admin.refunded': '已退款，{amount} 将退回给患者。',
+  'admin.refundAlready': '这笔结算已经退过款，没有再次操作。',
+  'admin.refundSlip': '请把退款凭条交给患者。',
+  'admin.refundNoSlip': '退款凭条没能打印。',
   'admin.openPayments': '核对中的付款',
   'admin.noOpenPayments': '没有正在核对的付款：所有付款都已结算或退款。',
   'admin.openPaymentsHelp':
