@@ -1,22 +1,22 @@
 /**
- * `npm run dist:deb` end to end: builds the .deb (gzip, for time), checks its control fields and
- * contents with dpkg-deb, unpacks it with `dpkg -x` into a scratch root (not `dpkg -i`: that
- * would add a system user and a service to the machine running the tests), then starts the host
- * from that tree exactly as the packaged systemd unit's ExecStart says (supervised, the packaged
- * default configuration, only the data folder and port moved to temporary ones) and pays a bill
- * through it: an e-voucher QR at the simulated scanner, then the KioskApi over the page's own
- * WebSocket as the kiosk's Chromium would, until the screen says done and a receipt is printed.
+ * `npm run dist:deb` end to end: builds the .deb (gzip, for time) and checks its control fields
+ * and contents with dpkg-deb. Then twice through an installed kiosk, each paying a bill (an
+ * e-voucher QR at the simulated scanner, then the KioskApi over the page's own WebSocket as the
+ * kiosk's Chromium would, until the screen says done and a receipt is printed):
+ * - unpacked with `dpkg -x` into a scratch folder, the host started from there as the packaged
+ *   unit's ExecStart says (data, keys and port moved to temporary ones); runs wherever dpkg-deb is;
+ * - installed with a real `dpkg -i` (maintainer scripts and all) in a private mount namespace
+ *   whose /usr, /etc and /var are overlays (scripts/dist-deb.sandbox.sh), the host run as the
+ *   service's own user, then `dpkg -r` and `dpkg -P`; needs root, unshare and overlayfs, and the
+ *   machine is never changed. Neither starts systemd or a display.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { SessionView } from '../core/kiosk-api.ts';
-import { WS_PATH, serverMessageSchema } from '../core/ws-protocol.ts';
 import { projectRoot } from '../face/face-engine.ts';
+import { eventually, freePort, payBillThrough } from './dist-deb.kiosk-client.ts';
 
 const NAME = 'hospital-kiosk';
 const dpkgMissing = spawnSync('dpkg-deb', ['--version']).status !== 0;
@@ -30,6 +30,7 @@ let deb: string;
 let installed: string;
 let kiosk: ChildProcess | undefined;
 let kioskLog = '';
+let sandbox: ChildProcess | undefined;
 
 function run(command: string, args: string[], timeout = 60_000): string {
   const result = spawnSync(command, args, {
@@ -65,6 +66,12 @@ afterAll(async () => {
   if (kiosk && kiosk.exitCode === null && kiosk.signalCode === null) {
     const exited = new Promise((resolve) => kiosk!.once('exit', resolve));
     kiosk.kill('SIGTERM');
+    await exited;
+  }
+  // The sandbox and the kiosk in it are one process group of their own.
+  if (sandbox?.pid && sandbox.exitCode === null && sandbox.signalCode === null) {
+    const exited = new Promise((resolve) => sandbox!.once('exit', resolve));
+    process.kill(-sandbox.pid, 'SIGKILL');
     await exited;
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -226,49 +233,9 @@ describe.skipIf(dpkgMissing)('npm run dist:deb', () => {
     });
     kiosk.stdout!.on('data', (chunk: Buffer) => (kioskLog += chunk.toString()));
     kiosk.stderr!.on('data', (chunk: Buffer) => (kioskLog += chunk.toString()));
-    const base = `http://127.0.0.1:${port}`;
-    const page = await eventually(
-      'the installed kiosk to serve its page',
-      async () => {
-        if (kiosk!.exitCode !== null) throw new Error(`the kiosk exited: ${kioskLog.slice(-2000)}`);
-        const res = await fetch(base).catch(() => undefined);
-        return res?.ok ? res.text() : undefined;
-      },
-      120_000,
+    await payBillThrough(port, CONTROL_TOKEN, version, () =>
+      kiosk!.exitCode !== null ? `the kiosk exited: ${kioskLog.slice(-2000)}` : undefined,
     );
-    const token = /<meta name="kiosk-token" content="([0-9a-f]+)"/.exec(page)?.[1];
-    expect(token).toBeDefined();
-
-    const api = await KioskSocket.open(`ws://127.0.0.1:${port}${WS_PATH}?token=${token}`, base);
-    try {
-      expect(await api.call('getInfo')).toMatchObject({ mode: 'simulator', version });
-      // Stuart shows his e-voucher QR (default scenario, patient 8) to the simulated scanner.
-      const scanned = await control(base, 'sim/scanner', {
-        code: `424${String(8).padStart(17, '0')}00110000`,
-      });
-      expect(scanned.status).toBe(200);
-      const bills = await api.view('bills');
-      await api.call('selectBill', bills.screen === 'bills' ? bills.bills[0]!.id : '');
-      await api.view('review');
-      await api.call('confirmPayment');
-      const next = await api.view(['choose-cash', 'done']);
-      if (next.screen === 'choose-cash') {
-        await api.call('chooseCashMethod', 'mobile');
-        await api.view('paying-cash');
-        expect((await control(base, 'sim/wallet/pay', {})).status).toBe(200);
-      }
-      const done = await api.view('done');
-      expect(done.screen === 'done' && done.settlementId).toMatch(/\S/);
-      expect(done.screen === 'done' && done.receipt).toBe('printed');
-      const receipts = (await (
-        await fetch(`${base}/sim/printer/receipts`, {
-          headers: { 'x-kiosk-control': CONTROL_TOKEN },
-        })
-      ).json()) as { text: string }[];
-      expect(receipts).toHaveLength(1);
-    } finally {
-      api.close();
-    }
     // The data and its keys went where the unit says, apart, and not into the package's tree.
     expect(existsSync(join(data, 'payment-journal.sqlite'))).toBe(true);
     expect(existsSync(join(keys, 'payment-journal.key'))).toBe(true);
@@ -282,110 +249,130 @@ describe.skipIf(dpkgMissing)('npm run dist:deb', () => {
 });
 if (dpkgMissing) it.skip('dist:deb: dpkg-deb is not installed here', () => undefined);
 
+/**
+ * Why a real `dpkg -i` cannot run in a private mount namespace here, or undefined when it can: it
+ * needs root, unshare and overlayfs, and the package's dependencies installed (dpkg, unlike apt,
+ * does not fetch them).
+ */
+function sandboxUnavailable(): string | undefined {
+  if (dpkgMissing) return 'dpkg-deb is not installed here';
+  if (process.getuid?.() !== 0) return 'not root';
+  const probe = mkdtempSync(join(tmpdir(), 'kiosk-deb-probe-'));
+  try {
+    for (const d of ['upper', 'work', 'mnt']) mkdirSync(join(probe, d));
+    const mounted = spawnSync(
+      'unshare',
+      [
+        '--mount',
+        '--fork',
+        'mount',
+        '-t',
+        'overlay',
+        'overlay',
+        '-o',
+        `lowerdir=/usr,upperdir=${probe}/upper,workdir=${probe}/work`,
+        join(probe, 'mnt'),
+      ],
+      { timeout: 10_000 },
+    );
+    if (mounted.status !== 0) return 'no unshare with overlayfs here';
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+  const installed = (name: string) =>
+    spawnSync('dpkg-query', ['-W', '-f=${db:Status-Status}', name], { encoding: 'utf8' }).stdout ===
+    'installed';
+  const missing = ['nodejs', 'fonts-noto-cjk', 'passwd'].filter((name) => !installed(name));
+  if (!installed('chromium') && !installed('chromium-browser')) missing.push('chromium');
+  return missing.length > 0
+    ? `dependencies not installed as packages: ${missing.join(', ')}`
+    : undefined;
+}
+const noSandbox = sandboxUnavailable();
+
+describe.skipIf(noSandbox !== undefined)('the .deb installed with dpkg -i in a sandbox', () => {
+  it('makes the user and folders, runs the host as that user, pays, and keeps data until purge', async () => {
+    const scratch = join(dir, 'sandbox');
+    mkdirSync(scratch);
+    const port = await freePort();
+    sandbox = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--fork',
+        'bash',
+        join(projectRoot, 'scripts/dist-deb.sandbox.sh'),
+        deb,
+        String(port),
+        CONTROL_TOKEN,
+        scratch,
+      ],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    sandbox.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    sandbox.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => sandbox!.once('exit', resolve));
+    const ended = () =>
+      sandbox!.exitCode !== null || sandbox!.signalCode !== null
+        ? `the sandbox ended: ${err.slice(-2000)}${kioskLogOf(scratch)}`
+        : undefined;
+    await eventually(
+      'dpkg -i and the kiosk started',
+      async () => {
+        const why = ended();
+        if (why) throw new Error(why);
+        return out.includes('started\n') ? true : undefined;
+      },
+      180_000,
+    );
+    await payBillThrough(port, CONTROL_TOKEN, version, ended).catch((error: unknown) => {
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}${kioskLogOf(scratch)}`,
+      );
+    });
+    writeFileSync(join(scratch, 'paid'), '');
+    expect(await exited, err).toBe(0);
+    const facts = Object.fromEntries(
+      [...out.matchAll(/^fact ([^=]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(facts).toEqual({
+      status: 'installed',
+      user: `${NAME}:/var/lib/${NAME}:/usr/sbin/nologin`,
+      [`mode:/var/lib/${NAME}`]: `700 ${NAME} ${NAME}`,
+      [`mode:/var/lib/${NAME}-keys`]: `700 ${NAME} ${NAME}`,
+      [`mode:/etc/${NAME}`]: `750 root ${NAME}`,
+      [`mode:/etc/${NAME}/config.json`]: `640 root ${NAME}`,
+      [`mode:/etc/${NAME}/secrets.env`]: `640 root ${NAME}`,
+      enabled: 'yes',
+      'kiosk-exit': '0',
+      // The kiosk, run as the service user, wrote its data and its keys apart, private.
+      [`mode:/var/lib/${NAME}/payment-journal.sqlite`]: `600 ${NAME} ${NAME}`,
+      [`mode:/var/lib/${NAME}-keys/payment-journal.key`]: `600 ${NAME} ${NAME}`,
+      'key-in-data': 'no',
+      // Remove: the program goes; data, keys, configuration and secrets stay.
+      'removed:status': 'config-files',
+      'removed:program': 'no',
+      'removed:journal': 'yes',
+      'removed:keys': 'yes',
+      'removed:config': 'yes',
+      'removed:secrets': 'yes',
+      // Purge: all of it goes.
+      'purged:data': 'no',
+      'purged:keys': 'no',
+      'purged:etc': 'no',
+    });
+  }, 300_000);
+});
+if (noSandbox !== undefined) it.skip(`dist:deb with dpkg -i: ${noSandbox}`, () => undefined);
+
+function kioskLogOf(scratch: string): string {
+  const file = join(scratch, 'kiosk.log');
+  return existsSync(file) ? `\nkiosk log:\n${readFileSync(file, 'utf8').slice(-2000)}` : '';
+}
+
 /** The unit's ExecStart, split into words (it holds no quoted arguments). */
 function execStart(unit: string): string[] {
   return (/^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '').trim().split(/\s+/);
-}
-
-async function control(base: string, path: string, body: unknown): Promise<Response> {
-  return fetch(`${base}/${path}`, {
-    method: 'POST',
-    headers: { 'x-kiosk-control': CONTROL_TOKEN, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
-
-/** Polls until `probe` returns a value (not undefined), or fails after the timeout. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** The KioskApi over web mode's WebSocket, as the renderer's bridge speaks it. */
-class KioskSocket {
-  private nextId = 1;
-  private readonly pending = new Map<
-    number,
-    (m: { ok: boolean; value?: unknown; error?: string }) => void
-  >();
-  private latest: SessionView | undefined;
-  private readonly viewWaiters = new Set<() => void>();
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (raw) => {
-      const message = serverMessageSchema.parse(JSON.parse(String(raw)));
-      if (message.type === 'result') this.pending.get(message.id)?.(message);
-      else if (message.event === 'view') {
-        this.latest = message.payload as SessionView;
-        for (const wake of this.viewWaiters) wake();
-      }
-    });
-  }
-
-  static open(url: string, origin: string): Promise<KioskSocket> {
-    const ws = new WebSocket(url, { origin });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new KioskSocket(ws)));
-      ws.once('error', reject);
-    });
-  }
-
-  call(method: string, ...args: unknown[]): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no answer in 30 s`)), 30_000);
-      this.pending.set(id, (m) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        if (m.ok) resolve(m.value);
-        else reject(new Error(`${method}: ${m.error}`));
-      });
-      this.ws.send(JSON.stringify({ type: 'call', id, method, args }));
-    });
-  }
-
-  /** Waits for the session to show one of these screens (from its events, or asked once). */
-  async view(screen: SessionView['screen'] | SessionView['screen'][]): Promise<SessionView> {
-    const wanted = Array.isArray(screen) ? screen : [screen];
-    this.latest = (await this.call('getView')) as SessionView;
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (this.latest && wanted.includes(this.latest.screen)) {
-          clearTimeout(timer);
-          this.viewWaiters.delete(check);
-          resolve(this.latest);
-        }
-      };
-      const timer = setTimeout(() => {
-        this.viewWaiters.delete(check);
-        reject(new Error(`no ${wanted.join(' or ')} screen in 60 s (at ${this.latest?.screen})`));
-      }, 60_000);
-      this.viewWaiters.add(check);
-      check();
-    });
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
