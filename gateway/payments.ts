@@ -162,7 +162,9 @@ export class PaymentCoordinator {
   async waitForCash(paymentId: string, signal: AbortSignal): Promise<CashOutcome> {
     const p = this.payment(paymentId);
     if (p.cash_state === 'paid' || p.cash_method === 'none') return 'paid';
-    const intervals = this.o.pollMs ?? [1000, 1000, 2000, 2000, 3000];
+    // Fast at first: most phones pay within seconds of the QR, and a 1 s first poll was a 1 s wait
+    // after they did (docs/performance.md); then backing off to spare the gateway.
+    const intervals = this.o.pollMs ?? [150, 250, 500, 1000, 1000, 2000, 3000];
     const sleep = this.o.sleep ?? abortableSleep;
     for (let i = 0; !signal.aborted; i++) {
       let order: TxOutput<'K202'>['order'] | undefined;
