@@ -153,7 +153,11 @@ export class FaceIdentifier implements FaceIdentificationPort {
           decision = { kind: 'reject', distance: decision.distance };
         const outcome = agreement.push(decision);
         if (outcome) return this.conclude(outcome, face, signal, onHint);
+        // A good face that needs another frame to agree: the next one at once (its analysis
+        // takes far longer than the camera's frame interval, so it is a new picture).
+        continue;
       }
+      // No usable face yet: a pause, so the patient's move shows in the next picture.
       await sleep(this.o.intervalMs ?? 150, signal);
     }
     return { kind: 'no-match' };
