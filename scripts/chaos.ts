@@ -68,7 +68,7 @@ function chaosScenario(base: Scenario, billsPerPatient: number): Scenario {
   const bills = templates.flatMap((t) =>
     Array.from({ length: billsPerPatient }, (_, i) => ({
       ...t,
-      chrg_bchno: `CHAOS-${t.psn_no}-${String(i).padStart(4, '0')}`,
+      chrg_bchno: `CHAOS-${t.chrg_bchno}-${String(i).padStart(4, '0')}`,
     })),
   );
   return { ...base, family: [], bills };
