@@ -116,7 +116,9 @@ describe('the fast detector for the decisive frame', () => {
 });
 
 describe('a long run', () => {
-  it('1,000 camera frames through tracking leave tensor count and memory where they started', async () => {
+  // 200 frames: a leak of even one tensor a frame shows as 200 in the exact count below; more
+  // frames only made the suite slower (1,000 took two minutes of a core).
+  it('200 camera frames through tracking leave tensor count and memory where they started', async () => {
     const photo = decodeImage(fixture('penny', '3.png'));
     const frame = compose(320, 240, photo, (240 * 0.45) / photo.height);
     await engine.track(frame);
@@ -124,10 +126,10 @@ describe('a long run', () => {
     global.gc?.();
     const heap = process.memoryUsage().heapUsed;
     let seen = 0;
-    for (let i = 0; i < 1000; i++) seen += (await engine.track(frame)).length;
-    expect(seen).toBe(1000);
+    for (let i = 0; i < 200; i++) seen += (await engine.track(frame)).length;
+    expect(seen).toBe(200);
     expect(engine.tensorCount()).toBe(tensors);
     global.gc?.();
-    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(50 * 2 ** 20);
-  }, 300_000);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(20 * 2 ** 20);
+  }, 120_000);
 });

@@ -223,6 +223,10 @@ export class FaceGallerySync implements GalleryView {
       fingerprint,
       persons: answer.persons.map(({ psn_no, certno }) => ({ psn_no, certno })),
     });
+    // Photos of people the gallery no longer names go too (retention; consent withdrawn).
+    await this.o.photos
+      .prune?.(new Set(answer.persons.flatMap((p) => p.face_images)))
+      .catch(() => this.o.log('face.photo.prune-failed', {}));
     this.o.log('face.gallery.enrolled', {
       persons: gallery.persons,
       templates: gallery.size,

@@ -120,3 +120,17 @@ it('a clear source (the simulator) reads in place, never deletes, and fingerprin
   expect(await s.read('P0001/1.png')).toEqual(photo(5));
   expect(existsSync(path)).toBe(true);
 });
+
+it('retention: the sealed copies of photos the gallery no longer names are deleted', async () => {
+  mkdirSync(join(inbox, 'P0002'), { recursive: true });
+  writeFileSync(join(inbox, 'P0001', '1.png'), photo(1));
+  writeFileSync(join(inbox, 'P0002', '1.png'), photo(2));
+  const s = sealed();
+  await s.read('P0001/1.png');
+  await s.read('P0002/1.png');
+  expect(await s.prune(new Set(['P0001/1.png']))).toBe(1);
+  expect(existsSync(join(store, 'P0002', '1.png.sealed'))).toBe(false);
+  expect(await s.read('P0001/1.png')).toEqual(photo(1));
+  expect(await s.prune(new Set(['P0001/1.png']))).toBe(0);
+  expect(logs).toContain('face.photo.pruned');
+});

@@ -12,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import { z } from 'zod';
 import type { LogFn } from '../core/ports.ts';
 
@@ -31,6 +31,12 @@ export interface PhotoSource {
   read(name: string): Promise<Buffer>;
   /** SHA-256 of the photo's bytes, or 'missing'. */
   fingerprint(name: string): Promise<string>;
+  /**
+   * Retention: deletes the kiosk's own copies of photos the gallery no longer names (a patient
+   * who withdrew consent or left the gallery); returns how many. A source that keeps no copies
+   * (the simulator's folder) has nothing to delete.
+   */
+  prune?(keep: ReadonlySet<string>): Promise<number>;
 }
 
 export class PhotoError extends Error {
@@ -132,6 +138,20 @@ export class SealedPhotoStore implements PhotoSource {
     } catch {
       throw new PhotoError('unreadable', name);
     }
+  }
+
+  async prune(keep: ReadonlySet<string>): Promise<number> {
+    if (!existsSync(this.o.dir)) return 0;
+    let deleted = 0;
+    for (const entry of await readdir(this.o.dir, { recursive: true })) {
+      if (!entry.endsWith('.sealed')) continue;
+      const name = entry.slice(0, -'.sealed'.length).split(sep).join('/');
+      if (keep.has(name)) continue;
+      await unlink(join(this.o.dir, entry));
+      deleted++;
+    }
+    if (deleted > 0) this.o.log('face.photo.pruned', { deleted });
+    return deleted;
   }
 
   private sealedPath(name: string): string {
