@@ -79,7 +79,9 @@ export default defineConfig({
   // The camera kiosk's world has look-alikes (two people enrolled from the same person's photos),
   // so the second-factor path is exercised with a real face.
   webServer: [
-    kiosk(PORT),
+    // Two staff accounts: an operator (1001, PIN 480263) and a supervisor (1002, PIN 915372), besides
+    // the shared simulator PIN (which admin-and-safety.spec.ts locks on purpose).
+    kiosk(PORT, '--config e2e/kiosk.config.json'),
     kiosk(
       CAMERA_PORT,
       '--config e2e/renderer-camera.config.json --scenario e2e/twins-scenario.json',
