@@ -174,6 +174,16 @@ describe('kiosk configuration', () => {
     expect(() => parseConfig({ retention: { day: 90 } })).toThrow(/retention/);
   });
 
+  it('a log file is optional, rotated at 10 MiB with 5 kept unless set, bounds named', () => {
+    expect(parseConfig({}).log).toEqual({ maxBytes: 10 * 1024 * 1024, keep: 5 });
+    expect(parseConfig({ log: { file: '/var/log/kiosk.log', keep: 2 } }).log).toMatchObject({
+      file: '/var/log/kiosk.log',
+      keep: 2,
+    });
+    expect(() => parseConfig({ log: { maxBytes: 10 } })).toThrow(/log\.maxBytes/);
+    expect(() => parseConfig({ log: { rotate: true } })).toThrow(/log/);
+  });
+
   it('the envelope device fields are optional, bounded, and named when wrong', () => {
     expect(parseConfig({}).gateway.device).toEqual({});
     const device = { devNo: 'LOBBY-7', devSafeInfo: 'tpm:ok', signtype: 'SM2', cainfo: 'c2ln' };

@@ -245,6 +245,22 @@ export const kioskConfigSchema = z
         days: z.number().int().min(30).max(3650).default(180),
       })
       .prefault({}),
+    /**
+     * The log always goes to stderr (journald under systemd, which rotates it). `file` adds a
+     * file of its own, rotated at `maxBytes` with `keep` old files (host/log-file.ts).
+     */
+    log: z
+      .strictObject({
+        file: z.string().min(1).max(500).optional(),
+        maxBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .max(1024 * 1024 * 1024)
+          .default(10 * 1024 * 1024),
+        keep: z.number().int().min(0).max(100).default(5),
+      })
+      .prefault({}),
   })
   .refine((c) => c.mode === 'simulator' || c.gateway.url !== undefined, {
     message: 'production mode needs gateway.url',

@@ -15,12 +15,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../host/config-file.ts';
 import { systemClock } from '../core/domain.ts';
 import { projectRoot } from '../face/face-engine.ts';
 import { LogRing, createLogger } from '../host/log.ts';
+import { RotatingLogFile } from '../host/log-file.ts';
 import { DataFolderLocked } from '../host/data-lock.ts';
 import { KeyLocationError } from '../host/key-location.ts';
 import { installLastResort } from '../host/last-resort.ts';
@@ -132,8 +133,16 @@ async function runWebMode(openWindow: boolean): Promise<void> {
     metricsPort !== undefined
       ? new KioskMetrics({ version, kioskId: config.kioskId, processMetrics: true })
       : undefined;
+  const logFile = config.log.file
+    ? new RotatingLogFile({
+        path: resolve(config.log.file),
+        maxBytes: config.log.maxBytes,
+        keep: config.log.keep,
+      })
+    : undefined;
   const written = createLogger((line) => {
     process.stderr.write(line + '\n');
+    logFile?.write(line);
     logRing.push(line);
   });
   // The metrics count what the log tells (payments, staff calls, identify times).
