@@ -37,16 +37,7 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
 
   // Staff refill the paper and reprint from admin mode.
   await sims.printer({ paperOut: false, paperLeftBytes: null });
-  const corner = page.getByTestId('admin-corner');
-  const box = (await corner.boundingBox())!;
-  await page.mouse.move(box.x + 10, box.y + 10);
-  await page.mouse.down();
-  await page.waitForTimeout(3300);
-  await page.mouse.up();
-  await expect(page.getByRole('dialog', { name: 'Staff PIN' })).toBeVisible();
-  for (const d of '246810') await page.getByRole('button', { name: d, exact: true }).click();
-  await kiosk.button('Enter', { exact: true }).click();
-  await expect(page.getByRole('dialog', { name: 'Admin mode' })).toBeVisible();
+  await kiosk.signInAsStaff('246810');
   await kiosk.button('Receipts and reprints').click();
   const row = page.locator('.admin-receipts li').first();
   await expect(row).toContainText('not printed');

@@ -164,6 +164,26 @@ export class KioskPage {
     await this.button(/^(Yes, I agree|同意)$/).click();
   }
 
+  /** Holds the hidden staff corner, then signs in: a staff ID and PIN, or the shared PIN alone. */
+  async signInAsStaff(pin: string, staffId?: string): Promise<void> {
+    const page = this.page;
+    const box = (await page.getByTestId('admin-corner').boundingBox())!;
+    await page.mouse.move(box.x + 10, box.y + 10);
+    await page.mouse.down();
+    // The corner opens only after a 3-second hold: held just past it, then let go.
+    await page.waitForTimeout(3300);
+    await page.mouse.up();
+    await expect(page.getByRole('dialog', { name: 'Staff PIN' })).toBeVisible();
+    if (staffId) {
+      await this.button(/^Staff ID/).click();
+      for (const d of staffId) await page.getByRole('button', { name: d, exact: true }).click();
+      await this.button('Enter', { exact: true }).click();
+    }
+    for (const d of pin) await page.getByRole('button', { name: d, exact: true }).click();
+    await this.button('Enter', { exact: true }).click();
+    await expect(page.getByRole('dialog', { name: 'Admin mode' })).toBeVisible();
+  }
+
   button(name: string | RegExp, options: { exact?: boolean } = {}) {
     return this.page.getByRole('button', { name, ...options });
   }

@@ -8,26 +8,6 @@ import { KioskPage, Simulators, eVoucherOf } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-/** Holds the hidden staff corner, then signs in with an optional staff id and a PIN. */
-async function signIn(kiosk: KioskPage, pin: string, staffId?: string): Promise<void> {
-  const page = kiosk.page;
-  const corner = page.getByTestId('admin-corner');
-  const box = (await corner.boundingBox())!;
-  await page.mouse.move(box.x + 10, box.y + 10);
-  await page.mouse.down();
-  await page.waitForTimeout(3300);
-  await page.mouse.up();
-  await expect(page.getByRole('dialog', { name: 'Staff PIN' })).toBeVisible();
-  if (staffId) {
-    await kiosk.button(/^Staff ID/).click();
-    for (const d of staffId) await page.getByRole('button', { name: d, exact: true }).click();
-    await kiosk.button('Enter', { exact: true }).click();
-  }
-  for (const d of pin) await page.getByRole('button', { name: d, exact: true }).click();
-  await kiosk.button('Enter', { exact: true }).click();
-  await expect(page.getByRole('dialog', { name: 'Admin mode' })).toBeVisible();
-}
-
 test('an operator cannot refund; the supervisor refunds a payment with a slip; both audited', async ({
   page,
   request,
@@ -50,7 +30,7 @@ test('an operator cannot refund; the supervisor refunds a payment with a slip; b
   const printedBefore = (await sims.receipts()).length;
 
   // The operator sees the receipts but no refund, and the host refuses one asked for directly.
-  await signIn(kiosk, '480263', '1001');
+  await kiosk.signInAsStaff('480263', '1001');
   await expect(page.getByText('Signed in: 1001 (operator)')).toBeVisible();
   await kiosk.button('Receipts and reprints').click();
   const latest = page.locator('.admin-receipts li').first();
@@ -69,7 +49,7 @@ test('an operator cannot refund; the supervisor refunds a payment with a slip; b
   await kiosk.button('Leave admin mode').click();
 
   // The supervisor refunds it, after saying yes once more.
-  await signIn(kiosk, '915372', '1002');
+  await kiosk.signInAsStaff('915372', '1002');
   await expect(page.getByText('Signed in: 1002 (supervisor)')).toBeVisible();
   await kiosk.button('Receipts and reprints').click();
   await page.locator('.admin-receipts li').first().getByRole('button', { name: 'Refund' }).click();

@@ -1,5 +1,6 @@
 /** The patient's unpaid bills, one tap each, with the family part below. */
-import { BigButton, yuan } from '../components.tsx';
+import { BillButton } from './BillButton.tsx';
+import { BigButton } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { FamilySection } from './Family.tsx';
 import { act, type ScreenProps } from './screen-props.ts';
@@ -13,22 +14,15 @@ export function Bills({ kiosk, view }: ScreenProps<'bills'>) {
       <ul className="bills">
         {view.bills.map((bill) => (
           <li key={bill.id}>
-            <button
-              type="button"
-              className="bill"
-              disabled={bill.beingChecked === true}
-              onClick={act(() => kiosk.selectBill(bill.id))}
-            >
-              <span>
-                {t('bills.item', {
-                  visit: t(`visit.${bill.visitType}`),
-                  department: bill.department,
-                  date: bill.createdAt.slice(0, 10),
-                })}
-                {bill.beingChecked && <span className="bill-note">{t('bills.beingChecked')}</span>}
-              </span>
-              <span className="bill-total">{yuan(bill.total)}</span>
-            </button>
+            <BillButton
+              bill={bill}
+              label={t('bills.item', {
+                visit: t(`visit.${bill.visitType}`),
+                department: bill.department,
+                date: bill.createdAt.slice(0, 10),
+              })}
+              onSelect={act(() => kiosk.selectBill(bill.id))}
+            />
           </li>
         ))}
       </ul>

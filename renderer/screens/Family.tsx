@@ -1,6 +1,7 @@
 /** Family-account screens: members and their bills, refusals in plain words, unbinding. */
+import { BillButton } from './BillButton.tsx';
 import type { FamilyRelation } from '../../core/vocabulary.ts';
-import { BigButton, yuan } from '../components.tsx';
+import { BigButton } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { act, type ScreenProps } from './screen-props.ts';
 
@@ -66,21 +67,12 @@ export function MemberBills({ kiosk, view }: ScreenProps<'member-bills'>) {
       <ul className="bills">
         {view.bills.map((bill) => (
           <li key={bill.id}>
-            <button
-              type="button"
-              className="bill"
-              disabled={bill.beingChecked === true}
-              onClick={act(() => kiosk.selectBill(bill.id))}
-            >
-              <span>
-                {t(`visit.${bill.visitType}`)} · {bill.department} · {bill.createdAt.slice(0, 10)}
-                {bill.beingChecked && <span className="bill-note">{t('bills.beingChecked')}</span>}
-                {view.excluded.includes(bill.id) && (
-                  <span className="bill-note">{t('family.excluded')}</span>
-                )}
-              </span>
-              <span className="bill-total">{yuan(bill.total)}</span>
-            </button>
+            <BillButton
+              bill={bill}
+              label={`${t(`visit.${bill.visitType}`)} · ${bill.department} · ${bill.createdAt.slice(0, 10)}`}
+              note={view.excluded.includes(bill.id) ? t('family.excluded') : undefined}
+              onSelect={act(() => kiosk.selectBill(bill.id))}
+            />
           </li>
         ))}
       </ul>
