@@ -174,6 +174,13 @@ describe('kiosk configuration', () => {
     expect(() => parseConfig({ retention: { day: 90 } })).toThrow(/retention/);
   });
 
+  it('face workers: one per core unless set, 1 to 4', () => {
+    expect(parseConfig({}).face.workers).toBeUndefined();
+    expect(parseConfig({ face: { workers: 1 } }).face.workers).toBe(1);
+    for (const workers of [0, 5, 1.5])
+      expect(() => parseConfig({ face: { workers } })).toThrow(/face\.workers/);
+  });
+
   it('a log file is optional, rotated at 10 MiB with 5 kept unless set, bounds named', () => {
     expect(parseConfig({}).log).toEqual({ maxBytes: 10 * 1024 * 1024, keep: 5 });
     expect(parseConfig({ log: { file: '/var/log/kiosk.log', keep: 2 } }).log).toMatchObject({

@@ -137,6 +137,14 @@ export const kioskConfigSchema = z
          */
         ssdInputSize: z.number().int().min(224).max(512).multipleOf(32).default(288),
         /**
+         * Face engine worker threads (default: one per core, at most 4). Each holds every net,
+         * about 180 MB and growing with its WASM memory; on this 2-core machine 1 worker paid by
+         * face in 452 ms median against 474 ms with 2, at 578 MB RSS after 50 payments against
+         * 894 MB, but gives up the tracker's hints while a decisive frame is analysed
+         * (docs/performance.md).
+         */
+        workers: z.number().int().min(1).max(4).optional(),
+        /**
          * Passive liveness, part of the challenge: the median anti-spoofing score over its
          * frontal frames must reach this (0 turns it off). Set below every genuine fixture photo
          * (docs/face.md), so it refuses only a clear spoof and never a real patient on its own.

@@ -26,7 +26,9 @@ export async function startFace(
   const { client, keys, log } = o;
   // The nets run on worker threads, one per core: the host's event loop (IPC, the gateway,
   // the printer) never waits for a frame to be analysed.
-  const engine = await FaceEnginePool.start();
+  const engine = await FaceEnginePool.start(
+    config.face.workers !== undefined ? { size: config.face.workers } : {},
+  );
   log('face.engine.loaded', {
     backend: engine.backend,
     workers: engine.size,
