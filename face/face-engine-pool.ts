@@ -10,10 +10,8 @@
  * A worker that dies is replaced; the frame it was analysing fails with a typed error.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../hardware/camera/worker-entry.ts';
 import type { DetectOptions, FaceObservation, TrackedFace } from './face-engine.ts';
 import type { WorkerReply, WorkerRequest, WorkerStart } from './face-worker-protocol.ts';
 import { checkFrame, type Frame, ImageError } from '../hardware/camera/image.ts';
@@ -46,29 +44,6 @@ interface Slot {
   worker: Worker;
   job?: Job & { id: number };
   tensors: number;
-}
-
-const require = createRequire(import.meta.url);
-
-/**
- * From source (tsx, Vitest) the worker registers tsx's loader and then imports face-worker.ts
- * (Node 20 does not apply an `--import`ed loader to a worker's own entry file); in the Electron
- * build it is the bundled face-worker.cjs beside main.cjs.
- */
-function workerEntry(): { script: string | URL; eval: boolean } {
-  if (import.meta.url.endsWith('.ts')) {
-    // tsx's ESM API, by path: its exports map sends require() to a CommonJS build that
-    // cannot register the ESM loader.
-    const tsx = pathToFileURL(
-      join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-    ).href;
-    const entry = new URL('./face-worker.ts', import.meta.url).href;
-    return {
-      script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
-      eval: true,
-    };
-  }
-  return { script: new URL('./face-worker.cjs', import.meta.url), eval: false };
 }
 
 export class FaceEnginePool {
@@ -230,7 +205,7 @@ export class FaceEnginePool {
 type Spawned = { worker: Worker; backend: string; loadMs: number };
 
 function spawn(start: WorkerStart, timeoutMs: number): Promise<Spawned> {
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, 'face-worker');
   const worker = new Worker(entry.script, { workerData: start, eval: entry.eval });
   return new Promise((resolve, reject) => {
     // Only our own listeners come off: Worker keeps internal ones (removeAllListeners would

@@ -17,8 +17,11 @@ describe('image decoder in the Electron build', () => {
     expect(script).toMatch(
       /entryPoints: \['hardware\/camera\/image-decode-worker\.ts'\],\s*outfile: 'dist\/electron\/image-decode-worker\.cjs'/,
     );
+    // The decoder names its worker; worker-entry.ts looks for `<name>.cjs` beside the caller.
     const decoder = readFileSync(new URL('hardware/camera/image-decoder.ts', root), 'utf8');
-    expect(decoder).toContain("new URL('./image-decode-worker.cjs', import.meta.url)");
+    expect(decoder).toContain("workerEntry(import.meta.url, 'image-decode-worker')");
+    const entry = readFileSync(new URL('hardware/camera/worker-entry.ts', root), 'utf8');
+    expect(entry).toContain('new URL(`./${name}.cjs`, from)');
   });
 
   it('bundled as CommonJS the way that script does, a main file finds its worker and decodes', async () => {

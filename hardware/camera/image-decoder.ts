@@ -10,10 +10,8 @@
  *
  * Trusted callers (tools, tests, fixture photos) keep the synchronous decodeImage in image.ts.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from './worker-entry.ts';
 import type { DecodeReply, DecodeRequest } from './image-decode-protocol.ts';
 import { type Frame, ImageError, type ImageLimits } from './image.ts';
 
@@ -43,28 +41,6 @@ interface Slot {
   ready: boolean;
   job?: Job & { id: number; timer: ReturnType<typeof setTimeout> };
   startTimer?: ReturnType<typeof setTimeout>;
-}
-
-const require = createRequire(import.meta.url);
-
-/**
- * As face/face-engine-pool.ts does it: from source (tsx, Vitest) the worker registers tsx's
- * loader and then imports the .ts entry (Node 20 does not apply an `--import`ed loader to a
- * worker's entry file); in the Electron build it is image-decode-worker.cjs beside main.cjs
- * (scripts/build-electron.mjs).
- */
-function workerEntry(): { script: string | URL; eval: boolean } {
-  if (import.meta.url.endsWith('.ts')) {
-    const tsx = pathToFileURL(
-      join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-    ).href;
-    const entry = new URL('./image-decode-worker.ts', import.meta.url).href;
-    return {
-      script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
-      eval: true,
-    };
-  }
-  return { script: new URL('./image-decode-worker.cjs', import.meta.url), eval: false };
 }
 
 export class ImageDecoder {
@@ -160,7 +136,7 @@ export class ImageDecoder {
   }
 
   private spawn(): void {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, 'image-decode-worker');
     const worker = new Worker(entry.script, { eval: entry.eval });
     // An idle decoder never holds the process open.
     worker.unref();
