@@ -12,7 +12,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { projectRoot } from '../face/face-engine.ts';
 import { AesGcmFieldSealer } from '../gateway/field-sealer.ts';
 import { PaymentJournal } from '../gateway/journal.ts';
-import { openJournalEntries, redactConfig, redactLogLine } from './support-bundle.ts';
+import { logTail, openJournalEntries, redactConfig, redactLogLine } from './support-bundle.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -113,3 +113,13 @@ it('bundles a data folder: open payments without who, no secret, no key, read ba
   expect(all).not.toContain('P9988776655');
   expect(all).not.toContain('110105195003150414');
 }, 90_000);
+
+it('reads only the tail of a log file, whatever its size, starting at a whole line', () => {
+  const path = join(dir, 'big.log');
+  writeFileSync(path, Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n'));
+  const tail = logTail(path, 1000);
+  expect(tail.at(-1)).toBe('line 4999');
+  expect(tail.join('\n').length).toBeLessThanOrEqual(1000);
+  expect(tail[0]).toMatch(/^line \d+$/);
+  expect(logTail(path).length).toBe(5000);
+});

@@ -8,7 +8,15 @@
  * `npm run support -- bundle` (scripts/support.ts) writes it as a .tar.gz.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
@@ -142,4 +150,19 @@ export function journaldLog(unit: string, since = '2 days ago'): string[] | unde
   });
   if (r.status !== 0 || r.error) return undefined;
   return r.stdout.split('\n').slice(-20_000);
+}
+
+/** The last `maxBytes` of a log file, as lines (the first, cut, line dropped): a log of any size. */
+export function logTail(path: string, maxBytes = 16 * 1024 * 1024): string[] {
+  const size = statSync(path).size;
+  const start = Math.max(0, size - maxBytes);
+  const buffer = Buffer.alloc(size - start);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  const lines = buffer.toString('utf8').split('\n');
+  return start > 0 ? lines.slice(1) : lines;
 }

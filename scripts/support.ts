@@ -11,6 +11,7 @@ import { projectRoot } from '../face/face-engine.ts';
 import {
   dataListing,
   journaldLog,
+  logTail,
   openJournalEntries,
   redactConfig,
   redactLogLine,
@@ -76,7 +77,7 @@ function main(): number {
     const log =
       v.log !== undefined
         ? existsSync(v.log)
-          ? readFileSync(v.log, 'utf8').split('\n').slice(-20_000)
+          ? logTail(v.log).slice(-20_000)
           : [`no log file at ${v.log}`]
         : (journaldLog(v.unit) ?? [`no journald log for ${v.unit} (pass --log FILE)`]);
     write('log.txt', `${log.map(redactLogLine).join('\n')}\n`);
