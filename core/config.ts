@@ -54,6 +54,12 @@ export const kioskConfigSchema = z
         secret: z.string().min(16).optional(),
         timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
         /**
+         * How long the gateway must fail every reachability probe before the home screen says
+         * the kiosk is out of service (host/service-health.ts): long enough that a blip never
+         * sends patients to the counter.
+         */
+        outOfServiceAfterMs: z.number().int().min(0).max(3_600_000).default(30_000),
+        /**
          * Whom the kiosk trusts as the gateway over HTTPS: the hospital's CA (a PEM file, which
          * replaces the public CAs) and/or pinned public keys (base64 SHA-256 of the SPKI, as
          * openssl prints it). docs/gateway-protocol.md.
@@ -367,16 +373,29 @@ export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  /** Each bad field as "field: what is wrong", for the one line `npm start` prints. */
+  readonly problems: readonly string[];
+  constructor(message: string, problems?: readonly string[]) {
+    super(message);
+    this.problems = problems ?? [message];
+  }
+}
+
+/**
+ * One problem as a person fixing the file reads it: the field's dotted path, then what is wrong
+ * ("gateway.url: expected string, received number"), without zod's "Invalid input:" preamble.
+ */
+export function describeConfigProblem(path: readonly PropertyKey[], message: string): string {
+  const field = path.map(String).join('.') || '(the whole file)';
+  return `${field}: ${message.replace(/^Invalid input: /, '')}`;
 }
 
 /** Parses a configuration object; the error names every bad field. */
 export function parseConfig(raw: unknown): KioskConfig {
   const parsed = kioskConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
-    );
-    throw new ConfigError(`invalid kiosk configuration: ${problems.join('; ')}`);
+    const problems = parsed.error.issues.map((i) => describeConfigProblem(i.path, i.message));
+    throw new ConfigError(`invalid kiosk configuration: ${problems.join('; ')}`, problems);
   }
   return parsed.data;
 }

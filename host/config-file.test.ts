@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/config.ts';
 import { DEFAULT_DECISION_POLICY } from '../face/calibration.ts';
-import { facePolicyOf, loadConfigFile } from './config-file.ts';
+import { configErrorLine, facePolicyOf, loadConfigFile } from './config-file.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -74,9 +74,59 @@ describe('configuration file and face policy', () => {
     expect(() => named('bare.json')).toThrow(/calibratedOn/);
   });
 
-  it('a configuration that is not JSON is one plain error naming the file', () => {
-    expect(() => loadConfigFile(write('kiosk.json', '{ mode: production'))).toThrow(
-      /configuration: .*kiosk\.json is not valid JSON/,
+  it('an empty or blank file is a simulator kiosk, as no file is', () => {
+    for (const text of ['', '  \n\t\n']) {
+      const config = loadConfigFile(write('kiosk.json', text));
+      expect(config).toEqual(loadConfigFile(undefined));
+      expect(config.mode).toBe('simulator');
+    }
+  });
+
+  it('a configuration that is not JSON is one plain line naming the file, line and column', () => {
+    const path = write('kiosk.json', '{\n  "mode": "simulator",\n  kioskId: 1\n}\n');
+    let error: unknown;
+    try {
+      loadConfigFile(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(configErrorLine(error, path)).toBe(
+      `kiosk: configuration error in ${path}: the file is not valid JSON at line 3, column 3`,
+    );
+    expect(() => loadConfigFile(write('cut.json', '{"mode": '))).toThrow(/not valid JSON/);
+    expect(() => loadConfigFile(join(dir, 'absent.json'))).toThrow(
+      /^cannot read the file \(ENOENT\)$/,
     );
   });
+
+  it('a field of the wrong type is one line naming the field and the file', () => {
+    const path = write('kiosk.json', { gateway: { url: 5 } });
+    expect(lineOf(path)).toBe(
+      `kiosk: configuration error in ${path}: gateway.url: expected string, received number`,
+    );
+  });
+
+  it('a TCP printer with no host is refused at load, naming printer.host', () => {
+    const path = write('kiosk.json', { printer: { kind: 'tcp', port: 9100 } });
+    expect(lineOf(path)).toBe(
+      `kiosk: configuration error in ${path}: printer.host: expected string, received undefined`,
+    );
+    expect(lineOf(write('usb.json', { printer: { kind: 'tcp', host: '' } }))).toMatch(
+      /: printer\.host: Too small/,
+    );
+  });
+
+  it('errors that are not about the configuration are not turned into one', () => {
+    expect(configErrorLine(new Error('disk full'), 'kiosk.json')).toBeUndefined();
+  });
 });
+
+function lineOf(path: string): string | undefined {
+  try {
+    loadConfigFile(path);
+  } catch (error) {
+    return configErrorLine(error, path);
+  }
+  return 'loaded without an error';
+}

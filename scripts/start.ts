@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfigFile } from '../host/config-file.ts';
+import { configErrorLine, loadConfigFile } from '../host/config-file.ts';
 import { systemClock } from '../core/domain.ts';
 import { projectRoot } from '../face/face-engine.ts';
 import { LogRing, createLogger } from '../host/log.ts';
@@ -53,7 +53,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`kiosk: --port must be a port number, not ${values.port}`);
   process.exit(2);
 }
-const config = loadConfigFile(values.config);
+/** A configuration the kiosk refuses is one plain line and exit 2: no stack for a JSON typo. */
+function exitOnConfigError(error: unknown): void {
+  const line = configErrorLine(error, values.config);
+  if (line === undefined) return;
+  console.error(line);
+  process.exit(2);
+}
+let config: ReturnType<typeof loadConfigFile>;
+try {
+  config = loadConfigFile(values.config);
+} catch (error) {
+  exitOnConfigError(error);
+  throw error;
+}
 const metricsPort =
   values['metrics-port'] !== undefined ? Number(values['metrics-port']) : config.metrics.port;
 if (
@@ -161,6 +174,8 @@ async function runWebMode(openWindow: boolean): Promise<void> {
       version,
     });
   } catch (error) {
+    // Some fields are only checked as the host starts (the face policy file, the gateway's CA).
+    exitOnConfigError(error);
     if (!(error instanceof DataFolderLocked) && !(error instanceof KeyLocationError)) throw error;
     console.error(`kiosk: not started: ${error.message}`);
     process.exit(1);
