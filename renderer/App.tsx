@@ -14,7 +14,7 @@ import type {
 } from '../core/kiosk-api.ts';
 import { languages, type Language } from '../core/vocabulary.ts';
 import { AdminLogin, AdminPanel, type SignedIn } from './Admin.tsx';
-import { BigButton, SimulatorBanner } from './components.tsx';
+import { BigButton, SimulatorBanner, StepIndicator } from './components.tsx';
 import { inactivityPhase, watchesInactivity } from './inactivity.ts';
 import { messages, silentScreens, type MessageKey, type SpokenScreen } from './i18n/messages.ts';
 import { useT } from './i18n/translate.ts';
@@ -213,6 +213,7 @@ function Shell(props: {
         </div>
       </header>
       <main className="content" aria-live="polite">
+        <StepIndicator view={view} />
         <Screen kiosk={kiosk} view={view} frame={frame} info={props.info} />
       </main>
       <footer className="bar">

@@ -118,6 +118,13 @@ export const en = {
   'speech.bind-face': 'Please ask your family member to look at the camera.',
   'speech.bind-done': 'Your family member has been added.',
   'care.toggle': 'Larger text',
+  'steps.label': 'Your steps',
+  'steps.identify': 'Find you',
+  'steps.bills': 'Choose bill',
+  'steps.confirm': 'Check',
+  'steps.pay': 'Pay',
+  'steps.receipt': 'Receipt',
+  'review.youPay': 'You pay now',
   'consent.title': 'May we use your face to find your insurance record?',
   'consent.body':
     'The camera looks at your face only now, to find you among insured people who registered their face. No picture is kept. Your face template stays encrypted on this kiosk.',

@@ -110,6 +110,13 @@ export const zhCN = {
   'speech.bind-face': '请家庭成员看摄像头。',
   'speech.bind-done': '家庭成员已添加。',
   'care.toggle': '大字模式',
+  'steps.label': '缴费步骤',
+  'steps.identify': '识别身份',
+  'steps.bills': '选择账单',
+  'steps.confirm': '核对',
+  'steps.pay': '支付',
+  'steps.receipt': '取凭条',
+  'review.youPay': '您现在需付',
   'consent.title': '可以使用您的人脸查找医保信息吗？',
   'consent.body':
     '摄像头只在此刻识别您的人脸，用来在已登记人脸的参保人中找到您。不保存任何照片，人脸特征加密保存在本机。',

@@ -18,7 +18,13 @@ export function BillButton({
 }) {
   const t = useT();
   return (
-    <button type="button" className="bill" disabled={bill.beingChecked === true} onClick={onSelect}>
+    <button
+      type="button"
+      // A bill with a reason against it looks blocked (dashed), not only when it is disabled.
+      className={note ? 'bill bill-blocked' : 'bill'}
+      disabled={bill.beingChecked === true}
+      onClick={onSelect}
+    >
       <span>
         {label}
         {bill.beingChecked && <span className="bill-note">{t('bills.beingChecked')}</span>}

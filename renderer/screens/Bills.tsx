@@ -1,6 +1,6 @@
 /** The patient's unpaid bills, one tap each, with the family part below. */
 import { BillButton } from './BillButton.tsx';
-import { BigButton } from '../components.tsx';
+import { BigButton, ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { FamilySection } from './Family.tsx';
 import { act, type ScreenProps } from './screen-props.ts';
@@ -8,8 +8,14 @@ import { act, type ScreenProps } from './screen-props.ts';
 export function Bills({ kiosk, view }: ScreenProps<'bills'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('bills.title', { name: view.patient.maskedName })}</h1>
+    <ScreenFrame
+      title={t('bills.title', { name: view.patient.maskedName })}
+      actions={
+        <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+          {t('common.back')}
+        </BigButton>
+      }
+    >
       {view.bills.length === 0 && <p className="lead">{t('bills.none')}</p>}
       <ul className="bills">
         {view.bills.map((bill) => (
@@ -27,9 +33,6 @@ export function Bills({ kiosk, view }: ScreenProps<'bills'>) {
         ))}
       </ul>
       <FamilySection kiosk={kiosk} view={view} />
-      <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
-        {t('common.back')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { familyRelations, type DocumentType } from '../../core/vocabulary.ts';
 import { Camera } from '../Camera.tsx';
-import { BigButton } from '../components.tsx';
+import { BigButton, ScreenFrame } from '../components.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { useT } from '../i18n/translate.ts';
 import { IdNumberEntry } from '../IdNumberEntry.tsx';
@@ -43,36 +43,44 @@ export function BindId({ kiosk, view }: ScreenProps<'bind-id'>) {
 export function BindRelation({ kiosk, view }: ScreenProps<'bind-relation'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.relationTitle')}</h1>
-      {familyRelations.map((r) => (
-        <BigButton key={r} onClick={act(() => kiosk.chooseRelation(r))}>
-          {t(`family.relation.${r}`)}
+    <ScreenFrame
+      title={t('family.relationTitle')}
+      actions={
+        <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
+          {t('common.cancel')}
         </BigButton>
-      ))}
+      }
+    >
+      <div className="choices">
+        {familyRelations.map((r) => (
+          <BigButton key={r} onClick={act(() => kiosk.chooseRelation(r))}>
+            {t(`family.relation.${r}`)}
+          </BigButton>
+        ))}
+      </div>
       <p className="note">
         {view.verification === 'face' ? t('family.faceNote') : t('family.documentNote')}
       </p>
-      <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }
 
 export function BindFace({ kiosk, view, frame, info }: ScreenProps<'bind-face'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.faceTitle')}</h1>
+    <ScreenFrame
+      title={t('family.faceTitle')}
+      actions={
+        <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
+          {t('common.cancel')}
+        </BigButton>
+      }
+    >
       <Camera kiosk={kiosk} frame={frame} info={info} />
       <p className="lead" role="status">
         {t(`identify.hint.${view.hint}`)}
       </p>
-      <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }
 
@@ -94,8 +102,14 @@ export function BindDocument({ kiosk }: ScreenProps<'bind-document'>) {
         () => setWrong(true),
       );
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.docTitle')}</h1>
+    <ScreenFrame
+      title={t('family.docTitle')}
+      actions={
+        <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
+          {t('common.cancel')}
+        </BigButton>
+      }
+    >
       {step === 'number' ? (
         <>
           <div className="toggle-row" role="group" aria-label={t('family.docNumber')}>
@@ -139,20 +153,18 @@ export function BindDocument({ kiosk }: ScreenProps<'bind-document'>) {
           />
         </>
       )}
-      <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }
 
 export function BindDone({ kiosk, view }: ScreenProps<'bind-done'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.doneTitle', { name: view.member.maskedName })}</h1>
+    <ScreenFrame
+      title={t('family.doneTitle', { name: view.member.maskedName })}
+      actions={<BigButton onClick={act(() => kiosk.backToBills())}>{t('family.back')}</BigButton>}
+    >
       <p className="lead">{t('family.doneBody')}</p>
-      <BigButton onClick={act(() => kiosk.backToBills())}>{t('family.back')}</BigButton>
-    </section>
+    </ScreenFrame>
   );
 }

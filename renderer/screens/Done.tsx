@@ -1,6 +1,6 @@
 /** Paid: the amounts, the receipt (or the e-receipt QR), and back to the start. */
 import { useEffect } from 'react';
-import { BigButton, QrImage, yuan } from '../components.tsx';
+import { BigButton, QrImage, ScreenFrame, yuan } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { act, type ScreenProps } from './screen-props.ts';
 
@@ -18,8 +18,10 @@ export function Done({ kiosk, view }: ScreenProps<'done'>) {
   }, [kiosk]);
   const s = view.split;
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('done.title')}</h1>
+    <ScreenFrame
+      title={t('done.title')}
+      actions={<BigButton onClick={act(() => kiosk.finish())}>{t('done.finish')}</BigButton>}
+    >
       <p className="lead">
         {t('done.paid', {
           amount: yuan(s.total),
@@ -38,7 +40,6 @@ export function Done({ kiosk, view }: ScreenProps<'done'>) {
         <QrImage text={view.eReceiptUrl} label={t('done.eReceipt')} />
         <figcaption>{t('done.eReceipt')}</figcaption>
       </figure>
-      <BigButton onClick={act(() => kiosk.finish())}>{t('done.finish')}</BigButton>
-    </section>
+    </ScreenFrame>
   );
 }

@@ -1,13 +1,15 @@
 /** A failure in plain words, with its next step, and the way back to the start. */
-import { BigButton } from '../components.tsx';
+import { BigButton, ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { act, type ScreenProps } from './screen-props.ts';
 
 export function ErrorScreen({ kiosk, view }: ScreenProps<'error'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('error.title')}</h1>
+    <ScreenFrame
+      title={t('error.title')}
+      actions={<BigButton onClick={act(() => kiosk.finish())}>{t('common.home')}</BigButton>}
+    >
       <p className="lead" role="alert">
         {t(`error.${view.error}`)}
       </p>
@@ -16,7 +18,6 @@ export function ErrorScreen({ kiosk, view }: ScreenProps<'error'>) {
           {t(view.slipPrinted ? 'error.slip.printed' : 'error.slip.notPrinted')}
         </p>
       )}
-      <BigButton onClick={act(() => kiosk.finish())}>{t('common.home')}</BigButton>
-    </section>
+    </ScreenFrame>
   );
 }

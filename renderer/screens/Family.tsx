@@ -1,7 +1,7 @@
 /** Family-account screens: members and their bills, refusals in plain words, unbinding. */
 import { BillButton } from './BillButton.tsx';
 import type { FamilyRelation } from '../../core/vocabulary.ts';
-import { BigButton } from '../components.tsx';
+import { BigButton, ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { act, type ScreenProps } from './screen-props.ts';
 
@@ -61,8 +61,14 @@ export function FamilySection({ kiosk, view }: ScreenProps<'bills'>) {
 export function MemberBills({ kiosk, view }: ScreenProps<'member-bills'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.memberTitle', { name: view.member.maskedName })}</h1>
+    <ScreenFrame
+      title={t('family.memberTitle', { name: view.member.maskedName })}
+      actions={
+        <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
+          {t('family.back')}
+        </BigButton>
+      }
+    >
       {view.bills.length === 0 && <p className="lead">{t('bills.none')}</p>}
       <ul className="bills">
         {view.bills.map((bill) => (
@@ -76,37 +82,42 @@ export function MemberBills({ kiosk, view }: ScreenProps<'member-bills'>) {
           </li>
         ))}
       </ul>
-      <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
-        {t('family.back')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }
 
 export function FamilyRefused({ kiosk, view }: ScreenProps<'family-refused'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.refusedTitle')}</h1>
+    <ScreenFrame
+      title={t('family.refusedTitle')}
+      actions={<BigButton onClick={act(() => kiosk.backToBills())}>{t('family.back')}</BigButton>}
+    >
       <p className="lead" role="alert">
         {t(`family.rule.${view.rule}`)}
       </p>
       {view.resetsOn && <p className="lead">{t('family.resets', { date: view.resetsOn })}</p>}
-      <BigButton onClick={act(() => kiosk.backToBills())}>{t('family.back')}</BigButton>
-    </section>
+    </ScreenFrame>
   );
 }
 
 export function UnbindConfirm({ kiosk, view }: ScreenProps<'unbind-confirm'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('family.unbindTitle', { name: view.member.maskedName })}</h1>
+    <ScreenFrame
+      title={t('family.unbindTitle', { name: view.member.maskedName })}
+      actions={
+        <>
+          <BigButton onClick={act(() => kiosk.confirmUnbind())}>
+            {t('family.unbindConfirm')}
+          </BigButton>
+          <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
+            {t('common.cancel')}
+          </BigButton>
+        </>
+      }
+    >
       <p className="lead">{t('family.unbindBody')}</p>
-      <BigButton onClick={act(() => kiosk.confirmUnbind())}>{t('family.unbindConfirm')}</BigButton>
-      <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }

@@ -1,19 +1,36 @@
-/** The start: pay with the face, or key in the ID number; the e-voucher QR works from here too. */
-import { BigButton } from '../components.tsx';
+/** The start: large tiles to pay with the face or key in the ID number; the e-voucher QR works too. */
+import { ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
+import { FaceIcon, IdCardIcon, PhoneQrIcon } from './icons.tsx';
 import { act, type ScreenProps } from './screen-props.ts';
 
 export function Home({ kiosk }: ScreenProps<'home'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('home.welcome')}</h1>
-      <BigButton onClick={act(() => kiosk.payWithFace())}>{t('home.payWithFace')}</BigButton>
-      <BigButton kind="secondary" onClick={act(() => kiosk.payWithIdNumber())}>
-        {t('home.payWithId')}
-      </BigButton>
+    <ScreenFrame title={t('home.welcome')} className="home">
+      <div className="tiles">
+        <button
+          type="button"
+          className="btn btn-primary tile"
+          onClick={act(() => kiosk.payWithFace())}
+        >
+          <FaceIcon />
+          <span className="tile-label">{t('home.payWithFace')}</span>
+        </button>
+        <button
+          type="button"
+          className="btn btn-secondary tile"
+          onClick={act(() => kiosk.payWithIdNumber())}
+        >
+          <IdCardIcon />
+          <span className="tile-label">{t('home.payWithId')}</span>
+        </button>
+        <div className="tile tile-info">
+          <PhoneQrIcon />
+          <p className="note">{t('home.qrNote')}</p>
+        </div>
+      </div>
       <p className="note">{t('home.faceNote')}</p>
-      <p className="note">{t('home.qrNote')}</p>
-    </section>
+    </ScreenFrame>
   );
 }

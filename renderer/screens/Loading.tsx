@@ -1,12 +1,9 @@
 /** Waiting for the host: the title says what for. */
+import { ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import type { ScreenProps } from './screen-props.ts';
 
 export function Loading({ view }: ScreenProps<'loading'>) {
   const t = useT();
-  return (
-    <section className="screen" aria-busy="true" aria-labelledby="title">
-      <h1 id="title">{t(`loading.${view.what}`)}</h1>
-    </section>
-  );
+  return <ScreenFrame title={t(`loading.${view.what}`)} busy />;
 }

@@ -1,18 +1,23 @@
 /** Nobody matched: nothing was charged; try again or go back. */
-import { BigButton } from '../components.tsx';
+import { BigButton, ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { act, type ScreenProps } from './screen-props.ts';
 
 export function NotRecognised({ kiosk }: ScreenProps<'not-recognised'>) {
   const t = useT();
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('notRecognised.title')}</h1>
+    <ScreenFrame
+      title={t('notRecognised.title')}
+      actions={
+        <>
+          <BigButton onClick={act(() => kiosk.payWithFace())}>{t('notRecognised.retry')}</BigButton>
+          <BigButton kind="secondary" onClick={act(() => kiosk.finish())}>
+            {t('common.home')}
+          </BigButton>
+        </>
+      }
+    >
       <p className="lead">{t('notRecognised.body')}</p>
-      <BigButton onClick={act(() => kiosk.payWithFace())}>{t('notRecognised.retry')}</BigButton>
-      <BigButton kind="secondary" onClick={act(() => kiosk.finish())}>
-        {t('common.home')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }

@@ -1,5 +1,8 @@
-/** The split in plain words before paying: what insurance, the account and the patient pay. */
-import { Amount, BigButton, yuan } from '../components.tsx';
+/**
+ * Before paying: what the patient pays now, as the largest figure, with the split below in words
+ * (the bill's total, what insurance and the account pay).
+ */
+import { Amount, AmountToPay, BigButton, ScreenFrame, yuan } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { act, type ScreenProps } from './screen-props.ts';
 
@@ -7,11 +10,39 @@ export function Review({ kiosk, view }: ScreenProps<'review'>) {
   const t = useT();
   const s = view.split;
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('review.title')}</h1>
+    <ScreenFrame
+      title={t('review.title')}
+      className="review"
+      actions={
+        <>
+          <AmountToPay cents={s.cash} label={t('review.youPay')} />
+          {!view.forMember && (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              aria-pressed={view.useAccount}
+              onClick={act(() => kiosk.setUseAccount(!view.useAccount))}
+            >
+              {t('review.useAccount', { state: t(view.useAccount ? 'review.on' : 'review.off') })}
+            </button>
+          )}
+          <BigButton onClick={act(() => kiosk.confirmPayment())}>{t('review.confirm')}</BigButton>
+          <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+            {t('common.cancel')}
+          </BigButton>
+        </>
+      }
+    >
       {view.forMember && (
         <p className="lead">{t('family.payingFor', { name: view.forMember.maskedName })}</p>
       )}
+      <p className="lead">
+        {t('bills.item', {
+          visit: t(`visit.${view.bill.visitType}`),
+          department: view.bill.department,
+          date: view.bill.createdAt.slice(0, 10),
+        })}
+      </p>
       <Amount cents={s.total} label={t('review.total')} />
       <ul className="split">
         <li>{t('review.fund', { amount: yuan(s.fund) })}</li>
@@ -28,20 +59,6 @@ export function Review({ kiosk, view }: ScreenProps<'review'>) {
           {s.cash > 0 ? t('review.cash', { amount: yuan(s.cash) }) : t('review.cashNone')}
         </li>
       </ul>
-      {!view.forMember && (
-        <button
-          type="button"
-          className="btn btn-secondary"
-          aria-pressed={view.useAccount}
-          onClick={act(() => kiosk.setUseAccount(!view.useAccount))}
-        >
-          {t('review.useAccount', { state: t(view.useAccount ? 'review.on' : 'review.off') })}
-        </button>
-      )}
-      <BigButton onClick={act(() => kiosk.confirmPayment())}>{t('review.confirm')}</BigButton>
-      <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }

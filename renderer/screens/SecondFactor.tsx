@@ -1,6 +1,6 @@
 /** A look-alike confirms who they are with the last 4 characters of their ID number. */
 import { useState } from 'react';
-import { BigButton } from '../components.tsx';
+import { BigButton, ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { Keypad } from '../Keypad.tsx';
 import { act, type ScreenProps } from './screen-props.ts';
@@ -9,8 +9,14 @@ export function SecondFactor({ kiosk }: ScreenProps<'second-factor'>) {
   const t = useT();
   const [value, setValue] = useState('');
   return (
-    <section className="screen" aria-labelledby="title">
-      <h1 id="title">{t('second.title')}</h1>
+    <ScreenFrame
+      title={t('second.title')}
+      actions={
+        <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
+          {t('common.cancel')}
+        </BigButton>
+      }
+    >
       <Keypad
         value={value}
         onChange={setValue}
@@ -20,9 +26,6 @@ export function SecondFactor({ kiosk }: ScreenProps<'second-factor'>) {
         submitLabel={t('second.ok')}
         label={t('second.label')}
       />
-      <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
-        {t('common.cancel')}
-      </BigButton>
-    </section>
+    </ScreenFrame>
   );
 }
