@@ -1,7 +1,9 @@
 // npm test: every suite in order (lint, typecheck, unit, e2e), then one summary line that
-// totals them all: "N passed, N failed". Exits non-zero if anything failed.
+// totals them all: "N passed, N failed". Exits non-zero if anything failed. A missing system
+// command (socat, Chromium...) is named once before anything runs (prerequisites.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { missingPrerequisites, prerequisitesLine } from './prerequisites.mjs';
 
 const results = [];
 mkdirSync('test-results', { recursive: true });
@@ -30,6 +32,12 @@ function suite(name, command, args, reportFile, count) {
   results.push({ name, ...counts });
 }
 
+// What the machine lacks is said once, here; the tests that need it still run and fail fast.
+const missing = missingPrerequisites();
+const lacking = prerequisitesLine(missing);
+if (lacking) console.log(`\n${lacking}`);
+const noChromium = missing.some((m) => m.package === 'chromium');
+
 check('eslint', 'npx', ['eslint', '.', '--max-warnings', '0']);
 check('prettier', 'npx', ['prettier', '--check', '.']);
 check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
@@ -53,6 +61,10 @@ suite(
 check('build', 'npm', ['run', '-s', 'build']);
 if (!existsSync('dist/renderer/index.html')) {
   results.push({ name: 'e2e', passed: 0, failed: 1 });
+} else if (noChromium) {
+  // Every spec would start the kiosks and then fail to launch the browser: not run, one failure.
+  console.log('\n=== e2e: not run, no Chromium (see the first line)');
+  results.push({ name: 'e2e (no Chromium)', passed: 0, failed: 1 });
 } else {
   suite('e2e', 'npx', ['playwright', 'test'], 'test-results/e2e-results.json', (r) => ({
     passed: r.stats.expected + r.stats.flaky,

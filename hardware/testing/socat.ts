@@ -8,6 +8,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** What a machine without socat is told, once per test that needs a virtual serial cable. */
+export const SOCAT_MISSING =
+  'socat is not installed: the serial printer and scanner tests need it (sudo apt-get install -y socat)';
+
 export class SocatPair {
   /** The end a driver opens. */
   readonly driverPath: string;
@@ -24,7 +28,12 @@ export class SocatPair {
 
   static async start(): Promise<SocatPair> {
     const pair = new SocatPair();
-    await pair.plug();
+    try {
+      await pair.plug();
+    } catch (error) {
+      await pair.dispose();
+      throw error;
+    }
     return pair;
   }
 
@@ -37,11 +46,21 @@ export class SocatPair {
     );
     this.process = child;
     let exited = false;
+    let missing = false;
     child.once('exit', () => {
       exited = true;
     });
+    // Not installed: say so at once, rather than waiting out the links' 5 s for each test.
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      exited = true;
+      missing = error.code === 'ENOENT';
+    });
     const deadline = Date.now() + 5_000;
     while (!existsSync(this.driverPath) || !existsSync(this.devicePath)) {
+      if (missing) {
+        this.process = undefined;
+        throw new Error(SOCAT_MISSING);
+      }
       if (exited) throw new Error('socat exited before creating its links');
       if (Date.now() > deadline) throw new Error('socat did not create its links within 5 s');
       await new Promise((r) => setTimeout(r, 10));
