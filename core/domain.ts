@@ -1,11 +1,20 @@
 import type { Cents } from './money.ts';
 import type { SettlementSplit } from './settlement.ts';
 
-import type { BillCategory, InsuranceType, ItemClass, Language, VisitType } from './vocabulary.ts';
+import type {
+  BasicInsuranceType,
+  BillCategory,
+  InsuranceType,
+  ItemClass,
+  Language,
+  VisitType,
+} from './vocabulary.ts';
 export type {
+  BasicInsuranceType,
   BillCategory,
   CashMethod,
   InsuranceType,
+  SettlingInsuranceType,
   ItemClass,
   Language,
   VisitType,
@@ -15,7 +24,14 @@ export interface Patient {
   personNo: string; // psn_no
   name: string;
   idNumber: string; // certno
-  insuranceType: InsuranceType;
+  /** The active basic insurance (310/390) ordinary bills settle under (core/insurance.ts). */
+  insuranceType: BasicInsuranceType;
+  /**
+   * Every insurance type the platform says is active for this person (1101's rows with
+   * psn_insu_stas "1"): the basic one, supplements the platform applies inside the split
+   * (320, 330, 392, ...), maternity (510) when a maternity bill may settle under it.
+   */
+  insuranceTypes: InsuranceType[];
   insuredArea: string; // insuplc_admdvs
   accountBalance: Cents;
 }

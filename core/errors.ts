@@ -11,6 +11,9 @@ export const kioskErrorCodes = [
   'payment-refunded',
   'payment-expired',
   'voucher-refused',
+  // Identified, but no basic medical insurance (310/390) is active: suspended, ended, or only
+  // supplements; the kiosk cannot settle, the counter can explain.
+  'insurance-inactive',
   'camera-unavailable',
   'face-engine-failed',
   'bill-not-payable',

@@ -7,7 +7,7 @@
  * Calendar months and birthdays are taken in the hospital's configured IANA time zone, never the
  * machine's: a kiosk's clock may be in UTC, and "this month" is what the patient's calendar says.
  */
-import type { BillCategory, InsuranceType } from './domain.ts';
+import type { BasicInsuranceType, BillCategory } from './domain.ts';
 import { KioskError } from './errors.ts';
 import { formatInTimeZone } from './time.ts';
 import {
@@ -69,7 +69,7 @@ export interface FamilyLink {
 
 /** A family member the patient can pay for; enough to list and settle their bills. */
 export interface FamilyMember extends FamilyLink {
-  insuranceType: InsuranceType;
+  insuranceType: BasicInsuranceType;
   insuredArea: string;
   unpaidBills: number;
 }

@@ -18,6 +18,7 @@ const patient: Patient = {
   name: 'Zhang San',
   idNumber: '110105198002260113',
   insuranceType: '310',
+  insuranceTypes: ['310'],
   insuredArea: '110105',
   accountBalance: cents(0),
 };

@@ -12,9 +12,43 @@ export type Language = (typeof languages)[number];
 export const kioskModes = ['simulator', 'production'] as const;
 export type KioskMode = (typeof kioskModes)[number];
 
-/** Insurance types the kiosk settles: employee basic (310) and resident basic (390). */
-export const insuranceTypes = ['310', '390'] as const;
+/**
+ * Insurance types (insutype) as the national platform's dictionary names them; a 1101 answer has
+ * one row per type the person is insured under. 310 employee basic, 320 civil-servant supplement,
+ * 330 large-amount medical subsidy, 340 retired cadres, 350 disabled-veteran subsidy (grades 1-6),
+ * 360 Red Army veterans, 370 enterprise supplementary, 380 new rural cooperative medical scheme,
+ * 390 urban-rural resident basic, 391 urban resident basic, 392 resident serious illness,
+ * 399 other special groups, 410 long-term care, 510 maternity.
+ */
+export const insuranceTypes = [
+  '310',
+  '320',
+  '330',
+  '340',
+  '350',
+  '360',
+  '370',
+  '380',
+  '390',
+  '391',
+  '392',
+  '399',
+  '410',
+  '510',
+] as const;
 export type InsuranceType = (typeof insuranceTypes)[number];
+
+/** The basic medical insurances an ordinary bill settles under: employee (310), resident (390). */
+export const basicInsuranceTypes = ['310', '390'] as const;
+export type BasicInsuranceType = (typeof basicInsuranceTypes)[number];
+
+/**
+ * The types a kiosk settlement (2206/2207) names: a basic one, or maternity (510) for a maternity
+ * bill. Supplements (320, 330, 392, ...) never settle on their own: the platform applies them
+ * inside the basic settlement's split.
+ */
+export const settlingInsuranceTypes = ['310', '390', '510'] as const;
+export type SettlingInsuranceType = (typeof settlingInsuranceTypes)[number];
 
 export const visitTypes = [
   'outpatient',

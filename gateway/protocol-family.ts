@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { documentTypes, familyRelations } from '../core/vocabulary.ts';
-import { code, insutype } from './wire-vocabulary.ts';
+import { basicInsutype, code } from './wire-vocabulary.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** yyyy-MM-dd HH:mm:ss, hospital time zone; empty for a binding made before records began. */
@@ -27,7 +27,8 @@ export const familyListOutput = z.object({
     .array(
       familyParty.extend({
         // What 2206/2207 for the member's bills needs, without a 1101 for someone not present.
-        insutype,
+        // The member's basic insurance: family accounts pay only regular bills (docs/family.md).
+        insutype: basicInsutype,
         insuplc_admdvs: z.string().max(6),
         unpaid_cnt: z.number().int().min(0),
       }),

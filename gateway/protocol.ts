@@ -24,7 +24,10 @@ import {
   clearingTypes,
   code,
   insutype,
+  insutypeOfRow,
   orderChannels,
+  personCertificateTypeCode,
+  personCertificateTypes,
   orderStatuses,
   settlementStatuses,
   wireBillCategories,
@@ -124,37 +127,44 @@ export const signOutOutput = z.object({
   signoutoutb: z.object({ sign_time: z.string().max(20) }),
 });
 
-// ---- 1101 person info
+// ---- 1101 person info: by certificate (mdtrt_cert_type 01 e-voucher token, 02 ID number,
+// 03 social security card number). The answer has one insuinfo row per insurance type the person
+// is insured under (310 with 330, 390 with 392, 510, ...), each with its status; the kiosk picks
+// the row a bill settles under (wire-mapping.ts, core/insurance.ts). Fields a real answer carries
+// that the kiosk does not use (exp_content, idetinfo, ...) pass through unread.
 export const personInfoInput = z.object({
   data: z.object({
     mdtrt_cert_type: z.enum(certificateTypes),
     mdtrt_cert_no: code(600),
-    psn_cert_type: z.string().max(6).optional(),
+    /** The card's serial number, with a social security card (03); empty otherwise. */
+    card_sn: z.string().max(32).optional(),
+    psn_cert_type: z.enum(personCertificateTypes).optional(),
     certno: z.string().max(50).optional(),
+    psn_name: z.string().max(50).optional(),
   }),
+});
+export const insuranceRowSchema = z.object({
+  balc: yuan,
+  insutype: insutypeOfRow,
+  psn_type: z.string().max(6),
+  insuplc_admdvs: z.string().max(6),
+  psn_insu_stas: z.string().max(3),
+  psn_insu_date: z.string().max(20).nullish(),
+  paus_insu_date: z.string().max(20).nullish(),
+  cvlserv_flag: z.string().max(3).nullish(),
+  emp_name: z.string().max(200).nullish(),
 });
 export const personInfoOutput = z.object({
   baseinfo: z.object({
     psn_no: code(30),
-    psn_cert_type: z.string().max(6),
+    psn_cert_type: personCertificateTypeCode,
     certno: code(50),
     psn_name: code(50),
     gend: z.string().max(6),
     brdy: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     age: z.number().int().min(0).max(150),
   }),
-  insuinfo: z
-    .array(
-      z.object({
-        balc: yuan,
-        insutype,
-        psn_type: z.string().max(6),
-        insuplc_admdvs: z.string().max(6),
-        psn_insu_stas: z.string().max(3),
-      }),
-    )
-    .min(1)
-    .max(10),
+  insuinfo: z.array(insuranceRowSchema).min(1).max(20),
 });
 
 // ---- K101 unpaid bills (kiosk extension)

@@ -5,7 +5,7 @@
  * reconciles its own day. A group whose totals differ is looked at row by row (3202). The report
  * staff print from admin mode says which group differs and which settlements explain it.
  */
-import { insuranceTypes } from '../core/vocabulary.ts';
+import { settlingInsuranceTypes } from '../core/vocabulary.ts';
 import { type Cents, centsToYuan, formatYuan, yuanToCents } from '../core/money.ts';
 import type { LogFn } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
@@ -158,7 +158,7 @@ export async function reconcileDay(
   const groups: GroupReport[] = [];
   let ours = zero();
   let theirs = zero();
-  for (const insutype of insuranceTypes) {
+  for (const insutype of settlingInsuranceTypes) {
     for (const clrType of clearingTypes) {
       const mine = payments.filter((p) => p.insutype === insutype && p.clrType === clrType);
       const group = await reconcileGroup(deps, { date, operatorId, insutype, clrType }, mine);
@@ -196,7 +196,7 @@ async function reconcileGroup(
 ): Promise<GroupReport> {
   const ours = totalsOf(mine);
   const scope = {
-    insutype: g.insutype as (typeof insuranceTypes)[number],
+    insutype: g.insutype as (typeof settlingInsuranceTypes)[number],
     clr_type: g.clrType,
     setl_optins: deps.client.areaCode,
     stmt_begndate: g.date,

@@ -52,6 +52,17 @@ export class GatewaySettlementPort implements SettlementPort {
     return patientFromWire(out);
   }
 
+  /**
+   * 1101 with a social security card (mdtrt_cert_type 03): the card number and, when the reader
+   * gives it, the card's serial number (card_sn).
+   */
+  async findPatientBySocialSecurityCard(cardNo: string, cardSn = ''): Promise<Patient> {
+    const out = await this.client.call('1101', {
+      data: { mdtrt_cert_type: '03', mdtrt_cert_no: cardNo, card_sn: cardSn },
+    });
+    return patientFromWire(out);
+  }
+
   async findPatientByVoucher(token: string): Promise<Patient> {
     const out = await this.client.call('1101', {
       data: { mdtrt_cert_type: '01', mdtrt_cert_no: token },
@@ -294,6 +305,7 @@ function memberAsPatient(member: FamilyMember): Patient {
     name: member.name,
     idNumber: '',
     insuranceType: member.insuranceType,
+    insuranceTypes: [member.insuranceType],
     insuredArea: member.insuredArea,
     accountBalance: cents(0),
   };

@@ -22,13 +22,17 @@ import {
   parseFamilyRefusal,
 } from '../core/family.ts';
 import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
+import { settlingInsuranceType } from '../core/insurance.ts';
 import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
+import { type BasicInsuranceType, basicInsuranceTypes } from '../core/vocabulary.ts';
 import type { familyQuotaSchema } from './protocol-family.ts';
 import type { TxInput, TxOutput, billSchema, setlinfoSchema } from './protocol.ts';
 import {
   type ChargeItemLevel,
   type WireBillCategory,
   type WireBillType,
+  insuredStatusActive,
+  isInsuranceType,
   medTypeOfBillType,
 } from './wire-vocabulary.ts';
 import type { z } from 'zod';
@@ -91,13 +95,34 @@ export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): Settlement
   }
 }
 
+/**
+ * 1101's answer -> Patient. The answer has a row per insurance type; the patient is settled under
+ * the active basic row (310 employee, 390 resident; psn_insu_stas "1"), whose area and personal
+ * account are theirs. Rows in any order, supplements and maternity included, are kept as the
+ * patient's active types; a person with no active basic row is told so (insurance-inactive)
+ * instead of being identified into bills the kiosk cannot settle.
+ */
 export function patientFromWire(out: TxOutput<'1101'>): Patient {
-  const insurance = out.insuinfo[0]!;
+  const active = out.insuinfo.filter((row) => row.psn_insu_stas === insuredStatusActive);
+  const basic = active.filter((row): row is typeof row & { insutype: BasicInsuranceType } =>
+    (basicInsuranceTypes as readonly string[]).includes(row.insutype),
+  );
+  // Both basic insurances active (moving from resident to employee cover): the employee's pays.
+  const insurance = basic.find((row) => row.insutype === '310') ?? basic[0];
+  if (!insurance) {
+    const types = out.insuinfo.map((row) => `${row.insutype}:${row.psn_insu_stas}`).join(', ');
+    throw new KioskError(
+      'insurance-inactive',
+      `1101: no active basic insurance row (310/390) among ${types}`,
+    );
+  }
+  const insuranceTypes = [...new Set(active.map((row) => row.insutype).filter(isInsuranceType))];
   return {
     personNo: out.baseinfo.psn_no,
     name: out.baseinfo.psn_name,
     idNumber: out.baseinfo.certno,
     insuranceType: insurance.insutype,
+    insuranceTypes,
     insuredArea: insurance.insuplc_admdvs,
     accountBalance: yuanToCents(insurance.balc),
   };
@@ -214,7 +239,7 @@ export function settleInputFor(patient: Patient, bill: Bill, useAccount = true) 
       medfee_sumamt: centsToYuan(bill.total),
       psn_setlway: '01' as const,
       chrg_bchno: bill.id,
-      insutype: patient.insuranceType,
+      insutype: settlingInsuranceType(patient, bill.category),
       acct_used_flag: useAccount ? ('1' as const) : ('0' as const),
     },
   };

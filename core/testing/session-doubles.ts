@@ -22,6 +22,7 @@ export const patient: Patient = {
   name: 'Zhang Sanfeng',
   idNumber: '110105198002260113',
   insuranceType: '310',
+  insuranceTypes: ['310'],
   insuredArea: '110105',
   accountBalance: cents(0),
 };

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { cents } from '../../core/money.ts';
 import { checkSplit } from '../../core/settlement.ts';
-import { computeSplit, type Policy } from './policy.ts';
+import { computeSplit, insutypeRefusal, type Policy } from './policy.ts';
 
 const policy: Policy = {
-  deductible: { '310': cents(80_000), '390': cents(60_000) },
+  deductible: { '310': cents(80_000), '390': cents(60_000), '510': cents(0) },
   ratioBp: {
     '310': { outpatient: 7000, emergency: 7500, inpatient: 9000 },
     '390': { outpatient: 5000, emergency: 5500, inpatient: 7000 },
+    '510': { outpatient: 10000, emergency: 10000, inpatient: 10000 },
   },
   classBSelfPayBp: 1000,
-  annualCap: { '310': cents(30_000_000), '390': cents(20_000_000) },
+  annualCap: { '310': cents(30_000_000), '390': cents(20_000_000), '510': cents(5_000_000) },
 };
 const A = (amount: number) => ({ itemClass: 'A' as const, amount: cents(amount) });
 const B = (amount: number) => ({ itemClass: 'B' as const, amount: cents(amount) });
@@ -98,5 +99,33 @@ describe('computeSplit', () => {
             expect(s.fullOwnPay + s.preSelfPay + s.inScope).toBe(s.total);
             expect(s.deductiblePaid + s.poolFund + s.poolSelfPay + s.overCap).toBe(s.inScope);
           }
+  });
+});
+
+describe('insutypeRefusal', () => {
+  const rows = [
+    { insutype: '310', psn_insu_stas: '1' },
+    { insutype: '330', psn_insu_stas: '1' },
+    { insutype: '510', psn_insu_stas: '2' },
+  ];
+
+  it('lets a person settle under a type they hold, active', () => {
+    expect(insutypeRefusal(rows, '310', 'regular')).toBeUndefined();
+    expect(insutypeRefusal(rows, '310', 'maternity')).toBeUndefined();
+    expect(insutypeRefusal([{ insutype: '510', psn_insu_stas: '1' }], '510', 'maternity')).toBe(
+      undefined,
+    );
+  });
+
+  it('refuses, naming insutype, a type the person does not hold, a suspended one, 510 off maternity', () => {
+    expect(insutypeRefusal(rows, '390', 'regular')).toBe(
+      "insutype 390 is not one of this person's insurance types (310, 330, 510)",
+    );
+    expect(insutypeRefusal(rows, '510', 'maternity')).toBe(
+      'insutype 510 is not active for this person (psn_insu_stas 2)',
+    );
+    expect(insutypeRefusal([{ insutype: '510', psn_insu_stas: '1' }], '510', 'chronic')).toBe(
+      'insutype 510 (maternity) settles maternity bills only, not a chronic bill',
+    );
   });
 });

@@ -12,15 +12,16 @@
  * All arithmetic in integer cents; every rate in basis points.
  */
 import { type Cents, applyRate, cents } from '../../core/money.ts';
-import type { InsuranceType, ItemClass } from '../../core/domain.ts';
+import type { ItemClass, SettlingInsuranceType } from '../../core/domain.ts';
+import type { WireBillCategory } from '../wire-vocabulary.ts';
 
 export type PolicyVisit = 'outpatient' | 'emergency' | 'inpatient';
 
 export interface Policy {
-  deductible: Record<InsuranceType, Cents>;
-  ratioBp: Record<InsuranceType, Record<PolicyVisit, number>>;
+  deductible: Record<SettlingInsuranceType, Cents>;
+  ratioBp: Record<SettlingInsuranceType, Record<PolicyVisit, number>>;
   classBSelfPayBp: number;
-  annualCap: Record<InsuranceType, Cents>;
+  annualCap: Record<SettlingInsuranceType, Cents>;
 }
 
 export interface PersonYear {
@@ -48,7 +49,7 @@ export interface PolicySplit {
 
 export function computeSplit(
   policy: Policy,
-  insuranceType: InsuranceType,
+  insuranceType: SettlingInsuranceType,
   visit: PolicyVisit | 'deposit',
   items: { itemClass: ItemClass; amount: Cents }[],
   year: PersonYear,
@@ -135,4 +136,26 @@ export function withMutualAid(
     split: { ...memberSplit, mutualAid, cash: cents(memberSplit.personalPart - mutualAid) },
     payerBalanceAfter: cents(payerBalance - mutualAid),
   };
+}
+
+/**
+ * Why the platform refuses to settle a bill under `insutype`, or undefined when it may: the
+ * person must hold that insurance, active (psn_insu_stas 1), and maternity insurance (510)
+ * settles maternity bills only. Each refusal names insutype, as the platform's err_msg does.
+ */
+export function insutypeRefusal(
+  rows: readonly { insutype: string; psn_insu_stas: string }[],
+  insutype: string,
+  billCategory: WireBillCategory,
+): string | undefined {
+  const row = rows.find((r) => r.insutype === insutype);
+  if (!row) {
+    const held = rows.map((r) => r.insutype).join(', ');
+    return `insutype ${insutype} is not one of this person's insurance types (${held})`;
+  }
+  if (row.psn_insu_stas !== '1')
+    return `insutype ${insutype} is not active for this person (psn_insu_stas ${row.psn_insu_stas})`;
+  if (insutype === '510' && billCategory !== 'maternity')
+    return `insutype 510 (maternity) settles maternity bills only, not a ${billCategory} bill`;
+  return undefined;
 }

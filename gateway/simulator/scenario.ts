@@ -8,7 +8,12 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { yuanToCents } from '../../core/money.ts';
-import { familyRelations, insuranceTypes, itemClasses } from '../../core/vocabulary.ts';
+import {
+  basicInsuranceTypes,
+  familyRelations,
+  insuranceTypes,
+  itemClasses,
+} from '../../core/vocabulary.ts';
 import { wireBillCategories, wireBillTypes } from '../wire-vocabulary.ts';
 import type { Policy } from './policy.ts';
 
@@ -16,7 +21,15 @@ const yuanString = z
   .string()
   .regex(/^\d{1,10}(\.\d{1,2})?$/, 'yuan with at most two decimals, e.g. "12.50"');
 const bp = z.number().int().min(0).max(10000);
-const perInsurance = <T extends z.ZodType>(t: T) => z.object({ '310': t, '390': t });
+/**
+ * A policy value per settling insurance type. Maternity (510) may be left out: then its default
+ * applies (no deductible, in-scope costs in full up to its cap), so older scenario files load.
+ */
+const perInsurance = <T extends z.ZodType, M extends z.ZodType>(t: T, maternity: M) =>
+  z.object({ '310': t, '390': t, '510': maternity });
+const ratios = z.object({ outpatient: bp, emergency: bp, inpatient: bp });
+/** psn_insu_stas: 1 insured, 2 suspended, 4 ended (a 1101 row's status). */
+const insuredStatus = z.enum(['1', '2', '4']);
 
 export const scenarioSchema = z.object({
   hospital: z.object({
@@ -33,10 +46,13 @@ export const scenarioSchema = z.object({
     })
     .prefault({}),
   policy: z.object({
-    deductible: perInsurance(yuanString),
-    ratio_bp: perInsurance(z.object({ outpatient: bp, emergency: bp, inpatient: bp })),
+    deductible: perInsurance(yuanString, yuanString.default('0')),
+    ratio_bp: perInsurance(
+      ratios,
+      ratios.default({ outpatient: 10000, emergency: 10000, inpatient: 10000 }),
+    ),
     class_b_selfpay_bp: bp,
-    annual_cap: perInsurance(yuanString),
+    annual_cap: perInsurance(yuanString, yuanString.default('50000.00')),
   }),
   patients: z
     .array(
@@ -46,7 +62,22 @@ export const scenarioSchema = z.object({
         certno: z.string().min(6).max(50),
         gender: z.enum(['1', '2']),
         birth_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-        insutype: z.enum(insuranceTypes),
+        /** The basic insurance (310/390): the account and the year's counters are its. */
+        insutype: z.enum(basicInsuranceTypes),
+        psn_insu_stas: insuredStatus.default('1'),
+        /**
+         * The person's other insurance rows in 1101: supplements the platform applies inside a
+         * basic settlement (320, 330, 392, ...), maternity (510), a former basic insurance.
+         */
+        other_insurance: z
+          .array(z.object({ insutype: z.enum(insuranceTypes), psn_insu_stas: insuredStatus }))
+          .max(9)
+          .default([]),
+        /** The social security card's number (1101 with mdtrt_cert_type 03). */
+        ssc_no: z
+          .string()
+          .regex(/^[A-Za-z0-9]{6,20}$/)
+          .optional(),
         insuplc_admdvs: z.string().length(6),
         account_balance: yuanString,
         deductible_used: yuanString,
@@ -119,6 +150,11 @@ export function loadScenario(path: string = defaultScenarioPath): Scenario {
     if (!persons.has(bill.psn_no))
       throw new Error(`bill ${bill.chrg_bchno} names unknown psn_no ${bill.psn_no}`);
   }
+  for (const p of scenario.patients) {
+    const types = [p.insutype, ...p.other_insurance.map((r) => r.insutype)];
+    if (new Set(types).size !== types.length)
+      throw new Error(`patient ${p.psn_no} lists an insurance type twice`);
+  }
   const pairs = new Set<string>();
   for (const f of scenario.family) {
     for (const who of [f.psn_no, f.member_psn_no]) {
@@ -137,12 +173,14 @@ export function scenarioPolicy(s: Scenario): Policy {
     deductible: {
       '310': yuanToCents(s.policy.deductible['310']),
       '390': yuanToCents(s.policy.deductible['390']),
+      '510': yuanToCents(s.policy.deductible['510']),
     },
     ratioBp: s.policy.ratio_bp,
     classBSelfPayBp: s.policy.class_b_selfpay_bp,
     annualCap: {
       '310': yuanToCents(s.policy.annual_cap['310']),
       '390': yuanToCents(s.policy.annual_cap['390']),
+      '510': yuanToCents(s.policy.annual_cap['510']),
     },
   };
 }

@@ -101,6 +101,12 @@ export class SimulatorStore {
       }
       const insertVoucher = this.db.prepare(`INSERT INTO ec_vouchers VALUES (?, ?)`);
       for (const p of scenario.patients) if (p.ec_qr) insertVoucher.run(p.ec_qr, p.psn_no);
+      for (const p of scenario.patients) {
+        const basic = { insutype: p.insutype, psn_insu_stas: p.psn_insu_stas };
+        for (const row of [basic, ...p.other_insurance])
+          this.people.insertInsuranceRow(p.psn_no, row);
+        if (p.ssc_no !== undefined) this.people.insertSocialSecurityCard(p.ssc_no, p.psn_no);
+      }
       const insertCredit = this.db.prepare(`INSERT INTO credit VALUES (?, ?, 0)`);
       for (const p of scenario.patients) {
         if (p.credit_limit !== undefined) insertCredit.run(p.psn_no, yuanToCents(p.credit_limit));

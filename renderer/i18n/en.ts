@@ -174,6 +174,8 @@ export const en = {
   'cash.walletNote': 'You can also show your phone wallet payment code to the scanner.',
   'error.voucher-refused':
     'This insurance QR code was not accepted. It may have expired: refresh it on your phone and scan again, or ask staff.',
+  'error.insurance-inactive':
+    'Your medical insurance is not active (it may be suspended or ended), so your bills cannot be paid at this kiosk. Please go to the counter.',
   'identify.title': 'Please look at the camera',
   'identify.hint.look-at-camera': 'Please stand closer and look at the camera.',
   'identify.hint.hold-still': 'Hold still, please.',

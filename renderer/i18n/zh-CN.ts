@@ -161,6 +161,8 @@ export const zhCN = {
   'cash.walletNote': '也可以把手机付款码对准扫码器。',
   'error.voucher-refused':
     '这个医保电子凭证没有被接受，可能已过期。请在手机上刷新后重新扫码，或请工作人员帮助。',
+  'error.insurance-inactive':
+    '您的基本医疗保险不在正常参保状态（可能已暂停或终止），本机无法结算。请到人工窗口办理。',
   'identify.title': '请看摄像头',
   'identify.hint.look-at-camera': '请靠近一些，看着摄像头。',
   'identify.hint.hold-still': '请保持不动。',

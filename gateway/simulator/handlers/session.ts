@@ -1,7 +1,8 @@
 /** 9001 sign-in, 9002 sign-out and 1101 person info. */
 import { ageOn } from '../../../core/family.ts';
 import { cents, centsToYuan } from '../../../core/money.ts';
-import { GatewayRejection, type Handler, hospitalTime } from './context.ts';
+import type { CertificateType } from '../../wire-vocabulary.ts';
+import { type Call, GatewayRejection, type Handler, hospitalTime } from './context.ts';
 
 /**
  * Issues a sign number to the signing-in terminal (opter) for today; business calls must carry
@@ -29,16 +30,24 @@ export const signOut: Handler<'9002'> = (input, call) => {
   return { signoutoutb: { sign_time: at } };
 };
 
+/**
+ * The person a certificate names: 01 e-voucher QR (decoded here, as the platform's ecQrCode
+ * decode would), 02 ID number, 03 social security card number. 04 (other cards) names nobody
+ * the simulator knows.
+ */
+function personByCertificate(call: Call, type: CertificateType, no: string) {
+  const people = call.store.people;
+  if (type === '01') return people.personByVoucher(no);
+  if (type === '02') return people.personByCertno(no);
+  if (type === '03') return people.personBySocialSecurityCard(no);
+  return undefined;
+}
+
+/** One insuinfo row per insurance type the person holds; the account is the basic row's. */
 export const personInfo: Handler<'1101'> = (input, call) => {
   const { mdtrt_cert_type, mdtrt_cert_no } = input.data;
-  // 01: e-voucher QR (decoded here, as the platform's ecQrCode decode would); 02: ID number.
-  if (mdtrt_cert_type === '03')
-    throw new GatewayRejection('social security cards are not read at this kiosk');
-  const p =
-    mdtrt_cert_type === '01'
-      ? call.store.people.personByVoucher(mdtrt_cert_no)
-      : call.store.people.personByCertno(mdtrt_cert_no);
-  if (!p) throw new GatewayRejection('person not found');
+  const p = personByCertificate(call, mdtrt_cert_type, mdtrt_cert_no);
+  if (!p) throw new GatewayRejection(`person not found (mdtrt_cert_type ${mdtrt_cert_type})`);
   const today = hospitalTime(call).date;
   return {
     baseinfo: {
@@ -50,14 +59,12 @@ export const personInfo: Handler<'1101'> = (input, call) => {
       brdy: p.birth_date,
       age: ageOn(p.birth_date, today),
     },
-    insuinfo: [
-      {
-        balc: centsToYuan(cents(p.balance_cents)),
-        insutype: p.insutype,
-        psn_type: '11',
-        insuplc_admdvs: p.insuplc_admdvs,
-        psn_insu_stas: '1',
-      },
-    ],
+    insuinfo: call.store.people.insuranceRows(p).map((row) => ({
+      balc: centsToYuan(cents(row.insutype === p.insutype ? p.balance_cents : 0)),
+      insutype: row.insutype,
+      psn_type: '11',
+      insuplc_admdvs: p.insuplc_admdvs,
+      psn_insu_stas: row.psn_insu_stas,
+    })),
   };
 };

@@ -8,7 +8,7 @@ import { type Cents, cents, centsToYuan, yuanToCents } from '../../../core/money
 import { billCategoryOfWire } from '../../wire-mapping.ts';
 import { type WireBillType, clearingTypeOfMedType } from '../../wire-vocabulary.ts';
 import type { TxInput } from '../../protocol.ts';
-import { type PolicyVisit, computeSplit, withMutualAid } from '../policy.ts';
+import { type PolicyVisit, computeSplit, insutypeRefusal, withMutualAid } from '../policy.ts';
 import { type Call, GatewayRejection, type Handler, type TxAnswer } from './context.ts';
 
 const visitOf: Record<WireBillType, PolicyVisit | 'deposit'> = {
@@ -53,7 +53,8 @@ function quote(input: TxInput<'2206'>, call: Call) {
     const allowed = canPayForMember(billCategoryOfWire[bill.category]);
     if (!allowed.ok) throw new GatewayRejection(refusalText(allowed));
   }
-  if (d.insutype !== person.insutype) throw new GatewayRejection('insurance type does not match');
+  const insutypeRefused = insutypeRefusal(people.insuranceRows(person), d.insutype, bill.category);
+  if (insutypeRefused !== undefined) throw new GatewayRejection(insutypeRefused);
   const items = people.items(bill.chrg_bchno);
   const total = items.reduce((a, i) => a + i.amount_cents, 0);
   if (yuanToCents(d.medfee_sumamt) !== total)
@@ -61,7 +62,7 @@ function quote(input: TxInput<'2206'>, call: Call) {
   const useAccount = d.acct_used_flag === '1';
   const memberSplit = computeSplit(
     call.policy,
-    person.insutype,
+    d.insutype,
     visitOf[bill.type],
     items.map((i) => ({ itemClass: i.item_class, amount: cents(i.amount_cents) })),
     {

@@ -46,7 +46,11 @@ export function answer<T extends TransactionCode>(
   call: Call,
 ): TxAnswer<T> {
   const parsed = transactions[code].input.safeParse(input);
-  if (!parsed.success) throw new GatewayRejection(`invalid input for ${code}`);
+  if (!parsed.success) {
+    // Name the fields (never their values, which may be personal), as the platform's err_msg does.
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ');
+    throw new GatewayRejection(`invalid input for ${code}: ${fields}`);
+  }
   // Indexed by a generic code, the schema's result type is the union over all transactions;
   // for this `code` it is TxInput<T>.
   return handlers[code](parsed.data as TxInput<T>, call);

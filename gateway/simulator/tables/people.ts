@@ -3,7 +3,7 @@
  * their bills with fee items.
  */
 import type Database from 'better-sqlite3';
-import type { InsuranceType, ItemClass } from '../../../core/domain.ts';
+import type { BasicInsuranceType, InsuranceType, ItemClass } from '../../../core/domain.ts';
 import type { WireBillCategory, WireBillType } from '../../wire-vocabulary.ts';
 
 export const peopleSchema = `
@@ -22,7 +22,18 @@ export const peopleSchema = `
         PRIMARY KEY (chrg_bchno, sn));
       CREATE TABLE IF NOT EXISTS ec_vouchers (
         ec_qr TEXT PRIMARY KEY, psn_no TEXT NOT NULL REFERENCES persons(psn_no));
+      CREATE TABLE IF NOT EXISTS insurance_rows (
+        psn_no TEXT NOT NULL REFERENCES persons(psn_no), insutype TEXT NOT NULL,
+        psn_insu_stas TEXT NOT NULL, PRIMARY KEY (psn_no, insutype));
+      CREATE TABLE IF NOT EXISTS ssc_cards (
+        ssc_no TEXT PRIMARY KEY, psn_no TEXT NOT NULL REFERENCES persons(psn_no));
 `;
+
+/** One of a person's insurance types and its status (psn_insu_stas: 1 insured, 2 suspended, ...). */
+export interface InsuranceRow {
+  insutype: InsuranceType;
+  psn_insu_stas: string;
+}
 
 export interface PersonRow {
   psn_no: string;
@@ -30,7 +41,8 @@ export interface PersonRow {
   certno: string;
   gender: string;
   birth_date: string;
-  insutype: InsuranceType;
+  /** The basic insurance (310/390): the account's balance and the year's counters are its. */
+  insutype: BasicInsuranceType;
   insuplc_admdvs: string;
   balance_cents: number;
   deductible_used_cents: number;
@@ -75,6 +87,37 @@ export class PeopleTables {
         `SELECT p.* FROM ec_vouchers v JOIN persons p ON p.psn_no = v.psn_no WHERE v.ec_qr = ?`,
       )
       .get(ecQr) as PersonRow | undefined;
+  }
+
+  personBySocialSecurityCard(sscNo: string): PersonRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT p.* FROM ssc_cards c JOIN persons p ON p.psn_no = c.psn_no WHERE c.ssc_no = ?`,
+      )
+      .get(sscNo) as PersonRow | undefined;
+  }
+
+  insertInsuranceRow(psnNo: string, row: InsuranceRow): void {
+    this.db
+      .prepare(`INSERT INTO insurance_rows VALUES (?, ?, ?)`)
+      .run(psnNo, row.insutype, row.psn_insu_stas);
+  }
+
+  insertSocialSecurityCard(sscNo: string, psnNo: string): void {
+    this.db.prepare(`INSERT INTO ssc_cards VALUES (?, ?)`).run(sscNo, psnNo);
+  }
+
+  /**
+   * The person's insurance rows, by insutype. A store seeded before rows were kept has none:
+   * then the person has their basic insurance, active.
+   */
+  insuranceRows(person: PersonRow): InsuranceRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT insutype, psn_insu_stas FROM insurance_rows WHERE psn_no = ? ORDER BY insutype`,
+      )
+      .all(person.psn_no) as InsuranceRow[];
+    return rows.length > 0 ? rows : [{ insutype: person.insutype, psn_insu_stas: '1' }];
   }
 
   unpaidBills(psnNo: string): BillRow[] {
