@@ -1,8 +1,9 @@
 /**
  * The simulator control API (simulator mode only): testers and scripts choose who stands in
  * front of the camera, hold codes to the scanner, toggle printer faults, take the gateway down or
- * arm its faults, pay the pending mobile order, and read the receipts the simulated printer
- * holds, as text, as the exact ESC/POS bytes and as a picture of the paper. Loopback only, and
+ * arm its faults, pay the pending mobile order, read the receipts the simulated printer holds
+ * (as text, as the exact ESC/POS bytes and as a picture of the paper), and reset the whole
+ * simulated world to the scenario as loaded. Loopback only, and
  * every request must carry the control token; only the tester panel's own files (/sim/panel*),
  * which hold no data and ask for the token, are served without it.
  * Routes and examples: docs/simulators.md.
@@ -81,9 +82,52 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : 'bad request';
 }
 
+/** What the reset needs to know of the kiosk itself, whose journal is not the simulator's world. */
+export interface KioskActivity {
+  /** Payments the kiosk's journal still has open (being settled, or checked by recovery). */
+  openPayments(): number;
+  /** The patient's screen now (the session state's kind). */
+  screen(): string;
+  /** Back to the home screen, as the patient's "cancel" does. */
+  toHome(): void;
+}
+
+/**
+ * Screens during which the kiosk is writing to the gateway (a payment from the review on, a
+ * binding or unbinding): resetting the world under them would leave the kiosk with a payment or
+ * binding the gateway never heard of.
+ */
+const BUSY_SCREENS = new Set([
+  'review',
+  'choose-cash',
+  'opening-cash',
+  'paying-cash',
+  'settling',
+  'printing',
+  'binding',
+  'unbinding',
+]);
+
 export interface SimulatorControlOptions {
   /** Where the camera's person folders are (for the panel's list of people). */
   fixturesDir?: string;
+  /** The kiosk, so a reset is refused while it pays or has payments open (web mode gives it). */
+  kiosk?: KioskActivity;
+}
+
+/**
+ * Why the world cannot be reset now, or undefined. An open payment in the kiosk's journal would
+ * be checked against a gateway that no longer has it (and never will): refused, not hidden.
+ */
+function resetRefusal(kiosk: KioskActivity | undefined): string | undefined {
+  if (!kiosk) return undefined;
+  const screen = kiosk.screen();
+  if (BUSY_SCREENS.has(screen))
+    return `a patient is paying or binding at the kiosk (screen "${screen}"): let it finish or cancel it, then reset`;
+  const open = kiosk.openPayments();
+  if (open > 0)
+    return `the kiosk still has ${open} payment${open === 1 ? '' : 's'} open (being settled or checked): let recovery finish them (admin mode, "check now"), then reset`;
+  return undefined;
 }
 
 export function simulatorControl(
@@ -179,6 +223,8 @@ export function simulatorControl(
               ? { status: sims.scanner.status, unplugged: sims.scanner.isUnplugged }
               : { simulated: false },
             gateway: { online: sims.gateway.listening, url: sims.gateway.url },
+            // Why POST /sim/reset would be refused now (null: it would not be).
+            reset: { refusal: resetRefusal(options.kiosk) ?? null },
           });
         case 'GET /sim/camera/people':
           return json(200, listPeople(fixturesDir));
@@ -248,6 +294,27 @@ export function simulatorControl(
         case 'DELETE /sim/gateway/fault':
           sims.gateway.clearFaults();
           return json(200, { ok: true });
+        case 'POST /sim/reset': {
+          // The simulator's world back to the scenario as loaded, its devices as they started.
+          const refusal = resetRefusal(options.kiosk);
+          if (refusal) return json(409, { error: refusal });
+          const screen = options.kiosk?.screen();
+          if (screen !== undefined && screen !== 'home') options.kiosk!.toHome();
+          const { cleared } = sims.gateway.resetWorld();
+          await sims.gateway.start();
+          sims.printer?.receipts.splice(0);
+          sims.printer?.configure({
+            paperOut: false,
+            paperNearEnd: false,
+            coverOpen: false,
+            offline: false,
+            paperLeftBytes: undefined,
+          });
+          sims.camera?.setScene({ kind: 'empty' });
+          sims.camera?.setUnplugged(false);
+          sims.scanner?.setUnplugged(false);
+          return json(200, { cleared, screen: options.kiosk?.screen() ?? null });
+        }
         case 'POST /sim/gateway': {
           const { online } = gatewaySchema.parse(await body());
           if (online) await sims.gateway.start();

@@ -73,7 +73,15 @@ async function startLocked(o: WebModeOptions, release: () => void): Promise<Runn
     token: randomBytes(24).toString('hex'),
     log: o.log,
     port: o.port,
-    extraRoutes: host.simulators ? simulatorControl(host.simulators, controlToken) : undefined,
+    extraRoutes: host.simulators
+      ? simulatorControl(host.simulators, controlToken, {
+          kiosk: {
+            openPayments: () => host.monitored().journal.open().length,
+            screen: () => host.session.current.kind,
+            toHome: () => host.session.cancel(),
+          },
+        })
+      : undefined,
   });
   let url: string;
   try {

@@ -1,12 +1,14 @@
 /**
  * The simulator's /control/ routes for tests and testers: arm and clear faults, pay a pending
- * order from a wallet, read the state. Every route needs the control token.
+ * order from a wallet, read the state, reset the world to the scenario as loaded. Every route
+ * needs the control token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { type WalletChannel, walletChannels } from '../wire-vocabulary.ts';
 import { type Fault, faultSchema } from './faults.ts';
 import { readBody } from './read-body.ts';
+import type { WorldReset } from './world-reset.ts';
 
 export interface ControlTarget {
   injectFault(fault: Fault): void;
@@ -14,6 +16,8 @@ export interface ControlTarget {
   faults(): readonly Fault[];
   payOrder(orderNo: string, channel: WalletChannel): string;
   settlementCount(): number;
+  /** Every settlement, order, binding and sign-in gone, the scenario loaded again, no faults. */
+  resetWorld(): WorldReset;
 }
 
 export async function handleControl(
@@ -45,6 +49,8 @@ export async function handleControl(
         .object({ channel: z.enum(walletChannels).default('wechat') })
         .parse(body).channel;
       json(200, { status: target.payOrder(pay[1]!, channel) });
+    } else if (req.method === 'POST' && url.pathname === '/control/reset') {
+      json(200, target.resetWorld());
     } else if (req.method === 'GET' && url.pathname === '/control/state') {
       json(200, { settlements: target.settlementCount(), faults: target.faults() });
     } else json(404, { error: 'unknown control route' });

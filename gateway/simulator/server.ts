@@ -30,6 +30,7 @@ import { answer } from './handlers/table.ts';
 import { readBody } from './read-body.ts';
 import { type Scenario, scenarioPolicy } from './scenario.ts';
 import { SimulatorStore } from './store.ts';
+import { resetWorld, type WorldReset } from './world-reset.ts';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,6 +125,12 @@ export class GatewaySimulator {
     this.faults.clear();
   }
 
+  /** Testers: the world back to the scenario as loaded (world-reset.ts), and no faults armed. */
+  resetWorld(): WorldReset {
+    this.faults.clear();
+    return resetWorld(this.store, this.options.scenario);
+  }
+
   /** Testers: every pending mobile order runs out of time now (the patient never paid). */
   expirePendingOrders(): number {
     return this.store.orders.runOutPending();
@@ -148,6 +155,7 @@ export class GatewaySimulator {
         faults: () => this.faults.list(),
         payOrder: (orderNo, channel) => this.payOrder(orderNo, channel),
         settlementCount: () => this.store.settlements.count(),
+        resetWorld: () => this.resetWorld(),
       });
       return;
     }

@@ -1,7 +1,7 @@
 // The tester panel: plain browser JavaScript with no build step, loaded as a file because the
 // kiosk's Content-Security-Policy refuses inline scripts. Every call goes to the simulator
 // control API with the token the tester typed, which stays in this tab's sessionStorage.
-/* global document, FileReader */
+/* global document, FileReader, confirm */
 
 const TOKEN_KEY = 'kiosk-control-token';
 const $ = (id) => document.getElementById(id);
@@ -101,6 +101,10 @@ async function refreshState() {
       : printer.paperLeftBytes === null
         ? 'endless roll'
         : `${printer.paperLeftBytes} bytes`;
+
+  const refusal = state.reset?.refusal ?? null;
+  $('reset-state').textContent = refusal === null ? 'possible now' : `refused now: ${refusal}`;
+  $('reset-state').dataset.kind = refusal === null ? 'ok' : 'error';
 
   $('gateway-state').textContent = state.gateway.online ? 'online' : 'OFFLINE';
   $('gateway-state').dataset.kind = state.gateway.online ? 'ok' : 'error';
@@ -336,6 +340,23 @@ function wire() {
     }),
   );
   $('receipts-refresh').addEventListener('click', action(refreshReceipts));
+
+  $('world-reset').addEventListener(
+    'click',
+    action(async () => {
+      const sure = confirm(
+        'Reset the simulated world? Every settlement, order, family binding and sign-in goes ' +
+          'back to the scenario as loaded, and the printed receipts are thrown away.',
+      );
+      if (!sure) return 'Reset cancelled: nothing changed.';
+      const result = await call('POST', '/sim/reset');
+      const settlements = result.cleared?.settlements ?? 0;
+      return (
+        'The simulated world is the scenario as loaded again ' +
+        `(${settlements} settlement${settlements === 1 ? '' : 's'} undone).`
+      );
+    }),
+  );
 }
 
 wire();
