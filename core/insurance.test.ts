@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Patient } from './domain.ts';
+import { KioskError } from './errors.ts';
 import { settlingInsuranceType } from './insurance.ts';
+import { VOUCHER, controller, fakePort } from './testing/session-doubles.ts';
 
 describe('settlingInsuranceType', () => {
   const employee = {
@@ -24,5 +27,20 @@ describe('settlingInsuranceType', () => {
     expect(
       settlingInsuranceType({ insuranceType: '390', insuranceTypes: ['390', '392'] }, 'maternity'),
     ).toBe('390');
+  });
+});
+
+describe('a person whose insurance is not active', () => {
+  it('is told so on the error screen, by voucher as by ID number', async () => {
+    const f = fakePort(0);
+    const inactive = async (): Promise<Patient> => {
+      throw new KioskError('insurance-inactive', '1101: no active basic insurance row');
+    };
+    const { c } = controller({ ...f.port, findPatientByVoucher: inactive });
+    c.scan(`${VOUCHER}\r`);
+    await c.idle();
+    // Not "the voucher was refused": the voucher was fine, the insurance is not active.
+    expect(c.view()).toEqual({ screen: 'error', error: 'insurance-inactive' });
+    expect(f.calls).toEqual([]);
   });
 });
