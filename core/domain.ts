@@ -38,6 +38,11 @@ export interface Patient {
 
 export interface BillItem {
   name: string;
+  /** The item's serial number within its bill (feedetl_sn). */
+  serial: string;
+  /** The item's code in the national list, and in the hospital's own list. */
+  listCode: string;
+  hospitalCode: string;
   itemClass: ItemClass;
   unitPrice: Cents;
   quantity: number;
@@ -52,11 +57,33 @@ export interface Bill {
   createdAt: string;
   total: Cents;
   items: BillItem[];
+  /** The visit the bill belongs to, which the insurance settles (docs/gateway-protocol.md). */
+  visit: BillVisit;
   /**
    * A payment for this bill is still open in the kiosk's journal (in doubt, a refund under
    * way): not payable until recovery resolves it, so it cannot be paid twice.
    */
   beingChecked?: boolean;
+}
+
+export interface BillVisit {
+  /** The insurance's visit id (mdtrt_id); '' when the hospital has not registered the visit. */
+  id: string;
+  outpatientNo: string;
+  departmentCode: string;
+  /** The department's specialty code (caty). */
+  specialty: string;
+  doctorCode: string;
+  doctorName: string;
+  /** The fee details are already with the insurance; otherwise the kiosk uploads them. */
+  feesUploaded: boolean;
+}
+
+/** The visit a pre-settlement was made under, as the kiosk prepared it for the insurance. */
+export interface PreparedVisit {
+  id: string;
+  /** The kiosk uploaded the fee details itself (and revokes them if the payment is cancelled). */
+  uploadedHere: boolean;
 }
 
 export interface PreSettlement {
@@ -66,6 +93,8 @@ export interface PreSettlement {
   useAccount?: boolean;
   /** The patient's credit line ("treat first, pay later"), when they have one. */
   credit?: CreditOffer;
+  /** The visit the settlement names; absent where the port has no visits (tests' fakes). */
+  visit?: PreparedVisit;
 }
 
 export interface CreditOffer {
@@ -96,6 +125,12 @@ export interface Settlement {
   split: SettlementSplit;
 }
 
+/** What a receipt prints of a bill: no visit or list codes, which the paper does not show. */
+export type ReceiptBill = Pick<
+  Bill,
+  'id' | 'visitType' | 'category' | 'department' | 'createdAt' | 'total' | 'beingChecked'
+> & { items: Pick<BillItem, 'name' | 'itemClass' | 'unitPrice' | 'quantity' | 'amount'>[] };
+
 export interface ReceiptData {
   hospitalName: string;
   kioskId: string;
@@ -112,7 +147,7 @@ export interface ReceiptData {
   payer?: { name: string; idNumber?: string };
   /** A staff reprint: marked "COPY / 补打" so it cannot pass for the original. */
   copy?: boolean;
-  bill: Bill;
+  bill: ReceiptBill;
   settlement: Settlement;
   paymentMethod: 'insurance-only' | 'mobile' | 'credit' | 'wallet-code';
   /** For credit: the date the advanced cash part must be repaid. */

@@ -9,6 +9,7 @@ import {
   InvalidTransition,
 } from './session-state.ts';
 import { transition } from './session-transition.ts';
+import { registeredVisit } from './testing/session-doubles.ts';
 
 type Kind = SessionState['kind'];
 type EventType = SessionEvent['type'];
@@ -30,6 +31,7 @@ const bill: Bill = {
   createdAt: '2026-11-22 09:00:00',
   total: cents(10_000),
   items: [],
+  visit: registeredVisit,
 };
 const split = {
   total: cents(10_000),

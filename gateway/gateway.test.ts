@@ -91,6 +91,7 @@ describe('gateway simulator + client over HTTP', () => {
         med_type: '11',
         medfee_sumamt: bill!.total / 100,
         psn_setlway: '01' as const,
+        mdtrt_id: bill!.visit.id,
         chrg_bchno: bill!.id,
         insutype: patient.insuranceType,
         acct_used_flag: '1' as const,

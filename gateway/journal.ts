@@ -56,6 +56,11 @@ export interface PaymentRow {
    * Empty on rows written before it existed.
    */
   receipt_json: string;
+  /**
+   * 1: the kiosk uploaded the bill's fee details itself (2204), so a payment that ends without a
+   * settlement revokes them (2205); 0: the hospital uploaded them, and they stay.
+   */
+  fees_uploaded_here: number;
 }
 
 /** A new payment: its intent and amounts, in an initial state (journal-states.ts). */
@@ -70,8 +75,10 @@ export type NewPayment = Omit<
   | 'settle_state'
   | 'cash_state'
   | 'receipt_json'
+  | 'fees_uploaded_here'
 > & {
   receipt_json?: string;
+  fees_uploaded_here?: number;
   settle_state: (typeof initialStates.settle)[number];
   cash_state: (typeof initialStates.cash)[number];
 };
@@ -132,6 +139,8 @@ export class PaymentJournal {
     const columns = this.db.prepare(`PRAGMA table_info(payments)`).all() as { name: string }[];
     if (!columns.some((c) => c.name === 'receipt_json'))
       this.db.exec(`ALTER TABLE payments ADD COLUMN receipt_json TEXT NOT NULL DEFAULT ''`);
+    if (!columns.some((c) => c.name === 'fees_uploaded_here'))
+      this.db.exec(`ALTER TABLE payments ADD COLUMN fees_uploaded_here INTEGER NOT NULL DEFAULT 0`);
     this.sealFieldsInClear();
   }
 
@@ -197,12 +206,15 @@ export class PaymentJournal {
         .prepare(
           `INSERT INTO payments (payment_id, created_at, updated_at, business_date, bill_id, psn_no, insured_area,
              settle_input_json, total_cents, fund_cents, account_cents, mutual_aid_cents, cash_cents, cash_method,
-             order_no, cash_state, settle_state, receipt_json)
+             order_no, cash_state, settle_state, receipt_json, fees_uploaded_here)
            VALUES (@payment_id, @at, @at, @business_date, @bill_id, @psn_no, @insured_area, @settle_input_json,
              @total_cents, @fund_cents, @account_cents, @mutual_aid_cents, @cash_cents, @cash_method, @order_no,
-             @cash_state, @settle_state, @receipt_json)`,
+             @cash_state, @settle_state, @receipt_json, @fees_uploaded_here)`,
         )
-        .run({ ...this.sealed(row.payment_id, { receipt_json: '', ...row }), at });
+        .run({
+          ...this.sealed(row.payment_id, { receipt_json: '', fees_uploaded_here: 0, ...row }),
+          at,
+        });
       this.event(
         row.payment_id,
         `created settle=${row.settle_state} cash=${row.cash_state} method=${row.cash_method}`,

@@ -7,7 +7,8 @@
 import { KioskError } from '../core/errors.ts';
 import type { LogFn } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
-import type { PaymentJournal } from './journal.ts';
+import type { PaymentJournal, PaymentRow } from './journal.ts';
+import type { TxInput } from './protocol.ts';
 import { isCode, requirePayment, retryOnce } from './payment-calls.ts';
 
 export interface UndoDeps {
@@ -45,6 +46,7 @@ export async function abandonPayment(deps: UndoDeps, paymentId: string): Promise
       } else deps.log('payment.abandon-deferred', { paymentId }); // recovery finishes it
     }
   } else if (p.cash_state === 'paid') await refundPayment(deps, paymentId, 'session ended');
+  await revokeUploadedFees(deps, paymentId);
 }
 
 /** Reverses a settled payment (2208) and refunds its cash. */
@@ -61,10 +63,38 @@ export async function reversePayment(
     { settle_state: 'reversal-sent', reversal_msgid: msgid },
     `2208 sent: ${why}`,
   );
-  const input = { data: { psn_no: p.psn_no, setl_id: p.setl_id, chrg_bchno: p.bill_id } };
+  const input = { data: { psn_no: p.psn_no, setl_id: p.setl_id, mdtrt_id: visitOf(p) } };
   await retryOnce(() => deps.client.call('2208', input, { insuredArea: p.insured_area, msgid }));
   deps.journal.update(paymentId, { settle_state: 'reversed' }, '2208 reversed');
+  await revokeUploadedFees(deps, paymentId);
   await refundPayment(deps, paymentId, why);
+}
+
+/** The visit (mdtrt_id) the payment's 2207 names, from its journalled input. */
+function visitOf(p: PaymentRow): string {
+  return (JSON.parse(p.settle_input_json) as TxInput<'2207'>).data.mdtrt_id;
+}
+
+/**
+ * A payment that ends without a settlement (or whose settlement was reversed) takes back the
+ * fee details the kiosk uploaded for it (2205), so the hospital's counter or the next attempt
+ * starts from the bill as it was. Details the hospital uploaded are its own and stay. Revoking
+ * twice is not an error at the gateway; a failure is logged, and the next 2204 of the same
+ * details is answered as already uploaded, so nothing is charged twice either way.
+ */
+export async function revokeUploadedFees(deps: UndoDeps, paymentId: string): Promise<void> {
+  const p = requirePayment(deps.journal, paymentId);
+  if (p.fees_uploaded_here !== 1) return;
+  const input = { data: { chrg_bchno: p.bill_id, mdtrt_id: visitOf(p), psn_no: p.psn_no } };
+  try {
+    await retryOnce(() => deps.client.call('2205', input, { insuredArea: p.insured_area }));
+    deps.log('payment.fees-revoked', { paymentId });
+  } catch (error) {
+    deps.log('payment.fees-revoke-failed', {
+      paymentId,
+      code: error instanceof KioskError ? error.code : 'internal',
+    });
+  }
 }
 
 /** Refunds collected cash; true when this call completed a refund. */

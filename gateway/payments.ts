@@ -42,7 +42,12 @@ import {
   resolveOne,
 } from './payment-recovery.ts';
 import { PaymentLocks } from './payment-locks.ts';
-import { abandonPayment, refundPayment, reversePayment } from './payment-undo.ts';
+import {
+  abandonPayment,
+  refundPayment,
+  reversePayment,
+  revokeUploadedFees,
+} from './payment-undo.ts';
 import { type OpenPaymentView, openPaymentsOf, settlementOfRow } from './payment-views.ts';
 import { receiptDraft } from './receipt-draft.ts';
 import type { TxInput, TxOutput } from './protocol.ts';
@@ -116,6 +121,7 @@ export class PaymentCoordinator {
       cash_state: usesCash ? 'pending' : 'none',
       settle_state: 'intent',
       receipt_json: JSON.stringify(receiptDraft(patient, bill, method, cashPayer)),
+      fees_uploaded_here: preview.visit?.uploadedHere ? 1 : 0,
     });
     this.locks.begin(paymentId);
     if (!usesCash) return { paymentId, cash: 'none' };
@@ -233,6 +239,7 @@ export class PaymentCoordinator {
           '2207 rejected',
         );
         await refundPayment(this.o, paymentId, 'settlement refused');
+        await revokeUploadedFees(this.o, paymentId);
         throw error;
       }
       this.o.journal.update(

@@ -39,6 +39,9 @@ export const infno = {
   signIn: '9001',
   signOut: '9002',
   personInfo: '1101',
+  registerVisit: '2201',
+  uploadFees: '2204',
+  revokeFees: '2205',
   preSettle: '2206',
   settle: '2207',
   reverseSettlement: '2208',
@@ -148,7 +151,8 @@ export const insuranceRowSchema = z.object({
   insutype: insutypeOfRow,
   psn_type: z.string().max(6),
   insuplc_admdvs: z.string().max(6),
-  psn_insu_stas: z.string().max(3),
+  /** Some gateways leave it empty: then the platform's 2206 decides whether the row settles. */
+  psn_insu_stas: z.string().max(3).nullish(),
   psn_insu_date: z.string().max(20).nullish(),
   paus_insu_date: z.string().max(20).nullish(),
   cvlserv_flag: z.string().max(3).nullish(),
@@ -167,10 +171,81 @@ export const personInfoOutput = z.object({
   insuinfo: z.array(insuranceRowSchema).min(1).max(20),
 });
 
+// ---- 2201 outpatient registration: opens a visit (mdtrt_id) for a bill the hospital has not
+// registered. Idempotent by msgid at the simulator (a resend answers the first visit).
+export const registerVisitInput = z.object({
+  data: z.object({
+    psn_no: code(30),
+    insutype,
+    begntime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+    mdtrt_cert_type: z.enum(certificateTypes),
+    mdtrt_cert_no: code(600),
+    ipt_otp_no: code(30),
+    atddr_no: code(30),
+    dr_name: code(50),
+    dept_code: code(30),
+    dept_name: code(100),
+    caty: code(10),
+  }),
+});
+export const registerVisitOutput = z.object({
+  data: z.object({ mdtrt_id: code(30), psn_no: code(30), ipt_otp_no: code(30) }),
+});
+
+// ---- 2204 outpatient fee detail upload, one charge batch (chrg_bchno) of a visit. Uploading the
+// same details again answers the same result; different details for an uploaded batch are
+// refused until 2205 revokes it.
+export const uploadFeeRowSchema = z.object({
+  feedetl_sn: code(30),
+  mdtrt_id: code(30),
+  psn_no: code(30),
+  chrg_bchno: code(64),
+  rx_circ_flag: z.enum(['0', '1']),
+  fee_ocur_time: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+  med_list_codg: code(50),
+  medins_list_codg: code(150),
+  det_item_fee_sumamt: yuan,
+  cnt: z.number().positive().max(10000),
+  pric: yuan,
+  bilg_dept_codg: code(30),
+  bilg_dept_name: code(100),
+  bilg_dr_codg: code(30),
+  bilg_dr_name: code(50),
+  hosp_appr_flag: z.enum(['0', '1', '2']),
+});
+export const uploadFeesInput = z.object({ feedetail: z.array(uploadFeeRowSchema).min(1).max(500) });
+export const uploadFeesOutput = z.object({
+  result: z
+    .array(
+      z.object({
+        feedetl_sn: code(30),
+        det_item_fee_sumamt: yuan,
+        cnt: z.number().positive().max(10000),
+        pric: yuan,
+        fulamt_ownpay_amt: yuan,
+        preselfpay_amt: yuan,
+        inscp_scp_amt: yuan,
+        chrgitm_lv: z.enum(chargeItemLevels),
+        memo: z.string().max(200).optional(),
+      }),
+    )
+    .max(500),
+});
+
+// ---- 2205 revoke an uploaded charge batch (a cancelled payment). Revoking twice is not an
+// error; a batch already settled is refused (reverse it with 2208 first).
+export const revokeFeesInput = z.object({
+  data: z.object({ chrg_bchno: code(64), mdtrt_id: code(30), psn_no: code(30) }),
+});
+export const revokeFeesOutput = z.object({});
+
 // ---- K101 unpaid bills (kiosk extension)
 export const unpaidBillsInput = z.object({ data: z.object({ psn_no: code(30) }) });
 export const feeDetailSchema = z.object({
   feedetl_sn: code(30),
+  /** The national list code of the item (医疗目录编码) and the hospital's own (医药机构目录编码). */
+  med_list_codg: code(50),
+  medins_list_codg: code(150),
   medins_list_name: code(100),
   chrgitm_lv: z.enum(chargeItemLevels),
   pric: yuan,
@@ -190,6 +265,18 @@ export const billSchema = z.object({
   begntime: z.string().max(20),
   medfee_sumamt: yuan,
   feedetail: z.array(feeDetailSchema).max(500),
+  /**
+   * The visit the bill belongs to (就诊ID), '' when the hospital has not registered one: the
+   * kiosk then registers it (2201) from the fields below. fee_upld_flag 1: the fee details are
+   * already uploaded (by the hospital's side); 0: the kiosk uploads them (2204) before 2206.
+   */
+  mdtrt_id: z.string().max(30),
+  ipt_otp_no: code(30),
+  dept_code: code(30),
+  caty: code(10),
+  atddr_no: code(30),
+  dr_name: code(50),
+  fee_upld_flag: z.enum(['0', '1']),
 });
 export const unpaidBillsOutput = z.object({ bills: z.array(billSchema).max(200) });
 
@@ -202,6 +289,8 @@ export const settleInput = z.object({
     med_type: z.string().max(6),
     medfee_sumamt: yuan,
     psn_setlway: z.enum(['01', '02']), // 01 itemised, 02 lump sum
+    /** The visit (2201) whose uploaded fee details (2204) this settles; refused when unknown. */
+    mdtrt_id: z.string().max(30),
     chrg_bchno: z.string().min(1).max(64),
     insutype,
     acct_used_flag: z.enum(['0', '1']),
@@ -243,7 +332,7 @@ export const settleOutput = z.object({
 
 // ---- 2208 settlement reversal. Idempotent per setl_id: reversing twice returns the first reversal.
 export const reverseInput = z.object({
-  data: z.object({ psn_no: code(30), setl_id: code(30), chrg_bchno: code(64) }),
+  data: z.object({ psn_no: code(30), setl_id: code(30), mdtrt_id: code(30) }),
 });
 export const reverseOutput = z.object({
   setlinfo: z.object({
@@ -417,6 +506,9 @@ export const transactions = {
   '9002': { input: signOutInput, output: signOutOutput, changesState: false },
   '1101': { input: personInfoInput, output: personInfoOutput, changesState: false },
   K101: { input: unpaidBillsInput, output: unpaidBillsOutput, changesState: false },
+  '2201': { input: registerVisitInput, output: registerVisitOutput, changesState: true },
+  '2204': { input: uploadFeesInput, output: uploadFeesOutput, changesState: true },
+  '2205': { input: revokeFeesInput, output: revokeFeesOutput, changesState: true },
   '2206': { input: settleInput, output: preSettleOutput, changesState: false },
   '2207': { input: settleInput, output: settleOutput, changesState: true },
   '2208': { input: reverseInput, output: reverseOutput, changesState: true },

@@ -5,7 +5,14 @@
  * numbers are masked before they are written: the journal never needs them in full for this.
  */
 import { z } from 'zod';
-import type { Bill, CashMethod, Patient, ReceiptData, Settlement } from '../core/domain.ts';
+import type {
+  Bill,
+  CashMethod,
+  Patient,
+  ReceiptBill,
+  ReceiptData,
+  Settlement,
+} from '../core/domain.ts';
 import { billItemViewSchema, billViewSchema } from '../core/kiosk-api.ts';
 import { cents } from '../core/money.ts';
 import { maskIdNumber, maskName } from '../core/masking.ts';
@@ -77,7 +84,7 @@ export function receiptFromJournal(
   } catch {
     draft = undefined;
   }
-  const bill: Bill = draft?.bill ?? {
+  const bill: ReceiptBill = draft?.bill ?? {
     id: row.bill_id,
     visitType: 'outpatient',
     category: 'regular',

@@ -26,6 +26,7 @@ import type { SettlementPort } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
 import type { CashOutcome, PaymentCoordinator } from './payments.ts';
 import type { TransactionCode, TxInput, TxOutput } from './protocol.ts';
+import { VisitPreparation } from './visit-preparation.ts';
 import {
   asFamilyRefusal,
   billFromWire,
@@ -40,10 +41,14 @@ import {
 } from './wire-mapping.ts';
 
 export class GatewaySettlementPort implements SettlementPort {
+  private readonly visits: VisitPreparation;
+
   constructor(
     private readonly client: GatewayClient,
     private readonly payments: PaymentCoordinator,
-  ) {}
+  ) {
+    this.visits = new VisitPreparation(client);
+  }
 
   async findPatient(idNumber: string): Promise<Patient> {
     const out = await this.client.call('1101', {
@@ -95,13 +100,16 @@ export class GatewaySettlementPort implements SettlementPort {
     options: { useAccount?: boolean } = {},
   ): Promise<PreSettlement> {
     const useAccount = options.useAccount ?? true;
-    const out = await this.client.call('2206', settleInputFor(patient, bill, useAccount), {
-      insuredArea: patient.insuredArea,
-    });
+    const visit = await this.visits.prepare(patient.personNo, bill, patient.insuredArea, patient);
+    const out = await this.client.call(
+      '2206',
+      settleInputFor(patient, bill, useAccount, visit.id),
+      { insuredArea: patient.insuredArea },
+    );
     const split = splitFromSetlinfo(out.setlinfo);
     if (split.total !== bill.total)
       throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
-    return { ...(await this.withCreditOffer(patient, bill, split)), useAccount };
+    return { ...(await this.withCreditOffer(patient, bill, split)), useAccount, visit };
   }
 
   beginPayment(
@@ -112,7 +120,12 @@ export class GatewaySettlementPort implements SettlementPort {
     walletCode?: string,
   ): Promise<PaymentStart> {
     // 2207 settles exactly what the patient reviewed, personal account on or off.
-    const input = settleInputFor(patient, bill, preview.useAccount ?? true);
+    const input = settleInputFor(
+      patient,
+      bill,
+      preview.useAccount ?? true,
+      preview.visit?.id ?? bill.visit.id,
+    );
     return this.payments.begin(patient, bill, preview, input, method, walletCode);
   }
 
@@ -236,15 +249,16 @@ export class GatewaySettlementPort implements SettlementPort {
   ): Promise<PreSettlement> {
     const allowed = canPayForMember(bill.category);
     if (!allowed.ok) throw new FamilyRefusalError({ rule: allowed.rule, message: allowed.message });
+    const visit = await this.visits.prepare(member.personNo, bill, member.insuredArea, undefined);
     const out = await this.familyCall(
       '2206',
-      settleInputForMember(payer, member, bill),
+      settleInputForMember(payer, member, bill, visit.id),
       member.insuredArea,
     );
     const split = splitFromSetlinfo(out.setlinfo);
     if (split.total !== bill.total)
       throw new KioskError('gateway-bad-response', '2206 total differs from the bill');
-    return this.withCreditOffer(payer, bill, split);
+    return { ...(await this.withCreditOffer(payer, bill, split)), visit };
   }
 
   /** Journals a member's payment (2207 with the payer as mutual aid); the payer pays any cash. */
@@ -256,7 +270,7 @@ export class GatewaySettlementPort implements SettlementPort {
     method: CashMethod,
     walletCode?: string,
   ): Promise<PaymentStart> {
-    const input = settleInputForMember(payer, member, bill);
+    const input = settleInputForMember(payer, member, bill, preview.visit?.id ?? bill.visit.id);
     return this.payments.begin(
       memberAsPatient(member),
       bill,

@@ -103,14 +103,17 @@ export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): Settlement
  * instead of being identified into bills the kiosk cannot settle.
  */
 export function patientFromWire(out: TxOutput<'1101'>): Patient {
-  const active = out.insuinfo.filter((row) => row.psn_insu_stas === insuredStatusActive);
+  // A row without a status is taken as active: the platform refuses its settlement if it is not.
+  const active = out.insuinfo.filter(
+    (row) => (row.psn_insu_stas ?? insuredStatusActive) === insuredStatusActive,
+  );
   const basic = active.filter((row): row is typeof row & { insutype: BasicInsuranceType } =>
     (basicInsuranceTypes as readonly string[]).includes(row.insutype),
   );
   // Both basic insurances active (moving from resident to employee cover): the employee's pays.
   const insurance = basic.find((row) => row.insutype === '310') ?? basic[0];
   if (!insurance) {
-    const types = out.insuinfo.map((row) => `${row.insutype}:${row.psn_insu_stas}`).join(', ');
+    const types = out.insuinfo.map((r) => `${r.insutype}:${r.psn_insu_stas ?? '-'}`).join(', ');
     throw new KioskError(
       'insurance-inactive',
       `1101: no active basic insurance row (310/390) among ${types}`,
@@ -131,6 +134,9 @@ export function patientFromWire(out: TxOutput<'1101'>): Patient {
 export function billFromWire(b: z.infer<typeof billSchema>): Bill {
   const items = b.feedetail.map((d) => ({
     name: d.medins_list_name,
+    serial: d.feedetl_sn,
+    listCode: d.med_list_codg,
+    hospitalCode: d.medins_list_codg,
     itemClass: itemClassOfLevel[d.chrgitm_lv],
     unitPrice: yuanToCents(d.pric),
     quantity: d.cnt,
@@ -151,6 +157,59 @@ export function billFromWire(b: z.infer<typeof billSchema>): Bill {
     createdAt: b.begntime,
     total,
     items,
+    visit: {
+      id: b.mdtrt_id,
+      outpatientNo: b.ipt_otp_no,
+      departmentCode: b.dept_code,
+      specialty: b.caty,
+      doctorCode: b.atddr_no,
+      doctorName: b.dr_name,
+      feesUploaded: b.fee_upld_flag === '1' && b.mdtrt_id !== '',
+    },
+  };
+}
+
+/** 2201 for a bill whose visit the hospital has not registered: the patient at the kiosk. */
+export function registerVisitInputFor(patient: Patient, bill: Bill): TxInput<'2201'> {
+  const v = bill.visit;
+  return {
+    data: {
+      psn_no: patient.personNo,
+      insutype: settlingInsuranceType(patient, bill.category),
+      begntime: bill.createdAt,
+      mdtrt_cert_type: '02',
+      mdtrt_cert_no: patient.idNumber,
+      ipt_otp_no: v.outpatientNo,
+      atddr_no: v.doctorCode,
+      dr_name: v.doctorName,
+      dept_code: v.departmentCode,
+      dept_name: bill.department,
+      caty: v.specialty,
+    },
+  };
+}
+
+/** 2204: the bill's items as the fee details of its charge batch under the visit `mdtrtId`. */
+export function uploadFeesInputFor(personNo: string, bill: Bill, mdtrtId: string): TxInput<'2204'> {
+  return {
+    feedetail: bill.items.map((item) => ({
+      feedetl_sn: item.serial,
+      mdtrt_id: mdtrtId,
+      psn_no: personNo,
+      chrg_bchno: bill.id,
+      rx_circ_flag: '0' as const,
+      fee_ocur_time: bill.createdAt,
+      med_list_codg: item.listCode,
+      medins_list_codg: item.hospitalCode,
+      det_item_fee_sumamt: centsToYuan(item.amount),
+      cnt: item.quantity,
+      pric: centsToYuan(item.unitPrice),
+      bilg_dept_codg: bill.visit.departmentCode,
+      bilg_dept_name: bill.department,
+      bilg_dr_codg: bill.visit.doctorCode,
+      bilg_dr_name: bill.visit.doctorName,
+      hosp_appr_flag: '1' as const,
+    })),
   };
 }
 
@@ -228,8 +287,16 @@ export function asFamilyRefusal(error: unknown): unknown {
   return refusal ? new FamilyRefusalError(refusal, { cause: error }) : error;
 }
 
-/** The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed. */
-export function settleInputFor(patient: Patient, bill: Bill, useAccount = true) {
+/**
+ * The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed,
+ * under the visit the kiosk prepared (by default the one the bill came with).
+ */
+export function settleInputFor(
+  patient: Patient,
+  bill: Bill,
+  useAccount = true,
+  mdtrtId: string = bill.visit.id,
+) {
   return {
     data: {
       psn_no: patient.personNo,
@@ -238,6 +305,7 @@ export function settleInputFor(patient: Patient, bill: Bill, useAccount = true) 
       med_type: medTypeOfBillType[billTypeOfVisitType[bill.visitType]],
       medfee_sumamt: centsToYuan(bill.total),
       psn_setlway: '01' as const,
+      mdtrt_id: mdtrtId,
       chrg_bchno: bill.id,
       insutype: settlingInsuranceType(patient, bill.category),
       acct_used_flag: useAccount ? ('1' as const) : ('0' as const),
@@ -250,10 +318,15 @@ export function settleInputFor(patient: Patient, bill: Bill, useAccount = true) 
  * member's (whose bill and insurance it is), the certificate is the payer's (who is at the kiosk
  * and authorises their account), and acct_mulaid_psn_no names the paying account.
  */
-export function settleInputForMember(payer: Patient, member: FamilyMember, bill: Bill) {
+export function settleInputForMember(
+  payer: Patient,
+  member: FamilyMember,
+  bill: Bill,
+  mdtrtId: string = bill.visit.id,
+) {
   return {
     data: {
-      ...settleInputFor(payer, bill).data,
+      ...settleInputFor(payer, bill, true, mdtrtId).data,
       psn_no: member.personNo,
       insutype: member.insuranceType,
       acct_mulaid_psn_no: payer.personNo,

@@ -216,7 +216,25 @@ if (runs('gateway')) {
       category: 'regular' as const,
       dept_name: 'Bench',
       begntime: '2026-11-22 09:00:00',
-      items: [{ name: 'Consultation', class: 'A' as const, price: '25.00', count: 1 }],
+      visit: {
+        mdtrt_id: `MDBENCH${String(i).padStart(6, '0')}`,
+        ipt_otp_no: `MZBENCH${String(i).padStart(6, '0')}`,
+        dept_code: '0301',
+        caty: 'A03',
+        atddr_no: 'D0001',
+        dr_name: 'Bench',
+        fees_uploaded: true,
+      },
+      items: [
+        {
+          name: 'Consultation',
+          med_list_codg: '001102000010000',
+          medins_list_codg: '110200001',
+          class: 'A' as const,
+          price: '25.00',
+          count: 1,
+        },
+      ],
     })),
   };
   const dir = mkdtempSync(join(tmpdir(), 'bench-gw-'));
@@ -275,6 +293,7 @@ if (runs('gateway')) {
       med_type: '11',
       medfee_sumamt: 25,
       psn_setlway: '01' as const,
+      mdtrt_id: `MD${bill}`,
       chrg_bchno: bill,
       insutype: patient.insutype,
       acct_used_flag: '1' as const,

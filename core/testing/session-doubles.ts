@@ -26,6 +26,16 @@ export const patient: Patient = {
   insuredArea: '110105',
   accountBalance: cents(0),
 };
+/** A visit the hospital registered, its fees uploaded: the kiosk settles it as it is. */
+export const registeredVisit: Bill['visit'] = {
+  id: 'MD1',
+  outpatientNo: 'MZ1',
+  departmentCode: '0301',
+  specialty: 'A03',
+  doctorCode: 'D1',
+  doctorName: 'Dr Wang',
+  feesUploaded: true,
+};
 export const bill: Bill = {
   id: 'B1',
   visitType: 'outpatient',
@@ -34,8 +44,18 @@ export const bill: Bill = {
   createdAt: '2026-11-22 09:00:00',
   total: cents(10_000),
   items: [
-    { name: 'x', itemClass: 'A', unitPrice: cents(10_000), quantity: 1, amount: cents(10_000) },
+    {
+      name: 'x',
+      serial: '1',
+      listCode: '001102000010000',
+      hospitalCode: '110200001',
+      itemClass: 'A',
+      unitPrice: cents(10_000),
+      quantity: 1,
+      amount: cents(10_000),
+    },
   ],
+  visit: registeredVisit,
 };
 export const split = (cash: number) => ({
   total: cents(10_000),

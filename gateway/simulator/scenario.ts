@@ -104,10 +104,34 @@ export const scenarioSchema = z.object({
       category: z.enum(wireBillCategories).default('regular'),
       dept_name: z.string().max(100),
       begntime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+      /**
+       * The visit the bill belongs to. With mdtrt_id the hospital registered it (2201 on its
+       * side); without, the kiosk registers it. fees_uploaded: the hospital has uploaded the fee
+       * details (2204 on its side), so the kiosk settles without uploading them.
+       */
+      visit: z
+        .object({
+          mdtrt_id: z
+            .string()
+            .regex(/^\w{1,30}$/)
+            .optional(),
+          ipt_otp_no: z.string().regex(/^\w{1,30}$/),
+          dept_code: z.string().min(1).max(30),
+          caty: z.string().min(1).max(10),
+          atddr_no: z.string().min(1).max(30),
+          dr_name: z.string().min(1).max(50),
+          fees_uploaded: z.boolean().default(false),
+        })
+        .refine((v) => !v.fees_uploaded || v.mdtrt_id !== undefined, {
+          message: 'fees_uploaded needs the visit the hospital registered (mdtrt_id)',
+        }),
       items: z
         .array(
           z.object({
             name: z.string().min(1).max(100),
+            /** The national list code (医疗目录编码) and the hospital's own (医药机构目录编码). */
+            med_list_codg: z.string().min(1).max(50),
+            medins_list_codg: z.string().min(1).max(150),
             class: z.enum(itemClasses),
             price: yuanString,
             count: z.number().positive(),
@@ -146,9 +170,14 @@ export function loadScenario(path: string = defaultScenarioPath): Scenario {
   const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
   const scenario = scenarioSchema.parse(raw);
   const persons = new Set(scenario.patients.map((p) => p.psn_no));
+  const visits = new Map<string, string>();
   for (const bill of scenario.bills) {
     if (!persons.has(bill.psn_no))
       throw new Error(`bill ${bill.chrg_bchno} names unknown psn_no ${bill.psn_no}`);
+    const id = bill.visit.mdtrt_id;
+    if (id !== undefined && (visits.get(id) ?? bill.psn_no) !== bill.psn_no)
+      throw new Error(`visit ${id} is given to two persons`);
+    if (id !== undefined) visits.set(id, bill.psn_no);
   }
   for (const p of scenario.patients) {
     const types = [p.insutype, ...p.other_insurance.map((r) => r.insutype)];

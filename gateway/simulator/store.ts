@@ -14,6 +14,7 @@ import { FamilyTables, familySchema } from './tables/family.ts';
 import { OrderTables, ordersSchema } from './tables/orders.ts';
 import { PeopleTables, peopleSchema } from './tables/people.ts';
 import { SettlementTables, settlementsSchema } from './tables/settlements.ts';
+import { VisitTables, visitsSchema } from './tables/visits.ts';
 
 export class SimulatorStore {
   readonly db: Database.Database;
@@ -21,6 +22,7 @@ export class SimulatorStore {
   readonly settlements: SettlementTables;
   readonly orders: OrderTables;
   readonly family: FamilyTables;
+  readonly visits: VisitTables;
   readonly signIns: SignInTable;
   readonly nonces: NonceTable;
   /** The nonces' own connection (see NonceTable); the main one for an in-memory database. */
@@ -36,11 +38,14 @@ export class SimulatorStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
-    this.db.exec(peopleSchema + settlementsSchema + ordersSchema + familySchema + channelSchema);
+    this.db.exec(
+      peopleSchema + settlementsSchema + ordersSchema + familySchema + channelSchema + visitsSchema,
+    );
     this.people = new PeopleTables(this.db);
     this.settlements = new SettlementTables(this.db);
     this.orders = new OrderTables(this.db);
     this.family = new FamilyTables(this.db);
+    this.visits = new VisitTables(this.db);
     this.signIns = new SignInTable(this.db);
     this.nonceDb = file === ':memory:' ? this.db : openPrivateDatabase(file);
     if (this.nonceDb !== this.db) this.nonceDb.pragma('synchronous = NORMAL');
@@ -53,7 +58,10 @@ export class SimulatorStore {
 
   /** Loads a scenario into an empty store; a store that already has data keeps it (restarts). */
   seed(scenario: Scenario): void {
-    if (this.isSeeded()) return;
+    if (this.isSeeded()) {
+      this.seedVisits(scenario);
+      return;
+    }
     const insertPerson = this.db.prepare(
       `INSERT INTO persons VALUES (@psn_no, @name, @certno, @gender, @birth_date, @insutype, @insuplc_admdvs, @balance_cents, @deductible_used_cents, @fund_used_cents)`,
     );
@@ -133,6 +141,63 @@ export class SimulatorStore {
         });
       });
       this.db.prepare(`INSERT INTO meta VALUES ('seeded', ?)`).run(new Date().toISOString());
+      this.seedVisits(scenario);
+    })();
+  }
+
+  /**
+   * The bills' visits, item codes and the fee details the hospital uploaded, once per store: a
+   * store seeded before visits existed gains them for the bills it has.
+   */
+  private seedVisits(scenario: Scenario): void {
+    if (this.db.prepare(`SELECT 1 FROM meta WHERE key = 'seeded-visits'`).get()) return;
+    this.db.transaction(() => {
+      for (const b of scenario.bills) {
+        if (!this.people.bill(b.chrg_bchno)) continue;
+        const v = b.visit;
+        const person = this.people.person(b.psn_no)!;
+        if (v.mdtrt_id !== undefined && !this.visits.visit(v.mdtrt_id)) {
+          this.visits.insertVisit({
+            mdtrt_id: v.mdtrt_id,
+            psn_no: b.psn_no,
+            insutype: person.insutype,
+            ipt_otp_no: v.ipt_otp_no,
+            dept_code: v.dept_code,
+            begntime: b.begntime,
+            registered_by: 'hospital',
+            msgid: null,
+            response_json: '',
+          });
+        }
+        this.visits.insertBillVisit({
+          chrg_bchno: b.chrg_bchno,
+          mdtrt_id: v.mdtrt_id ?? '',
+          ipt_otp_no: v.ipt_otp_no,
+          dept_code: v.dept_code,
+          caty: v.caty,
+          atddr_no: v.atddr_no,
+          dr_name: v.dr_name,
+        });
+        b.items.forEach((item, i) =>
+          this.visits.insertItemCode(
+            b.chrg_bchno,
+            String(i + 1),
+            item.med_list_codg,
+            item.medins_list_codg,
+          ),
+        );
+        if (v.fees_uploaded && v.mdtrt_id !== undefined) {
+          this.visits.insertUpload({
+            chrg_bchno: b.chrg_bchno,
+            mdtrt_id: v.mdtrt_id,
+            uploaded_by: 'hospital',
+            detail_json: '',
+            result_json: '',
+            at: b.begntime,
+          });
+        }
+      }
+      this.db.prepare(`INSERT INTO meta VALUES ('seeded-visits', ?)`).run(new Date().toISOString());
     })();
   }
 

@@ -45,16 +45,51 @@ export function payerOf(scenario: Scenario, psnNo: string): Payer {
   return { psnNo, voucher: p.ec_qr, face: photo ? photo.split('/')[0] : undefined };
 }
 
-/** A new unpaid outpatient bill (class A items only) for the payer, as the HIS would post it. */
+/**
+ * A new unpaid outpatient bill (class A items only) for the payer, as the HIS would post it: its
+ * visit registered and its fee details uploaded by the hospital's side, as most bills are.
+ */
 export function postBill(gateway: GatewaySimulator, psnNo: string, billId: string): void {
-  const db = gateway.store.db;
+  const { db, visits, people } = gateway.store;
+  const begntime = '2026-11-22 09:00:00';
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO bills VALUES (?, ?, 'outpatient', 'regular', 'Bench', '2026-11-22 09:00:00', 'unpaid')`,
-    ).run(billId, psnNo);
+      `INSERT INTO bills VALUES (?, ?, 'outpatient', 'regular', 'Bench', ?, 'unpaid')`,
+    ).run(billId, psnNo, begntime);
     const item = db.prepare(`INSERT INTO bill_items VALUES (?, ?, ?, 'A', ?, 1, ?)`);
     item.run(billId, '1', 'Consultation', 2500, 2500);
     item.run(billId, '2', 'Blood routine', 3250, 3250);
+    visits.insertItemCode(billId, '1', '001102000010000', '110200001');
+    visits.insertItemCode(billId, '2', '002502010120000', '250101015');
+    const mdtrtId = `MD${billId}`.slice(0, 30);
+    visits.insertVisit({
+      mdtrt_id: mdtrtId,
+      psn_no: psnNo,
+      insutype: people.person(psnNo)!.insutype,
+      ipt_otp_no: `MZ${billId}`.slice(0, 30),
+      dept_code: '0301',
+      begntime,
+      registered_by: 'hospital',
+      msgid: null,
+      response_json: '',
+    });
+    visits.insertBillVisit({
+      chrg_bchno: billId,
+      mdtrt_id: mdtrtId,
+      ipt_otp_no: `MZ${billId}`.slice(0, 30),
+      dept_code: '0301',
+      caty: 'A03',
+      atddr_no: 'D0001',
+      dr_name: 'Bench',
+    });
+    visits.insertUpload({
+      chrg_bchno: billId,
+      mdtrt_id: mdtrtId,
+      uploaded_by: 'hospital',
+      detail_json: '',
+      result_json: '',
+      at: begntime,
+    });
   })();
 }
 

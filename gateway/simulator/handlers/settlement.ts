@@ -1,6 +1,6 @@
 /**
- * 2206 pre-settlement, 2207 settlement (idempotent by msgid), 2208 reversal (idempotent by
- * setl_id) and K102, the query by msgid that resolves an in-doubt call. The split comes from the
+ * 2206 pre-settlement, 2207 settlement (idempotent by msgid) of a visit's uploaded charge batch,
+ * 2208 reversal (idempotent by setl_id) and K102, the query by msgid that resolves an in-doubt call. The split comes from the
  * policy engine; family mutual aid follows docs/family.md.
  */
 import { canPayForMember, refusalText } from '../../../core/family.ts';
@@ -49,6 +49,7 @@ function quote(input: TxInput<'2206'>, call: Call) {
   if (!bill || bill.psn_no !== person.psn_no)
     throw new GatewayRejection('bill not found for this person');
   if (bill.status !== 'unpaid') throw new GatewayRejection('bill is already settled');
+  requireUploadedUnder(call, d.mdtrt_id, person.psn_no, bill.chrg_bchno);
   if (payer) {
     const allowed = canPayForMember(billCategoryOfWire[bill.category]);
     if (!allowed.ok) throw new GatewayRejection(refusalText(allowed));
@@ -106,6 +107,24 @@ function quote(input: TxInput<'2206'>, call: Call) {
   return { person, payer, bill, split, setlinfo };
 }
 
+/**
+ * The platform settles a visit's uploaded fee details: mdtrt_id must be a visit issued here
+ * (2201, or the hospital's), of this person, with this batch uploaded under it (2204).
+ */
+function requireUploadedUnder(call: Call, mdtrtId: string, psnNo: string, chrgBchno: string) {
+  if (mdtrtId === '')
+    throw new GatewayRejection('mdtrt_id is required: register the visit (2201) first');
+  const visit = call.store.visits.visit(mdtrtId);
+  if (!visit) throw new GatewayRejection(`mdtrt_id ${mdtrtId} was not issued by this gateway`);
+  if (visit.psn_no !== psnNo)
+    throw new GatewayRejection(`mdtrt_id ${mdtrtId} is not this person's visit`);
+  const upload = call.store.visits.upload(chrgBchno);
+  if (!upload || upload.mdtrt_id !== mdtrtId)
+    throw new GatewayRejection(
+      `fee details of chrg_bchno ${chrgBchno} are not uploaded under mdtrt_id ${mdtrtId} (2204)`,
+    );
+}
+
 export const preSettle: Handler<'2206'> = (input, call) => ({
   setlinfo: quote(input, call).setlinfo,
 });
@@ -145,9 +164,12 @@ export const reverse: Handler<'2208'> = (input, call) => {
   const done = settlements.reversalOf(d.setl_id);
   if (done) return JSON.parse(done.response_json) as TxAnswer<'2208'>;
   const orig = settlements.byId(d.setl_id);
-  if (!orig || orig.psn_no !== d.psn_no || orig.chrg_bchno !== d.chrg_bchno) {
-    throw new GatewayRejection('settlement not found for this person and bill');
+  if (!orig || orig.psn_no !== d.psn_no) {
+    throw new GatewayRejection('settlement not found for this person');
   }
+  const visitOfSettlement = call.store.visits.upload(orig.chrg_bchno)?.mdtrt_id;
+  if (visitOfSettlement !== d.mdtrt_id)
+    throw new GatewayRejection(`settlement ${d.setl_id} is not of mdtrt_id ${d.mdtrt_id}`);
   const setl = (JSON.parse(orig.response_json) as TxAnswer<'2207'>).setlinfo;
   const time = call.time;
   const setlId = `R${time.replace(/\D/g, '').slice(0, 8)}${String(call.store.nextSequence('setl')).padStart(8, '0')}`;

@@ -9,6 +9,7 @@ import { receiptRecord, unpaidBills } from './bills.ts';
 import { type Call, GatewayRejection, type HandlerTable, type TxAnswer } from './context.ts';
 import { familyBind, familyList, familyQuota, familyUnbind } from './family.ts';
 import { gallerySync } from './gallery.ts';
+import { registerVisit, revokeFees, uploadFees } from './outpatient.ts';
 import { reconcileDaily, reconcileDetail } from './reconciliation.ts';
 import { personInfo, signIn, signOut } from './session.ts';
 import { preSettle, queryByMsgid, reverse, settle } from './settlement.ts';
@@ -18,6 +19,9 @@ export const handlers: HandlerTable = {
   '9002': signOut,
   '1101': personInfo,
   K101: unpaidBills,
+  '2201': registerVisit,
+  '2204': uploadFees,
+  '2205': revokeFees,
   '2206': preSettle,
   '2207': settle,
   '2208': reverse,
