@@ -14,7 +14,7 @@ import type { Bill, Patient } from '../core/domain.ts';
 import { GatewayClient } from './client.ts';
 import { PaymentJournal } from './journal.ts';
 import { PaymentCoordinator } from './payments.ts';
-import { type TxOutput, responseEnvelopeSchema } from './protocol.ts';
+import { personInfoOutput, responseEnvelopeSchema } from './protocol.ts';
 import { GatewaySettlementPort } from './settlement-port.ts';
 import { signResponse } from './signing.ts';
 import { readBody } from './simulator/read-body.ts';
@@ -66,7 +66,7 @@ afterEach(async () => {
 });
 
 /** A 1101 answer shaped like a real gateway's: rows in its order, fields the kiosk does not use. */
-function realAnswer(rows: { insutype: string; psn_insu_stas: string; balc: number }[]) {
+function realAnswer(rows: { insutype: string; psn_insu_stas: string | null; balc: number }[]) {
   return {
     baseinfo: {
       psn_no: 'P0002',
@@ -95,24 +95,41 @@ function realAnswer(rows: { insutype: string; psn_insu_stas: string; balc: numbe
 describe('patientFromWire', () => {
   it('identifies by the active basic row whatever the rows order, keeping every active type', () => {
     const p = patientFromWire(
-      realAnswer([
-        { insutype: '330', psn_insu_stas: '1', balc: 0 },
-        { insutype: '39901', psn_insu_stas: '1', balc: 0 },
-        { insutype: '390', psn_insu_stas: '4', balc: 0 },
-        { insutype: '310', psn_insu_stas: '1', balc: 1200.5 },
-        { insutype: '510', psn_insu_stas: '1', balc: 0 },
-      ]) as TxOutput<'1101'>,
+      personInfoOutput.parse(
+        realAnswer([
+          { insutype: '330', psn_insu_stas: '1', balc: 0 },
+          { insutype: '39901', psn_insu_stas: '1', balc: 0 },
+          { insutype: '390', psn_insu_stas: '4', balc: 0 },
+          { insutype: '310', psn_insu_stas: '1', balc: 1200.5 },
+          { insutype: '510', psn_insu_stas: '1', balc: 0 },
+        ]),
+      ),
     );
     expect(p.insuranceType).toBe('310');
     expect(p.insuranceTypes).toEqual(['330', '310', '510']);
     expect(p.accountBalance).toBe(120050);
   });
 
+  it('takes a row whose status the gateway left empty as active (2206 decides)', () => {
+    const p = patientFromWire(
+      personInfoOutput.parse(
+        realAnswer([
+          { insutype: '392', psn_insu_stas: null, balc: 0 },
+          { insutype: '390', psn_insu_stas: null, balc: 12.3 },
+        ]),
+      ),
+    );
+    expect(p).toMatchObject({ insuranceType: '390', insuranceTypes: ['392', '390'] });
+    expect(p.accountBalance).toBe(1230);
+  });
+
   it('explains a person whose basic insurance is suspended (insurance-inactive)', () => {
-    const answer = realAnswer([
-      { insutype: '390', psn_insu_stas: '2', balc: 0 },
-      { insutype: '392', psn_insu_stas: '1', balc: 0 },
-    ]) as TxOutput<'1101'>;
+    const answer = personInfoOutput.parse(
+      realAnswer([
+        { insutype: '390', psn_insu_stas: '2', balc: 0 },
+        { insutype: '392', psn_insu_stas: '1', balc: 0 },
+      ]),
+    );
     expect(() => patientFromWire(answer)).toThrow(
       expect.objectContaining({ code: 'insurance-inactive' }),
     );
@@ -170,7 +187,7 @@ describe('1101 from a gateway answering as the platform does', () => {
       realAnswer([
         { insutype: '330', psn_insu_stas: '1', balc: 0 },
         { insutype: '310', psn_insu_stas: '1', balc: 1200 },
-        { insutype: '320', psn_insu_stas: '1', balc: 0 },
+        { insutype: '320', psn_insu_stas: null, balc: 0 },
       ]),
     );
     try {
