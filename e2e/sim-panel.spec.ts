@@ -20,6 +20,8 @@ interface SimState {
     paperLeftBytes: number | null;
     receipts: number;
   };
+  gateway: { online: boolean };
+  reset: { refusal: string | null };
 }
 
 async function simState(request: APIRequestContext): Promise<SimState> {
@@ -122,7 +124,40 @@ test('a tester drives the simulators from the panel', async ({ page, request }, 
   // Scripts and styles load as files, so the kiosk's CSP has nothing to refuse.
   expect(pageErrors).toEqual([]);
 
-  // Leave the shared kiosk host as this test found it.
+  // Reset the simulated world: asked first (declining changes nothing), refused while the kiosk
+  // pays or has payments open (a spec before this one may have left one for recovery to finish).
+  await page.locator('#gateway-offline').click();
+  await expect.poll(async () => (await simState(request)).gateway.online).toBe(false);
+  const reset = page.getByRole('button', { name: 'Reset the simulated world…' });
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await reset.click();
+  await expect(page.getByRole('status')).toHaveText('Reset cancelled: nothing changed.');
+  expect((await simState(request)).gateway.online).toBe(false);
+  await page.locator('#gateway-online').click();
+  await expect
+    .poll(async () => (await simState(request)).reset.refusal, { timeout: 60_000 })
+    .toBeNull();
+  await expect(page.locator('#reset-state')).toHaveText('possible now');
+  await page.locator('#gateway-offline').click();
+  await expect.poll(async () => (await simState(request)).gateway.online).toBe(false);
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.accept();
+  });
+  await reset.click();
+  await expect(page.getByRole('status')).toHaveText(
+    /^The simulated world is the scenario as loaded again \(\d+ settlements? undone\)\.$/,
+  );
+  expect(asked).toMatch(/^Reset the simulated world\? /);
+  const after = await simState(request);
+  expect(after.gateway.online).toBe(true);
+  expect(after.printer.receipts).toBe(0);
+  expect(after.camera.scene).toEqual({ kind: 'empty' });
+  await expect(page.locator('#gateway-state')).toHaveText('online');
+  await expect(page.getByText('No receipts printed yet.')).toBeVisible();
+
+  // Leave the shared kiosk host as this test found it (less its receipts and settlements).
   const { paperOut: po, paperNearEnd, coverOpen, offline, paperLeftBytes } = before.printer;
   await request.post('sim/camera', { headers, data: { scene: before.camera.scene } });
   await request.post('sim/printer', {
