@@ -288,6 +288,27 @@ describe('a maternity bill', () => {
     expect(settledInsutype('MA202611190001')).toBe('510');
   });
 
+  it('whose visit the kiosk registers settles under 510 too (2201 with insutype 510)', async () => {
+    await startWith({
+      ...scenario,
+      bills: scenario.bills.map((b) =>
+        b.chrg_bchno === 'MA202611190001'
+          ? { ...b, visit: { ...b.visit, mdtrt_id: undefined, fees_uploaded: false } }
+          : b,
+      ),
+    });
+    const k = kiosk();
+    const patient = await k.port.findPatient(missy.certno);
+    const bill = await billOf(k, patient, 'MA202611190001');
+    expect(bill.visit.id).toBe('');
+    const preview = await k.port.preSettle(patient, bill);
+    const start = await k.port.beginPayment(patient, bill, preview, 'mobile');
+    if (start.order) sim!.payOrder(start.order.orderNo);
+    if (start.order) await k.port.waitForCash(start.paymentId, new AbortController().signal);
+    await k.port.completePayment(start.paymentId);
+    expect(settledInsutype('MA202611190001')).toBe('510');
+  });
+
   it('of a person without 510 settles under their basic insurance', async () => {
     await startWith({
       ...scenario,

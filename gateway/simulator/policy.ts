@@ -138,16 +138,14 @@ export function withMutualAid(
   };
 }
 
+type InsuranceRows = readonly { insutype: string; psn_insu_stas: string }[];
+
 /**
- * Why the platform refuses to settle a bill under `insutype`, or undefined when it may: the
- * person must hold that insurance, active (psn_insu_stas 1), and maternity insurance (510)
- * settles maternity bills only. Each refusal names insutype, as the platform's err_msg does.
+ * Why the platform refuses a visit (2201) or a settlement under `insutype` the person does not
+ * hold, or holds but not actively (psn_insu_stas other than 1); undefined when they hold it.
+ * Each refusal names insutype, as the platform's err_msg does.
  */
-export function insutypeRefusal(
-  rows: readonly { insutype: string; psn_insu_stas: string }[],
-  insutype: string,
-  billCategory: WireBillCategory,
-): string | undefined {
+export function insutypeNotHeld(rows: InsuranceRows, insutype: string): string | undefined {
   const row = rows.find((r) => r.insutype === insutype);
   if (!row) {
     const held = rows.map((r) => r.insutype).join(', ');
@@ -155,6 +153,20 @@ export function insutypeRefusal(
   }
   if (row.psn_insu_stas !== '1')
     return `insutype ${insutype} is not active for this person (psn_insu_stas ${row.psn_insu_stas})`;
+  return undefined;
+}
+
+/**
+ * Why the platform refuses to settle a bill under `insutype`, or undefined when it may: the
+ * person holds it actively, and maternity insurance (510) settles maternity bills only.
+ */
+export function insutypeRefusal(
+  rows: InsuranceRows,
+  insutype: string,
+  billCategory: WireBillCategory,
+): string | undefined {
+  const notHeld = insutypeNotHeld(rows, insutype);
+  if (notHeld !== undefined) return notHeld;
   if (insutype === '510' && billCategory !== 'maternity')
     return `insutype 510 (maternity) settles maternity bills only, not a ${billCategory} bill`;
   return undefined;

@@ -7,6 +7,7 @@
 import { cents, centsToYuan, yuanToCents } from '../../../core/money.ts';
 import { levelOfItemClass } from '../../wire-mapping.ts';
 import type { TxInput } from '../../protocol.ts';
+import { insutypeNotHeld } from '../policy.ts';
 import { GatewayRejection, type Handler, type TxAnswer, requirePerson } from './context.ts';
 
 /** Registers a visit; a resend of the same msgid answers the visit it registered. */
@@ -18,8 +19,9 @@ export const registerVisit: Handler<'2201'> = (input, call) => {
   const person = requirePerson(call, d.psn_no);
   if (d.mdtrt_cert_type === '02' && d.mdtrt_cert_no !== person.certno)
     throw new GatewayRejection('person not found or certificate does not match');
-  if (d.insutype !== person.insutype)
-    throw new GatewayRejection(`insutype ${d.insutype} is not this person's insurance`);
+  // Any insurance the person holds actively (510 for a maternity visit), never one they lack.
+  const notHeld = insutypeNotHeld(call.store.people.insuranceRows(person), d.insutype);
+  if (notHeld !== undefined) throw new GatewayRejection(notHeld);
   const mdtrtId = `MD${call.time.replace(/\D/g, '').slice(0, 8)}${String(call.store.nextSequence('mdtrt')).padStart(8, '0')}`;
   const output = { data: { mdtrt_id: mdtrtId, psn_no: person.psn_no, ipt_otp_no: d.ipt_otp_no } };
   visits.insertVisit({
