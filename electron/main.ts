@@ -5,11 +5,10 @@
  * blocked-input.ts, renderer-recovery.ts and app-protocol.ts. The kiosk itself is in host/.
  */
 import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../core/config.ts';
 import { systemClock } from '../core/domain.ts';
 import { dispatchKioskCall, kioskEventNames, KioskCallError } from '../core/kiosk-api.ts';
+import { loadConfigFile } from '../host/config-file.ts';
 import { createLogger } from '../host/log.ts';
 import { KioskHost } from '../host/kiosk-host.ts';
 import { SealedKeySource } from '../face/gallery-store.ts';
@@ -45,10 +44,9 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
 
   const dataDir = process.env.KIOSK_DATA_DIR ?? join(app.getPath('userData'), 'data');
-  // The same validated configuration file as web mode (npm start passes its --config here).
-  const config = parseConfig(
-    process.env.KIOSK_CONFIG ? JSON.parse(readFileSync(process.env.KIOSK_CONFIG, 'utf8')) : {},
-  );
+  // The same configuration file as web mode, read the same way (npm start passes its --config
+  // here, already checked): an empty file is the defaults, a relative policy file is beside it.
+  const config = loadConfigFile(process.env.KIOSK_CONFIG || undefined);
   // Before any key is made: a production kiosk does not start on Linux's fixed-password
   // 'basic_text' fallback (no keyring); a simulator kiosk warns (keychain.ts).
   checkKeychain(safeStorage, process.platform, config.mode, log);
