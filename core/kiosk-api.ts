@@ -77,8 +77,20 @@ export const quotaViewSchema = z.object({
   resetsOn: shortText,
 });
 
+/**
+ * Why the kiosk cannot take payments now (host/service-health.ts), and what a patient can still
+ * do here; the home screen sends them to the counter.
+ */
+export const outOfServiceSchema = z.object({
+  reasons: z
+    .array(z.enum(['gateway-unreachable', 'cannot-identify']))
+    .min(1)
+    .max(2),
+  stillWorks: z.array(z.enum(['call-staff'])).max(1),
+});
+
 export const sessionViewSchema = z.discriminatedUnion('screen', [
-  z.object({ screen: z.literal('home') }),
+  z.object({ screen: z.literal('home'), outOfService: outOfServiceSchema.optional() }),
   z.object({ screen: z.literal('identifying'), hint: faceHintSchema }),
   z.object({ screen: z.literal('not-recognised') }),
   z.object({ screen: z.literal('id-entry') }),
@@ -215,20 +227,102 @@ export const adminLoginResultSchema = z.union([
   /** The shared admin PIN where staff accounts replace it (production with `staff`). */
   z.object({ ok: z.literal(false), reason: z.literal('staff-id-needed') }),
 ]);
+/** What admin mode's device check looks at. */
+export const checkedDevices = ['camera', 'printer', 'scanner', 'face', 'gateway'] as const;
+/** A checked part's state: a device's status kind, the face gallery's, or the gateway's. */
+export const checkStatuses = [
+  'ready',
+  'busy',
+  'offline',
+  'unplugged',
+  'paper-near-end',
+  'paper-out',
+  'cover-open',
+  'error',
+  'sync-failing',
+  'empty',
+  'reachable',
+  'unreachable',
+  'not-checked',
+] as const;
+/** What a check found, as a code the renderer words in the staff member's language. */
+export const checkFindings = [
+  'camera-frame',
+  'printer-ready',
+  'test-page-printed',
+  'test-page-failed',
+  'not-ready',
+  'scanner-ready',
+  'face-gallery',
+  'face-gallery-synced',
+  'face-empty',
+  'face-sync-failing',
+  'gateway-reachable',
+  'gateway-unreachable',
+  'gateway-not-checked',
+  'failed',
+] as const;
 export const deviceCheckSchema = z.object({
-  device: shortText,
+  device: z.enum(checkedDevices),
+  /** `simulated` or `real`; for the face, the engine (`wasm x2`). */
   kind: shortText,
-  status: shortText,
+  status: z.enum(checkStatuses),
   result: z.enum(['pass', 'fail']),
+  finding: z.enum(checkFindings),
+  /** The finding's values (counts, times, a device's own error message). */
+  values: z.record(z.string().max(20), shortText),
+  /** The finding in English, as the log and a support ticket have it. */
   detail: z.string().max(500),
 });
 export const receiptRecordSchema = z.object({
   settlementId: shortText,
   printedAt: shortText,
+  /** When it was printed, in the hospital's time zone: `2026-11-30 14:05`. */
+  time: shortText,
+  /** The patient of the bill, masked (张*明); empty when the sealed receipt does not open. */
+  patient: shortText,
   total: centsSchema,
   printed: z.boolean(),
 });
-export const reconciliationSchema = z.object({ agree: z.boolean(), report: z.string().max(5000) });
+const signedCents = z.number().int().min(-1e12).max(1e12);
+const reconciledTotalsSchema = z.object({
+  total: signedCents,
+  fund: signedCents,
+  account: signedCents,
+  cash: signedCents,
+  count: z.number().int().min(0),
+});
+export const reconciliationVerdicts = [
+  'only-at-gateway',
+  'only-at-kiosk',
+  'amounts-differ',
+] as const;
+export const reconciliationSchema = z.object({
+  agree: z.boolean(),
+  /** The report in English, as printed and logged. */
+  report: z.string().max(5000),
+  date: shortText,
+  kioskId: shortText,
+  ours: reconciledTotalsSchema,
+  theirs: reconciledTotalsSchema,
+  /** Groups (insurance type x clearing type) with a settlement on either side. */
+  groups: z
+    .array(
+      z.object({
+        insuranceType: shortText,
+        clearing: z.enum(['outpatient', 'inpatient', 'other']),
+        agree: z.boolean(),
+        ours: reconciledTotalsSchema,
+        theirs: reconciledTotalsSchema,
+        differing: z
+          .array(z.object({ settlementId: shortText, verdict: z.enum(reconciliationVerdicts) }))
+          .max(200),
+      }),
+    )
+    .max(50),
+  /** Payments still being resolved: a mismatch may be explained by these. */
+  openPayments: z.number().int().min(0),
+});
 /** A payment still being resolved, for staff (the reference is on the patient's slip). */
 export const openPaymentSchema = z.object({
   reference: shortText,
@@ -400,10 +494,12 @@ export type CameraFrame = z.infer<typeof cameraFrameSchema>;
 export type KioskInfo = z.infer<typeof kioskInfoSchema>;
 export type FaceHint = z.infer<typeof faceHintSchema>;
 export type Notice = z.infer<typeof noticeSchema>;
+export type OutOfService = z.infer<typeof outOfServiceSchema>;
 export type OpenPayment = z.infer<typeof openPaymentSchema>;
 export type AdminLoginResult = z.infer<typeof adminLoginResultSchema>;
 export type DeviceCheck = z.infer<typeof deviceCheckSchema>;
 export type ReceiptRecord = z.infer<typeof receiptRecordSchema>;
+export type Reconciliation = z.infer<typeof reconciliationSchema>;
 export type KioskEventPayload<E extends KioskEventName> = z.infer<(typeof kioskEvents)[E]>;
 export type KioskMethodArgs<K extends KioskMethodName> = z.infer<(typeof kioskMethods)[K]['args']>;
 export type KioskMethodResult<K extends KioskMethodName> = z.infer<

@@ -3,8 +3,12 @@
  * to get the receipt; staff reprint it from admin mode), the admin PIN with lockout, and the
  * inactivity reset.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { maskName } from '../core/masking.ts';
 import { KioskPage, Simulators } from './kiosk.ts';
+
+/** A receipt row's time, in the hospital's time zone. */
+const LOCAL_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/;
 
 test.describe.configure({ mode: 'serial' });
 
@@ -41,6 +45,10 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   await kiosk.button('Receipts and reprints').click();
   const row = page.locator('.admin-receipts li').first();
   await expect(row).toContainText('not printed');
+  // The time and the masked patient, never the full name.
+  await expect(row).toContainText(LOCAL_TIME);
+  await expect(row).toContainText(maskName('Howard Wolowitz'));
+  await expect(row).not.toContainText('Howard');
   await kiosk.shot('21-admin-receipts');
   const before = (await sims.receipts()).length;
   await row.getByRole('button', { name: 'Reprint' }).click();
@@ -51,18 +59,35 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
   expect(reprint).toContain('Total medical fees');
 
   await kiosk.button('Check devices', { exact: true }).click();
-  await expect(page.locator('.admin-table')).toContainText('printer');
-  await expect(page.locator('.admin-table')).toContainText('✓');
+  const devices = page.locator('.admin-table');
+  const printerRow = devices.locator('tr[data-device="printer"]');
+  await expect(printerRow.locator('td')).toHaveText([
+    'Printer (simulated)',
+    'ready',
+    '✓ Ready to print.',
+  ]);
+  await expect(devices).toContainText('✓');
   // The face row: the engine's workers and the gallery synced from the gateway.
-  await expect(page.locator('.admin-table')).toContainText(/face \(wasm x\d\)/);
-  await expect(page.locator('.admin-table')).toContainText('7 persons');
+  await expect(devices).toContainText(/Face recognition \(wasm x\d\)/);
+  await expect(devices).toContainText('7 people enrolled');
+  // The gateway as the out-of-service check last probed it.
+  await expect(devices.locator('tr[data-device="gateway"]')).toContainText(
+    'The insurance gateway answers.',
+  );
   await kiosk.shot('22-admin-devices');
   await kiosk.button("Reconcile today's settlements").click();
-  await expect(page.locator('.admin-text')).toContainText('AGREES');
+  await expect(page.locator('.admin-reconciliation')).toContainText(
+    'The kiosk and the insurance gateway agree.',
+  );
   await kiosk.shot('22-admin-reconcile');
   await kiosk.button('Recent log').click();
-  await expect(page.locator('.admin-text')).toContainText('settlement.settled');
-  await expect(page.locator('.admin-text')).not.toContainText('Howard');
+  // Readable lines: local time, level, event, fields; no raw JSON, no patient.
+  const log = page.locator('.admin-log li');
+  await expect(log.filter({ hasText: 'settlement.settled' }).first()).toContainText(
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s+INFO\s+settlement\.settled/,
+  );
+  await expect(page.locator('.admin-log')).not.toContainText('{"');
+  await expect(page.locator('.admin-log')).not.toContainText('Howard');
   await kiosk.button('Leave admin mode').click();
   await expect(page.getByRole('dialog', { name: 'Admin mode' })).toHaveCount(0);
   // Admin calls are refused once the admin session is closed.
@@ -73,6 +98,71 @@ test('paper runs out mid-receipt: the payment stands, the patient is told where 
     ),
   );
   expect(refused).toMatch(/admin mode is required/);
+});
+
+/** The staff sign-in as a Chinese-speaking member of staff sees it: staff ID, then PIN. */
+async function signInInChinese(page: Page, staffId: string, pin: string): Promise<void> {
+  const box = (await page.getByTestId('admin-corner').boundingBox())!;
+  await page.mouse.move(box.x + 10, box.y + 10);
+  await page.mouse.down();
+  // The corner opens only after a 3-second hold: held just past it, then let go.
+  await page.waitForTimeout(3300);
+  await page.mouse.up();
+  const dialog = page.getByRole('dialog', { name: '工作人员密码' });
+  await expect(dialog).toBeVisible();
+  await page.getByRole('button', { name: /^工号/ }).click();
+  for (const d of staffId) await page.getByRole('button', { name: d, exact: true }).click();
+  await page.getByRole('button', { name: '确定', exact: true }).click();
+  for (const d of pin) await page.getByRole('button', { name: d, exact: true }).click();
+  await page.getByRole('button', { name: '确定', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: '管理模式' })).toBeVisible();
+}
+
+test('admin mode reads in Chinese: device check, receipts, reconciliation and the log', async ({
+  page,
+}, info) => {
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('zh-CN');
+  // The supervisor's own account: the shared PIN is locked on purpose by a later test.
+  await signInInChinese(page, '1002', '915372');
+  await expect(page.getByText('已登录：1002（主管）')).toBeVisible();
+
+  await kiosk.button('检查设备', { exact: true }).click();
+  const devices = page.locator('.admin-table');
+  await expect(devices.locator('tr[data-device="printer"] td')).toHaveText([
+    '打印机 (模拟)',
+    '正常',
+    '✓ 可以打印。',
+  ]);
+  await expect(devices.locator('tr[data-device="gateway"] td')).toHaveText([
+    '医保网关 (模拟)',
+    '可连接',
+    '✓ 医保网关有应答。',
+  ]);
+  await expect(devices).toContainText(/已登记 7 人（\d+ 个人脸模板），来自网关/);
+  // Nothing of the check is left in English.
+  await expect(devices).not.toContainText(/ready|printer|scanner|camera|gateway|persons|frame/i);
+  await kiosk.shot('24-admin-devices-zh-CN');
+
+  await kiosk.button('凭证与补打').click();
+  const row = page.locator('.admin-receipts li').first();
+  await expect(row).toContainText(LOCAL_TIME);
+  await expect(row).toContainText(maskName('Howard Wolowitz'));
+  await expect(row).toContainText('已打印');
+  await expect(row).not.toContainText('Howard');
+
+  await kiosk.button('今日对账').click();
+  await expect(page.locator('.admin-reconciliation')).toContainText('本机与医保网关的账目一致。');
+  await expect(page.locator('.admin-reconciliation')).toContainText('医疗费总额');
+  await expect(page.locator('.admin-reconciliation')).not.toContainText(/AGREES|gateway/);
+  await kiosk.shot('24-admin-reconcile-zh-CN');
+
+  await kiosk.button('最近日志').click();
+  await expect(page.locator('.admin-log li').first()).toContainText(
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s+(INFO|WARN|ERROR)\s+\S+/,
+  );
+  await kiosk.button('退出管理模式').click();
+  await expect(page.getByRole('dialog', { name: '管理模式' })).toHaveCount(0);
 });
 
 test('wrong PINs lock admin mode', async ({ page }, info) => {

@@ -107,6 +107,17 @@ it('a reprint from admin mode says "COPY / 补打" on the paper; the record keep
     expect(reprint).toContain(COPY_MARK);
     expect(reprint).toContain('张*丰');
     expect(receipts.get(original.settlement.settlementId)).toEqual(original);
+    // The list staff pick from: local time and the masked patient, never the ID number.
+    expect(admin.adminReceipts()).toEqual([
+      {
+        settlementId: original.settlement.settlementId,
+        printedAt: original.printedAt,
+        time: '2026-11-22 10:15',
+        patient: '张*丰',
+        total: original.settlement.split.total,
+        printed: true,
+      },
+    ]);
   } finally {
     receipts.close();
     await printer.stop();

@@ -9,7 +9,7 @@
  * as the KioskApi contract names them, so the host serves them as they are.
  */
 import { AdminLock, memoryPinLockStore, type PinLockStore } from '../core/admin-lock.ts';
-import type { Clock, RefundSlipData } from '../core/domain.ts';
+import type { Clock, ReceiptData, RefundSlipData } from '../core/domain.ts';
 import { staffRefund } from './staff-refund.ts';
 import type { Cents } from '../core/money.ts';
 import {
@@ -18,17 +18,17 @@ import {
   type DeviceCheck,
   type OpenPayment,
   type ReceiptRecord,
+  type Reconciliation,
   type StaffRole,
 } from '../core/kiosk-api.ts';
 import type { LogFn, ReceiptPort } from '../core/ports.ts';
 import { formatInTimeZone } from '../core/time.ts';
 import type { PaymentCoordinator } from '../gateway/payments.ts';
-import { formatReconciliation } from '../gateway/reconciliation.ts';
-import { testPage } from '../hardware/diagnostics.ts';
 import type { KioskDevices } from '../hardware/device-factory.ts';
-import { canPrint } from '../hardware/printer/escpos-status.ts';
 import type { LogRing } from './log.ts';
-import type { GalleryHealth } from '../face/gallery-sync.ts';
+import { deviceChecks, type DeviceCheckParts } from './admin-device-check.ts';
+import { readableLogLine, receiptListRow, reconciliationView } from './admin-readable.ts';
+import { ReceiptStoreError } from './receipt-store.ts';
 import type { AuditAction, AuditLog, AuditOutcome } from './audit-log.ts';
 import type { ReceiptStore } from './receipt-store.ts';
 import { parseBadge, StaffDirectory, type StaffMember } from './staff-accounts.ts';
@@ -80,7 +80,9 @@ export interface AdminServiceOptions {
   kioskId: string;
   timeZone: string;
   /** The face engine and the gallery it identifies by (see face/gallery-sync.ts). */
-  face?: () => { engine: string; gallery: GalleryHealth };
+  face?: DeviceCheckParts['face'];
+  /** The gateway as last probed (host/service-health.ts), for the device check. */
+  gateway?: DeviceCheckParts['gateway'];
   /** Background recovery, for "check payments now" (host/payment-upkeep.ts). */
   upkeep?: { runNow(): Promise<void> };
 }
@@ -241,92 +243,28 @@ export class AdminService {
 
   async adminDiagnostics({ testPrint }: { testPrint: boolean }): Promise<DeviceCheck[]> {
     this.require(testPrint ? 'test-print' : 'diagnostics');
-    const { camera, printer, scanner } = this.o.devices;
-    const rows: DeviceCheck[] = [];
-    const row = async (
-      device: string,
-      kind: string,
-      run: () => Promise<string>,
-      status: () => string,
-    ) => {
-      try {
-        const detail = await run();
-        rows.push({ device, kind, status: status(), result: 'pass', detail });
-      } catch (error) {
-        rows.push({
-          device,
-          kind,
-          status: status(),
-          result: 'fail',
-          detail: error instanceof Error ? error.message.slice(0, 300) : 'failed',
-        });
-      }
-    };
-    await row(
-      'camera',
-      this.o.devices.simulated.camera === camera ? 'simulated' : 'real',
-      async () => {
-        const frame = await camera.grab();
-        return `frame ${frame.width}x${frame.height}`;
-      },
-      () => camera.status.kind,
-    );
-    await row(
-      'printer',
-      this.o.devices.simulated.printer ? 'simulated' : 'real',
-      async () => {
-        const status = await printer.queryStatus();
-        if (!canPrint(status)) throw new Error(`not ready: ${status.kind}`);
-        if (!testPrint) return 'ready';
-        const result = await printer.print(testPage(this.o.clock.now()));
-        if (!result.printed)
-          throw new Error(`test page not printed: ${result.problem ?? 'unknown'}`);
-        return 'test page printed';
-      },
-      () => printer.status.kind,
-    );
-    await row(
-      'scanner',
-      this.o.devices.simulated.scanner ? 'simulated' : 'real',
-      async () => {
-        if (scanner.status.kind !== 'ready') throw new Error(`not ready: ${scanner.status.kind}`);
-        return 'open and enabled';
-      },
-      () => scanner.status.kind,
-    );
-    const face = this.o.face?.();
-    if (face) {
-      const { gallery } = face;
-      const time = (at: Date) => formatInTimeZone(at, this.o.timeZone).dateTime.slice(11, 16);
-      await row(
-        'face',
-        face.engine,
-        async () => {
-          const who = `${gallery.persons} persons (${gallery.templates} templates) from the ${gallery.source}`;
-          if (gallery.persons === 0)
-            throw new Error('no one is enrolled: face payment cannot find anyone');
-          if (gallery.failingSince)
-            throw new Error(
-              `${who}; gateway sync failing since ${time(gallery.failingSince)}, so changes are not arriving`,
-            );
-          return `${who}${gallery.lastSyncAt ? `, synced at ${time(gallery.lastSyncAt)}` : ''}`;
-        },
-        () => (gallery.failingSince ? 'sync-failing' : gallery.persons > 0 ? 'ready' : 'empty'),
-      );
-    }
-    return rows;
+    return deviceChecks(this.o, { testPrint });
   }
 
-  async adminReconcile(): Promise<{ agree: boolean; report: string }> {
+  async adminReconcile(): Promise<Reconciliation> {
     this.require('reconciliation');
     const today = formatInTimeZone(this.o.clock.now(), this.o.timeZone).date;
-    const report = await this.o.payments.reconcile(today, this.o.kioskId);
-    return { agree: report.agree, report: formatReconciliation(report) };
+    return reconciliationView(await this.o.payments.reconcile(today, this.o.kioskId));
   }
 
+  /** The latest receipts with their local time and masked patient. */
   adminReceipts(): ReceiptRecord[] {
     this.require('receipts');
-    return this.o.receipts.recent(20);
+    return this.o.receipts.recent(20).map((record) => {
+      let receipt: ReceiptData | undefined;
+      try {
+        receipt = this.o.receipts.get(record.settlementId);
+      } catch (error) {
+        // A row that does not open still lists (its patient left blank), so it can be found.
+        if (!(error instanceof ReceiptStoreError)) throw error;
+      }
+      return receiptListRow(record, receipt, this.o.timeZone);
+    });
   }
 
   async adminReprint(settlementId: string): Promise<{ printed: boolean; problem?: string }> {
@@ -368,8 +306,12 @@ export class AdminService {
     return staffRefund(this.o, settlementId, this.who?.id ?? '');
   }
 
+  /** The recent log as readable lines (local time, level, event, fields), newest last. */
   adminLogs(): string[] {
     this.require('logs');
-    return this.o.logRing.lines();
+    return this.o.logRing
+      .lines()
+      .slice(-500)
+      .map((line) => readableLogLine(line, this.o.timeZone));
   }
 }

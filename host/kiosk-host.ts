@@ -42,10 +42,11 @@ import { isStaffBadge } from './staff-accounts.ts';
 import { staffCallerFrom, type StaffCaller } from './staff-call.ts';
 import { hostKioskService } from './kiosk-service.ts';
 import { LogRing } from './log.ts';
-import type { MonitoredParts } from './metrics.ts';
+import { GatewayProbe, type MonitoredParts } from './metrics.ts';
 import { ReceiptRetention } from './receipt-retention.ts';
 import { type PaymentUpkeep, startPaymentUpkeep } from './payment-upkeep.ts';
 import { ReceiptStore } from './receipt-store.ts';
+import { ServiceWatch } from './service-health.ts';
 
 export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
 
@@ -95,6 +96,7 @@ export class KioskHost {
     private readonly client: GatewayClient,
     private readonly upkeep: PaymentUpkeep,
     private readonly staffCall: StaffCaller | undefined,
+    private readonly serviceWatch: ServiceWatch,
   ) {}
 
   static async start(o: KioskHostOptions): Promise<KioskHost> {
@@ -132,6 +134,16 @@ export class KioskHost {
       clock: o.clock,
       log: o.log,
     });
+    const staffCall = staffCallerFrom(o.config, o.env ?? process.env, o.clock, o.log);
+    // Whether payments can be taken, for the home screen (out of service) and the device check.
+    const serviceWatch = new ServiceWatch({
+      clock: o.clock,
+      outOfServiceAfterMs: o.config.gateway.outOfServiceAfterMs,
+      staffCallConnected: staffCall !== undefined,
+      probe: gatewayProbe(o, simulator, o.clock),
+      devices: () => ({ camera: devices.camera.status.kind, scanner: devices.scanner.status.kind }),
+      log: o.log,
+    });
     const admin = new AdminService({
       ...staffAccessFrom(o.config, o.dataDir, o.clock, o.log),
       clock: o.clock,
@@ -145,8 +157,8 @@ export class KioskHost {
       timeZone: o.config.hospital.timeZone,
       face: () => ({ engine: `${engine.backend} x${engine.size}`, gallery: gallery.health() }),
       upkeep,
+      gateway: () => ({ ...serviceWatch.gateway(), simulated: simulator !== undefined }),
     });
-    const staffCall = staffCallerFrom(o.config, o.env ?? process.env, o.clock, o.log);
     const session = buildSession(o, {
       settlement: new GatewaySettlementPort(client, payments),
       face: identifier,
@@ -159,7 +171,9 @@ export class KioskHost {
       admin,
       rendererCamera: devices.camera instanceof RendererCamera ? devices.camera : undefined,
       previews: (listener) => previews.on('cameraFrame', listener),
+      serviceWatch,
     });
+    serviceWatch.start();
     wireDevices(devices, session, admin, o.log);
     return new KioskHost(
       service,
@@ -180,6 +194,7 @@ export class KioskHost {
       client,
       upkeep,
       staffCall,
+      serviceWatch,
     );
   }
 
@@ -192,6 +207,7 @@ export class KioskHost {
   async stop(): Promise<void> {
     // A staff call still being delivered is dropped (logged): the queue is in memory only.
     await this.staffCall?.stop();
+    await this.serviceWatch.stop();
     // 9002 while the gateway (or the embedded simulator) is still there; bounded, never fatal.
     await this.client.signOut().catch(() => undefined);
     for (const device of [this.devices.camera, this.devices.printer, this.devices.scanner]) {
@@ -206,6 +222,19 @@ export class KioskHost {
     await this.engine.close();
     await this.simulators?.gateway.close();
   }
+}
+
+/** The gateway's address as the out-of-service check probes it: the embedded simulator's, or the configured one. */
+function gatewayProbe(
+  o: KioskHostOptions,
+  simulator: GatewaySimulator | undefined,
+  clock: Clock,
+): () => Promise<boolean> {
+  const url = simulator?.url ?? o.config.gateway.url;
+  // The configuration requires gateway.url in production; without one there is nothing to reach.
+  if (url === undefined) return () => Promise.resolve(false);
+  const probe = new GatewayProbe(url, { clock, maxAgeMs: 0 });
+  return () => probe.reachable();
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 import type { SessionController } from '../core/session-controller.ts';
 import type { RendererCamera } from '../hardware/camera/renderer-camera.ts';
 import type { AdminService } from './admin.ts';
+import { servedViews, type ServiceWatch } from './service-health.ts';
 
 export interface HostServiceParts {
   session: SessionController;
@@ -21,6 +22,8 @@ export interface HostServiceParts {
   rendererCamera?: RendererCamera;
   /** Preview frames of a camera the renderer cannot see, for the patient to see themselves. */
   previews: KioskEventSources['cameraFrame'];
+  /** Whether payments can be taken: the home view says when they cannot. */
+  serviceWatch?: ServiceWatch;
 }
 
 export function hostKioskService({
@@ -28,22 +31,21 @@ export function hostKioskService({
   admin,
   rendererCamera,
   previews,
+  serviceWatch,
 }: HostServiceParts): KioskService {
-  return serviceFrom(
-    [session, admin, sessionQueries(session), rendererCameraCalls(rendererCamera)],
-    {
-      view: (listener) => session.onView(listener),
-      notice: (listener) => session.onNotice(listener),
-      cameraFrame: previews,
-    },
-  );
+  const views = servedViews(session, serviceWatch);
+  return serviceFrom([session, admin, sessionQueries(views), rendererCameraCalls(rendererCamera)], {
+    view: views.onView,
+    notice: (listener) => session.onNotice(listener),
+    cameraFrame: previews,
+  });
 }
 
 /** The session names its queries after what they return. */
 function sessionQueries(
-  session: SessionController,
+  views: ReturnType<typeof servedViews>,
 ): Pick<KioskMethodImplementations, 'getInfo' | 'getView'> {
-  return { getInfo: () => session.info(), getView: () => session.view() };
+  return { getInfo: () => views.info(), getView: () => views.view() };
 }
 
 /** Frames and status of the renderer's own camera; with a host camera, frames are not kept. */

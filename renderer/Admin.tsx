@@ -11,8 +11,10 @@ import type {
   KioskApi,
   OpenPayment,
   ReceiptRecord,
+  Reconciliation,
   StaffRole,
 } from '../core/kiosk-api.ts';
+import { adminErrorText, DeviceTable, LogLines, ReconciliationView } from './AdminResults.tsx';
 import { BigButton, yuan } from './components.tsx';
 import { useT } from './i18n/translate.ts';
 import { Keypad } from './Keypad.tsx';
@@ -134,10 +136,20 @@ export function AdminPanel({
   // A refund asks once more, naming the settlement and amount, before any money moves.
   const [refunding, setRefunding] = useState<ReceiptRecord>();
   const [text, setText] = useState<string>();
+  const [reconciliation, setReconciliation] = useState<Reconciliation>();
+  const [logs, setLogs] = useState<string[]>();
   const [error, setError] = useState<string>();
   const run = (work: () => Promise<void>) => () => {
     setError(undefined);
-    work().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    work().catch((e: unknown) =>
+      setError(adminErrorText(e instanceof Error ? e.message : String(e), t)),
+    );
+  };
+  /** One result at a time: the new one replaces whatever was shown. */
+  const show = (what: { reconciliation?: Reconciliation; logs?: string[]; text?: string }) => {
+    setReconciliation(what.reconciliation);
+    setLogs(what.logs);
+    setText(what.text);
   };
   const exit = () => {
     void kiosk.adminExit().finally(onClose);
@@ -167,13 +179,13 @@ export function AdminPanel({
         </BigButton>
         {/* Reconciliation is a supervisor's; the host refuses (and audits) anyone else. */}
         {who?.role !== 'operator' && (
-          <BigButton onClick={run(async () => setText((await kiosk.adminReconcile()).report))}>
+          <BigButton
+            onClick={run(async () => show({ reconciliation: await kiosk.adminReconcile() }))}
+          >
             {t('admin.reconcile')}
           </BigButton>
         )}
-        <BigButton
-          onClick={run(async () => setText((await kiosk.adminLogs()).slice(-60).join('\n')))}
-        >
+        <BigButton onClick={run(async () => show({ logs: (await kiosk.adminLogs()).slice(-60) }))}>
           {t('admin.logs')}
         </BigButton>
         <BigButton kind="secondary" onClick={exit}>
@@ -185,38 +197,20 @@ export function AdminPanel({
           {error}
         </p>
       )}
-      {checks && (
-        <table className="admin-table">
-          <thead>
-            <tr>
-              <th>{t('admin.device')}</th>
-              <th>{t('admin.status')}</th>
-              <th>{t('admin.result')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {checks.map((c) => (
-              <tr key={c.device}>
-                <td>
-                  {c.device} ({c.kind})
-                </td>
-                <td>{c.status}</td>
-                <td>
-                  {c.result === 'pass' ? '✓' : '✗'} {c.detail}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {checks && <DeviceTable checks={checks} t={t} />}
       {receipts && (
         <ul className="admin-receipts">
           {receipts.length === 0 && <li>{t('admin.noReceipts')}</li>}
           {receipts.map((r) => (
             <li key={r.settlementId}>
               <span>
-                {r.settlementId} · {yuan(r.total)} ·{' '}
-                {r.printed ? t('admin.printed') : t('admin.notPrinted')}
+                {t('admin.receiptLine', {
+                  time: r.time,
+                  patient: r.patient || t('admin.patientUnreadable'),
+                  settlementId: r.settlementId,
+                  amount: yuan(r.total),
+                  printed: r.printed ? t('admin.printed') : t('admin.notPrinted'),
+                })}
               </span>
               {who?.role !== 'operator' && (
                 <BigButton kind="secondary" onClick={() => setRefunding(r)}>
@@ -227,11 +221,11 @@ export function AdminPanel({
                 kind="secondary"
                 onClick={run(async () => {
                   const out = await kiosk.adminReprint(r.settlementId);
-                  setText(
-                    out.printed
+                  show({
+                    text: out.printed
                       ? t('admin.reprinted')
                       : t('admin.reprintFailed', { problem: out.problem ?? '' }),
-                  );
+                  });
                   setReceipts(await kiosk.adminReceipts());
                 })}
               >
@@ -254,14 +248,14 @@ export function AdminPanel({
               const id = refunding.settlementId;
               setRefunding(undefined);
               const out = await kiosk.adminRefund(id);
-              setText(
-                [
+              show({
+                text: [
                   out.alreadyRefunded
                     ? t('admin.refundAlready')
                     : t('admin.refunded', { amount: yuan(out.cash) }),
                   out.slipPrinted ? t('admin.refundSlip') : t('admin.refundNoSlip'),
                 ].join(' '),
-              );
+              });
               setReceipts(await kiosk.adminReceipts());
             })}
           >
@@ -295,6 +289,8 @@ export function AdminPanel({
           </BigButton>
         </div>
       )}
+      {reconciliation && <ReconciliationView r={reconciliation} t={t} />}
+      {logs && <LogLines lines={logs} t={t} />}
       {text && <pre className="admin-text">{text}</pre>}
     </div>
   );

@@ -18,6 +18,7 @@ import { BigButton, SimulatorBanner, StepIndicator } from './components.tsx';
 import { inactivityPhase, watchesInactivity } from './inactivity.ts';
 import { messages, silentScreens, type MessageKey, type SpokenScreen } from './i18n/messages.ts';
 import { useT } from './i18n/translate.ts';
+import { outOfServiceSpeech } from './screens/OutOfService.tsx';
 import { Screen } from './screens/Screen.tsx';
 import { speak, stopSpeaking } from './speech.ts';
 
@@ -105,9 +106,11 @@ function Shell(props: {
       ? `error.${view.error}`
       : view.screen === 'loading' && view.what === 'settlement-check'
         ? 'loading.settlement-check'
-        : isSpoken(view.screen)
-          ? `speech.${view.screen}`
-          : undefined;
+        : view.screen === 'home' && view.outOfService
+          ? outOfServiceSpeech(view.outOfService)
+          : isSpoken(view.screen)
+            ? `speech.${view.screen}`
+            : undefined;
   const speechText = speechKey && t(speechKey);
   useEffect(() => {
     if (muted || !speechText) return;

@@ -3,7 +3,14 @@
  * a word added to a vocabulary without its message fails typecheck.
  */
 import type { KioskErrorCode } from '../../core/errors.ts';
-import type { SessionView } from '../../core/kiosk-api.ts';
+import type {
+  checkedDevices,
+  checkFindings,
+  checkStatuses,
+  OutOfService,
+  reconciliationVerdicts,
+  SessionView,
+} from '../../core/kiosk-api.ts';
 import type {
   ChosenCashMethod,
   FaceHint,
@@ -28,4 +35,10 @@ export type VocabularyKey =
   | `family.rule.${FamilyRefusalRule}`
   | `notice.${NoticeKind}`
   | `error.${KioskErrorCode}`
-  | `speech.${SpokenScreen}`;
+  | `speech.${SpokenScreen}`
+  | `outOfService.reason.${OutOfService['reasons'][number]}`
+  | `outOfService.stillWorks.${OutOfService['stillWorks'][number]}`
+  | `admin.deviceName.${(typeof checkedDevices)[number]}`
+  | `admin.deviceStatus.${(typeof checkStatuses)[number]}`
+  | `admin.finding.${(typeof checkFindings)[number]}`
+  | `admin.recon.verdict.${(typeof reconciliationVerdicts)[number]}`;

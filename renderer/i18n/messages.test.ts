@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { kioskErrorCodes } from '../../core/errors.ts';
 import {
+  checkedDevices,
+  checkFindings,
+  checkStatuses,
+  outOfServiceSchema,
+  reconciliationVerdicts,
+} from '../../core/kiosk-api.ts';
+import {
   chosenCashMethods,
   faceHints,
   familyRefusalRules,
@@ -41,6 +48,12 @@ describe('messages', () => {
       ['family.rule', familyRefusalRules],
       ['notice', noticeKinds],
       ['error', kioskErrorCodes],
+      ['outOfService.reason', outOfServiceSchema.shape.reasons.element.options],
+      ['outOfService.stillWorks', outOfServiceSchema.shape.stillWorks.element.options],
+      ['admin.deviceName', checkedDevices],
+      ['admin.deviceStatus', checkStatuses],
+      ['admin.finding', checkFindings],
+      ['admin.recon.verdict', reconciliationVerdicts],
     ];
     for (const [prefix, words] of vocabularies)
       for (const word of words) {

@@ -1,11 +1,14 @@
 /** The start: large tiles to pay with the face or key in the ID number; the e-voucher QR works too. */
 import { ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
+import { OutOfService } from './OutOfService.tsx';
 import { FaceIcon, IdCardIcon, PhoneQrIcon } from './icons.tsx';
 import { act, type ScreenProps } from './screen-props.ts';
 
-export function Home({ kiosk }: ScreenProps<'home'>) {
+export function Home({ kiosk, view }: ScreenProps<'home'>) {
   const t = useT();
+  // No payment can succeed: no tiles to tap, the counter instead.
+  if (view.outOfService) return <OutOfService state={view.outOfService} />;
   return (
     <ScreenFrame title={t('home.welcome')} className="home">
       <div className="tiles">
