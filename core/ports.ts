@@ -72,6 +72,16 @@ export interface SettlementPort {
   /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
   abandonPayment(paymentId: string): Promise<void>;
   /**
+   * The patient left the review without paying (cancelled, went back, walked away): what the
+   * pre-settlement prepared at the gateway for this bill is taken back (the fee details the kiosk
+   * uploaded, 2205). Best effort; a port without visits has nothing to release.
+   */
+  releasePreSettlement?(
+    owner: { personNo: string; insuredArea: string },
+    bill: Bill,
+    preview: PreSettlement,
+  ): Promise<void>;
+  /**
    * A settlement left in doubt, confirmed while the patient waits (bounded in time): settled,
    * undone (nothing settled, any cash refunded), or still open (recovery goes on after).
    */

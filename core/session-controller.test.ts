@@ -60,6 +60,34 @@ describe('session controller', () => {
     expect(receipts[0]).toMatchObject({ paymentMethod: 'credit', repayDate: '2026-12-22' });
   });
 
+  it('leaving the review unpaid releases the fee details the kiosk uploaded; paying does not', async () => {
+    const left = fakePort(1_500, { uploadedHere: true });
+    const a = controller(left.port).c;
+    await toReview(a);
+    a.confirmPayment();
+    expect(a.view().screen).toBe('choose-cash');
+    a.cancel();
+    await a.idle();
+    expect(a.view().screen).toBe('home');
+    expect(left.calls).toEqual(['release:P1:B1:MD1']);
+
+    const paid = fakePort(0, { uploadedHere: true });
+    const b = controller(paid.port).c;
+    await toReview(b);
+    b.confirmPayment();
+    await b.idle();
+    expect(b.view().screen).toBe('done');
+    expect(paid.calls).toEqual(['begin:none', 'complete']);
+
+    // The hospital uploaded the details: nothing of the kiosk's to take back.
+    const theirs = fakePort(0);
+    const d = controller(theirs.port).c;
+    await toReview(d);
+    d.cancel();
+    await d.idle();
+    expect(theirs.calls).toEqual([]);
+  });
+
   it('credit cannot be chosen without a credit offer', async () => {
     const { c } = controller(fakePort(1_500).port);
     await toReview(c);

@@ -16,7 +16,7 @@ import {
   secondFactorMatch,
   verifyIdNumber,
 } from './flows/identify.ts';
-import { pay, preSettle } from './flows/payment.ts';
+import { pay, preSettle, releaseIfLeftUnpaid } from './flows/payment.ts';
 import { isValidIdNumber } from './id-number.ts';
 import {
   KioskCallError,
@@ -399,6 +399,7 @@ export class SessionController {
     if (next.kind === 'home') this.faceConsent = false;
     this.armInactivity();
     this.events.emit('view', toView(next));
+    releaseIfLeftUnpaid(this.deps, previous, next);
     if (next.kind !== previous.kind) this.enter(next, previous);
   }
 

@@ -111,6 +111,21 @@ export class Simulators {
     await info.attach(name, { body: png, contentType: 'image/png' });
     return png;
   }
+  /** Where a bill stands at the gateway: paid or not, its visit, who uploaded its fee details. */
+  async billRecord(id: string): Promise<{
+    status: 'unpaid' | 'paid';
+    mdtrt_id: string;
+    visit_registered_by: '' | 'hospital' | 'kiosk';
+    fees_uploaded_by: '' | 'hospital' | 'kiosk';
+    fees_mdtrt_id: string;
+  }> {
+    const r = await this.request.get(`sim/gateway/bill?id=${encodeURIComponent(id)}`, {
+      headers: this.headers,
+    });
+    expect(r.ok()).toBe(true);
+    return (await r.json()) as Awaited<ReturnType<Simulators['billRecord']>>;
+  }
+
   async receipts(): Promise<{ index: number; text: string; escposBase64: string }[]> {
     const r = await this.request.get('sim/printer/receipts', { headers: this.headers });
     expect(r.ok()).toBe(true);

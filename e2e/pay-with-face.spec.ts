@@ -63,6 +63,13 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
   expect(text).not.toContain('110105198002260113');
   expect(text).toMatch(/\[QR https:\/\/einvoice\.example\/r\/S\d+\]/);
   await sims.saveReceiptPng(receipts.length - 1, 'receipt-en', info);
+  // Settled under the visit the hospital registered, with the details the hospital uploaded.
+  expect(await sims.billRecord('OP202611220001')).toMatchObject({
+    status: 'paid',
+    mdtrt_id: 'MD202611220001',
+    visit_registered_by: 'hospital',
+    fees_uploaded_by: 'hospital',
+  });
 
   await kiosk.button('Finish').click();
   await kiosk.expectScreen('home');
@@ -136,6 +143,16 @@ test('the main path reads in Chinese too', async ({ page, request }, info) => {
   const receipt = (await sims.receipts()).at(-1)!.text;
   expect(receipt).toContain('自助缴费凭证');
   await sims.saveReceiptPng((await sims.receipts()).length - 1, 'receipt-zh-CN', info);
+  // Amy's visit was registered by the hospital, her fee details uploaded by the kiosk (2204)
+  // before 2206 and 2207 settled them under it.
+  expect(await sims.billRecord('OP202611220006')).toEqual({
+    chrg_bchno: 'OP202611220006',
+    status: 'paid',
+    mdtrt_id: 'MD202611220006',
+    visit_registered_by: 'hospital',
+    fees_uploaded_by: 'kiosk',
+    fees_mdtrt_id: 'MD202611220006',
+  });
   await kiosk.button('完成').click();
   await kiosk.expectScreen('home');
 });

@@ -80,6 +80,16 @@ test('the patient can keep their personal account for later and pay the part in 
   const cashOff = centsOf(await page.locator('.split-cash').innerText());
   expect(cashOff).toBeGreaterThanOrEqual(accountOn);
   await kiosk.shot('82-review-account-off');
+  // The emergency bill had no visit: the kiosk registered one (2201) and uploaded its fee
+  // details (2204) for the two pre-settlements, one visit for both.
+  const prepared = await sims.billRecord('EM202611210001');
+  expect(prepared).toMatchObject({ status: 'unpaid', visit_registered_by: 'kiosk' });
+  expect(prepared.fees_uploaded_by).toBe('kiosk');
+  expect(prepared.fees_mdtrt_id).toBe(prepared.mdtrt_id);
   await kiosk.button('Cancel').click();
   await kiosk.expectScreen('home');
+  // Cancelled before paying: the kiosk takes its upload back (2205); the visit stays.
+  await expect
+    .poll(async () => (await sims.billRecord('EM202611210001')).fees_uploaded_by)
+    .toBe('');
 });

@@ -141,6 +141,22 @@ export class GatewaySettlementPort implements SettlementPort {
     return this.payments.abandon(paymentId);
   }
 
+  /** The review was left unpaid: the fee details this kiosk uploaded for it are revoked (2205). */
+  async releasePreSettlement(
+    owner: { personNo: string; insuredArea: string },
+    bill: Bill,
+    preview: PreSettlement,
+  ): Promise<void> {
+    const visit = preview.visit;
+    if (!visit?.uploadedHere) return;
+    if (this.payments.openBillIds().has(bill.id)) return; // a payment owns the upload now
+    await this.client.call(
+      '2205',
+      { data: { chrg_bchno: bill.id, mdtrt_id: visit.id, psn_no: owner.personNo } },
+      { insuredArea: owner.insuredArea },
+    );
+  }
+
   confirmInDoubt(paymentId: string, signal: AbortSignal) {
     return this.payments.resolveWhileWaiting(paymentId, signal);
   }

@@ -147,6 +147,20 @@ describe('the kiosk settles through the visit', () => {
     expect(settlement.split.total).toBe(bill.total);
   });
 
+  it('a review left unpaid releases the upload; the bill is as the hospital left it', async () => {
+    const { patient, bill } = await billOf('Rajesh', 'OP202611220005');
+    const preview = await port.preSettle(patient, bill);
+    expect(upload(bill.id)).toMatchObject({ uploaded_by: 'kiosk' });
+    await port.releasePreSettlement(patient, bill, preview);
+    expect(upload(bill.id)).toBeUndefined();
+    expect(sim.billRecord(bill.id)).toMatchObject({
+      status: 'unpaid',
+      mdtrt_id: 'MD202611220005',
+      visit_registered_by: 'hospital',
+      fees_uploaded_by: '',
+    });
+  });
+
   it('a reversal names the visit (2208), then revokes the kiosk upload; the wrong visit is refused', async () => {
     const { patient, bill } = await billOf('Amy', 'OP202611220006');
     const preview = await port.preSettle(patient, bill);

@@ -288,6 +288,11 @@ export function simulatorControl(
             status: sims.gateway.payOrder(order.order_no, channel),
           });
         }
+        case 'GET /sim/gateway/bill': {
+          const id = url.searchParams.get('id') ?? '';
+          const record = /^[\w-]{1,64}$/.test(id) ? sims.gateway.billRecord(id) : undefined;
+          return record ? json(200, record) : json(404, { error: 'no such bill' });
+        }
         case 'POST /sim/gateway/fault':
           sims.gateway.injectFault(strictFaultSchema.parse(await body()));
           return json(200, { ok: true });

@@ -34,6 +34,31 @@ export async function preSettle(flow: Flow, state: StateOf<'pre-settling'>): Pro
   flow.apply({ type: 'preview-ready', preview });
 }
 
+/**
+ * Leaving review or choose-cash for anything but the payment (or a new pre-settlement of the same
+ * review) means this pre-settlement will not be paid: the port releases what it prepared. Once a
+ * payment is begun, the payment journal owns that instead (it revokes on cancel).
+ */
+export function releaseIfLeftUnpaid(
+  deps: Flow['deps'],
+  previous: SessionState,
+  next: SessionState,
+): void {
+  if (previous.kind !== 'review' && previous.kind !== 'choose-cash') return;
+  if ('preview' in next || next.kind === 'pre-settling') return;
+  const release = deps.settlement.releasePreSettlement?.bind(deps.settlement);
+  if (!release || !previous.preview.visit?.uploadedHere) return;
+  const owner = previous.member ?? previous.patient;
+  release(
+    { personNo: owner.personNo, insuredArea: owner.insuredArea },
+    previous.bill,
+    previous.preview,
+  ).catch(() => {
+    // Best effort by contract: a release that fails leaves the upload in place, and the next
+    // upload of the same details is answered as already done, so nothing is lost or doubled.
+  });
+}
+
 /** Opens the cash collection (if any), waits for it, then settles and prints. */
 export async function pay(
   flow: Flow,

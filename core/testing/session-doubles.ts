@@ -70,7 +70,7 @@ export const split = (cash: number) => ({
 /** A settlement port whose gateway side is scripted per test; the controller's logic is real. */
 export function fakePort(
   cash: number,
-  opts: { credit?: boolean; cashOutcome?: 'paid' | 'expired' } = {},
+  opts: { credit?: boolean; cashOutcome?: 'paid' | 'expired'; uploadedHere?: boolean } = {},
 ) {
   const calls: string[] = [];
   let release: (() => void) | undefined;
@@ -89,6 +89,7 @@ export function fakePort(
     preSettle: async (): Promise<PreSettlement> => ({
       billId: bill.id,
       split: split(cash),
+      visit: { id: registeredVisit.id, uploadedHere: opts.uploadedHere ?? false },
       ...(opts.credit
         ? { credit: { limit: cents(200_000), available: cents(200_000), repayDate: '2026-12-22' } }
         : {}),
@@ -127,6 +128,9 @@ export function fakePort(
     },
     abandonPayment: async () => {
       calls.push('abandon');
+    },
+    releasePreSettlement: async (owner, b, preview) => {
+      calls.push(`release:${owner.personNo}:${b.id}:${preview.visit?.id ?? ''}`);
     },
     confirmInDoubt: async () => {
       calls.push('confirm-in-doubt');

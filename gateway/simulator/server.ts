@@ -131,6 +131,26 @@ export class GatewaySimulator {
     return resetWorld(this.store, this.options.scenario);
   }
 
+  /**
+   * Testers: where a bill stands at the gateway: paid or not, its visit and who registered it,
+   * who uploaded its fee details and under which visit (2201/2204 as the platform keeps them).
+   */
+  billRecord(chrgBchno: string) {
+    const bill = this.store.people.bill(chrgBchno);
+    if (!bill) return undefined;
+    const visits = this.store.visits;
+    const mdtrtId = visits.billVisit(chrgBchno)?.mdtrt_id ?? '';
+    const upload = visits.upload(chrgBchno);
+    return {
+      chrg_bchno: chrgBchno,
+      status: bill.status,
+      mdtrt_id: mdtrtId,
+      visit_registered_by: mdtrtId ? (visits.visit(mdtrtId)?.registered_by ?? '') : '',
+      fees_uploaded_by: upload?.uploaded_by ?? '',
+      fees_mdtrt_id: upload?.mdtrt_id ?? '',
+    };
+  }
+
   /** Testers: every pending mobile order runs out of time now (the patient never paid). */
   expirePendingOrders(): number {
     return this.store.orders.runOutPending();
