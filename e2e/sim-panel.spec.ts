@@ -31,6 +31,8 @@ async function simState(request: APIRequestContext): Promise<SimState> {
 }
 
 test('a tester drives the simulators from the panel', async ({ page, request }, info) => {
+  // The reset waits (up to 60 s) for a payment an earlier spec left open to be recovered.
+  test.setTimeout(180_000);
   const before = await simState(request);
   const pageErrors: string[] = [];
   page.on('console', (m) => {
