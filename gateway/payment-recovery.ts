@@ -9,8 +9,13 @@ import { KioskError } from '../core/errors.ts';
 import type { LogFn } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
 import { isFinal, type PaymentJournal, type PaymentRow } from './journal.ts';
-import { isCode, requirePayment, settleOutputOf } from './payment-calls.ts';
-import type { TxOutput } from './protocol.ts';
+import {
+  type SettleOutput,
+  isCode,
+  requirePayment,
+  retryOnce,
+  settleOutputOf,
+} from './payment-calls.ts';
 
 export interface RecoveryReport {
   examined: number;
@@ -33,8 +38,9 @@ export interface RecoveryDeps {
 
 /** The coordinator's steps that recovery finishes a payment with. */
 export interface RecoverySteps {
-  send2207(p: PaymentRow): Promise<TxOutput<'2207'>>;
-  accept(paymentId: string, out: TxOutput<'2207'>): Promise<unknown>;
+  /** Sends the journalled settling call (2207, 2304 or K701) again with its msgid. */
+  sendSettle(p: PaymentRow): Promise<SettleOutput>;
+  accept(paymentId: string, out: SettleOutput): Promise<unknown>;
   /** True when this call completed a refund. */
   refund(paymentId: string, why: string): Promise<boolean>;
   reverse(paymentId: string, why: string): Promise<void>;
@@ -140,16 +146,28 @@ async function recoverOne(
       return;
     }
     try {
-      const out = q.found ? settleOutputOf(q.response) : await steps.send2207(p);
+      const out = q.found
+        ? settleOutputOf(q.response, p.settle_infno)
+        : await steps.sendSettle(p);
       await steps.accept(id, out);
       report.settled++;
       report.settledIds.push(id);
     } catch (error) {
       if (!isCode(error, 'gateway-rejected')) throw error;
+      // The resend was refused, yet the first 2207 may still reach the gateway: the platform's
+      // reversal by msgid (2601) makes sure it never settles before the cash goes back. Until
+      // the gateway has acknowledged it, the payment stays in doubt.
+      await retryOnce(() =>
+        deps.client.call(
+          '2601',
+          { data: { psn_no: p.psn_no, omsgid: id, oinfno: '2207' } },
+          { insuredArea: p.insured_area },
+        ),
+      );
       deps.journal.update(
         id,
         { settle_state: 'failed', problem: 'rejected' },
-        'recovery: 2207 rejected',
+        'recovery: 2207 rejected, 2601 reversed its msgid',
       );
       report.failed++;
       if (await steps.refund(id, 'settlement refused')) report.refunded++;

@@ -8,7 +8,8 @@
 import type { Bill, Patient, PreparedVisit } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import type { GatewayClient } from './client.ts';
-import { retryOnce } from './payment-calls.ts';
+import { isCode, retryOnce } from './payment-calls.ts';
+import type { TxOutput } from './protocol.ts';
 import { registerVisitInputFor, uploadFeesInputFor } from './wire-mapping.ts';
 
 /** Visits this kiosk registered, by bill: a second pre-settlement must not open another one. */
@@ -51,7 +52,19 @@ export class VisitPreparation {
       );
     const input = registerVisitInputFor(registrant, bill);
     const msgid = this.client.newMsgid();
-    const out = await retryOnce(() => this.client.call('2201', input, { insuredArea, msgid }));
+    let out: TxOutput<'2201'>;
+    try {
+      out = await retryOnce(() => this.client.call('2201', input, { insuredArea, msgid }));
+    } catch (error) {
+      // Still unknown after the resend: the platform's reversal by msgid (2601) withdraws the
+      // registration if it happened and refuses it if it arrives later, so no visit is left
+      // behind that nobody knows of. Best effort: the patient's error stands either way.
+      if (isCode(error, 'settlement-in-doubt', 'gateway-unavailable', 'gateway-bad-response')) {
+        const reversal = { psn_no: registrant.personNo, omsgid: msgid, oinfno: '2201' as const };
+        await this.client.call('2601', { data: reversal }, { insuredArea }).catch(() => undefined);
+      }
+      throw error;
+    }
     if (this.registered.size >= MAX_REMEMBERED) {
       const oldest = this.registered.keys().next().value;
       if (oldest !== undefined) this.registered.delete(oldest);

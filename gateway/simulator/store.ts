@@ -15,6 +15,8 @@ import { OrderTables, ordersSchema } from './tables/orders.ts';
 import { PeopleTables, peopleSchema } from './tables/people.ts';
 import { SettlementTables, settlementsSchema } from './tables/settlements.ts';
 import { VisitTables, visitsSchema } from './tables/visits.ts';
+import { DepositTables, depositsSchema } from './tables/deposits.ts';
+import { ReversedMsgids, reversedMsgidsSchema } from './tables/reversed-msgids.ts';
 
 export class SimulatorStore {
   readonly db: Database.Database;
@@ -23,6 +25,8 @@ export class SimulatorStore {
   readonly orders: OrderTables;
   readonly family: FamilyTables;
   readonly visits: VisitTables;
+  readonly deposits: DepositTables;
+  readonly reversedMsgids: ReversedMsgids;
   readonly signIns: SignInTable;
   readonly nonces: NonceTable;
   /** The nonces' own connection (see NonceTable); the main one for an in-memory database. */
@@ -39,13 +43,22 @@ export class SimulatorStore {
     this.db.pragma('foreign_keys = ON');
     this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
     this.db.exec(
-      peopleSchema + settlementsSchema + ordersSchema + familySchema + channelSchema + visitsSchema,
+      peopleSchema +
+        settlementsSchema +
+        ordersSchema +
+        familySchema +
+        channelSchema +
+        visitsSchema +
+        depositsSchema +
+        reversedMsgidsSchema,
     );
     this.people = new PeopleTables(this.db);
     this.settlements = new SettlementTables(this.db);
     this.orders = new OrderTables(this.db);
     this.family = new FamilyTables(this.db);
     this.visits = new VisitTables(this.db);
+    this.deposits = new DepositTables(this.db);
+    this.reversedMsgids = new ReversedMsgids(this.db);
     this.signIns = new SignInTable(this.db);
     this.nonceDb = file === ':memory:' ? this.db : openPrivateDatabase(file);
     if (this.nonceDb !== this.db) this.nonceDb.pragma('synchronous = NORMAL');
@@ -60,6 +73,7 @@ export class SimulatorStore {
   seed(scenario: Scenario): void {
     if (this.isSeeded()) {
       this.seedVisits(scenario);
+      this.seedDeposits(scenario);
       return;
     }
     const insertPerson = this.db.prepare(
@@ -142,6 +156,37 @@ export class SimulatorStore {
       });
       this.db.prepare(`INSERT INTO meta VALUES ('seeded', ?)`).run(new Date().toISOString());
       this.seedVisits(scenario);
+      this.seedDeposits(scenario);
+    })();
+  }
+
+  /**
+   * The deposits paid at the hospital's counter before the kiosk (scenario `deposits`), once per
+   * store: a store seeded before deposits existed gains them for the visits it has.
+   */
+  private seedDeposits(scenario: Scenario): void {
+    if (this.db.prepare(`SELECT 1 FROM meta WHERE key = 'seeded-deposits'`).get()) return;
+    this.db.transaction(() => {
+      scenario.deposits.forEach((d, i) => {
+        const visit = this.visits.visit(d.mdtrt_id);
+        if (!visit) return;
+        this.deposits.insert({
+          dpst_id: `DS${String(i + 1).padStart(8, '0')}`,
+          mdtrt_id: d.mdtrt_id,
+          psn_no: visit.psn_no,
+          chrg_bchno: '',
+          amount_cents: yuanToCents(d.amount),
+          kind: 'deposit',
+          status: 'available',
+          msgid: null,
+          order_no: '',
+          response_json: '',
+          created_at: d.paid_at,
+        });
+      });
+      this.db
+        .prepare(`INSERT INTO meta VALUES ('seeded-deposits', ?)`)
+        .run(new Date().toISOString());
     })();
   }
 

@@ -13,6 +13,8 @@ import { GatewayRejection, type Handler, type TxAnswer, requirePerson } from './
 /** Registers a visit; a resend of the same msgid answers the visit it registered. */
 export const registerVisit: Handler<'2201'> = (input, call) => {
   const visits = call.store.visits;
+  if (call.store.reversedMsgids.has(call.envelope.msgid))
+    throw new GatewayRejection(`msgid ${call.envelope.msgid} was reversed (2601): not registered`);
   const previous = visits.visitByMsgid(call.envelope.msgid);
   if (previous) return JSON.parse(previous.response_json) as TxAnswer<'2201'>;
   const d = input.data;
@@ -91,16 +93,21 @@ export const uploadFees: Handler<'2204'> = (input, call) => {
       throw new GatewayRejection(
         `feedetl_sn ${item.sn} of chrg_bchno ${bill.chrg_bchno} does not match the bill`,
       );
-    const amount = centsToYuan(cents(item.amount_cents));
+    // Per item, as the platform answers 2204: class C is paid in full by the patient, class B
+    // pays its self-pay share first (the policy's rate; 2206 rounds the batch as a whole).
+    const amount = item.amount_cents;
     const ownPay = item.item_class === 'C' ? amount : 0;
+    const preSelfPay =
+      item.item_class === 'B' ? Math.round((amount * call.policy.classBSelfPayBp) / 10_000) : 0;
+    const y = (c: number) => centsToYuan(cents(c));
     return {
       feedetl_sn: item.sn,
-      det_item_fee_sumamt: amount,
+      det_item_fee_sumamt: y(amount),
       cnt: item.count,
-      pric: centsToYuan(cents(item.price_cents)),
-      fulamt_ownpay_amt: ownPay,
-      preselfpay_amt: 0,
-      inscp_scp_amt: item.item_class === 'C' ? 0 : amount,
+      pric: y(item.price_cents),
+      fulamt_ownpay_amt: y(ownPay),
+      preselfpay_amt: y(preSelfPay),
+      inscp_scp_amt: y(amount - ownPay - preSelfPay),
       chrgitm_lv: levelOfItemClass[item.item_class],
     };
   });

@@ -121,6 +121,19 @@ export class VisitTables {
       .run(u);
   }
 
+  hasUploads(mdtrtId: string): boolean {
+    return (
+      this.db.prepare(`SELECT 1 FROM fee_uploads WHERE mdtrt_id = ? LIMIT 1`).get(mdtrtId) !==
+      undefined
+    );
+  }
+
+  /** A registration reversed (2601) before anything was uploaded under it. */
+  withdraw(mdtrtId: string): void {
+    this.db.prepare(`UPDATE bill_visits SET mdtrt_id = '' WHERE mdtrt_id = ?`).run(mdtrtId);
+    this.db.prepare(`DELETE FROM visits WHERE mdtrt_id = ?`).run(mdtrtId);
+  }
+
   revokeUpload(chrgBchno: string): void {
     this.db.prepare(`DELETE FROM fee_uploads WHERE chrg_bchno = ?`).run(chrgBchno);
   }
