@@ -60,6 +60,11 @@ export interface Bill {
   /** The visit the bill belongs to, which the insurance settles (docs/gateway-protocol.md). */
   visit: BillVisit;
   /**
+   * A discharge bill: the deposits paid on its visit, which its settlement nets off the cash
+   * part (their sum and how many).
+   */
+  deposits?: { total: Cents; count: number };
+  /**
    * A payment for this bill is still open in the kiosk's journal (in doubt, a refund under
    * way): not payable until recovery resolves it, so it cannot be paid twice.
    */
@@ -95,6 +100,26 @@ export interface PreSettlement {
   credit?: CreditOffer;
   /** The visit the settlement names; absent where the port has no visits (tests' fakes). */
   visit?: PreparedVisit;
+  /** A discharge: the deposits netted off the cash part (split.cash), and what that leaves. */
+  deposits?: DepositNetting;
+}
+
+/**
+ * An inpatient discharge's deposits against its cash part: the patient pays `due` (the cash part
+ * less the deposits, when positive) or the hospital refunds `refund` (the deposits less the cash
+ * part). At most one of the two is above zero.
+ */
+export interface DepositNetting {
+  /** The deposits paid on the visit, their sum and how many. */
+  total: Cents;
+  count: number;
+  due: Cents;
+  refund: Cents;
+}
+
+/** What the kiosk collects in cash for a pre-settlement: the cash part, less any deposits. */
+export function cashToCollect(preview: Pick<PreSettlement, 'split' | 'deposits'>): Cents {
+  return preview.deposits ? preview.deposits.due : preview.split.cash;
 }
 
 export interface CreditOffer {
@@ -118,11 +143,13 @@ export interface PaymentStart {
 }
 
 export interface Settlement {
-  settlementId: string; // setl_id
+  settlementId: string; // setl_id (a deposit's dpst_id)
   msgid: string;
   billId: string;
   settledAt: string;
   split: SettlementSplit;
+  /** A discharge: the deposits it netted, and the rest paid or the surplus refunded. */
+  deposits?: DepositNetting;
 }
 
 /** What a receipt prints of a bill: no visit or list codes, which the paper does not show. */

@@ -60,6 +60,17 @@ export const splitViewSchema = z.object({
   cash: centsSchema,
 });
 
+/**
+ * A discharge's deposits against its cash part: the deposits paid (and how many), then either
+ * what is left to pay or what the hospital refunds.
+ */
+export const depositsViewSchema = z.object({
+  total: centsSchema,
+  count: z.number().int().min(0).max(1000),
+  due: centsSchema,
+  refund: centsSchema,
+});
+
 export const faceHintSchema = z.enum(faceHints);
 
 const relationSchema = z.enum(familyRelations);
@@ -148,12 +159,15 @@ export const sessionViewSchema = z.discriminatedUnion('screen', [
     patient: patientViewSchema,
     bill: billViewSchema,
     split: splitViewSchema,
+    /** A discharge: the deposits netted off the cash part; absent for any other bill. */
+    deposits: depositsViewSchema.optional(),
   }),
   z.object({
     screen: z.literal('done'),
     patient: patientViewSchema,
     bill: billViewSchema,
     split: splitViewSchema,
+    deposits: depositsViewSchema.optional(),
     settlementId: shortText,
     receipt: z.enum(['printed', 'not-printed']),
     method: z.enum(cashMethods),

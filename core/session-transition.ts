@@ -3,6 +3,7 @@
  * printer) live in the controller and its flows; this file decides only what may follow what, so
  * an out-of-order event (a late face match after Cancel, a second Confirm) cannot move money.
  */
+import { cashToCollect } from './domain.ts';
 import {
   type SessionEvent,
   type SessionState,
@@ -185,7 +186,7 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind !== 'review') throw invalid();
       const { patient, bill, preview, member } = state;
       // Nothing to pay in cash: straight to settlement. Otherwise the patient chooses how.
-      if (preview.split.cash === 0)
+      if (cashToCollect(preview) === 0)
         return { kind: 'settling', patient, bill, preview, method: 'none', member };
       return { kind: 'choose-cash', patient, bills: state.bills, bill, preview, member };
     }
@@ -193,7 +194,7 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind !== 'choose-cash' || event.method === 'none') throw invalid();
       if (
         event.method === 'credit' &&
-        !(state.preview.credit && state.preview.credit.available >= state.preview.split.cash)
+        !(state.preview.credit && state.preview.credit.available >= cashToCollect(state.preview))
       ) {
         throw invalid();
       }

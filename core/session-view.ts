@@ -2,7 +2,7 @@
  * What the renderer may see of a session state: personal data masked, internal ids, ID numbers
  * and balances left out.
  */
-import type { Bill, Patient } from './domain.ts';
+import { type Bill, type DepositNetting, type Patient, cashToCollect } from './domain.ts';
 import { type FamilyLink, canPayForMember } from './family.ts';
 import type { SessionView } from './kiosk-api.ts';
 import { maskIdNumber, maskName } from './masking.ts';
@@ -18,6 +18,10 @@ function splitView(split: SettlementSplit) {
     mutualAid: split.mutualAid,
     cash: split.cash,
   };
+}
+
+function depositsView(d: DepositNetting | undefined) {
+  return d ? { deposits: { total: d.total, count: d.count, due: d.due, refund: d.refund } } : {};
 }
 
 function billView(bill: Bill) {
@@ -79,9 +83,9 @@ export function toView(state: SessionState): SessionView {
     case 'choose-cash':
       return {
         screen: 'choose-cash',
-        cash: state.preview.split.cash,
+        cash: cashToCollect(state.preview),
         credit:
-          state.preview.credit && state.preview.credit.available >= state.preview.split.cash
+          state.preview.credit && state.preview.credit.available >= cashToCollect(state.preview)
             ? {
                 available: state.preview.credit.available,
                 repayDate: state.preview.credit.repayDate,
@@ -158,6 +162,7 @@ export function toView(state: SessionState): SessionView {
         patient: patientView(state.patient),
         bill: billView(state.bill),
         split: splitView(state.preview.split),
+        ...depositsView(state.preview.deposits),
       };
     case 'done':
       return {
@@ -165,6 +170,7 @@ export function toView(state: SessionState): SessionView {
         patient: patientView(state.patient),
         bill: billView(state.bill),
         split: splitView(state.settlement.split),
+        ...depositsView(state.settlement.deposits),
         settlementId: state.settlement.settlementId,
         receipt: state.printed ? 'printed' : 'not-printed',
         method: state.method,

@@ -61,7 +61,16 @@ export interface PaymentRow {
    * settlement revokes them (2205); 0: the hospital uploaded them, and they stay.
    */
   fees_uploaded_here: number;
+  /**
+   * The transaction that settles this payment, sent with its msgid (payment_id): 2207 an
+   * outpatient settlement, 2304 an inpatient discharge, K701 an inpatient deposit. Its undo is
+   * 2208, 2305 or K702. Rows from before it existed are 2207.
+   */
+  settle_infno: SettleInfno;
 }
+
+export const settleInfnos = ['2207', '2304', 'K701'] as const;
+export type SettleInfno = (typeof settleInfnos)[number];
 
 /** A new payment: its intent and amounts, in an initial state (journal-states.ts). */
 export type NewPayment = Omit<
@@ -76,9 +85,11 @@ export type NewPayment = Omit<
   | 'cash_state'
   | 'receipt_json'
   | 'fees_uploaded_here'
+  | 'settle_infno'
 > & {
   receipt_json?: string;
   fees_uploaded_here?: number;
+  settle_infno?: SettleInfno;
   settle_state: (typeof initialStates.settle)[number];
   cash_state: (typeof initialStates.cash)[number];
 };
@@ -141,6 +152,8 @@ export class PaymentJournal {
       this.db.exec(`ALTER TABLE payments ADD COLUMN receipt_json TEXT NOT NULL DEFAULT ''`);
     if (!columns.some((c) => c.name === 'fees_uploaded_here'))
       this.db.exec(`ALTER TABLE payments ADD COLUMN fees_uploaded_here INTEGER NOT NULL DEFAULT 0`);
+    if (!columns.some((c) => c.name === 'settle_infno'))
+      this.db.exec(`ALTER TABLE payments ADD COLUMN settle_infno TEXT NOT NULL DEFAULT '2207'`);
     this.sealFieldsInClear();
   }
 
@@ -206,18 +219,23 @@ export class PaymentJournal {
         .prepare(
           `INSERT INTO payments (payment_id, created_at, updated_at, business_date, bill_id, psn_no, insured_area,
              settle_input_json, total_cents, fund_cents, account_cents, mutual_aid_cents, cash_cents, cash_method,
-             order_no, cash_state, settle_state, receipt_json, fees_uploaded_here)
+             order_no, cash_state, settle_state, receipt_json, fees_uploaded_here, settle_infno)
            VALUES (@payment_id, @at, @at, @business_date, @bill_id, @psn_no, @insured_area, @settle_input_json,
              @total_cents, @fund_cents, @account_cents, @mutual_aid_cents, @cash_cents, @cash_method, @order_no,
-             @cash_state, @settle_state, @receipt_json, @fees_uploaded_here)`,
+             @cash_state, @settle_state, @receipt_json, @fees_uploaded_here, @settle_infno)`,
         )
         .run({
-          ...this.sealed(row.payment_id, { receipt_json: '', fees_uploaded_here: 0, ...row }),
+          ...this.sealed(row.payment_id, {
+            receipt_json: '',
+            fees_uploaded_here: 0,
+            settle_infno: '2207',
+            ...row,
+          }),
           at,
         });
       this.event(
         row.payment_id,
-        `created settle=${row.settle_state} cash=${row.cash_state} method=${row.cash_method}`,
+        `created ${row.settle_infno ?? '2207'} settle=${row.settle_state} cash=${row.cash_state} method=${row.cash_method}`,
         at,
       );
     })();

@@ -5,7 +5,11 @@
  */
 import { KioskError, type KioskErrorCode } from '../core/errors.ts';
 import type { PaymentJournal, PaymentRow } from './journal.ts';
-import { settleOutput, type TxOutput } from './protocol.ts';
+import type { SettleInfno } from './journal.ts';
+import { type TxOutput, transactions } from './protocol.ts';
+
+/** The answer of a payment's settling transaction (journal settle_infno). */
+export type SettleOutput = TxOutput<'2207'> | TxOutput<'2304'> | TxOutput<'K701'>;
 
 export const isCode = (error: unknown, ...codes: KioskErrorCode[]) =>
   error instanceof KioskError && codes.includes(error.code);
@@ -27,8 +31,12 @@ export function requirePayment(journal: PaymentJournal, paymentId: string): Paym
   return p;
 }
 
-export function settleOutputOf(response: Record<string, unknown> | null): TxOutput<'2207'> {
-  const parsed = settleOutput.safeParse(response);
+/** A K102 answer's stored response, as the settling transaction's output; in doubt otherwise. */
+export function settleOutputOf(
+  response: Record<string, unknown> | null,
+  infno: SettleInfno = '2207',
+): SettleOutput {
+  const parsed = transactions[infno].output.safeParse(response);
   if (!parsed.success)
     throw new KioskError('settlement-in-doubt', 'query answer has no valid settlement');
   return parsed.data;

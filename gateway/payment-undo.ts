@@ -7,7 +7,7 @@
 import { KioskError } from '../core/errors.ts';
 import type { LogFn } from '../core/ports.ts';
 import type { GatewayClient } from './client.ts';
-import type { PaymentJournal, PaymentRow } from './journal.ts';
+import type { PaymentJournal, PaymentRow, SettleInfno } from './journal.ts';
 import type { TxInput } from './protocol.ts';
 import { isCode, requirePayment, retryOnce } from './payment-calls.ts';
 
@@ -49,7 +49,7 @@ export async function abandonPayment(deps: UndoDeps, paymentId: string): Promise
   await revokeUploadedFees(deps, paymentId);
 }
 
-/** Reverses a settled payment (2208) and refunds its cash. */
+/** Reverses a settled payment (2208, 2305 or K702, by its settling call) and refunds its cash. */
 export async function reversePayment(
   deps: UndoDeps,
   paymentId: string,
@@ -58,19 +58,37 @@ export async function reversePayment(
   let p = requirePayment(deps.journal, paymentId);
   if (p.settle_state !== 'settled' && p.settle_state !== 'reversal-sent') return;
   const msgid = p.reversal_msgid || deps.client.newMsgid();
+  const undo = undoInfno[p.settle_infno];
   p = deps.journal.update(
     paymentId,
     { settle_state: 'reversal-sent', reversal_msgid: msgid },
-    `2208 sent: ${why}`,
+    `${undo} sent: ${why}`,
   );
-  const input = { data: { psn_no: p.psn_no, setl_id: p.setl_id, mdtrt_id: visitOf(p) } };
-  await retryOnce(() => deps.client.call('2208', input, { insuredArea: p.insured_area, msgid }));
-  deps.journal.update(paymentId, { settle_state: 'reversed' }, '2208 reversed');
+  const options = { insuredArea: p.insured_area, msgid };
+  const visit = visitOf(p);
+  // Each is idempotent at the gateway (per setl_id / dpst_id, and by msgid): a resend is harmless.
+  if (undo === '2305') {
+    const input = { data: { psn_no: p.psn_no, mdtrt_id: visit, setl_id: p.setl_id } };
+    await retryOnce(() => deps.client.call('2305', input, options));
+  } else if (undo === 'K702') {
+    const input = { data: { psn_no: p.psn_no, mdtrt_id: visit, dpst_id: p.setl_id } };
+    await retryOnce(() => deps.client.call('K702', input, options));
+  } else {
+    const input = { data: { psn_no: p.psn_no, setl_id: p.setl_id, mdtrt_id: visit } };
+    await retryOnce(() => deps.client.call('2208', input, options));
+  }
+  deps.journal.update(paymentId, { settle_state: 'reversed' }, `${undo} reversed`);
   await revokeUploadedFees(deps, paymentId);
   await refundPayment(deps, paymentId, why);
 }
 
-/** The visit (mdtrt_id) the payment's 2207 names, from its journalled input. */
+/** How each settling transaction is undone: 2208, 2305 (discharge), K702 (deposit refund). */
+const undoInfno = { '2207': '2208', '2304': '2305', K701: 'K702' } as const satisfies Record<
+  SettleInfno,
+  string
+>;
+
+/** The visit (mdtrt_id) the payment's settling call names, from its journalled input. */
 function visitOf(p: PaymentRow): string {
   return (JSON.parse(p.settle_input_json) as TxInput<'2207'>).data.mdtrt_id;
 }

@@ -12,14 +12,15 @@
  * A settlement whose cash part differs from what was collected is reversed (2208) and the cash
  * refunded, so the patient is never charged an amount they did not see.
  */
-import type {
-  Bill,
-  CashMethod,
-  CashOrder,
-  Clock,
-  Patient,
-  PreSettlement,
-  Settlement,
+import {
+  type Bill,
+  type CashMethod,
+  cashToCollect,
+  type CashOrder,
+  type Clock,
+  type Patient,
+  type PreSettlement,
+  type Settlement,
 } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
 import type { LogFn } from '../core/ports.ts';
@@ -28,6 +29,7 @@ import { openCashOrder } from './cash-order.ts';
 import type { GatewayClient } from './client.ts';
 import type { PaymentJournal, PaymentRow } from './journal.ts';
 import {
+  type SettleOutput,
   abortableSleep,
   isCode,
   requirePayment,
@@ -48,11 +50,25 @@ import {
   reversePayment,
   revokeUploadedFees,
 } from './payment-undo.ts';
-import { type OpenPaymentView, openPaymentsOf, settlementOfRow } from './payment-views.ts';
+import {
+  type OpenPaymentView,
+  openPaymentsOf,
+  settledAnswerOf,
+  settlementOfRow,
+} from './payment-views.ts';
 import { receiptDraft } from './receipt-draft.ts';
 import type { TxInput, TxOutput } from './protocol.ts';
 import { type ReconciliationReport, reconcileDay } from './reconciliation.ts';
-import { cashOrderFromWire, splitFromSetlinfo } from './wire-mapping.ts';
+import { cashOrderFromWire } from './wire-mapping.ts';
+
+/**
+ * What a payment settles with, journalled before anything is sent: a 2207 input (outpatient), or
+ * an inpatient discharge (2304) or deposit (K701). A deposit's order_no is the payment's own.
+ */
+export type JournalledSettle =
+  | TxInput<'2207'>
+  | { infno: '2304'; input: TxInput<'2304'> }
+  | { infno: 'K701'; input: Omit<TxInput<'K701'>['data'], 'order_no'> };
 
 export type CashOutcome = 'paid' | 'expired' | 'cancelled';
 
@@ -90,38 +106,48 @@ export class PaymentCoordinator {
     patient: Patient,
     bill: Bill,
     preview: PreSettlement,
-    settleInput: TxInput<'2207'>,
+    settle: JournalledSettle,
     method: CashMethod,
     walletCode?: string,
     cashPayer: Patient = patient,
   ): Promise<{ paymentId: string; order?: CashOrder; cash: 'none' | 'pending' | 'paid' }> {
     const s = preview.split;
-    if (s.cash > 0 && method === 'none')
+    // A discharge collects its cash part less the deposits; a deposit is all cash.
+    const cash = cashToCollect(preview);
+    if (cash > 0 && method === 'none')
       throw new KioskError('internal', 'a cash part needs a payment method');
     // A bill whose last payment is still open (in doubt, a refund under way) is not paid again
     // until recovery has resolved it: that is how one bill got two cash orders paid.
     if (this.o.journal.openBillIds().has(bill.id))
       throw new KioskError('bill-being-checked', 'a payment for this bill is still being checked');
     const paymentId = this.o.client.newMsgid();
-    const usesCash = s.cash > 0;
+    const usesCash = cash > 0;
+    const infno = 'infno' in settle ? settle.infno : '2207';
+    const input =
+      'infno' in settle
+        ? settle.infno === 'K701'
+          ? { data: { ...settle.input, order_no: paymentId } }
+          : settle.input
+        : settle;
     this.o.journal.create({
       payment_id: paymentId,
       business_date: formatInTimeZone(this.o.clock.now(), this.o.timeZone).date,
       bill_id: bill.id,
       psn_no: patient.personNo,
       insured_area: patient.insuredArea,
-      settle_input_json: JSON.stringify(settleInput),
+      settle_input_json: JSON.stringify(input),
       total_cents: s.total,
       fund_cents: s.fund,
       account_cents: s.account,
       mutual_aid_cents: s.mutualAid,
-      cash_cents: s.cash,
+      cash_cents: cash,
       cash_method: usesCash ? method : 'none',
       order_no: usesCash ? paymentId : '',
       cash_state: usesCash ? 'pending' : 'none',
       settle_state: 'intent',
       receipt_json: JSON.stringify(receiptDraft(patient, bill, method, cashPayer)),
       fees_uploaded_here: preview.visit?.uploadedHere ? 1 : 0,
+      settle_infno: infno,
     });
     this.locks.begin(paymentId);
     if (!usesCash) return { paymentId, cash: 'none' };
@@ -129,7 +155,7 @@ export class PaymentCoordinator {
       orderNo: paymentId,
       payerNo: cashPayer.personNo,
       billId: bill.id,
-      amount: s.cash,
+      amount: cash,
       method,
       ...(walletCode === undefined ? {} : { walletCode }),
       insuredArea: patient.insuredArea,
@@ -226,17 +252,18 @@ export class PaymentCoordinator {
     if (p.cash_method !== 'none' && p.cash_state !== 'paid') {
       throw new KioskError('internal', 'the cash part has not been collected');
     }
-    p = this.o.journal.update(paymentId, { settle_state: 'sent' }, '2207 sent');
-    let out: TxOutput<'2207'>;
+    const infno = p.settle_infno;
+    p = this.o.journal.update(paymentId, { settle_state: 'sent' }, `${infno} sent`);
+    let out: SettleOutput;
     try {
-      out = await this.send2207(p);
+      out = await this.sendSettle(p);
     } catch (error) {
       if (isCode(error, 'gateway-rejected')) {
         // A definite refusal: nothing was settled, so the cash goes back.
         this.o.journal.update(
           paymentId,
           { settle_state: 'failed', problem: 'rejected' },
-          '2207 rejected',
+          `${infno} rejected`,
         );
         await refundPayment(this.o, paymentId, 'settlement refused');
         await revokeUploadedFees(this.o, paymentId);
@@ -245,7 +272,7 @@ export class PaymentCoordinator {
       this.o.journal.update(
         paymentId,
         { settle_state: 'in-doubt', problem: error instanceof KioskError ? error.code : 'unknown' },
-        '2207 in doubt',
+        `${infno} in doubt`,
       );
       return this.resolveNow(paymentId, error);
     }
@@ -269,7 +296,7 @@ export class PaymentCoordinator {
         )
       ).txn;
       if (q.found && q.status === 'settled')
-        return await this.accept(paymentId, settleOutputOf(q.response));
+        return await this.accept(paymentId, settleOutputOf(q.response, p.settle_infno));
     } catch (error) {
       if (!isCode(error, 'settlement-in-doubt', 'gateway-unavailable', 'gateway-bad-response'))
         throw error;
@@ -344,7 +371,7 @@ export class PaymentCoordinator {
 
   private recoverySteps(): RecoverySteps {
     return {
-      send2207: (p) => this.send2207(p),
+      sendSettle: (p) => this.sendSettle(p),
       accept: (id, out) => this.accept(id, out),
       refund: (id, why) => refundPayment(this.o, id, why),
       reverse: (id, why) => reversePayment(this.o, id, why),
@@ -383,25 +410,37 @@ export class PaymentCoordinator {
     return { paymentId: p.payment_id, alreadyReversed, row };
   }
 
-  private async send2207(p: PaymentRow): Promise<TxOutput<'2207'>> {
-    const input = JSON.parse(p.settle_input_json) as TxInput<'2207'>;
+  /** The journalled settling call (2207, 2304 or K701), by its journalled msgid. */
+  private async sendSettle(p: PaymentRow): Promise<SettleOutput> {
+    const options = { insuredArea: p.insured_area, msgid: p.payment_id };
     // Retried only with the same msgid: the gateway returns the first result, never settles twice.
-    return retryOnce(() =>
-      this.o.client.call('2207', input, { insuredArea: p.insured_area, msgid: p.payment_id }),
-    );
+    switch (p.settle_infno) {
+      case '2304': {
+        const input = JSON.parse(p.settle_input_json) as TxInput<'2304'>;
+        return retryOnce(() => this.o.client.call('2304', input, options));
+      }
+      case 'K701': {
+        const input = JSON.parse(p.settle_input_json) as TxInput<'K701'>;
+        return retryOnce(() => this.o.client.call('K701', input, options));
+      }
+      default: {
+        const input = JSON.parse(p.settle_input_json) as TxInput<'2207'>;
+        return retryOnce(() => this.o.client.call('2207', input, options));
+      }
+    }
   }
 
-  private async accept(paymentId: string, out: TxOutput<'2207'>): Promise<Settlement> {
+  private async accept(paymentId: string, out: SettleOutput): Promise<Settlement> {
     const p = this.payment(paymentId);
-    let split;
+    let answer;
     try {
-      split = splitFromSetlinfo(out.setlinfo);
+      answer = settledAnswerOf(p.settle_infno, out);
     } catch (error) {
       // An answer that does not add up is in doubt, never a success; recovery asks again.
       this.o.journal.update(
         paymentId,
         { settle_state: 'in-doubt', problem: 'bad-split' },
-        '2207 answer failed the split check',
+        `${p.settle_infno} answer failed the split check`,
       );
       throw new KioskError('settlement-in-doubt', 'settlement answer failed the split check', {
         cause: error,
@@ -411,12 +450,14 @@ export class PaymentCoordinator {
       paymentId,
       {
         settle_state: 'settled',
-        setl_id: out.setlinfo.setl_id,
+        setl_id: answer.setlId,
         settlement_json: JSON.stringify(out),
       },
-      `2207 settled ${out.setlinfo.setl_id}`,
+      `${p.settle_infno} settled ${answer.setlId}`,
     );
-    if (split.total !== p.total_cents || split.cash !== p.cash_cents) {
+    // What was collected: the cash part, or for a discharge the cash part less the deposits.
+    const collected = answer.deposits ? answer.deposits.due : answer.split.cash;
+    if (answer.split.total !== p.total_cents || collected !== p.cash_cents) {
       // The patient agreed to (and paid) a different cash part: undo rather than overcharge.
       this.o.log('payment.split-changed', { paymentId });
       await reversePayment(this.o, paymentId, 'split differs from the pre-settlement');

@@ -45,6 +45,10 @@ export const infno = {
   preSettle: '2206',
   settle: '2207',
   reverseSettlement: '2208',
+  inpatientPreSettle: '2303',
+  inpatientSettle: '2304',
+  reverseInpatient: '2305',
+  reverseByMsgid: '2601',
   reconcileDaily: '3201',
   reconcileDetail: '3202',
   // Kiosk extensions:
@@ -62,6 +66,8 @@ export const infno = {
   familyBind: 'K602',
   familyUnbind: 'K603',
   familyQuota: 'K604',
+  depositRecord: 'K701',
+  depositRefund: 'K702',
 } as const;
 export type Infno = (typeof infno)[keyof typeof infno];
 
@@ -109,6 +115,9 @@ export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
  * terminal (or no longer honours): nothing was applied, and the terminal signs in (9001) again.
  */
 export const SIGN_NO_REFUSAL = 'sign_no ';
+
+/** A mobile payment order number, chosen by the kiosk (its idempotency key). */
+const orderNoOf = z.string().regex(/^[A-Za-z0-9]{8,40}$/);
 
 // ---- 9001 sign-in: the terminal's MAC (aa:bb:cc:dd:ee:ff) and IPv4 address, both required.
 export const macAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
@@ -277,6 +286,12 @@ export const billSchema = z.object({
   atddr_no: code(30),
   dr_name: code(50),
   fee_upld_flag: z.enum(['0', '1']),
+  /**
+   * Kiosk extension, a discharge bill only: the deposits paid on its visit that its settlement
+   * (2304) will net, their sum and how many.
+   */
+  dpst_sumamt: yuan.optional(),
+  dpst_cnt: z.number().int().min(0).max(1000).optional(),
 });
 export const unpaidBillsOutput = z.object({ bills: z.array(billSchema).max(200) });
 
@@ -345,6 +360,88 @@ export const reverseOutput = z.object({
     acct_mulaid_pay: yuan,
     psn_cash_pay: yuan,
   }),
+});
+
+// ---- 2601 reversal (冲正) of a transaction whose outcome the terminal does not know, by its
+// msgid (omsgid) and transaction number (oinfno): undone if it was applied, and refused for good
+// if it arrives later. Repeating it is harmless.
+export const reverseByMsgidInput = z.object({
+  data: z.object({
+    psn_no: code(30),
+    omsgid: z.string().length(30),
+    oinfno: z.enum(['2201', '2207']),
+  }),
+});
+export const reverseByMsgidOutput = z.object({});
+
+// ---- 2303 inpatient pre-settlement / 2304 inpatient settlement: a visit's discharge, whose fee
+// details the ward uploaded (2301). mid_setl_flag '0' is a discharge settlement ('1' a settlement
+// during the stay, which the kiosk does not make). The answer's setlinfo is 2206/2207's plus two
+// kiosk extensions: dpst_sumamt, the deposits the hospital nets off the cash part (dpst_cnt of
+// them), and
+// dpst_rfd_amt, the surplus it refunds when the deposits exceed the cash part (the rest to pay
+// is psn_cash_pay - dpst_sumamt when positive). 2304 is idempotent by msgid.
+export const inpatientSettleInput = z.object({
+  data: z.object({
+    psn_no: code(30),
+    mdtrt_cert_type: z.enum(certificateTypes),
+    mdtrt_cert_no: code(600),
+    medfee_sumamt: yuan,
+    psn_setlway: z.enum(['01', '02']),
+    mdtrt_id: code(30),
+    insutype,
+    mid_setl_flag: z.enum(['0', '1']),
+    acct_used_flag: z.enum(['0', '1']),
+    invono: z.string().max(20).optional(),
+  }),
+});
+const depositNetting = {
+  dpst_sumamt: yuan,
+  dpst_rfd_amt: yuan,
+  /** How many deposits dpst_sumamt sums. */
+  dpst_cnt: z.number().int().min(0).max(1000).optional(),
+};
+export const inpatientPreSettleOutput = z.object({
+  setlinfo: setlinfoSchema.extend(depositNetting),
+});
+export const inpatientSettleOutput = z.object({
+  setlinfo: setlinfoSchema.extend({ setl_id: code(30), setl_time: code(20), ...depositNetting }),
+});
+
+// ---- 2305 inpatient settlement reversal: the discharge bill is unpaid again and its deposits
+// are available again, less what the hospital refunded at discharge. Idempotent per setl_id.
+export const reverseInpatientInput = z.object({
+  data: z.object({ psn_no: code(30), mdtrt_id: code(30), setl_id: code(30) }),
+});
+export const reverseInpatientOutput = reverseOutput;
+
+// ---- K701 deposit record, K702 deposit refund (kiosk extensions: an inpatient deposit is the
+// hospital's own prepayment, not an insurance settlement, so the platform has no transaction for
+// it). K701 records a deposit whose cash the kiosk collected (order_no), idempotent by msgid;
+// K702 cancels a deposit no discharge has netted yet (the kiosk then refunds the cash order).
+export const depositRecordInput = z.object({
+  data: z.object({
+    psn_no: code(30),
+    mdtrt_id: code(30),
+    chrg_bchno: code(64),
+    order_no: orderNoOf,
+    amount: yuan,
+  }),
+});
+export const depositRecordOutput = z.object({
+  deposit: z.object({
+    dpst_id: code(30),
+    dpst_time: code(20),
+    /** The amount of this deposit, and all deposits now on the visit. */
+    amount: yuan,
+    dpst_sumamt: yuan,
+  }),
+});
+export const depositRefundInput = z.object({
+  data: z.object({ psn_no: code(30), mdtrt_id: code(30), dpst_id: code(30) }),
+});
+export const depositRefundOutput = z.object({
+  deposit: z.object({ dpst_id: code(30), rfd_time: code(20), amount: yuan, dpst_sumamt: yuan }),
 });
 
 // ---- 3201 totals reconciliation, per insurance type (insutype) and clearing type (clr_type):
@@ -434,7 +531,7 @@ export const queryOutput = z.object({
 });
 
 // ---- K201-K205 mobile payment of the cash part. order_no is chosen by the kiosk (idempotency).
-export const orderNo = z.string().regex(/^[A-Za-z0-9]{8,40}$/);
+export const orderNo = orderNoOf;
 export const orderStatus = z.enum(orderStatuses);
 export const orderSchema = z.object({
   order_no: orderNo,
@@ -512,6 +609,10 @@ export const transactions = {
   '2206': { input: settleInput, output: preSettleOutput, changesState: false },
   '2207': { input: settleInput, output: settleOutput, changesState: true },
   '2208': { input: reverseInput, output: reverseOutput, changesState: true },
+  '2303': { input: inpatientSettleInput, output: inpatientPreSettleOutput, changesState: false },
+  '2304': { input: inpatientSettleInput, output: inpatientSettleOutput, changesState: true },
+  '2305': { input: reverseInpatientInput, output: reverseInpatientOutput, changesState: true },
+  '2601': { input: reverseByMsgidInput, output: reverseByMsgidOutput, changesState: true },
   '3201': { input: reconcileInput, output: reconcileOutput, changesState: false },
   '3202': { input: reconcileDetailInput, output: reconcileDetailOutput, changesState: false },
   K102: { input: queryInput, output: queryOutput, changesState: false },
@@ -528,6 +629,8 @@ export const transactions = {
   K602: { input: familyBindInput, output: familyBindOutput, changesState: true },
   K603: { input: familyUnbindInput, output: familyUnbindOutput, changesState: true },
   K604: { input: familyQuotaInput, output: familyQuotaOutput, changesState: false },
+  K701: { input: depositRecordInput, output: depositRecordOutput, changesState: true },
+  K702: { input: depositRefundInput, output: depositRefundOutput, changesState: true },
 } as const;
 export type TransactionCode = keyof typeof transactions;
 export type TxInput<T extends TransactionCode> = z.infer<(typeof transactions)[T]['input']>;

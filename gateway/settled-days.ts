@@ -35,14 +35,15 @@ export function settledOnDay(journal: PaymentJournal, date: string): SettledPaym
   // earlier than the day before in UTC whatever the hospital's zone (offsets are under 24 h).
   const ids = journal.db
     .prepare(
-      `SELECT payment_id FROM payments WHERE settle_state = 'settled'
+      `SELECT payment_id FROM payments WHERE settle_state = 'settled' AND settle_infno != 'K701'
          AND business_date <= ? AND updated_at >= ? ORDER BY created_at`,
     )
     .all(date, `${dayBefore(date)}T00:00:00.000Z`) as { payment_id: string }[];
   const out: SettledPayment[] = [];
   for (const { payment_id } of ids) {
     const row = journal.get(payment_id);
-    if (!row || row.settle_state !== 'settled') continue;
+    // A deposit (K701) is the hospital's prepayment, not an insurance settlement: never in 3201.
+    if (!row || row.settle_state !== 'settled' || row.settle_infno === 'K701') continue;
     const payment = settledPayment(row);
     if (payment.settledOn === date) out.push(payment);
   }
@@ -50,8 +51,9 @@ export function settledOnDay(journal: PaymentJournal, date: string): SettledPaym
 }
 
 export function settledPayment(row: PaymentRow): SettledPayment {
+  // 2207 and 2304 answer the same setlinfo (2304's deposits are not the insurance's).
   const setlinfo = (JSON.parse(row.settlement_json) as TxOutput<'2207'>).setlinfo;
-  const input = (JSON.parse(row.settle_input_json) as TxInput<'2207'>).data;
+  const input = (JSON.parse(row.settle_input_json) as TxInput<'2207'> | TxInput<'2304'>).data;
   const day = setlinfo.setl_time.slice(0, 10);
   return {
     paymentId: row.payment_id,
@@ -59,7 +61,8 @@ export function settledPayment(row: PaymentRow): SettledPayment {
     // A setl_time that is not a hospital-time stamp leaves the day the payment began.
     settledOn: DATE.test(day) ? day : row.business_date,
     insutype: input.insutype,
-    clrType: clearingTypeOfMedType(input.med_type),
+    // A discharge (2304) is inpatient; 2207 by its med_type.
+    clrType: 'med_type' in input ? clearingTypeOfMedType(input.med_type) : '21',
     split: splitFromSetlinfo(setlinfo),
   };
 }

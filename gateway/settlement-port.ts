@@ -31,8 +31,12 @@ import {
   asFamilyRefusal,
   billFromWire,
   bindInputFor,
+  depositInputFor,
+  depositNettingFromSetlinfo,
+  depositSplit,
   familyFromWire,
   familyLinkFromWire,
+  inpatientSettleInputFor,
   patientFromWire,
   quotaFromWire,
   settleInputFor,
@@ -100,6 +104,9 @@ export class GatewaySettlementPort implements SettlementPort {
     options: { useAccount?: boolean } = {},
   ): Promise<PreSettlement> {
     const useAccount = options.useAccount ?? true;
+    if (bill.visitType === 'inpatient-deposit') return this.depositPreview(bill);
+    if (bill.visitType === 'inpatient-discharge')
+      return this.dischargePreview(patient, bill, useAccount);
     const visit = await this.visits.prepare(patient.personNo, bill, patient.insuredArea, patient);
     const out = await this.client.call(
       '2206',
@@ -112,6 +119,41 @@ export class GatewaySettlementPort implements SettlementPort {
     return { ...(await this.withCreditOffer(patient, bill, split)), useAccount, visit };
   }
 
+  /**
+   * A deposit is the hospital's cash prepayment: no pre-settlement (nothing for the insurance to
+   * split), all of it cash, recorded with K701 once collected.
+   */
+  private depositPreview(bill: Bill): PreSettlement {
+    if (bill.visit.id === '')
+      throw new KioskError('gateway-bad-response', `deposit ${bill.id} names no inpatient visit`);
+    return { billId: bill.id, split: depositSplit(bill.total), useAccount: false };
+  }
+
+  /**
+   * A discharge: 2303 for the visit the ward's uploads (2301) are under, with the deposits paid
+   * on it netted off the cash part. No credit offer: what is left is paid now.
+   */
+  private async dischargePreview(
+    patient: Patient,
+    bill: Bill,
+    useAccount: boolean,
+  ): Promise<PreSettlement> {
+    const out = await this.client.call('2303', inpatientSettleInputFor(patient, bill, useAccount), {
+      insuredArea: patient.insuredArea,
+    });
+    const split = splitFromSetlinfo(out.setlinfo);
+    if (split.total !== bill.total)
+      throw new KioskError('gateway-bad-response', '2303 total differs from the bill');
+    const deposits = depositNettingFromSetlinfo(out.setlinfo);
+    return {
+      billId: bill.id,
+      split,
+      useAccount,
+      deposits,
+      visit: { id: bill.visit.id, uploadedHere: false },
+    };
+  }
+
   beginPayment(
     patient: Patient,
     bill: Bill,
@@ -119,6 +161,27 @@ export class GatewaySettlementPort implements SettlementPort {
     method: CashMethod,
     walletCode?: string,
   ): Promise<PaymentStart> {
+    if (bill.visitType === 'inpatient-deposit') {
+      return this.payments.begin(
+        patient,
+        bill,
+        preview,
+        { infno: 'K701', input: depositInputFor(patient.personNo, bill) },
+        method,
+        walletCode,
+      );
+    }
+    if (bill.visitType === 'inpatient-discharge') {
+      const input = inpatientSettleInputFor(patient, bill, preview.useAccount ?? true);
+      return this.payments.begin(
+        patient,
+        bill,
+        preview,
+        { infno: '2304', input },
+        method,
+        walletCode,
+      );
+    }
     // 2207 settles exactly what the patient reviewed, personal account on or off.
     const input = settleInputFor(
       patient,

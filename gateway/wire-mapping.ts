@@ -7,6 +7,7 @@ import type {
   Bill,
   BillCategory,
   CashOrder,
+  DepositNetting,
   ItemClass,
   Patient,
   VisitType,
@@ -21,7 +22,7 @@ import {
   FamilyRefusalError,
   parseFamilyRefusal,
 } from '../core/family.ts';
-import { MoneyError, centsToYuan, yuanToCents } from '../core/money.ts';
+import { type Cents, MoneyError, cents, centsToYuan, yuanToCents } from '../core/money.ts';
 import { settlingInsuranceType } from '../core/insurance.ts';
 import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
 import { type BasicInsuranceType, basicInsuranceTypes } from '../core/vocabulary.ts';
@@ -166,6 +167,9 @@ export function billFromWire(b: z.infer<typeof billSchema>): Bill {
       doctorName: b.dr_name,
       feesUploaded: b.fee_upld_flag === '1' && b.mdtrt_id !== '',
     },
+    ...(b.kiosk_bill_type === 'inpatient_discharge' && b.dpst_sumamt !== undefined
+      ? { deposits: { total: yuanToCents(b.dpst_sumamt), count: b.dpst_cnt ?? 0 } }
+      : {}),
   };
 }
 
@@ -332,4 +336,87 @@ export function settleInputForMember(
       acct_mulaid_psn_no: payer.personNo,
     },
   };
+}
+
+// ---- inpatient: 2303/2304 discharge settlement, K701 deposits
+
+/** 2303/2304 for a discharge bill: its visit settled at discharge (mid_setl_flag 0). */
+export function inpatientSettleInputFor(
+  patient: Patient,
+  bill: Bill,
+  useAccount = true,
+): TxInput<'2304'> {
+  return {
+    data: {
+      psn_no: patient.personNo,
+      mdtrt_cert_type: '02',
+      mdtrt_cert_no: patient.idNumber,
+      medfee_sumamt: centsToYuan(bill.total),
+      psn_setlway: '01',
+      mdtrt_id: bill.visit.id,
+      insutype: settlingInsuranceType(patient, bill.category),
+      mid_setl_flag: '0',
+      acct_used_flag: useAccount ? '1' : '0',
+    },
+  };
+}
+
+/**
+ * 2303/2304's deposits against the cash part, in cents, refusing an answer whose refund is not
+ * exactly the deposits less the cash part (or whose cash part is not what the split says).
+ */
+export function depositNettingFromSetlinfo(
+  s: z.infer<typeof setlinfoSchema> & {
+    dpst_sumamt: number;
+    dpst_rfd_amt: number;
+    dpst_cnt?: number | undefined;
+  },
+): DepositNetting {
+  try {
+    const cash = yuanToCents(s.psn_cash_pay);
+    const total = yuanToCents(s.dpst_sumamt);
+    const refund = yuanToCents(s.dpst_rfd_amt);
+    if (refund !== Math.max(0, total - cash))
+      throw new KioskError(
+        'gateway-bad-response',
+        `deposit refund ${s.dpst_rfd_amt} is not deposits ${s.dpst_sumamt} less cash ${s.psn_cash_pay}`,
+      );
+    return { total, count: s.dpst_cnt ?? 0, due: cents(Math.max(0, cash - total)), refund };
+  } catch (error) {
+    if (error instanceof MoneyError)
+      throw new KioskError('gateway-bad-response', `deposits refused: ${error.message}`, {
+        cause: error,
+      });
+    throw error;
+  }
+}
+
+/**
+ * K701 for a deposit bill, without its order_no: that is the payment's own id (its cash order),
+ * which the coordinator adds when it journals the payment.
+ */
+export function depositInputFor(
+  personNo: string,
+  bill: Bill,
+): Omit<TxInput<'K701'>['data'], 'order_no'> {
+  return {
+    psn_no: personNo,
+    mdtrt_id: bill.visit.id,
+    chrg_bchno: bill.id,
+    amount: centsToYuan(bill.total),
+  };
+}
+
+/** A deposit's "split": all cash, nothing from the fund or an account. */
+export function depositSplit(amount: Cents): SettlementSplit {
+  const zero = cents(0);
+  return checkSplit({
+    total: amount,
+    fund: zero,
+    poolFund: zero,
+    personalPart: amount,
+    account: zero,
+    mutualAid: zero,
+    cash: amount,
+  });
 }

@@ -3,13 +3,14 @@
  * settlement (2207) and the receipt. Once a settlement is under way nothing interrupts it (see
  * `isCommitting`); the receipt never decides whether the payment stands.
  */
-import type {
-  CashMethod,
-  Patient,
-  Bill,
-  PreSettlement,
-  ReceiptData,
-  Settlement,
+import {
+  type CashMethod,
+  type Patient,
+  type Bill,
+  type PreSettlement,
+  type ReceiptData,
+  type Settlement,
+  cashToCollect,
 } from '../domain.ts';
 import type { FamilyMember } from '../family.ts';
 import { KioskError, toKioskError } from '../errors.ts';
@@ -142,7 +143,7 @@ async function printPendingSlip(
       reference,
       billId: bill.id,
       total: preview.split.total,
-      cashPaid: method === 'none' ? cents(0) : preview.split.cash,
+      cashPaid: method === 'none' ? cents(0) : cashToCollect(preview),
       paymentMethod: method === 'none' ? 'insurance-only' : method,
     });
     return outcome.printed;

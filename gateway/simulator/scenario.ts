@@ -141,6 +141,21 @@ export const scenarioSchema = z.object({
     }),
   ),
   /**
+   * Inpatient deposits already paid at the hospital's counter, per visit (mdtrt_id of an
+   * inpatient bill): a discharge settlement (2304) nets them off its cash part. paid_at is
+   * hospital-local time.
+   */
+  deposits: z
+    .array(
+      z.object({
+        mdtrt_id: z.string().regex(/^\w{1,30}$/),
+        amount: yuanString,
+        paid_at: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+      }),
+    )
+    .max(1000)
+    .default([]),
+  /**
    * Family bindings made before the simulator starts (docs/family.md): psn_no bound
    * member_psn_no, so psn_no can pay member_psn_no's bills. bound_at is hospital-local time and
    * counts toward that month's limits; absent means "before records began" and counts for none.
@@ -178,6 +193,14 @@ export function loadScenario(path: string = defaultScenarioPath): Scenario {
     if (id !== undefined && (visits.get(id) ?? bill.psn_no) !== bill.psn_no)
       throw new Error(`visit ${id} is given to two persons`);
     if (id !== undefined) visits.set(id, bill.psn_no);
+  }
+  for (const d of scenario.deposits) {
+    const owner = visits.get(d.mdtrt_id);
+    if (owner === undefined) throw new Error(`deposit names unknown visit ${d.mdtrt_id}`);
+    const inpatient = scenario.bills.some(
+      (b) => b.visit.mdtrt_id === d.mdtrt_id && b.type.startsWith('inpatient'),
+    );
+    if (!inpatient) throw new Error(`deposit on visit ${d.mdtrt_id}, which has no inpatient bill`);
   }
   for (const p of scenario.patients) {
     const types = [p.insutype, ...p.other_insurance.map((r) => r.insutype)];

@@ -15,7 +15,13 @@ export const unpaidBills: Handler<'K101'> = (input, call) => {
       const visit = visits.billVisit(b.chrg_bchno);
       if (!visit) throw new GatewayRejection(`bill ${b.chrg_bchno} has no visit on file`);
       const uploaded = visits.upload(b.chrg_bchno);
+      // A discharge nets the deposits paid on its visit: the patient sees them before paying.
+      const held =
+        b.type === 'inpatient_discharge' && visit.mdtrt_id !== ''
+          ? call.store.deposits.availableSum(visit.mdtrt_id)
+          : undefined;
       return {
+        ...(held ? { dpst_sumamt: centsToYuan(cents(held.cents)), dpst_cnt: held.count } : {}),
         chrg_bchno: b.chrg_bchno,
         med_type: medTypeOfBillType[b.type],
         kiosk_bill_type: b.type,

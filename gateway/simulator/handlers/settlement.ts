@@ -8,7 +8,14 @@ import { type Cents, cents, centsToYuan, yuanToCents } from '../../../core/money
 import { billCategoryOfWire } from '../../wire-mapping.ts';
 import { type WireBillType, clearingTypeOfMedType } from '../../wire-vocabulary.ts';
 import type { TxInput } from '../../protocol.ts';
-import { type PolicyVisit, computeSplit, insutypeRefusal, withMutualAid } from '../policy.ts';
+import {
+  type PolicySplit,
+  type PolicyVisit,
+  computeSplit,
+  insutypeRefusal,
+  withMutualAid,
+} from '../policy.ts';
+import type { SettlementRow } from '../tables/settlements.ts';
 import { type Call, GatewayRejection, type Handler, type TxAnswer } from './context.ts';
 
 const visitOf: Record<WireBillType, PolicyVisit | 'deposit'> = {
@@ -49,6 +56,16 @@ function quote(input: TxInput<'2206'>, call: Call) {
   if (!bill || bill.psn_no !== person.psn_no)
     throw new GatewayRejection('bill not found for this person');
   if (bill.status !== 'unpaid') throw new GatewayRejection('bill is already settled');
+  // Inpatient money goes its own ways: a deposit is the hospital's prepayment (K701), a
+  // discharge is settled by 2303/2304 against the visit's deposits.
+  if (bill.type === 'inpatient_deposit')
+    throw new GatewayRejection(
+      `chrg_bchno ${bill.chrg_bchno} is an inpatient deposit: record it with K701, it is not an insurance settlement`,
+    );
+  if (bill.type === 'inpatient_discharge')
+    throw new GatewayRejection(
+      `chrg_bchno ${bill.chrg_bchno} is an inpatient discharge: settle mdtrt_id ${d.mdtrt_id} with 2303/2304`,
+    );
   requireUploadedUnder(call, d.mdtrt_id, person.psn_no, bill.chrg_bchno);
   if (payer) {
     const allowed = canPayForMember(billCategoryOfWire[bill.category]);
@@ -83,9 +100,23 @@ function quote(input: TxInput<'2206'>, call: Call) {
       )
     : undefined;
   const split = aid?.split ?? memberSplit;
+  const setlinfo = setlinfoOfSplit(
+    person.psn_no,
+    split,
+    payer && aid ? { psnNo: payer.psn_no, balanceAfter: aid.payerBalanceAfter } : undefined,
+  );
+  return { person, payer, bill, split, setlinfo };
+}
+
+/** A policy split as the platform's setlinfo (yuan), for 2206/2207 and 2303/2304. */
+export function setlinfoOfSplit(
+  psnNo: string,
+  split: PolicySplit,
+  mutualAid?: { psnNo: string; balanceAfter: Cents },
+): TxAnswer<'2206'>['setlinfo'] {
   const y = (c: Cents) => centsToYuan(c);
-  const setlinfo: TxAnswer<'2206'>['setlinfo'] = {
-    psn_no: person.psn_no,
+  return {
+    psn_no: psnNo,
     medfee_sumamt: y(split.total),
     fulamt_ownpay_amt: y(split.fullOwnPay),
     preselfpay_amt: y(split.preSelfPay),
@@ -100,11 +131,10 @@ function quote(input: TxInput<'2206'>, call: Call) {
     acct_mulaid_pay: y(split.mutualAid),
     psn_cash_pay: y(split.cash),
     balc: y(split.after.accountBalance),
-    ...(payer && aid
-      ? { acct_mulaid_psn_no: payer.psn_no, mulaid_balc: y(aid.payerBalanceAfter) }
+    ...(mutualAid
+      ? { acct_mulaid_psn_no: mutualAid.psnNo, mulaid_balc: y(mutualAid.balanceAfter) }
       : {}),
   };
-  return { person, payer, bill, split, setlinfo };
 }
 
 /**
@@ -130,6 +160,8 @@ export const preSettle: Handler<'2206'> = (input, call) => ({
 });
 
 export const settle: Handler<'2207'> = (input, call) => {
+  if (call.store.reversedMsgids.has(call.envelope.msgid))
+    throw new GatewayRejection(`msgid ${call.envelope.msgid} was reversed (2601): not settled`);
   const previous = call.store.settlements.byMsgid(call.envelope.msgid);
   if (previous) {
     // Idempotency: a retried 2207 gets the first answer and settles nothing new.
@@ -170,6 +202,12 @@ export const reverse: Handler<'2208'> = (input, call) => {
   const visitOfSettlement = call.store.visits.upload(orig.chrg_bchno)?.mdtrt_id;
   if (visitOfSettlement !== d.mdtrt_id)
     throw new GatewayRejection(`settlement ${d.setl_id} is not of mdtrt_id ${d.mdtrt_id}`);
+  return reverseSettlement(call, orig);
+};
+
+/** Reverses a live settlement: balances given back, the bill unpaid again, the answer kept. */
+export function reverseSettlement(call: Call, orig: SettlementRow): TxAnswer<'2208'> {
+  const settlements = call.store.settlements;
   const setl = (JSON.parse(orig.response_json) as TxAnswer<'2207'>).setlinfo;
   const time = call.time;
   const setlId = `R${time.replace(/\D/g, '').slice(0, 8)}${String(call.store.nextSequence('setl')).padStart(8, '0')}`;
@@ -206,7 +244,7 @@ export const reverse: Handler<'2208'> = (input, call) => {
     at: time,
   });
   return output;
-};
+}
 
 export const queryByMsgid: Handler<'K102'> = (input, call) => {
   const msgid = input.data.msgid;
@@ -223,6 +261,30 @@ export const queryByMsgid: Handler<'K102'> = (input, call) => {
       },
     };
   }
+  const deposit = call.store.deposits.byMsgid(msgid);
+  if (deposit) {
+    return {
+      txn: {
+        found: true,
+        infno: 'K701',
+        status: deposit.status === 'refunded' ? 'reversed' : 'settled',
+        setl_id: deposit.dpst_id,
+        response: JSON.parse(deposit.response_json) as Record<string, unknown>,
+      },
+    };
+  }
+  const depositRefunded = call.store.deposits.byRefundMsgid(msgid);
+  if (depositRefunded) {
+    return {
+      txn: {
+        found: true,
+        infno: 'K702',
+        status: 'reversed',
+        setl_id: depositRefunded.dpst_id,
+        response: JSON.parse(depositRefunded.refund_json) as Record<string, unknown>,
+      },
+    };
+  }
   const r = settlements.reversalByMsgid(msgid);
   if (r) {
     return {
@@ -233,6 +295,12 @@ export const queryByMsgid: Handler<'K102'> = (input, call) => {
         setl_id: r.setl_id,
         response: JSON.parse(r.response_json) as Record<string, unknown>,
       },
+    };
+  }
+  const tombstone = call.store.reversedMsgids.get(msgid);
+  if (tombstone) {
+    return {
+      txn: { found: true, infno: tombstone.infno, status: 'reversed', setl_id: '', response: null },
     };
   }
   return { txn: { found: false, infno: '', status: 'none', setl_id: '', response: null } };

@@ -9,7 +9,15 @@ import { receiptRecord, unpaidBills } from './bills.ts';
 import { type Call, GatewayRejection, type HandlerTable, type TxAnswer } from './context.ts';
 import { familyBind, familyList, familyQuota, familyUnbind } from './family.ts';
 import { gallerySync } from './gallery.ts';
+import {
+  depositRecord,
+  depositRefund,
+  inpatientPreSettle,
+  inpatientSettle,
+  reverseInpatient,
+} from './inpatient.ts';
 import { registerVisit, revokeFees, uploadFees } from './outpatient.ts';
+import { reverseByMsgid } from './reversal.ts';
 import { reconcileDaily, reconcileDetail } from './reconciliation.ts';
 import { personInfo, signIn, signOut } from './session.ts';
 import { preSettle, queryByMsgid, reverse, settle } from './settlement.ts';
@@ -25,6 +33,10 @@ export const handlers: HandlerTable = {
   '2206': preSettle,
   '2207': settle,
   '2208': reverse,
+  '2303': inpatientPreSettle,
+  '2304': inpatientSettle,
+  '2305': reverseInpatient,
+  '2601': reverseByMsgid,
   '3201': reconcileDaily,
   '3202': reconcileDetail,
   K102: queryByMsgid,
@@ -41,6 +53,8 @@ export const handlers: HandlerTable = {
   K602: familyBind,
   K603: familyUnbind,
   K604: familyQuota,
+  K701: depositRecord,
+  K702: depositRefund,
 };
 
 /** Parses the input with the transaction's schema and answers it; a bad input is refused. */
