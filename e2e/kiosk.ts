@@ -118,6 +118,8 @@ export class Simulators {
     visit_registered_by: '' | 'hospital' | 'kiosk';
     fees_uploaded_by: '' | 'hospital' | 'kiosk';
     fees_mdtrt_id: string;
+    settled_by: '' | '2207' | '2304' | 'K701';
+    deposits: { amount_cents: number; status: 'available' | 'netted' | 'refunded' }[];
   }> {
     const r = await this.request.get(`sim/gateway/bill?id=${encodeURIComponent(id)}`, {
       headers: this.headers,

@@ -1,13 +1,13 @@
 /**
- * Inpatient bills (deposit top-up and discharge settlement), switching the personal account off,
- * and a payment that runs out of time.
+ * An inpatient deposit (run out of time, then paid as the hospital's prepayment), switching the
+ * personal account off, and a payment that runs out of time. Discharge: e2e/inpatient.spec.ts.
  */
 import { expect, test } from '@playwright/test';
 import { KioskPage, Simulators, centsOf, eVoucherOf } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-test('an inpatient deposit runs out of time unpaid, and then the discharge settlement is paid', async ({
+test('an inpatient deposit runs out of time unpaid, and then is paid as a deposit, not an insurance settlement', async ({
   page,
   request,
 }, info) => {
@@ -35,18 +35,23 @@ test('an inpatient deposit runs out of time unpaid, and then the discharge settl
   await kiosk.button('Back to start').click();
   await kiosk.expectScreen('home');
 
+  // Paid this time: a deposit is recorded as the hospital's prepayment on the visit (K701), not
+  // settled with the insurance, and its discharge will net it (e2e/inpatient.spec.ts).
   await sims.scan(eVoucherOf(7));
   await kiosk.expectScreen('bills');
-  await page.getByRole('button', { name: /Discharge settlement/ }).click();
+  await page.getByRole('button', { name: /Inpatient deposit/ }).click();
   await kiosk.expectScreen('review');
-  const fund = centsOf(await page.locator('.split li', { hasText: 'Insurance pays' }).innerText());
-  expect(fund).toBeGreaterThan(0);
+  await expect(page.locator('.split')).toContainText('Insurance pays ¥0.00');
   await kiosk.button('Confirm and pay').click();
   await kiosk.button('Scan a code with my phone').click();
   await kiosk.expectScreen('paying-cash');
+  await expect(page.locator('.kiosk')).toContainText('¥2000.00');
   await sims.payWithPhone();
   await kiosk.expectScreen('done');
-  expect((await sims.receipts()).at(-1)!.text).toContain('Discharge');
+  expect((await sims.receipts()).at(-1)!.text).toContain('Inpatient deposit');
+  const deposit = await sims.billRecord('IP202611150001');
+  expect(deposit).toMatchObject({ status: 'paid', settled_by: 'K701' });
+  expect(deposit.deposits).toContainEqual({ amount_cents: 200_000, status: 'available' });
   await kiosk.button('Finish').click();
   await kiosk.expectScreen('home');
 });

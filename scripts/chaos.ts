@@ -204,13 +204,18 @@ async function checkBooks(
     count(`SELECT COUNT(*) AS n FROM (SELECT chrg_bchno FROM orders WHERE status = 'paid'
            GROUP BY chrg_bchno HAVING COUNT(*) > 1)`);
   // Cash still taken (paid, not refunded) with no live settlement of that payment.
+  // An inpatient deposit (K701) is its cash order's "settlement": the hospital holds it.
   const lost = count(`SELECT COUNT(*) AS n FROM orders o WHERE o.status = 'paid' AND NOT EXISTS
-    (SELECT 1 FROM settlements s WHERE s.msgid = o.order_no AND s.status = 'settled')`);
+    (SELECT 1 FROM settlements s WHERE s.msgid = o.order_no AND s.status = 'settled') AND NOT EXISTS
+    (SELECT 1 FROM deposits d WHERE d.msgid = o.order_no AND d.status != 'refunded')`);
   const gatewaySettled = new Set(
     (
-      db.prepare(`SELECT msgid FROM settlements WHERE status = 'settled'`).all() as {
-        msgid: string;
-      }[]
+      db
+        .prepare(
+          `SELECT msgid FROM settlements WHERE status = 'settled'
+           UNION SELECT msgid FROM deposits WHERE msgid IS NOT NULL AND status != 'refunded'`,
+        )
+        .all() as { msgid: string }[]
     ).map((r) => r.msgid),
   );
   const journal = new PaymentJournal(

@@ -133,7 +133,8 @@ export class GatewaySimulator {
 
   /**
    * Testers: where a bill stands at the gateway: paid or not, its visit and who registered it,
-   * who uploaded its fee details and under which visit (2201/2204 as the platform keeps them).
+   * who uploaded its fee details and under which visit (2201/2204 as the platform keeps them),
+   * what settled it, and an inpatient visit's deposits.
    */
   billRecord(chrgBchno: string) {
     const bill = this.store.people.bill(chrgBchno);
@@ -148,6 +149,16 @@ export class GatewaySimulator {
       visit_registered_by: mdtrtId ? (visits.visit(mdtrtId)?.registered_by ?? '') : '',
       fees_uploaded_by: upload?.uploaded_by ?? '',
       fees_mdtrt_id: upload?.mdtrt_id ?? '',
+      // The transaction that settled it (2207, 2304), or the deposit that recorded it (K701).
+      settled_by:
+        this.store.settlements.liveOf(chrgBchno)?.infno ??
+        (this.store.deposits.ofBill(chrgBchno).some((d) => d.status !== 'refunded') ? 'K701' : ''),
+      // An inpatient visit's deposits, in cents, and whether a discharge netted them.
+      deposits: mdtrtId
+        ? this.store.deposits
+            .ofVisit(mdtrtId)
+            .map((d) => ({ amount_cents: d.amount_cents, status: d.status }))
+        : [],
     };
   }
 

@@ -150,3 +150,38 @@ describe('item lines', () => {
     expect(wrapColumns('short', 10)).toEqual(['short']);
   });
 });
+
+describe('an inpatient discharge', () => {
+  const discharge = (refund: boolean): ReceiptData => {
+    const r = sampleReceipt('en');
+    const split = { ...r.settlement.split, cash: cents(28_017) };
+    return {
+      ...r,
+      bill: { ...r.bill, visitType: 'inpatient-discharge' },
+      settlement: {
+        ...r.settlement,
+        split,
+        deposits: refund
+          ? { total: cents(50_000), count: 2, due: cents(0), refund: cents(21_983) }
+          : { total: cents(20_000), count: 1, due: cents(8_017), refund: cents(0) },
+      },
+    };
+  };
+  const line = (lines: string[], label: string) =>
+    lines.find((l) => l.startsWith(label))?.replace(/\s+/g, ' ');
+
+  it('prints the deposits netted and the surplus the hospital refunds', () => {
+    const lines = linesOf(discharge(true));
+    expect(line(lines, 'Your part')).toBe('Your part 280.17');
+    expect(line(lines, 'Deposits netted')).toBe('Deposits netted 500.00');
+    expect(line(lines, 'You paid (cash part)')).toBe('You paid (cash part) 0.00');
+    expect(line(lines, 'Deposits refunded')).toBe('Deposits refunded 219.83');
+  });
+
+  it('prints the rest paid when the deposits did not cover the part', () => {
+    const lines = linesOf(discharge(false));
+    expect(line(lines, 'Deposits netted')).toBe('Deposits netted 200.00');
+    expect(line(lines, 'You paid (cash part)')).toBe('You paid (cash part) 80.17');
+    expect(lines.some((l) => l.startsWith('Deposits refunded'))).toBe(false);
+  });
+});

@@ -30,6 +30,9 @@ const labels = {
     account: '个人账户支付',
     mutualAid: '家庭共济支付',
     cash: '个人现金支付',
+    cashPart: '个人负担',
+    deposits: '预交金抵扣',
+    depositsRefund: '预交金退还',
     balance: '个人账户余额',
     method: '支付方式',
     methods: {
@@ -62,6 +65,9 @@ const labels = {
     account: 'Personal account paid',
     mutualAid: 'Family account paid',
     cash: 'You paid (cash part)',
+    cashPart: 'Your part',
+    deposits: 'Deposits netted',
+    depositsRefund: 'Deposits refunded',
     balance: 'Account balance',
     method: 'Payment',
     methods: {
@@ -220,8 +226,16 @@ export function layoutReceipt(r: ReceiptData, timeZone: string): Uint8Array {
   row(p, l.fund, formatYuan(s.fund));
   row(p, l.account, formatYuan(s.account));
   row(p, l.mutualAid, formatYuan(s.mutualAid));
+  // A discharge: the deposits are netted off the patient's part; they paid the rest, or the
+  // hospital refunds the surplus.
+  const d = r.settlement.deposits;
+  if (d) {
+    row(p, l.cashPart, formatYuan(s.cash));
+    row(p, l.deposits, formatYuan(d.total));
+  }
   p.bold(true);
-  row(p, l.cash, formatYuan(s.cash));
+  row(p, l.cash, formatYuan(d ? d.due : s.cash));
+  if (d && d.refund > 0) row(p, l.depositsRefund, formatYuan(d.refund));
   p.bold(false);
   if (s.accountBalanceAfter !== undefined) row(p, l.balance, formatYuan(s.accountBalanceAfter));
   row(p, l.method, l.methods[r.paymentMethod]);

@@ -299,12 +299,22 @@ export const en = {
   'review.mutualAid': "A family member's account pays {amount}",
   'review.cash': 'You pay {amount}',
   'review.cashNone': 'You pay nothing more',
+  'review.cashPart': 'Your part {amount}',
+  'review.deposits': 'Deposits paid {amount}',
+  'review.depositsDue': 'Left to pay {amount}',
+  'review.depositsRefund':
+    '{amount} of your deposits will be refunded to you, the way you paid them',
+  'review.depositsCover': 'Your deposits cover your part: nothing left to pay',
   'review.confirm': 'Confirm and pay',
   'done.title': 'Payment complete',
   'done.paid':
     'Paid {amount} in total. Insurance paid {fund}, your account paid {account}, you paid {cash}.',
   'done.printed': 'Please take your receipt from the slot below.',
   'done.credit': 'The part you pay was advanced on credit. Please repay it by {date}.',
+  'done.deposits': 'Your deposits of {total} were set against your part of {cash}.',
+  'done.depositsDue': 'You paid the remaining {amount}.',
+  'done.depositsRefund':
+    '{amount} of your deposits will be refunded to you, the way you paid them.',
   'done.notPrinted':
     'The receipt could not be printed. Scan this code for your e-receipt, or ask staff for a copy.',
   'done.eReceipt': 'Scan for your e-receipt',

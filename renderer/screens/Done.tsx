@@ -17,6 +17,7 @@ export function Done({ kiosk, view }: ScreenProps<'done'>) {
     return () => clearTimeout(timer);
   }, [kiosk]);
   const s = view.split;
+  const d = view.deposits;
   return (
     <ScreenFrame
       title={t('done.title')}
@@ -27,9 +28,19 @@ export function Done({ kiosk, view }: ScreenProps<'done'>) {
           amount: yuan(s.total),
           fund: yuan(s.fund),
           account: yuan(s.account + s.mutualAid),
-          cash: yuan(s.cash),
+          cash: yuan(d ? d.due : s.cash),
         })}
       </p>
+      {d && (
+        <p className="lead done-deposits">
+          {t('done.deposits', { total: yuan(d.total), cash: yuan(s.cash) })}{' '}
+          {d.refund > 0
+            ? t('done.depositsRefund', { amount: yuan(d.refund) })
+            : d.due > 0
+              ? t('done.depositsDue', { amount: yuan(d.due) })
+              : ''}
+        </p>
+      )}
       {view.method === 'credit' && view.repayDate && (
         <p className="lead">{t('done.credit', { date: view.repayDate })}</p>
       )}

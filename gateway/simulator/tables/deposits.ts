@@ -88,6 +88,13 @@ export class DepositTables {
       .all(mdtrtId) as DepositRow[];
   }
 
+  /** The deposits a deposit bill recorded (K701), any status. */
+  ofBill(chrgBchno: string): DepositRow[] {
+    return this.db
+      .prepare(`SELECT * FROM deposits WHERE chrg_bchno = ? AND chrg_bchno != ''`)
+      .all(chrgBchno) as DepositRow[];
+  }
+
   /** Every deposit of a visit, any status (for testers). */
   ofVisit(mdtrtId: string): DepositRow[] {
     return this.db

@@ -79,6 +79,13 @@ export class SettlementTables {
       SettlementRow | undefined;
   }
 
+  /** The bill's live (not reversed) settlement, if any. */
+  liveOf(chrgBchno: string): SettlementRow | undefined {
+    return this.db
+      .prepare(`SELECT * FROM settlements WHERE chrg_bchno = ? AND status = 'settled'`)
+      .get(chrgBchno) as SettlementRow | undefined;
+  }
+
   /** Live (not reversed) settlements. */
   count(): number {
     return (
