@@ -146,7 +146,17 @@ export function AdminPanel({
     );
   };
   /** One result at a time: the new one replaces whatever was shown. */
-  const show = (what: { reconciliation?: Reconciliation; logs?: string[]; text?: string }) => {
+  const show = (what: {
+    checks?: DeviceCheck[];
+    receipts?: ReceiptRecord[];
+    open?: OpenPayment[];
+    reconciliation?: Reconciliation;
+    logs?: string[];
+    text?: string;
+  }) => {
+    setChecks(what.checks);
+    setReceipts(what.receipts);
+    setOpen(what.open);
     setReconciliation(what.reconciliation);
     setLogs(what.logs);
     setText(what.text);
@@ -162,19 +172,23 @@ export function AdminPanel({
       )}
       <div className="admin-actions">
         <BigButton
-          onClick={run(async () => setChecks(await kiosk.adminDiagnostics({ testPrint: false })))}
+          onClick={run(async () =>
+            show({ checks: await kiosk.adminDiagnostics({ testPrint: false }) }),
+          )}
         >
           {t('admin.devices')}
         </BigButton>
         <BigButton
-          onClick={run(async () => setChecks(await kiosk.adminDiagnostics({ testPrint: true })))}
+          onClick={run(async () =>
+            show({ checks: await kiosk.adminDiagnostics({ testPrint: true }) }),
+          )}
         >
           {t('admin.testPrint')}
         </BigButton>
-        <BigButton onClick={run(async () => setReceipts(await kiosk.adminReceipts()))}>
+        <BigButton onClick={run(async () => show({ receipts: await kiosk.adminReceipts() }))}>
           {t('admin.receipts')}
         </BigButton>
-        <BigButton onClick={run(async () => setOpen(await kiosk.adminOpenPayments()))}>
+        <BigButton onClick={run(async () => show({ open: await kiosk.adminOpenPayments() }))}>
           {t('admin.openPayments')}
         </BigButton>
         {/* Reconciliation is a supervisor's; the host refuses (and audits) anyone else. */}
@@ -225,8 +239,8 @@ export function AdminPanel({
                     text: out.printed
                       ? t('admin.reprinted')
                       : t('admin.reprintFailed', { problem: out.problem ?? '' }),
+                    receipts: await kiosk.adminReceipts(),
                   });
-                  setReceipts(await kiosk.adminReceipts());
                 })}
               >
                 {t('admin.reprint')}
@@ -255,8 +269,8 @@ export function AdminPanel({
                     : t('admin.refunded', { amount: yuan(out.cash) }),
                   out.slipPrinted ? t('admin.refundSlip') : t('admin.refundNoSlip'),
                 ].join(' '),
+                receipts: await kiosk.adminReceipts(),
               });
-              setReceipts(await kiosk.adminReceipts());
             })}
           >
             {t('admin.refundYes')}
@@ -283,7 +297,7 @@ export function AdminPanel({
           </ul>
           <BigButton
             kind="secondary"
-            onClick={run(async () => setOpen(await kiosk.adminCheckPayments()))}
+            onClick={run(async () => show({ open: await kiosk.adminCheckPayments() }))}
           >
             {t('admin.checkPayments')}
           </BigButton>
