@@ -121,7 +121,9 @@ describe('production mode', () => {
     // Stuart shows his e-voucher QR (the scanner's data reaches the session as host.session.scan).
     host.session.scan(`424${String(8).padStart(17, '0')}00110000`);
     const bills = await nextView(host, 'bills');
-    const bill = bills.screen === 'bills' ? bills.bills[0]! : undefined;
+    // His outpatient bill: an insurance settlement (his deposit would be the hospital's, K701).
+    const bill =
+      bills.screen === 'bills' ? bills.bills.find((b) => b.visitType === 'outpatient') : undefined;
     host.session.selectBill(bill!.id);
     await nextView(host, 'review');
     host.session.confirmPayment();
