@@ -1,7 +1,8 @@
 /**
  * Accessibility checks run on every screen: axe-core (no serious or critical violation), every
  * interactive element at least 72x72 px, and every piece of text at contrast >= 7:1 against the
- * background it is actually drawn on.
+ * background it is actually drawn on; then the layout: every target wholly inside the window
+ * without scrolling, no two targets overlapping, and the amount to pay the largest figure.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
@@ -78,4 +79,56 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
       .map((x) => `${x.t} ${x.px}px`),
   );
   expect(fontSizes, `main text under 24 px on ${name}`).toEqual([]);
+  await checkLayout(page, name);
+}
+
+/**
+ * The layout at the page's current size: every interactive element the patient can reach (those
+ * of an open dialog, when one is open) lies wholly inside the window, no two of them overlap,
+ * and no figure is drawn larger than the amount to pay when the screen shows one.
+ */
+export async function checkLayout(page: Page, name: string): Promise<void> {
+  const layout = await page.evaluate(() => {
+    const scope = document.querySelector('[aria-modal="true"]') ?? document.body;
+    const targets = [
+      ...scope.querySelectorAll<HTMLElement>(
+        'button, a[href], input, select, textarea, [role="button"]',
+      ),
+    ]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({
+        label: (el.textContent?.trim() || el.getAttribute('aria-label') || el.tagName).slice(0, 30),
+        r: el.getBoundingClientRect(),
+      }));
+    const [w, h] = [window.innerWidth, window.innerHeight];
+    const outside = targets
+      .filter(({ r }) => r.left < -0.5 || r.top < -0.5 || r.right > w + 0.5 || r.bottom > h + 0.5)
+      .map(
+        ({ label, r }) =>
+          `${label} at ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)} in ${w}x${h}`,
+      );
+    const overlapping: string[] = [];
+    for (let i = 0; i < targets.length; i++)
+      for (let j = i + 1; j < targets.length; j++) {
+        const [a, b] = [targets[i]!, targets[j]!];
+        const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (x > 0.5 && y > 0.5) overlapping.push(`${a.label} / ${b.label}`);
+      }
+    const pay = document.querySelector('.pay-value');
+    const payPx = pay ? parseFloat(getComputedStyle(pay).fontSize) : Infinity;
+    const larger: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el === pay || el.offsetParent === null || !/\d/.test(n.textContent ?? ''))
+        continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px > payPx) larger.push(`"${n.textContent!.trim().slice(0, 30)}" ${px}px > ${payPx}px`);
+    }
+    return { outside, overlapping, larger };
+  });
+  expect(layout.outside, `targets outside the window on ${name}`).toEqual([]);
+  expect(layout.overlapping, `overlapping targets on ${name}`).toEqual([]);
+  expect(layout.larger, `figures larger than the amount to pay on ${name}`).toEqual([]);
 }

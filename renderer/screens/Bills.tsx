@@ -10,6 +10,7 @@ export function Bills({ kiosk, view }: ScreenProps<'bills'>) {
   return (
     <ScreenFrame
       title={t('bills.title', { name: view.patient.maskedName })}
+      className="list-screen"
       actions={
         <BigButton kind="secondary" onClick={act(() => kiosk.cancel())}>
           {t('common.back')}

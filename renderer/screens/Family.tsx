@@ -63,6 +63,7 @@ export function MemberBills({ kiosk, view }: ScreenProps<'member-bills'>) {
   return (
     <ScreenFrame
       title={t('family.memberTitle', { name: view.member.maskedName })}
+      className="list-screen"
       actions={
         <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
           {t('family.back')}
