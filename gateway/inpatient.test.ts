@@ -274,3 +274,21 @@ describe('a 2304 left by a crash settles once', () => {
     });
   });
 });
+
+describe('2601 reverses a discharge or a deposit by its msgid', () => {
+  it('a 2304 reversed by msgid is undone as 2305 would, and its msgid refused from then on', async () => {
+    const { patient, bill } = await billOf('Stuart', STUART_DISCHARGE);
+    const input = inpatientSettleInputFor(patient, bill);
+    const msgid = client.newMsgid();
+    const out = await client.call('2304', input, { msgid });
+    const cash = Math.round(out.setlinfo.psn_cash_pay * 100);
+    const stuart = person('Stuart').psn_no;
+    await client.call('2601', { data: { psn_no: stuart, omsgid: msgid, oinfno: '2304' } });
+    expect(live(STUART_DISCHARGE)).toEqual([]);
+    expect((await billOf('Stuart', STUART_DISCHARGE)).bill.deposits).toEqual({
+      total: cash,
+      count: 2,
+    });
+    await expect(client.call('2304', input, { msgid })).rejects.toThrow(/was reversed \(2601\)/);
+  });
+});

@@ -146,28 +146,26 @@ async function recoverOne(
       return;
     }
     try {
-      const out = q.found
-        ? settleOutputOf(q.response, p.settle_infno)
-        : await steps.sendSettle(p);
+      const out = q.found ? settleOutputOf(q.response, p.settle_infno) : await steps.sendSettle(p);
       await steps.accept(id, out);
       report.settled++;
       report.settledIds.push(id);
     } catch (error) {
       if (!isCode(error, 'gateway-rejected')) throw error;
-      // The resend was refused, yet the first 2207 may still reach the gateway: the platform's
+      // The resend was refused, yet the first send may still reach the gateway: the platform's
       // reversal by msgid (2601) makes sure it never settles before the cash goes back. Until
       // the gateway has acknowledged it, the payment stays in doubt.
       await retryOnce(() =>
         deps.client.call(
           '2601',
-          { data: { psn_no: p.psn_no, omsgid: id, oinfno: '2207' } },
+          { data: { psn_no: p.psn_no, omsgid: id, oinfno: p.settle_infno } },
           { insuredArea: p.insured_area },
         ),
       );
       deps.journal.update(
         id,
         { settle_state: 'failed', problem: 'rejected' },
-        'recovery: 2207 rejected, 2601 reversed its msgid',
+        `recovery: ${p.settle_infno} rejected, 2601 reversed its msgid`,
       );
       report.failed++;
       if (await steps.refund(id, 'settlement refused')) report.refunded++;

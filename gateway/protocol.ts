@@ -369,7 +369,8 @@ export const reverseByMsgidInput = z.object({
   data: z.object({
     psn_no: code(30),
     omsgid: z.string().length(30),
-    oinfno: z.enum(['2201', '2207']),
+    // 2304 and K701: a discharge or a deposit whose resend was refused, reversed alike.
+    oinfno: z.enum(['2201', '2207', '2304', 'K701']),
   }),
 });
 export const reverseByMsgidOutput = z.object({});
