@@ -1,16 +1,18 @@
 /**
  * Payments that never lose or double a settlement. The order of operations is chosen so that a
  * crash at any point leaves neither a patient charged without a settlement nor a settlement
- * without its cash collected (docs/settlement.md has the table):
+ * without its cash collected (docs/settlement.md has the table). The settling call is 2207
+ * (outpatient), 2304 (inpatient discharge, deposits netted: the kiosk collects only the rest) or
+ * K701 (inpatient deposit), as journalled in settle_infno:
  *
- *   1. journal the intent (2207 msgid, the exact 2207 input, the 2206 split)
+ *   1. journal the intent (its msgid, the exact settling input, the pre-settled split)
  *   2. collect the cash part first (mobile order / credit / wallet code), journalled
- *   3. journal "sent", then 2207 with the journalled msgid (the gateway's idempotency key)
+ *   3. journal "sent", then the settling call with the journalled msgid (the idempotency key)
  *   4. settled -> done; refused -> refund the cash; unknown -> in doubt, resolved by re-sending
  *      the same msgid (never settles twice) or at start-up by recover()
  *
- * A settlement whose cash part differs from what was collected is reversed (2208) and the cash
- * refunded, so the patient is never charged an amount they did not see.
+ * A settlement whose cash part differs from what was collected is reversed (2208, 2305, K702)
+ * and the cash refunded, so the patient is never charged an amount they did not see.
  */
 import {
   type Bill,
