@@ -5,6 +5,7 @@
  * netted off the cash part (the rest collected first, or the surplus refunded by the hospital);
  * 2305 reverses it; K702 refunds a deposit; a 2304 left in doubt by a crash settles once.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,5 +291,34 @@ describe('2601 reverses a discharge or a deposit by its msgid', () => {
       count: 2,
     });
     await expect(client.call('2304', input, { msgid })).rejects.toThrow(/was reversed \(2601\)/);
+  });
+});
+
+describe('a journal from before settle_infno', () => {
+  it('gains the column, its rows settled by 2207 as they were', () => {
+    const file = join(dir, 'old.sqlite');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE payments (
+        payment_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        business_date TEXT NOT NULL, bill_id TEXT NOT NULL, psn_no TEXT NOT NULL,
+        insured_area TEXT NOT NULL, settle_input_json TEXT NOT NULL,
+        total_cents INTEGER NOT NULL, fund_cents INTEGER NOT NULL, account_cents INTEGER NOT NULL,
+        mutual_aid_cents INTEGER NOT NULL, cash_cents INTEGER NOT NULL,
+        cash_method TEXT NOT NULL, order_no TEXT NOT NULL DEFAULT '',
+        cash_state TEXT NOT NULL, settle_state TEXT NOT NULL,
+        setl_id TEXT NOT NULL DEFAULT '', settlement_json TEXT NOT NULL DEFAULT '',
+        reversal_msgid TEXT NOT NULL DEFAULT '', problem TEXT NOT NULL DEFAULT '');
+      INSERT INTO payments (payment_id, created_at, updated_at, business_date, bill_id, psn_no,
+        insured_area, settle_input_json, total_cents, fund_cents, account_cents, mutual_aid_cents,
+        cash_cents, cash_method, cash_state, settle_state)
+      VALUES ('OLD1', '', '', '2026-11-21', 'OP1', 'P0001', '110105', '{}', 100, 0, 0, 0, 100,
+        'mobile', 'pending', 'intent');`);
+    old.close();
+    const reopened = new PaymentJournal(file, clock.now);
+    try {
+      expect(reopened.get('OLD1')).toMatchObject({ settle_infno: '2207', fees_uploaded_here: 0 });
+    } finally {
+      reopened.close();
+    }
   });
 });
