@@ -64,11 +64,13 @@ describe('scan-code fuzzing (bounded, seeded)', () => {
     expect(kinds.get('wallet')).toBeGreaterThan(0);
   });
 
-  it('answers a 10 MB scan within half a second', () => {
+  // The bound catches work that grows with the input (a backtracking regex over 10 MB takes
+  // minutes); it is loose enough that a loaded 2-core CI machine never trips it.
+  it('answers a 10 MB scan without reading through it', () => {
     const huge = E_VOUCHER + '9'.repeat(10_000_000);
     const started = performance.now();
     expect(classifyScanCode(huge)).toEqual({ kind: 'unknown', reason: 'too-long' });
     expect(classifyScanCode(' '.repeat(10_000_000))).toEqual({ kind: 'unknown', reason: 'empty' });
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
