@@ -120,6 +120,52 @@ describe('FaceEnginePool', () => {
   });
 });
 
+describe('a pool with a tracking-only worker', () => {
+  const allNets = [
+    'ssd_mobilenetv1',
+    'face_landmark_68',
+    'face_recognition',
+    'tiny_face_detector',
+    'face_landmark_68_tiny',
+  ];
+  const tinyNets = ['tiny_face_detector', 'face_landmark_68_tiny'];
+
+  it('the tracker holds the tiny nets alone and takes tracking frames and passive scores; detectAll waits for the full worker', async () => {
+    const own = await FaceEnginePool.start({ size: 2, trackers: 1 });
+    try {
+      // No passive liveness nets at start on either: they load on the first passive call.
+      expect(own.workerNets()).toEqual([allNets, tinyNets]);
+      const decisive = [own.detectAll(cameraFrame), own.detectAll(cameraFrame)];
+      expect(own.busy).toBe(1);
+      expect(own.queued).toBe(1);
+      // A tracking frame goes past the waiting decisive frame, to the tracker.
+      const tracked = own.track(cameraFrame);
+      expect(own.busy).toBe(2);
+      expect(own.queued).toBe(1);
+      expect((await tracked).length).toBe(1);
+      expect((await Promise.all(decisive)).map((faces) => faces.length)).toEqual([1, 1]);
+      // A passive score goes to the tracker while the full worker analyses the next frame.
+      const [face] = await own.detectAll(cameraFrame);
+      const next = own.detectAll(cameraFrame);
+      const score = own.passiveLiveness(cameraFrame, face!.box);
+      expect([own.busy, own.queued]).toEqual([2, 0]);
+      expect(await score).toBeGreaterThanOrEqual(0.3);
+      expect((await next).length).toBe(1);
+
+      // A tracker that dies is replaced by a tracker.
+      const slots = (own as unknown as { slots: { worker: Worker; nets: string }[] }).slots;
+      await slots.find((s) => s.nets === 'track')!.worker.terminate();
+      await expect.poll(() => own.size, { timeout: 60_000 }).toBe(2);
+      expect(own.workerNets()).toEqual([allNets, tinyNets]);
+      const both = [own.detectAll(cameraFrame), own.track(cameraFrame)];
+      expect(own.busy).toBe(2);
+      expect((await Promise.all(both)).map((faces) => faces.length)).toEqual([1, 1]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('passive liveness', () => {
   it('scores every genuine fixture photo at or above the default threshold, repeatably', async () => {
     const people = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'];

@@ -8,6 +8,12 @@
  *
  * The pool has the engine's own methods, so the identifier, enrollment and the CLI take either.
  * A worker that dies is replaced; the frame it was analysing fails with a typed error.
+ *
+ * Memory: each worker holds its own nets and its own WASM memory, which grows to its largest
+ * pass and never shrinks (~200 MB after a decisive frame). `trackers` workers load only the
+ * tracking nets (tiny detector and landmarks, and the small passive liveness nets on first use):
+ * they take tracking frames and passive scores and stay at a tracking pass's size, while every
+ * detectAll (decisive frames, the challenge's frames, enrolment) goes to the others.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +35,11 @@ export class FaceEngineError extends Error {
 export interface FaceEnginePoolOptions extends WorkerStart {
   /** Worker threads; default one per core, at most 4 (each holds its own copy of the nets). */
   size?: number;
+  /**
+   * How many of them only track (tiny nets alone; fewer MB each), default none. At least one
+   * worker always holds every net.
+   */
+  trackers?: number;
   /** How long a worker may take to load the nets. */
   startTimeoutMs?: number;
 }
@@ -42,6 +53,10 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 interface Slot {
   worker: Worker;
+  /** 'track': takes only tracking frames. */
+  nets: 'all' | 'track';
+  /** The nets it reported loaded when ready. */
+  loaded: string[];
   job?: Job & { id: number };
   tensors: number;
 }
@@ -60,12 +75,18 @@ export class FaceEnginePool {
   static async start(options: FaceEnginePoolOptions = {}): Promise<FaceEnginePool> {
     const started = performance.now();
     const size = Math.max(1, Math.min(options.size ?? availableParallelism(), 4));
+    const trackers = Math.max(0, Math.min(options.trackers ?? 0, size - 1));
     const start: WorkerStart = {
       ...(options.modelDir ? { modelDir: options.modelDir } : {}),
       ...(options.preferNative === undefined ? {} : { preferNative: options.preferNative }),
     };
     const spawned = await Promise.allSettled(
-      Array.from({ length: size }, () => spawn(start, options.startTimeoutMs ?? 120_000)),
+      Array.from({ length: size }, (_, i) =>
+        spawn(
+          { ...start, nets: i < size - trackers ? 'all' : 'track' },
+          options.startTimeoutMs ?? 120_000,
+        ),
+      ),
     );
     const failed = spawned.find((s) => s.status === 'rejected');
     if (failed) {
@@ -74,13 +95,18 @@ export class FaceEnginePool {
     }
     const ready = spawned.map((s) => (s as PromiseFulfilledResult<Spawned>).value);
     const pool = new FaceEnginePool(start, ready[0]!.backend, performance.now() - started);
-    for (const { worker } of ready) pool.adopt(worker);
+    for (const { worker, nets, loaded } of ready) pool.adopt(worker, nets, loaded);
     return pool;
   }
 
   /** Worker threads analysing frames. */
   get size(): number {
     return this.slots.length;
+  }
+
+  /** The nets each worker had loaded when ready (passive liveness loads on first use). */
+  workerNets(): string[][] {
+    return this.slots.map((s) => [...s.loaded]);
   }
 
   /** Every face in the frame, largest first, each with landmarks and descriptor. */
@@ -142,19 +168,34 @@ export class FaceEnginePool {
     });
   }
 
+  /**
+   * Oldest job first, each to a free worker that holds its nets: a tracking frame or a passive
+   * score to a tracking worker first (the full ones stay free for a decisive frame), else to any
+   * free worker; detectAll to a full worker only. A job no free worker can take waits without
+   * holding up the jobs behind it.
+   */
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.job) continue;
-      const job = this.queue.shift();
-      if (!job) return;
+    for (let i = 0; i < this.queue.length;) {
+      const job = this.queue[i]!;
+      const free = this.slots.filter((s) => !s.job);
+      const slot =
+        job.request.op !== 'detectAll'
+          ? (free.find((s) => s.nets === 'track') ?? free[0])
+          : free.find((s) => s.nets === 'all');
+      if (!slot) {
+        if (free.length === 0) return;
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
       const id = this.nextId++;
       slot.job = { ...job, id };
       slot.worker.postMessage({ ...job.request, id } as WorkerRequest);
     }
   }
 
-  private adopt(worker: Worker): void {
-    const slot: Slot = { worker, tensors: 0 };
+  private adopt(worker: Worker, nets: Slot['nets'], loaded: string[]): void {
+    const slot: Slot = { worker, nets, loaded, tensors: 0 };
     this.slots.push(slot);
     worker.on('message', (reply: WorkerReply) => {
       const job = slot.job;
@@ -180,19 +221,25 @@ export class FaceEnginePool {
       this.slots.splice(index, 1);
       slot.job?.reject(new FaceEngineError('engine-failed', `face worker stopped: ${why}`));
       if (this.closed) return;
-      void spawn(this.start, 120_000).then(
-        ({ worker: fresh }) => {
+      // The replacement holds the same nets as the worker it replaces.
+      void spawn({ ...this.start, nets: slot.nets }, 120_000).then(
+        ({ worker: fresh, loaded }) => {
           if (this.closed) void fresh.terminate();
           else {
-            this.adopt(fresh);
+            this.adopt(fresh, slot.nets, loaded);
             this.pump();
           }
         },
         () => {
-          // No replacement: the remaining workers carry on; with none left, jobs wait for close.
-          if (this.slots.length === 0)
-            for (const job of this.queue.splice(0))
-              job.reject(new FaceEngineError('engine-failed', 'no face worker is running'));
+          // No replacement: the remaining workers carry on; a job none of them can take fails.
+          const full = this.slots.some((s) => s.nets === 'all');
+          const stranded = this.queue.filter(
+            (job) => this.slots.length === 0 || (!full && job.request.op === 'detectAll'),
+          );
+          for (const job of stranded) {
+            this.queue.splice(this.queue.indexOf(job), 1);
+            job.reject(new FaceEngineError('engine-failed', 'no face worker is running'));
+          }
         },
       );
       this.pump();
@@ -202,9 +249,15 @@ export class FaceEnginePool {
   }
 }
 
-type Spawned = { worker: Worker; backend: string; loadMs: number };
+type Spawned = {
+  worker: Worker;
+  backend: string;
+  loadMs: number;
+  nets: Slot['nets'];
+  loaded: string[];
+};
 
-function spawn(start: WorkerStart, timeoutMs: number): Promise<Spawned> {
+function spawn(start: WorkerStart & { nets: Slot['nets'] }, timeoutMs: number): Promise<Spawned> {
   const entry = workerEntry(import.meta.url, 'face-worker');
   const worker = new Worker(entry.script, { workerData: start, eval: entry.eval });
   return new Promise((resolve, reject) => {
@@ -225,7 +278,13 @@ function spawn(start: WorkerStart, timeoutMs: number): Promise<Spawned> {
     const ready = (reply: WorkerReply) => {
       if (reply.kind !== 'ready') return fail(new Error('unexpected first message'));
       detach();
-      resolve({ worker, backend: reply.backend, loadMs: reply.loadMs });
+      resolve({
+        worker,
+        backend: reply.backend,
+        loadMs: reply.loadMs,
+        nets: start.nets,
+        loaded: reply.nets,
+      });
     };
     const timer = setTimeout(() => fail(new Error('timed out')), timeoutMs);
     worker.on('error', fail);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FaceEngine, projectRoot } from './face-engine.ts';
+import { FaceEngine, FaceNetsError, projectRoot } from './face-engine.ts';
 import { compose, decodeImage, ImageError } from '../hardware/camera/image.ts';
 
 let engine: FaceEngine;
@@ -132,4 +132,28 @@ describe('a long run', () => {
     global.gc?.();
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(50 * 2 ** 20);
   }, 120_000);
+});
+
+describe('which nets an engine holds', () => {
+  it('a tracking engine tracks and scores passive liveness, and refuses detectAll', async () => {
+    // In this thread the library's nets are shared with the full engine above, so which nets a
+    // tracking worker holds is checked on the pool (face-engine-pool.test.ts).
+    const tracker = await FaceEngine.load({ nets: 'track' });
+    const frame = decodeImage(fixture('penny', '2.png'));
+    expect(await tracker.track(frame)).toHaveLength(1);
+    await expect(tracker.detectAll(frame)).rejects.toBeInstanceOf(FaceNetsError);
+    await expect(tracker.detectAll(frame)).rejects.toMatchObject({ code: 'nets-not-loaded' });
+    const [tracked] = await tracker.track(frame);
+    expect(await tracker.passiveLiveness(frame, tracked!.box)).toBeGreaterThan(0);
+  });
+
+  it('the passive liveness nets load on the first passive call, not before', async () => {
+    // No test above asks this engine for passive liveness.
+    expect(engine.loadedNets()).not.toContain('antispoof');
+    const frame = decodeImage(fixture('amy', '1.png'));
+    const [face] = await engine.detectAll(frame);
+    const score = await engine.passiveLiveness(frame, face!.box);
+    expect(score).toBeGreaterThan(0);
+    expect(engine.loadedNets()).toEqual(expect.arrayContaining(['antispoof', 'liveness']));
+  });
 });

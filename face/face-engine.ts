@@ -7,12 +7,12 @@
  * Tight crops (a face filling the whole image) defeat the detector, so a frame with no face is
  * retried padded with a neutral border; boxes and landmarks are mapped back to the frame.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as FaceApi from '@vladmandic/face-api';
 import { checkFrame, type Frame, pad } from '../hardware/camera/image.ts';
+import { PassiveNets, type PassiveRuntime } from './passive-nets.ts';
 import { installSsdInputSize, SSD_TRAINED_SIZE } from './ssd-input-size.ts';
 import type { Point } from './landmarks.ts';
 
@@ -38,33 +38,12 @@ const require = createRequire(import.meta.url);
 
 type FaceApiModule = typeof FaceApi;
 
-/** A tensor, as far as this file handles one. */
-interface Tensor {
-  data(): Promise<Float32Array | Int32Array | Uint8Array>;
-  dispose(): void;
-}
-interface GraphModel {
-  execute(input: Tensor): Tensor;
-}
-
 /** The part of the tfjs runtime we use; face-api's bundled typings leave these off `api.tf`. */
-interface TfRuntime {
+interface TfRuntime extends PassiveRuntime {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
   getBackend(): string;
   memory(): { numTensors: number };
-  tidy<T>(fn: () => T): T;
-  tensor4d(data: Uint8Array, shape: [number, number, number, number], dtype: 'int32'): Tensor;
-  image: {
-    cropAndResize(
-      image: Tensor,
-      boxes: number[][],
-      boxIndices: number[],
-      size: [number, number],
-    ): Tensor & { div(n: number): Tensor };
-  };
-  io: { fromMemory(artifacts: unknown): unknown };
-  loadGraphModel(handler: unknown): Promise<GraphModel>;
 }
 const runtime = (api: FaceApiModule) => api.tf as unknown as TfRuntime;
 
@@ -116,43 +95,34 @@ export interface PhotoLook {
   pad: number;
 }
 
-/** The passive liveness nets (from @vladmandic/human, copied into models/) and their input. */
-const PASSIVE_MODELS = [
-  { name: 'antispoof', size: 128 },
-  { name: 'liveness', size: 32 },
-] as const;
+/**
+ * Which nets an engine loads. 'all': everything a decisive frame, enrolment and the challenge
+ * need. 'track': only the tiny detector and its landmarks (what `track` runs), for a worker that
+ * follows the face and scores passive liveness: it holds no SSD, 68-point or recognition
+ * weights, and its WASM memory grows only to a tracking pass's size (docs/performance.md). The
+ * small passive liveness nets are loaded on the first `passiveLiveness` call in either case: a
+ * kiosk without the liveness challenge never holds them.
+ */
+export type FaceNets = 'all' | 'track';
 
-/** A tfjs graph model from models/: the JSON topology and its one weights file, read from disk. */
-async function loadGraphModel(tf: TfRuntime, jsonPath: string): Promise<GraphModel> {
-  const json = JSON.parse(await readFile(jsonPath, 'utf8')) as {
-    modelTopology: unknown;
-    weightsManifest: { paths: string[]; weights: unknown[] }[];
-  };
-  const weights = await Promise.all(
-    json.weightsManifest.flatMap((group) =>
-      group.paths.map((path) => readFile(join(dirname(jsonPath), path))),
-    ),
-  );
-  const bytes = Buffer.concat(weights);
-  return tf.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
-    }),
-  );
+/** The error of a call whose nets this engine does not hold (a tracking-only engine). */
+export class FaceNetsError extends Error {
+  override readonly name = 'FaceNetsError';
+  readonly code = 'nets-not-loaded';
 }
 
 export class FaceEngine {
+  private passive?: Promise<PassiveNets>;
   private constructor(
     private readonly api: FaceApiModule,
-    private readonly passive: { model: GraphModel; size: number }[],
+    private readonly dir: string,
+    readonly nets: FaceNets,
     readonly backend: string,
     readonly loadMs: number,
   ) {}
 
   static async load(
-    options: { modelDir?: string; preferNative?: boolean } = {},
+    options: { modelDir?: string; preferNative?: boolean; nets?: FaceNets } = {},
   ): Promise<FaceEngine> {
     const started = performance.now();
     let api: FaceApiModule | undefined;
@@ -174,54 +144,48 @@ export class FaceEngine {
     }
     await runtime(api).ready();
     const dir = options.modelDir ?? defaultModelDir;
-    await api.nets.ssdMobilenetv1.loadFromDisk(dir);
-    await api.nets.faceLandmark68Net.loadFromDisk(dir);
-    await api.nets.faceRecognitionNet.loadFromDisk(dir);
+    const nets = options.nets ?? 'all';
+    if (nets === 'all') {
+      await api.nets.ssdMobilenetv1.loadFromDisk(dir);
+      await api.nets.faceLandmark68Net.loadFromDisk(dir);
+      await api.nets.faceRecognitionNet.loadFromDisk(dir);
+    }
     await api.nets.tinyFaceDetector.loadFromDisk(dir);
     await api.nets.faceLandmark68TinyNet.loadFromDisk(dir);
     installSsdInputSize(api);
-    const passive = await Promise.all(
-      PASSIVE_MODELS.map(async ({ name, size }) => ({
-        size,
-        model: await loadGraphModel(runtime(api), join(dir, `${name}.json`)),
-      })),
-    );
-    return new FaceEngine(api, passive, runtime(api).getBackend(), performance.now() - started);
+    return new FaceEngine(api, dir, nets, runtime(api).getBackend(), performance.now() - started);
   }
 
-  /**
-   * Passive liveness of the face in box: the mean of two small nets that ship with
-   * @vladmandic/human (anti-spoofing on a 128 px crop, livenessnet on a 32 px crop), from
-   * 0 (a spoof) to 1 (a live face). One frame says little; the identifier takes the median over
-   * the challenge frames (see docs/face.md for what it does and does not catch).
-   */
+  /** The nets loaded so far, by file name in models/ (for tests and the pool's report). */
+  loadedNets(): string[] {
+    const { nets } = this.api;
+    return [
+      ...(nets.ssdMobilenetv1.isLoaded ? ['ssd_mobilenetv1'] : []),
+      ...(nets.faceLandmark68Net.isLoaded ? ['face_landmark_68'] : []),
+      ...(nets.faceRecognitionNet.isLoaded ? ['face_recognition'] : []),
+      ...(nets.tinyFaceDetector.isLoaded ? ['tiny_face_detector'] : []),
+      ...(nets.faceLandmark68TinyNet.isLoaded ? ['face_landmark_68_tiny'] : []),
+      ...(this.passive ? PassiveNets.names : []),
+    ];
+  }
+
+  /** The passive liveness nets, read on first use and kept (each a few hundred KB). */
+  private passiveNets(): Promise<PassiveNets> {
+    this.passive ??= PassiveNets.load(runtime(this.api), this.dir);
+    // A failed read is not kept: the next call tries again.
+    this.passive.catch(() => (this.passive = undefined));
+    return this.passive;
+  }
+
+  private needAll(what: string): void {
+    if (this.nets !== 'all')
+      throw new FaceNetsError(`${what} needs every net; this engine loaded only the tracking nets`);
+  }
+
+  /** Passive liveness of the face in box, 0 (a spoof) to 1 (live): passive-nets.ts. */
   async passiveLiveness(frame: Frame, box: FaceObservation['box']): Promise<number> {
     checkFrame(frame);
-    const tf = runtime(this.api);
-    // The nets were trained on a square crop 1.4 times the face box; outside the frame is black.
-    const side = Math.max(box.width, box.height) * 1.4;
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    const crop = [
-      (cy - side / 2) / frame.height,
-      (cx - side / 2) / frame.width,
-      (cy + side / 2) / frame.height,
-      (cx + side / 2) / frame.width,
-    ];
-    const image = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
-    try {
-      let sum = 0;
-      for (const { model, size } of this.passive) {
-        const output = tf.tidy(() =>
-          model.execute(tf.image.cropAndResize(image, [crop], [0], [size, size]).div(255)),
-        );
-        sum += (await output.data())[0] ?? 0;
-        output.dispose();
-      }
-      return Math.min(1, Math.max(0, sum / this.passive.length));
-    } finally {
-      image.dispose();
-    }
+    return (await this.passiveNets()).score(frame, box);
   }
 
   /** Live tensors; stable across frames when nothing leaks. */
@@ -236,6 +200,7 @@ export class FaceEngine {
    */
   async detectAll(frame: Frame, options: DetectOptions = {}): Promise<FaceObservation[]> {
     checkFrame(frame);
+    this.needAll('detectAll');
     if (options.detector === 'fast' && Math.max(frame.width, frame.height) > CROP_MAX_SIDE) {
       // The tiny detector finds the face in a camera frame in a fraction of SSD's time; the
       // landmarks and descriptor that decide are the same nets either way. SSD stays the
@@ -312,6 +277,7 @@ export class FaceEngine {
    * mapping): the baseline the benchmark compares detectAll ('ssd') and track ('tiny') against.
    */
   async rawLibraryCall(frame: Frame, which: 'ssd' | 'tiny' = 'ssd'): Promise<number> {
+    if (which === 'ssd') this.needAll('the SSD library call');
     const { api } = this;
     const tensor = api.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
     const input = tensor as unknown as FaceApi.TNetInput;

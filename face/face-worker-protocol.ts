@@ -2,12 +2,14 @@
  * Messages between the face engine pool and its worker threads. Frames go in as copies (the
  * camera may reuse its buffer); results come back structured-cloned.
  */
-import type { DetectOptions, FaceObservation, TrackedFace } from './face-engine.ts';
+import type { DetectOptions, FaceNets, FaceObservation, TrackedFace } from './face-engine.ts';
 import type { Frame } from '../hardware/camera/image.ts';
 
 export interface WorkerStart {
   modelDir?: string;
   preferNative?: boolean;
+  /** 'track': a worker that only tracks, holding the tiny nets alone (face-engine.ts). */
+  nets?: FaceNets;
 }
 
 export type WorkerRequest =
@@ -16,7 +18,7 @@ export type WorkerRequest =
   | { id: number; op: 'passive'; frame: Frame; box: FaceObservation['box'] };
 
 export type WorkerReply =
-  | { kind: 'ready'; backend: string; loadMs: number }
+  | { kind: 'ready'; backend: string; loadMs: number; nets: string[] }
   | {
       kind: 'result';
       id: number;

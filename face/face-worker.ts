@@ -18,6 +18,7 @@ const start = workerData as WorkerStart;
 void FaceEngine.load({
   ...(start.modelDir ? { modelDir: start.modelDir } : {}),
   ...(start.preferNative === undefined ? {} : { preferNative: start.preferNative }),
+  ...(start.nets ? { nets: start.nets } : {}),
 }).then((engine) => {
   port.on('message', (request: WorkerRequest) => {
     void handle(engine, request).then((reply) => port.postMessage(reply));
@@ -26,6 +27,7 @@ void FaceEngine.load({
     kind: 'ready',
     backend: engine.backend,
     loadMs: engine.loadMs,
+    nets: engine.loadedNets(),
   } satisfies WorkerReply);
 });
 

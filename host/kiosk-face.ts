@@ -3,6 +3,7 @@
  * (synced from the gateway), and the identifier the session asks, which also makes the preview
  * frames of a camera the renderer cannot see.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { KioskConfig } from '../core/config.ts';
 import type { CameraFrame } from '../core/kiosk-api.ts';
@@ -25,10 +26,11 @@ export async function startFace(
 ): Promise<{ engine: FaceEnginePool; gallery: FaceGallerySync }> {
   const { client, keys, log } = o;
   // The nets run on worker threads, one per core: the host's event loop (IPC, the gateway,
-  // the printer) never waits for a frame to be analysed.
-  const engine = await FaceEnginePool.start(
-    config.face.workers !== undefined ? { size: config.face.workers } : {},
-  );
+  // the printer) never waits for a frame to be analysed. Decisive frames come one at a time,
+  // so one worker holds every net and the others track and score passive liveness (the small
+  // nets alone, far less memory: docs/performance.md); enrolment runs on the one.
+  const size = config.face.workers ?? availableParallelism();
+  const engine = await FaceEnginePool.start({ size, trackers: size - 1 });
   log('face.engine.loaded', {
     backend: engine.backend,
     workers: engine.size,
