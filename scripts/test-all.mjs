@@ -1,6 +1,7 @@
 // npm test: every suite (lint, typecheck and the build side by side, then unit, e2e), then one
-// summary line that totals them all: "N passed, N failed". Exits non-zero if anything failed. A missing system
-// command (socat, Chromium...) is named once before anything runs (prerequisites.mjs).
+// summary line that totals them all: "N passed, N failed". Exits non-zero if anything failed.
+// A missing system command (socat, Chromium...) is named once before anything runs
+// (prerequisites.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { missingPrerequisites, prerequisitesLine } from './prerequisites.mjs';
