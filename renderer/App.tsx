@@ -37,8 +37,15 @@ export function App({ kiosk }: { kiosk: KioskApi }) {
   const [language, setLanguage] = useState<Language>('zh-CN');
 
   useEffect(() => {
-    const off = kiosk.onView(setView);
-    void kiosk.getView().then(setView);
+    // The first view is asked for, but a view pushed meanwhile is newer than the answer.
+    let pushed = false;
+    const off = kiosk.onView((v) => {
+      pushed = true;
+      setView(v);
+    });
+    void kiosk.getView().then((v) => {
+      if (!pushed) setView(v);
+    });
     void kiosk.getInfo().then((i) => {
       setInfo(i);
       setLanguage(i.language);

@@ -29,6 +29,8 @@ function webSocketTransport(url: string): KioskTransport {
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = createListenerMap();
   let ready: Promise<WebSocket> | undefined;
+  /** View events received: a getView answer is stale if one arrived while it was asked. */
+  let viewEvents = 0;
 
   const connect = (): Promise<WebSocket> => {
     if (ready) return ready;
@@ -55,6 +57,7 @@ function webSocketTransport(url: string): KioskTransport {
           return;
         }
         if (msg.type === 'event') {
+          if (msg.event === 'view') viewEvents++;
           if (isKioskEvent(msg.event)) listeners.emit(msg.event, msg.payload);
         } else {
           const p = pending.get(msg.id);
@@ -70,8 +73,10 @@ function webSocketTransport(url: string): KioskTransport {
 
   const resync = async (): Promise<void> => {
     try {
+      // A view pushed while the answer was on its way is newer than the answer: keep it.
+      const seen = viewEvents;
       const view = await transport.invoke('getView', []);
-      listeners.emit('view', view);
+      if (viewEvents === seen) listeners.emit('view', view);
     } catch {
       setTimeout(() => void resync(), 2000);
     }

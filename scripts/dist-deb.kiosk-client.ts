@@ -103,6 +103,8 @@ class KioskSocket {
     (m: { ok: boolean; value?: unknown; error?: string }) => void
   >();
   private latest: SessionView | undefined;
+  /** View events received so far: a getView answer older than one of them is stale. */
+  private viewEvents = 0;
   private readonly viewWaiters = new Set<() => void>();
 
   private constructor(private readonly ws: WebSocket) {
@@ -111,6 +113,7 @@ class KioskSocket {
       if (message.type === 'result') this.pending.get(message.id)?.(message);
       else if (message.event === 'view') {
         this.latest = message.payload as SessionView;
+        this.viewEvents++;
         for (const wake of this.viewWaiters) wake();
       }
     });
@@ -141,7 +144,12 @@ class KioskSocket {
   /** Waits for the session to show one of these screens (from its events, or asked once). */
   async view(screen: SessionView['screen'] | SessionView['screen'][]): Promise<SessionView> {
     const wanted = Array.isArray(screen) ? screen : [screen];
-    this.latest = (await this.call('getView')) as SessionView;
+    // The answer may have been made before a view event that overtook it on the socket: a
+    // screen change pushed meanwhile is newer than the answer, so the answer is kept only if
+    // no event came while it was on its way.
+    const seen = this.viewEvents;
+    const answer = (await this.call('getView')) as SessionView;
+    if (this.viewEvents === seen) this.latest = answer;
     return new Promise((resolve, reject) => {
       const check = () => {
         if (this.latest && wanted.includes(this.latest.screen)) {
