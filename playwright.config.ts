@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4620);
 const CAMERA_PORT = PORT + 1;
+const LAYOUT_PORT = PORT + 2;
 export const CONTROL_TOKEN = 'e2e-control-token';
 /** The video Chromium's fake camera plays (written by e2e/global-setup.ts). */
 export const FAKE_CAMERA_FILE = join(import.meta.dirname, '.kiosk-data', 'fake-camera.y4m');
@@ -36,8 +37,9 @@ export default defineConfig({
   outputDir: 'test-results',
   globalSetup: './e2e/global-setup.ts',
   fullyParallel: false,
-  // One kiosk, one patient at a time: the specs share the kiosk host, as a lobby does.
-  workers: 1,
+  // One patient at a time per kiosk (its project's workers: 1), as a lobby has; the layout walk
+  // has a kiosk of its own, so it runs beside the other specs.
+  workers: 2,
   retries: 0,
   timeout: 90_000,
   expect: { timeout: 30_000 },
@@ -50,7 +52,8 @@ export default defineConfig({
   projects: [
     {
       name: 'kiosk',
-      testIgnore: /renderer-camera\.spec\.ts/,
+      testIgnore: [/renderer-camera\.spec\.ts/, /accessibility\.spec\.ts/],
+      workers: 1,
       use: {
         baseURL: `http://127.0.0.1:${PORT}/`,
         launchOptions: { ...(chromium ? { executablePath: chromium } : {}), args: browserArgs },
@@ -61,6 +64,7 @@ export default defineConfig({
       // video made from a fixture photo.
       name: 'renderer-camera',
       testMatch: /renderer-camera\.spec\.ts/,
+      workers: 1,
       use: {
         baseURL: `http://127.0.0.1:${CAMERA_PORT}/`,
         permissions: ['camera'],
@@ -75,6 +79,17 @@ export default defineConfig({
         },
       },
     },
+    {
+      // Every screen at three sizes, two languages, large text off and on: the longest walk,
+      // on a simulator kiosk of its own (no staff accounts or nurse-call webhook needed).
+      name: 'layout',
+      testMatch: /accessibility\.spec\.ts/,
+      workers: 1,
+      use: {
+        baseURL: `http://127.0.0.1:${LAYOUT_PORT}/`,
+        launchOptions: { ...(chromium ? { executablePath: chromium } : {}), args: browserArgs },
+      },
+    },
   ],
   // The camera kiosk's world has look-alikes (two people enrolled from the same person's photos),
   // so the second-factor path is exercised with a real face.
@@ -86,5 +101,6 @@ export default defineConfig({
       CAMERA_PORT,
       '--config e2e/renderer-camera.config.json --scenario e2e/twins-scenario.json',
     ),
+    kiosk(LAYOUT_PORT),
   ],
 });
