@@ -145,8 +145,7 @@ test('the main path reads in Chinese too', async ({ page, request }, info) => {
   await sims.saveReceiptPng((await sims.receipts()).length - 1, 'receipt-zh-CN', info);
   // Amy's visit was registered by the hospital, her fee details uploaded by the kiosk (2204)
   // before 2206 and 2207 settled them under it.
-  expect(await sims.billRecord('OP202611220006')).toEqual({
-    chrg_bchno: 'OP202611220006',
+  expect(await sims.billRecord('OP202611220006')).toMatchObject({
     status: 'paid',
     mdtrt_id: 'MD202611220006',
     visit_registered_by: 'hospital',

@@ -36,7 +36,9 @@ test('an operator cannot refund; the supervisor refunds a payment with a slip; b
   const latest = page.locator('.admin-receipts li').first();
   await expect(latest).toBeVisible();
   await expect(kiosk.button('Refund')).toHaveCount(0);
-  const settlementId = (await latest.innerText()).split(' · ')[0]!.trim();
+  // The line reads time · masked patient · settlement number · amount · printed.
+  const settlementId = /\bS\d{8,}\b/.exec(await latest.innerText())?.[0] ?? '';
+  expect(settlementId).not.toBe('');
   const refused = await page.evaluate(
     (id) =>
       window.kiosk!.adminRefund(id).then(
