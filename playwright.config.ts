@@ -4,8 +4,6 @@ import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4620);
 const CAMERA_PORT = PORT + 1;
-const LAYOUT_PORT = PORT + 2;
-const LANDSCAPE_PORT = PORT + 3;
 export const CONTROL_TOKEN = 'e2e-control-token';
 /** The video Chromium's fake camera plays (written by e2e/global-setup.ts). */
 export const FAKE_CAMERA_FILE = join(import.meta.dirname, '.kiosk-data', 'fake-camera.y4m');
@@ -38,10 +36,8 @@ export default defineConfig({
   outputDir: 'test-results',
   globalSetup: './e2e/global-setup.ts',
   fullyParallel: false,
-  // One patient at a time per kiosk (its project's workers: 1), as a lobby has; the layout walks
-  // have kiosks of their own, so they run beside the other specs. The work is mostly waiting
-  // for screens, so three at once on two cores finish sooner than one after another.
-  workers: 3,
+  // One kiosk, one patient at a time: the specs share the kiosk host, as a lobby does.
+  workers: 1,
   retries: 0,
   timeout: 90_000,
   expect: { timeout: 30_000 },
@@ -54,8 +50,7 @@ export default defineConfig({
   projects: [
     {
       name: 'kiosk',
-      testIgnore: [/renderer-camera\.spec\.ts/, /accessibility\.spec\.ts/],
-      workers: 1,
+      testIgnore: /renderer-camera\.spec\.ts/,
       use: {
         baseURL: `http://127.0.0.1:${PORT}/`,
         launchOptions: { ...(chromium ? { executablePath: chromium } : {}), args: browserArgs },
@@ -66,7 +61,6 @@ export default defineConfig({
       // video made from a fixture photo.
       name: 'renderer-camera',
       testMatch: /renderer-camera\.spec\.ts/,
-      workers: 1,
       use: {
         baseURL: `http://127.0.0.1:${CAMERA_PORT}/`,
         permissions: ['camera'],
@@ -81,29 +75,6 @@ export default defineConfig({
         },
       },
     },
-    {
-      // Every screen at each size, two languages, large text off and on: the longest walks, on
-      // simulator kiosks of their own (no staff accounts or nurse-call webhook needed), portrait
-      // on one and the two landscape sizes on another.
-      name: 'layout-portrait',
-      testMatch: /accessibility\.spec\.ts/,
-      grepInvert: /1920x1080|1366x768/,
-      workers: 1,
-      use: {
-        baseURL: `http://127.0.0.1:${LAYOUT_PORT}/`,
-        launchOptions: { ...(chromium ? { executablePath: chromium } : {}), args: browserArgs },
-      },
-    },
-    {
-      name: 'layout-landscape',
-      testMatch: /accessibility\.spec\.ts/,
-      grep: /1920x1080|1366x768/,
-      workers: 1,
-      use: {
-        baseURL: `http://127.0.0.1:${LANDSCAPE_PORT}/`,
-        launchOptions: { ...(chromium ? { executablePath: chromium } : {}), args: browserArgs },
-      },
-    },
   ],
   // The camera kiosk's world has look-alikes (two people enrolled from the same person's photos),
   // so the second-factor path is exercised with a real face.
@@ -115,7 +86,5 @@ export default defineConfig({
       CAMERA_PORT,
       '--config e2e/renderer-camera.config.json --scenario e2e/twins-scenario.json',
     ),
-    kiosk(LAYOUT_PORT),
-    kiosk(LANDSCAPE_PORT),
   ],
 });
