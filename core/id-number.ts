@@ -25,3 +25,22 @@ export function isValidIdNumber(raw: string): boolean {
 export function endsWith4(idNumber: string, last4: string): boolean {
   return /^[\dXx]{4}$/.test(last4) && idNumber.toUpperCase().endsWith(last4.toUpperCase());
 }
+
+/**
+ * How a resident ID number is read and written in groups: where it was issued (6), the birth date
+ * (8), then the sequence and check character (4). A patient checks the birth date at a glance.
+ */
+export const ID_NUMBER_GROUPS = [6, 8, 4] as const;
+
+/** The characters typed so far, in the 6-8-4 groups; anything past 18 stays in a last group. */
+export function groupIdNumber(value: string): string[] {
+  const groups: string[] = [];
+  let start = 0;
+  for (const size of ID_NUMBER_GROUPS) {
+    if (start >= value.length) return groups;
+    groups.push(value.slice(start, start + size));
+    start += size;
+  }
+  if (start < value.length) groups.push(value.slice(start));
+  return groups;
+}
