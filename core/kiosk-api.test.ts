@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createKioskApi, kioskEventNames, type KioskMethodName } from './kiosk-api.ts';
+import {
+  KioskCallError,
+  createKioskApi,
+  dispatchKioskCall,
+  kioskEventNames,
+  kioskMethods,
+  type KioskMethodName,
+  type KioskMethods,
+} from './kiosk-api.ts';
 import { createListenerMap } from './listener-map.ts';
 
 function fakeTransport(answer: (method: KioskMethodName, args: unknown[]) => unknown) {
@@ -47,5 +55,43 @@ describe('createKioskApi', () => {
       ['selectBill', ['B-1']],
       ['submitIdNumber', ['11010519491231002X']],
     ]);
+  });
+});
+
+describe('the contract refuses a malformed document number', () => {
+  const args = (documentType: string, documentNumber: string) => [
+    { documentType, documentNumber, staffPin: '246810' },
+  ];
+  const parses = (documentType: string, documentNumber: string) =>
+    kioskMethods.submitBindDocument.args.safeParse(args(documentType, documentNumber)).success;
+
+  it('takes each type’s own form, and refuses another type’s', () => {
+    expect(parses('01', '110105201905200626')).toBe(true);
+    expect(parses('02', '110105201905200626')).toBe(true);
+    expect(parses('03', 'O440123456')).toBe(true);
+    expect(parses('04', 'E12345678')).toBe(true);
+    expect(parses('01', '110105201905200627')).toBe(false); // check character
+    expect(parses('02', 'HR110105')).toBe(false);
+    expect(parses('03', 'X12345678')).toBe(false);
+    expect(parses('03', '110105201905200626')).toBe(false);
+    expect(parses('04', 'E1234-5678')).toBe(false);
+    expect(parses('04', 'E'.repeat(40))).toBe(false);
+    expect(parses('05', 'E12345678')).toBe(false);
+  });
+
+  it('is refused at the host before the service is called', async () => {
+    const called: unknown[] = [];
+    const service = new Proxy({} as KioskMethods, {
+      get:
+        () =>
+        (...a: unknown[]) =>
+          void called.push(a),
+    });
+    await expect(
+      dispatchKioskCall(service, 'submitBindDocument', args('03', 'X12345678')),
+    ).rejects.toThrow(KioskCallError);
+    expect(called).toEqual([]);
+    await dispatchKioskCall(service, 'submitBindDocument', args('03', 'O440123456'));
+    expect(called).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@
  * host validates every call's arguments and the renderer validates every result and event.
  */
 import { z } from 'zod';
+import { MAX_DOCUMENT_NUMBER_LENGTH, documentNumberProblem } from './document-number.ts';
 import { kioskErrorCodes } from './errors.ts';
 import {
   billCategories,
@@ -465,11 +466,21 @@ export const kioskMethods = {
   chooseRelation: { args: z.tuple([relationSchema]), result: nothing },
   submitBindDocument: {
     args: z.tuple([
-      z.object({
-        documentType: z.enum(documentTypes),
-        documentNumber: z.string().regex(/^[\dA-Za-z]{4,30}$/),
-        staffPin: z.string().regex(/^\d{1,12}$/),
-      }),
+      z
+        .object({
+          documentType: z.enum(documentTypes),
+          documentNumber: z
+            .string()
+            .max(MAX_DOCUMENT_NUMBER_LENGTH)
+            .regex(/^[\dA-Za-z]+$/),
+          staffPin: z.string().regex(/^\d{1,12}$/),
+        })
+        // Each document type's own form (an ID number by its check character): a malformed
+        // number is refused here, whatever the screen let through.
+        .refine((d) => documentNumberProblem(d.documentType, d.documentNumber) === undefined, {
+          message: 'not a number this document type has',
+          path: ['documentNumber'],
+        }),
     ]),
     result: z.object({ accepted: z.boolean() }),
   },

@@ -5,6 +5,11 @@
  * real devices, simulators, or test doubles of the ports.
  */
 import type { Language } from './domain.ts';
+import {
+  DocumentNumberError,
+  documentNumberProblem,
+  normalizeDocumentNumber,
+} from './document-number.ts';
 import { toKioskError } from './errors.ts';
 import { canPayForMember } from './family.ts';
 import { bind, bindIdEvent, loadMemberBills, unbind, verifyMember } from './flows/family.ts';
@@ -139,10 +144,14 @@ export class SessionController {
     });
     const kind = this.state.kind;
     if (code.kind === 'e-voucher') {
-      // A face search in progress gives way to the voucher.
-      if (kind === 'home' || kind === 'not-recognised' || kind === 'identifying')
+      // A face search in progress gives way to the voucher; so do the screens that offer it
+      // instead of the face (not recognised, a camera that does not work).
+      try {
         this.command({ type: 'start-voucher', token: code.token });
-      else this.notify('scan-not-now');
+      } catch (error) {
+        if (!(error instanceof KioskCallError)) throw error;
+        this.notify('scan-not-now');
+      }
     } else if (code.kind === 'wallet') {
       if (kind === 'choose-cash')
         this.command({ type: 'choose-cash', method: 'wallet-code', walletCode: code.code });
@@ -272,6 +281,10 @@ export class SessionController {
   }): { accepted: boolean } {
     const state = this.state;
     if (state.kind !== 'bind-document') throw new KioskCallError('not on the document screen');
+    // The screen checks the number before it asks for the PIN; the host refuses it anyway.
+    const problem = documentNumberProblem(doc.documentType, doc.documentNumber);
+    if (problem)
+      throw new KioskCallError(new DocumentNumberError(doc.documentType, problem).message);
     if (!this.deps.staffPin?.(doc.staffPin)) {
       this.deps.log('family.staff-pin-refused', {});
       return { accepted: false };
@@ -284,7 +297,7 @@ export class SessionController {
         verification: {
           method: 'document',
           documentType: doc.documentType,
-          documentNumber: doc.documentNumber,
+          documentNumber: normalizeDocumentNumber(doc.documentNumber),
           staffId: `${this.deps.info.kioskId}-STAFF`,
         },
       },
