@@ -288,6 +288,50 @@ describe('scanned codes', () => {
     expect(f.calls).toContain('wallet:134567890123456789');
   });
 
+  it('an e-voucher on "not recognised" identifies the patient, as at the start', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port, { kind: 'no-match' });
+    c.payWithFace();
+    c.answerConsent(true);
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'not-recognised' });
+    c.scan(VOUCHER);
+    expect(c.view()).toEqual({ screen: 'loading', what: 'patient' });
+    await c.idle();
+    expect(c.view().screen).toBe('bills');
+    expect(f.calls).toEqual([`voucher:${VOUCHER}`]);
+  });
+
+  it('an e-voucher on the error screen of a camera that does not work identifies the patient', async () => {
+    const f = fakePort(0);
+    const camera = Object.assign(new Error('camera unplugged'), {
+      name: 'DeviceError',
+      device: 'camera',
+    });
+    const { c } = controller(f.port, camera);
+    c.payWithFace();
+    c.answerConsent(true);
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'camera-unavailable' });
+    c.scan(VOUCHER);
+    await c.idle();
+    expect(c.view().screen).toBe('bills');
+    expect(f.calls).toEqual([`voucher:${VOUCHER}`]);
+  });
+
+  it('an e-voucher on any other error screen is told to wait, and changes nothing', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    const notices: string[] = [];
+    c.onNotice((n) => notices.push(n.notice));
+    c.scan('4240000000000000000200110000'); // refused by the gateway
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'error', error: 'voucher-refused' });
+    c.scan(VOUCHER);
+    expect(c.view()).toEqual({ screen: 'error', error: 'voucher-refused' });
+    expect(notices).toEqual(['scan-not-now']);
+  });
+
   it('codes that do not fit the screen change nothing and say why', async () => {
     const f = fakePort(0);
     const { c } = controller(f.port);

@@ -38,7 +38,12 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       if (state.kind !== 'home' && state.kind !== 'not-recognised') throw invalid();
       return { kind: 'identifying', hint: 'look-at-camera' };
     case 'start-voucher':
-      if (state.kind !== 'home' && state.kind !== 'not-recognised' && state.kind !== 'identifying')
+      if (
+        state.kind !== 'home' &&
+        state.kind !== 'not-recognised' &&
+        state.kind !== 'identifying' &&
+        !faceCannotWork(state)
+      )
         throw invalid();
       return { kind: 'finding-patient', lookup: { by: 'voucher', token: event.token } };
     case 'start-id-entry':
@@ -272,4 +277,15 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       }
       return { kind: 'home' };
   }
+}
+
+/**
+ * The error screen of a camera or face engine that does not work tells the patient the e-voucher
+ * still does: a scan there starts it, as at the start.
+ */
+function faceCannotWork(state: SessionState): boolean {
+  return (
+    state.kind === 'error' &&
+    (state.error === 'camera-unavailable' || state.error === 'face-engine-failed')
+  );
 }

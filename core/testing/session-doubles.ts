@@ -158,7 +158,8 @@ export function fireTimers() {
 
 export function controller(
   port: SettlementPort,
-  face: FaceIdentifyResult = { kind: 'match', idNumber: patient.idNumber },
+  /** What the face search finds, or the error it fails with (a camera that does not work). */
+  face: FaceIdentifyResult | Error = { kind: 'match', idNumber: patient.idNumber },
   /** Whether the printer manages the pending slip (paper out: false). */
   options: { slipPrinted?: boolean } = {},
 ) {
@@ -167,7 +168,10 @@ export function controller(
   const views: SessionView[] = [];
   const c = new SessionController({
     face: {
-      identify: async () => face,
+      identify: async () => {
+        if (face instanceof Error) throw face;
+        return face;
+      },
       verify: async (id) => (id === patient.idNumber ? 'match' : 'no-match'),
     },
     settlement: port,
