@@ -23,7 +23,13 @@ import {
   transactions,
 } from './protocol.ts';
 import { type HostAddress, hostAddress } from './host-address.ts';
-import { agentFor, type GatewayTls, type HttpAnswer, post } from './http-post.ts';
+import {
+  agentFor,
+  type GatewayTls,
+  type HttpAnswer,
+  post,
+  StaleConnectionError,
+} from './http-post.ts';
 import { NonceCache, ResponseSignatureError, signRequest, verifyResponse } from './signing.ts';
 
 export interface GatewayClientOptions {
@@ -233,14 +239,21 @@ export class GatewayClient {
     );
     const changesState = transactions[code].changesState;
     let response: HttpAnswer;
+    const signal = AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 10_000);
+    const url = `${this.options.baseUrl}/api/${code}`;
+    const httpHeaders = { 'content-type': 'application/json; charset=utf-8', ...headers };
     try {
-      response = await post(
-        `${this.options.baseUrl}/api/${code}`,
-        { 'content-type': 'application/json; charset=utf-8', ...headers },
-        body,
-        this.agent,
-        AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 10_000),
-      );
+      for (let attempt = 1; ; attempt++) {
+        try {
+          response = await post(url, httpHeaders, body, this.agent, signal);
+          break;
+        } catch (error) {
+          // A query the server closed its kept-alive connection under, unread: sent again (the
+          // dead socket is gone; the next may be another idle one, hence a few tries). A
+          // state-changing call stays in doubt, for the recovery to settle by its msgid.
+          if (changesState || !(error instanceof StaleConnectionError) || attempt >= 3) throw error;
+        }
+      }
     } catch (error) {
       // For a state-changing call the request may have been applied: its outcome is unknown.
       throw new KioskError(

@@ -40,11 +40,29 @@ export class CertificatePinError extends Error {
   override readonly name = 'CertificatePinError';
 }
 
+/**
+ * How long an idle kept-alive connection is kept by the client. A server closes idle connections
+ * on its own clock (Node's 5 s, nginx's 75 s); a request written on one at the moment the server
+ * closes it is reset. With this set, Node also honours the server's `Keep-Alive: timeout=N` hint
+ * (closing a second before it); without it, Node keeps idle sockets until the server closes them.
+ */
+export const IDLE_CONNECTION_MS = 4000;
+
+/**
+ * A request on a kept-alive connection the server had already closed, reset before any answer:
+ * the server never read it (RFC 9112 9.3.1), so a query may be sent again on a new connection.
+ */
+export class StaleConnectionError extends Error {
+  override readonly name = 'StaleConnectionError';
+}
+
 export function agentFor(baseUrl: string, tls: GatewayTls = {}): http.Agent {
-  if (new URL(baseUrl).protocol !== 'https:') return new http.Agent({ keepAlive: true });
+  if (new URL(baseUrl).protocol !== 'https:')
+    return new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
   const pins = tls.pinnedKeys;
   return new https.Agent({
     keepAlive: true,
+    timeout: IDLE_CONNECTION_MS,
     ...(tls.ca ? { ca: tls.ca } : {}),
     checkServerIdentity: (host, cert) => {
       const wrongName = checkServerIdentity(host, cert);
@@ -77,7 +95,15 @@ export function post(
       (res) =>
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: () => read(res) }),
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+          ? new StaleConnectionError(`kept-alive connection closed by the server: ${error.code}`, {
+              cause: error,
+            })
+          : error,
+      ),
+    );
     req.end(body);
   });
 }
