@@ -1,8 +1,9 @@
 /**
  * One screen for keying in an ID card number (the patient's own, or a family member's): the
- * keypad with X, and "please check it" when the kiosk refuses the number.
+ * keypad with X, the number shown 6-8-4 as typed, and "please check it" when the kiosk refuses it.
  */
 import { useState, type ReactNode } from 'react';
+import { groupIdNumber } from '../core/id-number.ts';
 import { BigButton } from './components.tsx';
 import { useT } from './i18n/translate.ts';
 import { Keypad } from './Keypad.tsx';
@@ -41,6 +42,7 @@ export function IdNumberEntry(props: {
         }
         maxLength={18}
         extraKey="X"
+        groups={groupIdNumber}
         submitLabel={props.submitLabel}
         label={t('id.label')}
       />
