@@ -24,6 +24,15 @@ export const kioskErrorCodes = [
 ] as const;
 export type KioskErrorCode = (typeof kioskErrorCodes)[number];
 
+/**
+ * Failures that stop the face (and so the ID number's face check) but not the e-voucher: their
+ * error screen says the QR code still works, and the session takes a scan there as at the start.
+ */
+export const faceUnavailableErrors: readonly KioskErrorCode[] = [
+  'camera-unavailable',
+  'face-engine-failed',
+];
+
 export class KioskError extends Error {
   override readonly name = 'KioskError';
   constructor(

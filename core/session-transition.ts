@@ -4,6 +4,7 @@
  * an out-of-order event (a late face match after Cancel, a second Confirm) cannot move money.
  */
 import { cashToCollect } from './domain.ts';
+import { faceUnavailableErrors } from './errors.ts';
 import {
   type SessionEvent,
   type SessionState,
@@ -279,13 +280,7 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
   }
 }
 
-/**
- * The error screen of a camera or face engine that does not work tells the patient the e-voucher
- * still does: a scan there starts it, as at the start.
- */
+/** An error screen that offers the e-voucher (core/errors.ts `faceUnavailableErrors`). */
 function faceCannotWork(state: SessionState): boolean {
-  return (
-    state.kind === 'error' &&
-    (state.error === 'camera-unavailable' || state.error === 'face-engine-failed')
-  );
+  return state.kind === 'error' && faceUnavailableErrors.includes(state.error);
 }
