@@ -117,7 +117,12 @@ test('binds a child under 16 with documents checked by staff (staff PIN)', async
   await kiosk.button('Child').click();
   await kiosk.expectScreen('bind-document');
   await kiosk.button('Birth certificate').click();
-  await keyIn(kiosk, 'X12345678');
+  // A birth medical certificate number: one letter (from the ABC page), then 9 digits.
+  await kiosk.button('ABC').click();
+  await keyIn(kiosk, 'O');
+  await kiosk.button('123').click();
+  await keyIn(kiosk, '440123456');
+  await expect(page.locator('.keypad-display')).toHaveText('O440123456');
   await kiosk.button('Next: staff PIN').click();
   await keyIn(kiosk, '1111');
   await kiosk.button('Confirm').click();

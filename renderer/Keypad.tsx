@@ -1,5 +1,14 @@
-/** A large numeric keypad: 0-9, delete, and one confirm key; every key at least 80 px. */
+/**
+ * A large keypad: 0-9, delete, and one confirm key; every key at least 80 px. With `letters`, an
+ * "ABC" key turns it into A-Z (and "123" back), for document numbers that have letters.
+ */
+import { useState } from 'react';
 import { useT } from './i18n/translate.ts';
+
+const digitKeys = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const letterKeys = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
+/** Between groups: a thin space, so the text reads as the groups, and the value has none. */
+const GROUP_GAP = '\u2009';
 
 export function Keypad(props: {
   value: string;
@@ -9,44 +18,69 @@ export function Keypad(props: {
   submitLabel: string;
   /** Extra key (ID numbers end with X). */
   extraKey?: string;
+  /** An "ABC" key that switches to letters, in place of the extra key. */
+  letters?: boolean;
+  /** How to show the value in groups (an ID number 6-8-4); the value itself is unchanged. */
+  groups?: (value: string) => string[];
   masked?: boolean;
   label: string;
 }) {
   const t = useT();
+  const [lettersShown, setLettersShown] = useState(false);
   const press = (key: string) => {
     if (props.value.length < props.maxLength) props.onChange(props.value + key);
   };
-  const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+  const key = (k: string) => (
+    <button key={k} type="button" className="key" onClick={() => press(k)}>
+      {k}
+    </button>
+  );
+  const switchKey = (to: boolean, text: string, label: string) => (
+    <button
+      type="button"
+      className="key key-switch"
+      aria-label={label}
+      onClick={() => setLettersShown(to)}
+    >
+      {text}
+    </button>
+  );
+  const deleteKey = (
+    <button
+      type="button"
+      className="key"
+      aria-label={t('keypad.delete')}
+      onClick={() => props.onChange(props.value.slice(0, -1))}
+    >
+      ⌫
+    </button>
+  );
+  const showLetters = props.letters === true && lettersShown;
   return (
     <div className="keypad-wrap">
       <output className="keypad-display" aria-label={props.label} aria-live="polite">
-        {props.masked ? '•'.repeat(props.value.length) : props.value || ' '}
+        {display(props)}
       </output>
-      <div className="keypad" role="group" aria-label={props.label}>
-        {keys.map((k) => (
-          <button key={k} type="button" className="key" onClick={() => press(k)}>
-            {k}
-          </button>
-        ))}
-        {props.extraKey ? (
-          <button type="button" className="key" onClick={() => press(props.extraKey!)}>
-            {props.extraKey}
-          </button>
-        ) : (
-          <span />
-        )}
-        <button type="button" className="key" onClick={() => press('0')}>
-          0
-        </button>
-        <button
-          type="button"
-          className="key"
-          aria-label={t('keypad.delete')}
-          onClick={() => props.onChange(props.value.slice(0, -1))}
-        >
-          ⌫
-        </button>
-      </div>
+      {showLetters ? (
+        <div className="keypad keypad-letters" role="group" aria-label={props.label}>
+          {letterKeys.map(key)}
+          {switchKey(false, '123', t('keypad.digits'))}
+          {deleteKey}
+        </div>
+      ) : (
+        <div className="keypad" role="group" aria-label={props.label}>
+          {digitKeys.map(key)}
+          {props.letters ? (
+            switchKey(true, 'ABC', t('keypad.letters'))
+          ) : props.extraKey ? (
+            key(props.extraKey)
+          ) : (
+            <span />
+          )}
+          {key('0')}
+          {deleteKey}
+        </div>
+      )}
       <button
         type="button"
         className="btn btn-primary"
@@ -57,4 +91,15 @@ export function Keypad(props: {
       </button>
     </div>
   );
+}
+
+/** What the display shows: dots for a PIN, the groups with a thin space between, or the value. */
+export function display(props: {
+  value: string;
+  masked?: boolean;
+  groups?: (value: string) => string[];
+}): string {
+  if (props.masked) return '•'.repeat(props.value.length);
+  if (!props.value) return ' ';
+  return props.groups ? props.groups(props.value).join(GROUP_GAP) : props.value;
 }

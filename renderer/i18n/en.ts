@@ -11,6 +11,8 @@ export const en = {
   'sound.mute': 'Sound off',
   'sound.unmute': 'Sound on',
   'keypad.delete': 'Delete',
+  'keypad.letters': 'ABC, letters',
+  'keypad.digits': '123, numbers',
   'inactivity.title': 'Are you still there?',
   'inactivity.body':
     'For your safety this session will end in {seconds} seconds. Nothing unpaid will be charged.',
@@ -177,9 +179,18 @@ export const en = {
   'family.documentNote': 'Under 16: a member of staff checks the documents.',
   'family.faceTitle': 'Ask your family member to look at the camera',
   'family.docTitle': "Staff: check the child's documents",
+  'family.docChoose': 'Which document does the child have?',
+  'family.docId': 'Resident ID card',
   'family.docBirth': 'Birth certificate',
   'family.docHousehold': 'Household register',
+  'family.docPassport': 'Passport or travel permit',
   'family.docNumber': 'Document number',
+  'family.docNumberOf': '{document} number',
+  'family.docHint.id': "The child's ID number on the card: 18 characters.",
+  'family.docHint.household': "The child's ID number on their page of the register: 18 characters.",
+  'family.docHint.birth': 'One letter, then 9 digits. Tap ABC for the letter.',
+  'family.docHint.passport': 'Letters and digits, as printed. Tap ABC for letters.',
+  'family.docInvalid': 'That number does not look right for this document. Please check it.',
   'family.docNext': 'Next: staff PIN',
   'family.staffPin': 'Staff PIN',
   'family.staffConfirm': 'Confirm',
@@ -267,8 +278,12 @@ export const en = {
   'identify.hint.turn-left': 'Slowly turn your head to the left.',
   'identify.hint.turn-right': 'Slowly turn your head to the right.',
   'notRecognised.title': 'We could not recognise you',
-  'notRecognised.body':
-    'Nothing has been charged. You can try again, or a member of staff can help you.',
+  'notRecognised.body': 'Nothing has been charged. You can also pay another way:',
+  'notRecognised.qr':
+    'Show the medical insurance QR code (e-voucher) on your phone to the scanner below the screen.',
+  'notRecognised.id': 'Or enter your ID card number; the camera then checks that it is you.',
+  'notRecognised.staff': 'A member of staff can also help you.',
+  'notRecognised.payWithId': 'Enter my ID number',
   'notRecognised.retry': 'Try again',
   'loading.bills': 'Finding your unpaid bills…',
   'loading.pre-settlement': 'Working out what insurance pays…',
@@ -336,8 +351,12 @@ export const en = {
     'The insurance service did not complete this payment, so any money you paid for it has been refunded. You can try again, or ask staff for help.',
   'error.payment-expired':
     'The payment was not completed in time. Nothing has been charged. You can start again.',
-  'error.camera-unavailable': 'The camera is not working. Please ask staff for help.',
-  'error.face-engine-failed': 'Face recognition is not working. Please ask staff for help.',
+  'error.camera-unavailable':
+    'The camera is not working, so paying with your face or your ID number is not possible now.',
+  'error.face-engine-failed':
+    'Face recognition is not working, so paying with your face or your ID number is not possible now.',
+  'error.qrStillWorks':
+    'You can still pay: show the medical insurance QR code (e-voucher) on your phone to the scanner below the screen. Or ask staff for help.',
   'error.bill-not-payable': 'This bill cannot be paid here. Please go to the payment counter.',
   'error.bill-being-checked':
     'A payment for this bill is still being confirmed with the insurance service. Please do not pay it again: it will be marked paid, or the money refunded, automatically. Ask staff if you need help.',
@@ -348,7 +367,8 @@ export const en = {
     'Something unexpected happened. Nothing has been charged. Please ask staff for help.',
   'speech.home': 'Welcome. To pay with your face, press the blue button.',
   'speech.identifying': 'Please look at the camera.',
-  'speech.not-recognised': 'We could not recognise you. Nothing has been charged.',
+  'speech.not-recognised':
+    'We could not recognise you. Nothing has been charged. You can scan your medical insurance QR code, or enter your ID number.',
   'speech.bills': 'Please choose a bill to pay.',
   'speech.review': 'Please check the amounts, then press confirm.',
   'speech.choose-cash': 'Please choose how to pay your part.',

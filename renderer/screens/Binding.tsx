@@ -3,6 +3,12 @@
  * documents confirmed with a staff PIN (under 16).
  */
 import { useState } from 'react';
+import {
+  documentNumberFormats,
+  documentNumberProblem,
+  normalizeDocumentNumber,
+} from '../../core/document-number.ts';
+import { groupIdNumber } from '../../core/id-number.ts';
 import { familyRelations, type DocumentType } from '../../core/vocabulary.ts';
 import { Camera } from '../Camera.tsx';
 import { BigButton, ScreenFrame } from '../components.tsx';
@@ -12,11 +18,23 @@ import { IdNumberEntry } from '../IdNumberEntry.tsx';
 import { Keypad } from '../Keypad.tsx';
 import { act, type ScreenProps } from './screen-props.ts';
 
-/** The documents staff can check for a child; the first is selected to begin with. */
-const childDocuments = [
-  { type: '03', label: 'family.docBirth' },
-  { type: '02', label: 'family.docHousehold' },
-] as const satisfies readonly { type: DocumentType; label: MessageKey }[];
+/** The documents staff can check for a child (all four psn_cert_types), in the order offered. */
+export const childDocuments = [
+  { type: '03', label: 'family.docBirth', hint: 'family.docHint.birth' },
+  { type: '02', label: 'family.docHousehold', hint: 'family.docHint.household' },
+  { type: '01', label: 'family.docId', hint: 'family.docHint.id' },
+  { type: '04', label: 'family.docPassport', hint: 'family.docHint.passport' },
+] as const satisfies readonly { type: DocumentType; label: MessageKey; hint: MessageKey }[];
+
+/** The keypad each type needs: letters for 03 and 04, X and 6-8-4 groups for an ID number. */
+export function documentKeypad(type: DocumentType) {
+  const format = documentNumberFormats[type];
+  return {
+    maxLength: format.maxLength,
+    letters: format.letters,
+    ...(format.idNumber ? { extraKey: 'X', groups: groupIdNumber } : {}),
+  };
+}
 
 export function BindId({ kiosk, view }: ScreenProps<'bind-id'>) {
   const t = useT();
@@ -86,14 +104,80 @@ export function BindFace({ kiosk, view, frame, info }: ScreenProps<'bind-face'>)
 
 export function BindDocument({ kiosk }: ScreenProps<'bind-document'>) {
   const t = useT();
-  const [type, setType] = useState<DocumentType>(childDocuments[0].type);
+  const [doc, setDoc] = useState<(typeof childDocuments)[number] | undefined>();
   const [number, setNumber] = useState('');
-  const [step, setStep] = useState<'number' | 'pin'>('number');
+  const [invalid, setInvalid] = useState(false);
+  const [pinAsked, setPinAsked] = useState(false);
   const [pin, setPin] = useState('');
   const [wrong, setWrong] = useState(false);
+  const cancel = (
+    <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
+      {t('common.cancel')}
+    </BigButton>
+  );
+  if (!doc) {
+    return (
+      <ScreenFrame title={t('family.docTitle')} actions={cancel}>
+        <p className="lead">{t('family.docChoose')}</p>
+        <div className="choices">
+          {childDocuments.map((d) => (
+            <BigButton
+              key={d.type}
+              kind="secondary"
+              onClick={() => {
+                setDoc(d);
+                setNumber('');
+                setInvalid(false);
+              }}
+            >
+              {t(d.label)}
+            </BigButton>
+          ))}
+        </div>
+      </ScreenFrame>
+    );
+  }
+  const numberLabel = t('family.docNumberOf', { document: t(doc.label) });
+  if (!pinAsked) {
+    // Laid out like the ID number screens: the keypad's parts placed in the screen's own grid.
+    return (
+      <section className="screen" aria-labelledby="title">
+        <h1 id="title">{numberLabel}</h1>
+        <p className="note">{t(doc.hint)}</p>
+        {invalid && (
+          <p className="lead" role="alert">
+            {t('family.docInvalid')}
+          </p>
+        )}
+        <Keypad
+          key={doc.type}
+          {...documentKeypad(doc.type)}
+          value={number}
+          onChange={(v) => {
+            setNumber(v);
+            setInvalid(false);
+          }}
+          onSubmit={() => {
+            // Checked before staff give their PIN; the host refuses a malformed number anyway.
+            if (documentNumberProblem(doc.type, number)) setInvalid(true);
+            else setPinAsked(true);
+          }}
+          submitLabel={t('family.docNext')}
+          label={numberLabel}
+        />
+        <BigButton kind="secondary" onClick={() => setDoc(undefined)}>
+          {t('common.back')}
+        </BigButton>
+      </section>
+    );
+  }
   const submit = () =>
     void kiosk
-      .submitBindDocument({ documentType: type, documentNumber: number, staffPin: pin })
+      .submitBindDocument({
+        documentType: doc.type,
+        documentNumber: normalizeDocumentNumber(number),
+        staffPin: pin,
+      })
       .then(
         (r) => {
           setPin('');
@@ -102,57 +186,21 @@ export function BindDocument({ kiosk }: ScreenProps<'bind-document'>) {
         () => setWrong(true),
       );
   return (
-    <ScreenFrame
-      title={t('family.docTitle')}
-      actions={
-        <BigButton kind="secondary" onClick={act(() => kiosk.backToBills())}>
-          {t('common.cancel')}
-        </BigButton>
-      }
-    >
-      {step === 'number' ? (
-        <>
-          <div className="toggle-row" role="group" aria-label={t('family.docNumber')}>
-            {childDocuments.map((doc) => (
-              <button
-                key={doc.type}
-                type="button"
-                className="btn btn-secondary"
-                aria-pressed={type === doc.type}
-                onClick={() => setType(doc.type)}
-              >
-                {t(doc.label)}
-              </button>
-            ))}
-          </div>
-          <Keypad
-            value={number}
-            onChange={setNumber}
-            onSubmit={() => setStep('pin')}
-            maxLength={30}
-            extraKey="X"
-            submitLabel={t('family.docNext')}
-            label={t('family.docNumber')}
-          />
-        </>
-      ) : (
-        <>
-          {wrong && (
-            <p className="lead" role="alert">
-              {t('family.staffWrong')}
-            </p>
-          )}
-          <Keypad
-            value={pin}
-            onChange={setPin}
-            onSubmit={submit}
-            maxLength={12}
-            masked
-            submitLabel={t('family.staffConfirm')}
-            label={t('family.staffPin')}
-          />
-        </>
+    <ScreenFrame title={t('family.docTitle')} actions={cancel}>
+      {wrong && (
+        <p className="lead" role="alert">
+          {t('family.staffWrong')}
+        </p>
       )}
+      <Keypad
+        value={pin}
+        onChange={setPin}
+        onSubmit={submit}
+        maxLength={12}
+        masked
+        submitLabel={t('family.staffConfirm')}
+        label={t('family.staffPin')}
+      />
     </ScreenFrame>
   );
 }
