@@ -15,18 +15,24 @@ const browserArgs = [
   '--disable-component-update',
   '--no-first-run',
 ];
-const run = Date.now();
+// One run's name, shared with the workers (they load this file again and inherit the env).
+process.env.E2E_RUN ??= String(Date.now());
+const run = process.env.E2E_RUN;
+/** Where a kiosk's JSON log (stderr) goes: e2e/kiosk.ts prints its tail when a screen is wrong. */
+export function kioskLogFile(port: number): string {
+  return join(import.meta.dirname, '.kiosk-data', `e2e-${run}-${port}.log`);
+}
 
 /** A kiosk host in web mode with a fresh data directory, as CI and testers start it. */
 function kiosk(port: number, extra = '') {
   return {
-    command: `node --import tsx scripts/start.ts --headless --port ${port} --data .kiosk-data/e2e-${run}-${port} ${extra}`,
+    command: `mkdir -p .kiosk-data && node --import tsx scripts/start.ts --headless --port ${port} --data .kiosk-data/e2e-${run}-${port} ${extra} 2>> ${kioskLogFile(port)}`,
     url: `http://127.0.0.1:${port}/`,
     env: { KIOSK_CONTROL_TOKEN: CONTROL_TOKEN },
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: 'pipe' as const,
-    // The kiosk's JSON log is long; a start-up failure still shows in Playwright's own error.
+    // The kiosk's JSON log is long: it goes to kioskLogFile(port) instead.
     stderr: 'ignore' as const,
   };
 }

@@ -1,8 +1,8 @@
 /** Page object and simulator controls for the kiosk e2e specs. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
-import { CONTROL_TOKEN } from '../playwright.config.ts';
+import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
 
 export const screensDir = join(import.meta.dirname, '..', 'artifacts', 'screens');
 
@@ -165,7 +165,28 @@ export class KioskPage {
   }
 
   async expectScreen(screen: string): Promise<void> {
-    await expect(this.page.locator('.kiosk')).toHaveAttribute('data-screen', screen);
+    try {
+      await expect(this.page.locator('.kiosk')).toHaveAttribute('data-screen', screen);
+    } catch (error) {
+      // CI shows only the console: what the screen said and what the kiosk logged, so a wrong
+      // screen can be explained from the run's output alone (the log has no personal data).
+      console.log(await this.whyNot(screen));
+      throw error;
+    }
+  }
+
+  /** The screen's words and the kiosk's last log lines, for a failed expectation. */
+  private async whyNot(expected: string): Promise<string> {
+    const shown = await this.page
+      .locator('.kiosk')
+      .innerText({ timeout: 1000 })
+      .catch(() => '(no screen)');
+    const port = Number(new URL(this.page.url()).port);
+    const file = kioskLogFile(port);
+    const tail = existsSync(file)
+      ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-25).join('\n')
+      : `(no log at ${file})`;
+    return `[expected screen ${expected}] the screen says:\n${shown.slice(0, 600)}\n[kiosk log, last lines]\n${tail}`;
   }
 
   /** Home -> pay with face -> consent -> the screen the face leads to. */
