@@ -347,6 +347,39 @@ describe('scanned codes', () => {
   });
 });
 
+describe("a child's document", () => {
+  /** On the document screen for a child (born 2019) the patient is binding as their child. */
+  async function toDocumentScreen() {
+    const f = fakePort(0);
+    const { c } = controller(f.port);
+    c.payWithFace();
+    c.answerConsent(true);
+    await c.idle();
+    c.startBind();
+    expect(c.submitBindId('110105201905200626')).toEqual({ accepted: true });
+    c.chooseRelation('child');
+    expect(c.view().screen).toBe('bind-document');
+    return c;
+  }
+
+  it('a number not of its document type is refused before the staff PIN is asked', async () => {
+    const c = await toDocumentScreen();
+    for (const [documentType, documentNumber] of [
+      ['03', 'X12345678'],
+      ['01', '110105201905200627'],
+      ['04', 'E1'],
+    ] as const)
+      expect(() => c.submitBindDocument({ documentType, documentNumber, staffPin: '1' })).toThrow(
+        'document number refused',
+      );
+    // A well-formed number reaches the PIN check (this kiosk has no staff PIN: refused there).
+    expect(
+      c.submitBindDocument({ documentType: '03', documentNumber: 'O440123456', staffPin: '1' }),
+    ).toEqual({ accepted: false });
+    expect(c.view().screen).toBe('bind-document');
+  });
+});
+
 describe('inactivity', () => {
   it('a patient who walks away from the QR screen is reset home and the order abandoned', async () => {
     const f = fakePort(1_500);
