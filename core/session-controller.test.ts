@@ -241,6 +241,23 @@ describe('session controller', () => {
       expect(f.calls).toEqual([]);
     }
   });
+
+  it('"not recognised" leads to the ID number without asking consent again', async () => {
+    const f = fakePort(0);
+    const { c } = controller(f.port, { kind: 'no-match' });
+    c.payWithIdNumber();
+    expect(c.view()).toEqual({ screen: 'consent' });
+    c.cancel();
+    c.payWithFace();
+    c.answerConsent(true);
+    await c.idle();
+    expect(c.view()).toEqual({ screen: 'not-recognised' });
+    c.payWithIdNumber();
+    expect(c.view()).toEqual({ screen: 'id-entry' });
+    expect(c.submitIdNumber('110105198002260113')).toEqual({ accepted: true });
+    await c.idle();
+    expect(c.view().screen).toBe('bills');
+  });
 });
 
 describe('scanned codes', () => {

@@ -182,8 +182,11 @@ export class SessionController {
     else this.command({ type: 'ask-consent', route: 'face' });
   }
 
+  /** The ID number, then a face check: the same consent, asked once a session. */
   payWithIdNumber(): void {
-    this.command({ type: 'ask-consent', route: 'id' });
+    // From "not recognised", the patient has just agreed: straight to the keypad.
+    if (this.faceConsent) this.command({ type: 'start-id-entry' });
+    else this.command({ type: 'ask-consent', route: 'id' });
   }
 
   answerConsent(agreed: boolean): void {
