@@ -31,6 +31,7 @@ import { projectRoot } from '../face/face-engine.ts';
 import type { FaceEnginePool } from '../face/face-engine-pool.ts';
 import { FileKeySource, type KeySource } from '../face/gallery-store.ts';
 import type { FaceGallerySync } from '../face/gallery-sync.ts';
+import { resolveFixturesDir } from './fixtures-dir.ts';
 import { buildIdentifier, startFace } from './kiosk-face.ts';
 import type { FaceIdentifier } from '../face/face-identifier.ts';
 import { ReceiptPrinter } from '../hardware/printer/receipt-printer.ts';
@@ -48,7 +49,9 @@ import { type PaymentUpkeep, startPaymentUpkeep } from './payment-upkeep.ts';
 import { ReceiptStore } from './receipt-store.ts';
 import { ServiceWatch } from './service-health.ts';
 
-export const defaultFixturesDir = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
+/** The shared fixtures (KIOSK_SHARED_DIR or ../shared), else the demo people drawn at install. */
+export const defaultFixtures = resolveFixturesDir({ projectRoot, env: process.env });
+export const defaultFixturesDir = defaultFixtures.dir;
 
 export interface KioskHostOptions {
   config: KioskConfig;
@@ -104,6 +107,9 @@ export class KioskHost {
     if (looserMode !== undefined)
       o.log('data.permissions-tightened', { was: looserMode.toString(8), now: '700' });
     const keysFor = o.keys ?? ((name: string) => new FileKeySource(join(o.dataDir, `${name}.key`)));
+    // Which people the simulated camera shows (a production kiosk has no fixtures to choose).
+    if (o.config.mode !== 'production' && o.fixturesDir === undefined)
+      o.log('face.fixtures', { source: defaultFixtures.source });
     const { client, simulator } = await startGateway(o);
     const { engine, gallery } = await startFace(o.config, {
       dataDir: o.dataDir,
