@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DeviceConfigError } from '../hardware/device-config.ts';
 import { parseDevicesConfig } from '../hardware/devices-config.ts';
 import { formatTable, runDiagnostics } from '../hardware/diagnostics.ts';
+import { resolveFixturesDir } from '../host/fixtures-dir.ts';
 
 const usage = `usage: npm run devices -- check [--config FILE] [--no-print]
 
@@ -60,8 +61,16 @@ async function main(): Promise<number> {
     throw error;
   }
 
+  const projectRoot = resolve(import.meta.dirname, '..');
+  // A simulated camera given no folder shows what the kiosk's would: the shared fixtures, else
+  // the demo people drawn at install (host/fixtures-dir.ts).
+  const camera = (raw as { camera?: { fixturesDir?: unknown } } | null)?.camera;
+  if (config.camera.kind === 'simulated' && camera?.fixturesDir === undefined) {
+    const { dir } = resolveFixturesDir({ projectRoot, env: process.env });
+    config = { ...config, camera: { ...config.camera, fixturesDir: dir } };
+  }
   const rows = await runDiagnostics(config, {
-    projectRoot: resolve(import.meta.dirname, '..'),
+    projectRoot,
     print: !args.values['no-print'],
   });
   console.log(formatTable(rows));

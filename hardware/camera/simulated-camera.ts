@@ -21,7 +21,7 @@ export type SimulatedScene =
   | { kind: 'image'; path: string };
 
 export interface SimulatedCameraOptions {
-  /** Folder with one subfolder per person (../shared/fixtures/faces). */
+  /** Folder with one subfolder per person (../shared/fixtures/faces, or demo-faces/). */
   fixturesDir: string;
   scene?: SimulatedScene;
 }
