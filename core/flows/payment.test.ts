@@ -1,16 +1,18 @@
 /**
  * Who the receipt names: the patient of the bill, and the payer apart when a relative paid it
- * (family mutual aid). The real payment flow and transition, with scripted ports.
+ * (family mutual aid); and what a pre-settlement left unknown is called. The real payment flow
+ * and transition, with scripted ports.
  */
 import { describe, expect, it } from 'vitest';
 import type { PendingSlipData, ReceiptData } from '../domain.ts';
+import { KioskError } from '../errors.ts';
 import type { FamilyMember } from '../family.ts';
 import { maskName } from '../masking.ts';
 import type { FamilyPort, SessionControllerOptions } from '../ports.ts';
 import type { SessionState } from '../session-state.ts';
 import { transition } from '../session-transition.ts';
 import { bill, fakePort, patient, split } from '../testing/session-doubles.ts';
-import { pay } from './payment.ts';
+import { pay, preSettle } from './payment.ts';
 
 const member: FamilyMember = {
   bindingId: 'L1',
@@ -24,19 +26,18 @@ const member: FamilyMember = {
   unpaidBills: 1,
 };
 
-async function settle(who: FamilyMember | undefined): Promise<ReceiptData[]> {
-  const printed: ReceiptData[] = [];
-  const slips: PendingSlipData[] = [];
-  const { port } = fakePort(0);
-  const family = {
-    beginPaymentForMember: async () => ({ paymentId: 'PAY1', cash: 'none' as const }),
-  } as Partial<FamilyPort> as FamilyPort; // only the payment is reached from 'settling'
-  const deps: SessionControllerOptions = {
+function depsWith(
+  settlement: SessionControllerOptions['settlement'],
+  family: FamilyPort,
+  printed: ReceiptData[] = [],
+  slips: PendingSlipData[] = [],
+): SessionControllerOptions {
+  return {
     face: {
       identify: async () => ({ kind: 'no-match' }),
       verify: async () => 'no-match',
     },
-    settlement: port,
+    settlement,
     family,
     receipts: {
       print: async (r) => {
@@ -61,6 +62,15 @@ async function settle(who: FamilyMember | undefined): Promise<ReceiptData[]> {
     },
     eReceiptBaseUrl: 'https://e.example/r/',
   };
+}
+
+async function settle(who: FamilyMember | undefined): Promise<ReceiptData[]> {
+  const printed: ReceiptData[] = [];
+  const { port } = fakePort(0);
+  const family = {
+    beginPaymentForMember: async () => ({ paymentId: 'PAY1', cash: 'none' as const }),
+  } as Partial<FamilyPort> as FamilyPort; // only the payment is reached from 'settling'
+  const deps = depsWith(port, family, printed);
   let state: SessionState = {
     kind: 'settling',
     patient,
@@ -106,5 +116,67 @@ describe('the receipt names', () => {
       patientIdNumber: '110***********0113',
     });
     expect(receipt?.payer).toBeUndefined();
+  });
+});
+
+type PreSettling = Extract<SessionState, { kind: 'pre-settling' }>;
+
+describe('a pre-settlement whose visit upload is left unknown', () => {
+  it('is "cannot be reached, nothing charged", never a payment in doubt: no money has moved', async () => {
+    const { port } = fakePort(500);
+    const lost = new KioskError('settlement-in-doubt', '2204 could not reach the gateway');
+    const settlement = {
+      ...port,
+      preSettle: () => Promise.reject(lost),
+    };
+    const family = {
+      preSettleForMember: () => Promise.reject(lost),
+    } as Partial<FamilyPort> as FamilyPort; // only the pre-settlement is reached
+    for (const who of [undefined, member]) {
+      const state: PreSettling = {
+        kind: 'pre-settling',
+        patient,
+        bills: [bill],
+        bill,
+        ...(who ? { member: who } : {}),
+      };
+      const applied: string[] = [];
+      const error = await preSettle(
+        {
+          deps: depsWith(settlement, family),
+          signal: new AbortController().signal,
+          apply: (event) => applied.push(event.type),
+          hint: () => undefined,
+          isCurrent: () => true,
+          current: () => state,
+          language: () => 'en',
+        },
+        state,
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KioskError);
+      expect((error as KioskError).code).toBe('gateway-unavailable');
+      expect((error as KioskError).cause).toBe(lost);
+      expect(applied).toEqual([]);
+    }
+  });
+
+  it('a refusal stays a refusal', async () => {
+    const { port } = fakePort(500);
+    const refused = new KioskError('gateway-rejected', 'bill not found');
+    const settlement = { ...port, preSettle: () => Promise.reject(refused) };
+    const state: PreSettling = { kind: 'pre-settling', patient, bills: [bill], bill };
+    const error = await preSettle(
+      {
+        deps: depsWith(settlement, {} as FamilyPort),
+        signal: new AbortController().signal,
+        apply: () => undefined,
+        hint: () => undefined,
+        isCurrent: () => true,
+        current: () => state,
+        language: () => 'en',
+      },
+      state,
+    ).catch((e: unknown) => e);
+    expect(error).toBe(refused);
   });
 });

@@ -24,14 +24,26 @@ type StateOf<K extends SessionState['kind']> = Extract<SessionState, { kind: K }
 /** 2206 for the chosen bill: the patient's own, or a family member's paid from their account. */
 export async function preSettle(flow: Flow, state: StateOf<'pre-settling'>): Promise<void> {
   const { deps } = flow;
-  const preview =
-    state.member && deps.family
-      ? await deps.family.preSettleForMember(state.patient, state.member, state.bill)
-      : await deps.settlement.preSettle(
-          state.patient,
-          state.bill,
-          state.useAccount !== undefined ? { useAccount: state.useAccount } : undefined,
-        );
+  let preview: PreSettlement;
+  try {
+    preview =
+      state.member && deps.family
+        ? await deps.family.preSettleForMember(state.patient, state.member, state.bill)
+        : await deps.settlement.preSettle(
+            state.patient,
+            state.bill,
+            state.useAccount !== undefined ? { useAccount: state.useAccount } : undefined,
+          );
+  } catch (error) {
+    // Before a payment begins, only the visit's registration (2201) or fee upload (2204) can be
+    // left unknown, and both are safe to send again. No money has moved: the patient is told the
+    // service cannot be reached and nothing was charged, not that a payment is in doubt.
+    if (error instanceof KioskError && error.code === 'settlement-in-doubt')
+      throw new KioskError('gateway-unavailable', `before any payment: ${error.message}`, {
+        cause: error,
+      });
+    throw error;
+  }
   flow.apply({ type: 'preview-ready', preview });
 }
 
