@@ -18,6 +18,7 @@ import { readBody } from './simulator/read-body.ts';
 import { loadScenario } from './simulator/scenario.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
 import { startTestGateway, testClientOptions } from './testing/test-client.ts';
+import { jsonFuzz } from './testing/fuzz-json.ts';
 
 const SEED = fuzzSeed(13, process.env.FUZZ_SEED);
 const SECRET = 'test-secret';
@@ -90,35 +91,7 @@ const resign = (requestNonce: string, body: string) =>
 
 const ODD = [null, true, -1, 0, 1e308, -0.001, 0.005, '', 'x'.repeat(2000), [], {}, '\u0000'];
 
-function randomValue(r: FuzzRandom, depth = 0): unknown {
-  switch (r.int(depth > 2 ? 3 : 5)) {
-    case 0:
-      return r.pick(ODD);
-    case 1:
-      return r.units(r.int(30));
-    case 2:
-      return (r.next() - 0.5) * 10 ** r.int(12);
-    case 3:
-      return Array.from({ length: r.int(4) }, () => randomValue(r, depth + 1));
-    default:
-      return Object.fromEntries(
-        Array.from({ length: r.int(4) }, () => [r.ascii(6), randomValue(r, depth + 1)]),
-      );
-  }
-}
-
-/** The same JSON with one value replaced or removed, or one key added, at any depth. */
-function mutateJson(r: FuzzRandom, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || r.chance(0.2)) return randomValue(r);
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  const keys = Object.keys(copy);
-  if (keys.length === 0 || r.chance(0.1)) copy[r.ascii(5)] = randomValue(r);
-  else {
-    const key = r.pick(keys);
-    copy[key] = r.chance(0.15) ? undefined : mutateJson(r, copy[key]);
-  }
-  return Array.isArray(value) ? Object.values(copy) : copy;
-}
+const { randomValue, mutateJson } = jsonFuzz(ODD, 0.2);
 
 /** One way of breaking an answer, chosen by the case's random source. */
 function breaker(r: FuzzRandom): typeof breakAnswer {

@@ -3,9 +3,6 @@
  * binding limits per calendar month in the hospital's time zone, the age rule on the binding
  * day, unbinding by either party, and paying a member's bill with the payer's account.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Patient } from '../core/domain.ts';
 import {
@@ -15,13 +12,9 @@ import {
   type FamilyRule,
   FamilyRefusalError,
 } from '../core/family.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
-import { GatewayClient } from './client.ts';
-import { PaymentJournal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
 import { type Scenario, loadScenario } from './simulator/scenario.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
+import { TestSite, type TestKiosk } from './testing/test-kiosk.ts';
 import { settleInputForMember } from './wire-mapping.ts';
 
 const base = loadScenario();
@@ -50,22 +43,8 @@ let nowMs = 0;
 const clock = { now: () => new Date(nowMs) };
 const setClock = (iso: string) => (nowMs = Date.parse(iso));
 let sim: GatewaySimulator;
-let dir: string;
-let journal: PaymentJournal;
-let k: ReturnType<typeof kiosk>;
-
-function kiosk() {
-  const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 2000 }));
-  const payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
-  });
-  return { client, payments, port: new GatewaySettlementPort(client, payments) };
-}
+let site: TestSite;
+let k: TestKiosk;
 
 const face: BindingVerification = { method: 'face', verified: true };
 const patient = (p: { certno: string }): Promise<Patient> => k.port.findPatient(p.certno);
@@ -100,16 +79,11 @@ const settled = () => sim.store.settlements.count();
 
 beforeEach(async () => {
   setClock('2026-11-23T02:00:00Z'); // 10:00 in Shanghai
-  dir = mkdtempSync(join(tmpdir(), 'family-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
-  journal = new PaymentJournal(join(dir, 'journal.sqlite'), clock.now);
-  k = kiosk();
+  site = await TestSite.start('family-', clock, scenario);
+  sim = site.sim;
+  k = site.kiosk({ client: { timeoutMs: 2000 } });
 });
-afterEach(async () => {
-  journal.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => site.close());
 
 describe('the scenario family', () => {
   it('Leonard has Penny bound (last month); Halley is a minor without face photos', async () => {

@@ -6,83 +6,50 @@
  * 2305 reverses it; K702 refunds a deposit; a 2304 left in doubt by a crash settles once.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayClient } from './client.ts';
 import { PaymentJournal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
 import { settledOnDay } from './settled-days.ts';
-import { loadScenario } from './simulator/scenario.ts';
-import type { GatewaySimulator } from './simulator/server.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
+import { TestSite, type TestKiosk, billOf as findBill } from './testing/test-kiosk.ts';
 import { inpatientSettleInputFor, settleInputFor } from './wire-mapping.ts';
 
-const scenario = loadScenario();
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
 const DAY = '2026-11-22';
-const person = (name: string) => scenario.patients.find((p) => p.name.startsWith(name))!;
-let sim: GatewaySimulator;
-let dir: string;
-let journal: PaymentJournal;
-let client: GatewayClient;
-let port: GatewaySettlementPort;
-let payments: PaymentCoordinator;
+let site: TestSite;
+let k: TestKiosk;
 
-function kiosk(file = join(dir, 'journal.sqlite')) {
-  journal = new PaymentJournal(file, clock.now);
-  client = new GatewayClient(testClientOptions(sim.url, clock));
-  payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
-  });
-  port = new GatewaySettlementPort(client, payments);
+/** A kiosk (again) on `file`: a restart after a crash reopens the journal it left. */
+function kiosk(file = site.file('journal.sqlite')) {
+  k = site.kiosk({ journalFile: file });
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'inpatient-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+  site = await TestSite.start('inpatient-', clock);
   kiosk();
 });
+afterEach(() => site.close());
 
-afterEach(async () => {
-  journal.db.close();
-  await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function billOf(name: string, billId: string) {
-  const patient = await port.findPatient(person(name).certno);
-  const bill = (await port.unpaidBills(patient)).find((b) => b.id === billId);
-  if (!bill) throw new Error(`no bill ${billId}`);
-  return { patient, bill };
-}
+const person = (name: string) => site.patient(name);
+const billOf = (name: string, billId: string) => findBill(k.port, person(name).certno, billId);
 
 const STUART_DISCHARGE = 'IP202611200002';
 const STUART_DEPOSIT = 'IP202611150001';
 const HOWARD_DISCHARGE = 'IP202611190003';
 const live = (billId: string) =>
-  sim.store.db
+  site.sim.store.db
     .prepare(`SELECT infno, clr_type FROM settlements WHERE chrg_bchno = ? AND status = 'settled'`)
     .all(billId) as { infno: string; clr_type: string }[];
 const depositsOf = (mdtrtId: string) =>
-  sim.store.deposits.ofVisit(mdtrtId).map((d) => [d.amount_cents, d.status]);
+  site.sim.store.deposits.ofVisit(mdtrtId).map((d) => [d.amount_cents, d.status]);
 
 /** Pays a bill to the end as a patient would, by phone when there is cash to collect. */
 async function pay(name: string, billId: string) {
   const { patient, bill } = await billOf(name, billId);
-  const preview = await port.preSettle(patient, bill);
-  const start = await port.beginPayment(patient, bill, preview, 'mobile');
-  if (start.order) sim.payOrder(start.order.orderNo);
+  const preview = await k.port.preSettle(patient, bill);
+  const start = await k.port.beginPayment(patient, bill, preview, 'mobile');
+  if (start.order) site.sim.payOrder(start.order.orderNo);
   if (start.cash === 'pending')
-    expect(await port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
-  const settlement = await port.completePayment(start.paymentId);
+    expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
+  const settlement = await k.port.completePayment(start.paymentId);
   return { patient, bill, preview, start, settlement };
 }
 
@@ -98,7 +65,7 @@ describe('a discharge nets the visit deposits off the cash part (2303, 2304)', (
     expect(preview.deposits).toEqual({ total: 50_000, count: 2, due: 0, refund: 50_000 - cash });
     // Nothing collected: no order was opened.
     expect(start.cash).toBe('none');
-    expect(sim.store.db.prepare(`SELECT COUNT(*) AS n FROM orders`).get()).toEqual({ n: 0 });
+    expect(site.sim.store.db.prepare(`SELECT COUNT(*) AS n FROM orders`).get()).toEqual({ n: 0 });
     expect(settlement.deposits).toEqual(preview.deposits);
     expect(settlement.split).toEqual(preview.split);
     // One inpatient insurance settlement (2304, clearing type 21); the deposits netted by it.
@@ -107,12 +74,12 @@ describe('a discharge nets the visit deposits off the cash part (2303, 2304)', (
       [30_000, 'netted'],
       [20_000, 'netted'],
     ]);
-    expect(journal.get(start.paymentId)).toMatchObject({
+    expect(k.journal.get(start.paymentId)).toMatchObject({
       settle_infno: '2304',
       cash_cents: 0,
       cash_method: 'none',
     });
-    const report = await payments.reconcile(DAY, 'KIOSK-01');
+    const report = await k.payments.reconcile(DAY, 'KIOSK-01');
     expect(report.agree).toBe(true);
     expect(report.groups.map((g) => [g.clrType, g.ours.count, g.theirs.count])).toEqual([
       ['21', 1, 1],
@@ -128,31 +95,31 @@ describe('a discharge nets the visit deposits off the cash part (2303, 2304)', (
     expect(preview.deposits).toEqual({ total: 35_000, count: 2, due, refund: 0 });
     // The order is for the rest only, and it was paid before the settlement.
     expect(start.order?.amount).toBe(due);
-    expect(sim.store.orders.order(start.paymentId)).toMatchObject({
+    expect(site.sim.store.orders.order(start.paymentId)).toMatchObject({
       amount_cents: due,
       status: 'paid',
     });
     expect(settlement.deposits).toEqual(preview.deposits);
     expect(live(HOWARD_DISCHARGE)).toEqual([{ infno: '2304', clr_type: '21' }]);
-    expect(journal.get(start.paymentId)).toMatchObject({ settle_infno: '2304', cash_cents: due });
-    expect((await payments.reconcile(DAY, 'KIOSK-01')).agree).toBe(true);
+    expect(k.journal.get(start.paymentId)).toMatchObject({ settle_infno: '2304', cash_cents: due });
+    expect((await k.payments.reconcile(DAY, 'KIOSK-01')).agree).toBe(true);
   });
 
   it('2303 and 2304 are refused while the ward has not uploaded the fees, naming mdtrt_id', async () => {
     const { patient, bill } = await billOf('Stuart', STUART_DISCHARGE);
-    sim.store.visits.revokeUpload(STUART_DISCHARGE);
+    site.sim.store.visits.revokeUpload(STUART_DISCHARGE);
     for (const code of ['2303', '2304'] as const)
-      await expect(client.call(code, inpatientSettleInputFor(patient, bill))).rejects.toMatchObject(
-        {
-          code: 'gateway-rejected',
-          message: expect.stringMatching(/fee details of mdtrt_id MDP0008IP are not uploaded/),
-        },
-      );
+      await expect(
+        k.client.call(code, inpatientSettleInputFor(patient, bill)),
+      ).rejects.toMatchObject({
+        code: 'gateway-rejected',
+        message: expect.stringMatching(/fee details of mdtrt_id MDP0008IP are not uploaded/),
+      });
     // Nor does the outpatient way settle an inpatient bill any more.
-    await expect(client.call('2207', settleInputFor(patient, bill))).rejects.toThrow(
+    await expect(k.client.call('2207', settleInputFor(patient, bill))).rejects.toThrow(
       /inpatient discharge: settle mdtrt_id MDP0008IP with 2303\/2304/,
     );
-    expect(sim.store.settlements.count()).toBe(0);
+    expect(site.sim.store.settlements.count()).toBe(0);
   });
 });
 
@@ -162,19 +129,19 @@ describe('a deposit is the hospital prepayment (K701), never an insurance settle
     // No pre-settlement: all of it is cash (the simulator refuses 2206 for a deposit anyway).
     expect(preview.split).toMatchObject({ total: 200_000, fund: 0, account: 0, cash: 200_000 });
     expect(start.order?.amount).toBe(200_000);
-    expect(journal.get(start.paymentId)).toMatchObject({
+    expect(k.journal.get(start.paymentId)).toMatchObject({
       settle_infno: 'K701',
       settle_state: 'settled',
     });
     expect(settlement.settlementId).toMatch(/^D/);
-    expect(sim.store.settlements.count()).toBe(0);
+    expect(site.sim.store.settlements.count()).toBe(0);
     expect(depositsOf('MDP0008IP')).toContainEqual([200_000, 'available']);
     // K102 finds it by its msgid, as recovery asks.
-    const q = await client.call('K102', { data: { msgid: start.paymentId } });
+    const q = await k.client.call('K102', { data: { msgid: start.paymentId } });
     expect(q.txn).toMatchObject({ found: true, infno: 'K701', status: 'settled' });
     // Not in the kiosk's 3201 totals, nor in the gateway's: nothing to reconcile, and agreed.
-    expect(settledOnDay(journal, DAY)).toEqual([]);
-    const report = await payments.reconcile(DAY, 'KIOSK-01');
+    expect(settledOnDay(k.journal, DAY)).toEqual([]);
+    const report = await k.payments.reconcile(DAY, 'KIOSK-01');
     expect(report).toMatchObject({ agree: true, groups: [] });
     // The discharge now nets three deposits.
     const { bill } = await billOf('Stuart', STUART_DISCHARGE);
@@ -183,16 +150,16 @@ describe('a deposit is the hospital prepayment (K701), never an insurance settle
 
   it('a deposit refunded by staff (K702) gives the cash back; a netted one is refused', async () => {
     const { settlement, start } = await pay('Stuart', STUART_DEPOSIT);
-    const refunded = await payments.refundSettlement(settlement.settlementId, 'paid by mistake');
+    const refunded = await k.payments.refundSettlement(settlement.settlementId, 'paid by mistake');
     expect(refunded.row).toMatchObject({ settle_state: 'reversed', cash_state: 'refunded' });
-    expect(sim.store.orders.order(start.paymentId)?.status).toBe('refunded');
-    expect(sim.store.deposits.byId(settlement.settlementId)?.status).toBe('refunded');
-    expect(sim.store.people.bill(STUART_DEPOSIT)?.status).toBe('unpaid');
+    expect(site.sim.store.orders.order(start.paymentId)?.status).toBe('refunded');
+    expect(site.sim.store.deposits.byId(settlement.settlementId)?.status).toBe('refunded');
+    expect(site.sim.store.people.bill(STUART_DEPOSIT)?.status).toBe('unpaid');
     // A deposit a discharge has netted can only go back with that discharge (2305 first).
     const discharge = await pay('Stuart', STUART_DISCHARGE);
-    const netted = sim.store.deposits.ofVisit('MDP0008IP')[0]!;
+    const netted = site.sim.store.deposits.ofVisit('MDP0008IP')[0]!;
     await expect(
-      client.call('K702', {
+      k.client.call('K702', {
         data: { psn_no: person('Stuart').psn_no, mdtrt_id: 'MDP0008IP', dpst_id: netted.dpst_id },
       }),
     ).rejects.toThrow(`netted by discharge settlement ${discharge.settlement.settlementId}`);
@@ -203,17 +170,17 @@ describe('2305 reverses a discharge', () => {
   it('the bill is unpaid again and the deposits held again, less the surplus refunded', async () => {
     const { preview, start, settlement } = await pay('Stuart', STUART_DISCHARGE);
     const cash = preview.split.cash;
-    const reversed = await payments.refundSettlement(settlement.settlementId, 'wrong ward fees');
+    const reversed = await k.payments.refundSettlement(settlement.settlementId, 'wrong ward fees');
     expect(reversed.row).toMatchObject({ settle_state: 'reversed' });
-    expect(journal.events(start.paymentId).map((e) => e.what)).toContain('2305 reversed');
+    expect(k.journal.events(start.paymentId).map((e) => e.what)).toContain('2305 reversed');
     expect(live(STUART_DISCHARGE)).toEqual([]);
-    expect(sim.store.people.bill(STUART_DISCHARGE)?.status).toBe('unpaid');
+    expect(site.sim.store.people.bill(STUART_DISCHARGE)?.status).toBe('unpaid');
     // The hospital still holds the cash part: the 500.00 less the surplus it refunded.
     const { bill } = await billOf('Stuart', STUART_DISCHARGE);
     expect(bill.deposits).toEqual({ total: cash, count: 2 });
     // Reversing again is harmless (idempotent per setl_id) and 3201 counts it on neither side.
     await expect(
-      client.call('2305', {
+      k.client.call('2305', {
         data: {
           psn_no: person('Stuart').psn_no,
           mdtrt_id: 'MDP0008IP',
@@ -221,7 +188,7 @@ describe('2305 reverses a discharge', () => {
         },
       }),
     ).resolves.toMatchObject({ setlinfo: { orig_setl_id: settlement.settlementId } });
-    expect((await payments.reconcile(DAY, 'KIOSK-01')).agree).toBe(true);
+    expect((await k.payments.reconcile(DAY, 'KIOSK-01')).agree).toBe(true);
     // Settled again, the deposits now cover the cash part exactly: nothing to pay or refund.
     const again = await pay('Stuart', STUART_DISCHARGE);
     expect(again.preview.deposits).toMatchObject({ total: cash, due: 0, refund: 0 });
@@ -231,46 +198,46 @@ describe('2305 reverses a discharge', () => {
 
 describe('a 2304 left by a crash settles once', () => {
   it('"sent" journalled, the kiosk died before sending: recovery resends 2304 with its msgid', async () => {
-    const file = join(dir, 'crash.sqlite');
-    journal.db.close();
+    const file = site.file('crash.sqlite');
+    k.journal.db.close();
     kiosk(file);
     const { patient, bill } = await billOf('Howard', HOWARD_DISCHARGE);
-    const preview = await port.preSettle(patient, bill);
-    const start = await port.beginPayment(patient, bill, preview, 'mobile');
-    sim.payOrder(start.order!.orderNo);
-    await port.waitForCash(start.paymentId, new AbortController().signal);
-    journal.update(start.paymentId, { settle_state: 'sent' }, '2304 sent'); // ...and the power went
-    journal.close();
+    const preview = await k.port.preSettle(patient, bill);
+    const start = await k.port.beginPayment(patient, bill, preview, 'mobile');
+    site.sim.payOrder(start.order!.orderNo);
+    await k.port.waitForCash(start.paymentId, new AbortController().signal);
+    k.journal.update(start.paymentId, { settle_state: 'sent' }, '2304 sent'); // ...and the power went
+    k.journal.close();
     kiosk(file);
-    const report = await payments.recover();
+    const report = await k.payments.recover();
     expect(report).toMatchObject({ examined: 1, settled: 1, stillOpen: 0 });
     expect(live(HOWARD_DISCHARGE)).toEqual([{ infno: '2304', clr_type: '21' }]);
-    expect(sim.store.settlements.byMsgid(start.paymentId)?.infno).toBe('2304');
-    expect(await payments.recover()).toMatchObject({ examined: 0 });
+    expect(site.sim.store.settlements.byMsgid(start.paymentId)?.infno).toBe('2304');
+    expect(await k.payments.recover()).toMatchObject({ examined: 0 });
   });
 
   it('2304 committed at the gateway, its answer lost: recovery finds it by msgid', async () => {
-    const file = join(dir, 'crash2.sqlite');
-    journal.db.close();
+    const file = site.file('crash2.sqlite');
+    k.journal.db.close();
     kiosk(file);
     const { patient, bill } = await billOf('Stuart', STUART_DISCHARGE);
-    const preview = await port.preSettle(patient, bill);
-    const start = await port.beginPayment(patient, bill, preview, 'none');
-    journal.update(start.paymentId, { settle_state: 'sent' }, '2304 sent');
-    const input = JSON.parse(journal.get(start.paymentId)!.settle_input_json) as Parameters<
-      typeof client.call<'2304'>
+    const preview = await k.port.preSettle(patient, bill);
+    const start = await k.port.beginPayment(patient, bill, preview, 'none');
+    k.journal.update(start.paymentId, { settle_state: 'sent' }, '2304 sent');
+    const input = JSON.parse(k.journal.get(start.paymentId)!.settle_input_json) as Parameters<
+      typeof k.client.call<'2304'>
     >[1];
-    await client.call('2304', input, { msgid: start.paymentId }); // ...the answer never arrived
-    journal.close();
+    await k.client.call('2304', input, { msgid: start.paymentId }); // ...the answer never arrived
+    k.journal.close();
     kiosk(file);
-    const report = await payments.recover();
+    const report = await k.payments.recover();
     expect(report).toMatchObject({ examined: 1, settled: 1, stillOpen: 0 });
     expect(live(STUART_DISCHARGE)).toHaveLength(1);
-    expect(payments.settled(start.paymentId)?.deposits).toEqual(preview.deposits);
+    expect(k.payments.settled(start.paymentId)?.deposits).toEqual(preview.deposits);
     // The same msgid again answers the first settlement: still one, deposits netted once.
-    await client.call('2304', input, { msgid: start.paymentId });
+    await k.client.call('2304', input, { msgid: start.paymentId });
     expect(live(STUART_DISCHARGE)).toHaveLength(1);
-    expect(sim.store.db.prepare(`SELECT COUNT(*) AS n FROM deposit_nettings`).get()).toEqual({
+    expect(site.sim.store.db.prepare(`SELECT COUNT(*) AS n FROM deposit_nettings`).get()).toEqual({
       n: 1,
     });
   });
@@ -280,23 +247,23 @@ describe('2601 reverses a discharge or a deposit by its msgid', () => {
   it('a 2304 reversed by msgid is undone as 2305 would, and its msgid refused from then on', async () => {
     const { patient, bill } = await billOf('Stuart', STUART_DISCHARGE);
     const input = inpatientSettleInputFor(patient, bill);
-    const msgid = client.newMsgid();
-    const out = await client.call('2304', input, { msgid });
+    const msgid = k.client.newMsgid();
+    const out = await k.client.call('2304', input, { msgid });
     const cash = Math.round(out.setlinfo.psn_cash_pay * 100);
     const stuart = person('Stuart').psn_no;
-    await client.call('2601', { data: { psn_no: stuart, omsgid: msgid, oinfno: '2304' } });
+    await k.client.call('2601', { data: { psn_no: stuart, omsgid: msgid, oinfno: '2304' } });
     expect(live(STUART_DISCHARGE)).toEqual([]);
     expect((await billOf('Stuart', STUART_DISCHARGE)).bill.deposits).toEqual({
       total: cash,
       count: 2,
     });
-    await expect(client.call('2304', input, { msgid })).rejects.toThrow(/was reversed \(2601\)/);
+    await expect(k.client.call('2304', input, { msgid })).rejects.toThrow(/was reversed \(2601\)/);
   });
 });
 
 describe('a journal from before settle_infno', () => {
   it('gains the column, its rows settled by 2207 as they were', () => {
-    const file = join(dir, 'old.sqlite');
+    const file = site.file('old.sqlite');
     const old = new Database(file);
     old.exec(`CREATE TABLE payments (
         payment_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,

@@ -6,21 +6,14 @@
  * the simulator and against a stand-in that answers 1101 as a real gateway would.
  */
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Bill, Patient } from '../core/domain.ts';
-import { GatewayClient } from './client.ts';
-import { PaymentJournal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
 import { personInfoOutput, responseEnvelopeSchema } from './protocol.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
 import { signResponse } from './signing.ts';
 import { readBody } from './simulator/read-body.ts';
 import { type Scenario, loadScenario } from './simulator/scenario.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
+import { TestSite } from './testing/test-kiosk.ts';
 import { patientFromWire } from './wire-mapping.ts';
 
 const scenario = loadScenario();
@@ -30,39 +23,22 @@ const missy = who('Missy'); // 310 + 330 + 510, social security card A01000010
 const leonard = who('Leonard'); // 310 + 330
 const penny = who('Penny'); // 390 only
 
-let dir: string;
+let site: TestSite | undefined;
 let sim: GatewaySimulator | undefined;
-let journals: PaymentJournal[] = [];
 
-function kiosk(url = sim!.url) {
-  const client = new GatewayClient(testClientOptions(url, clock, { timeoutMs: 2000 }));
-  const journal = new PaymentJournal(join(dir, `journal-${journals.length}.sqlite`), clock.now);
-  journals.push(journal);
-  const payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
-  });
-  return { client, journal, port: new GatewaySettlementPort(client, payments) };
-}
+/** A kiosk on the simulator, or on `url`: a stand-in answering 1101 as a real gateway would. */
+const kiosk = (url = sim!.url) => site!.kiosk({ client: { timeoutMs: 2000 } }, url);
 
 async function startWith(s: Scenario = scenario) {
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, s);
+  site = await TestSite.start('insurance-rows-', clock, s);
+  sim = site.sim;
   return sim;
 }
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'insurance-rows-'));
-});
 afterEach(async () => {
-  for (const j of journals) j.close();
-  journals = [];
-  await sim?.close();
+  await site?.close();
+  site = undefined;
   sim = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** A 1101 answer shaped like a real gateway's: rows in its order, fields the kiosk does not use. */

@@ -4,82 +4,52 @@
  * sessions never undoes a payment a patient is still making nor races the session on one.
  * Real HTTP to the gateway simulator, real SQLite journals.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { GatewayClient } from './client.ts';
-import { PaymentJournal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
 import { loadScenario } from './simulator/scenario.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
+import { TestSite, type TestKiosk, readyToPay as readyToPayAt } from './testing/test-kiosk.ts';
 
 const scenario = loadScenario();
 let nowMs = Date.parse('2026-11-22T02:00:00Z');
 const clock = { now: () => new Date(nowMs) };
+let site: TestSite;
 let sim: GatewaySimulator;
-let dir: string;
-const journals: PaymentJournal[] = [];
 const penny = scenario.patients.find((p) => p.name.startsWith('Penny'))!;
 
 const slept: number[] = [];
 let onSleep: (() => Promise<void>) | undefined;
 
-function kiosk(file = join(dir, 'journal.sqlite')) {
-  const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs: 800 }));
-  const journal = new PaymentJournal(file, clock.now);
-  journals.push(journal);
-  const payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
-    maxLiveMs: 60_000,
-    inDoubtWaitMs: 10_000,
-    // The patient's wait passes on the test's clock: no real time goes by.
-    sleep: async (ms: number) => {
-      slept.push(ms);
-      nowMs += ms;
-      await onSleep?.();
+function kiosk(file = site.file('journal.sqlite')) {
+  return site.kiosk({
+    journalFile: file,
+    client: { timeoutMs: 800 },
+    payments: {
+      maxLiveMs: 60_000,
+      inDoubtWaitMs: 10_000,
+      // The patient's wait passes on the test's clock: no real time goes by.
+      sleep: async (ms: number) => {
+        slept.push(ms);
+        nowMs += ms;
+        await onSleep?.();
+      },
     },
   });
-  return { journal, payments, port: new GatewaySettlementPort(client, payments) };
 }
 
-async function readyToPay(k: ReturnType<typeof kiosk>) {
-  const patient = await k.port.findPatient(penny.certno);
-  const [bill] = await k.port.unpaidBills(patient);
-  const preview = await k.port.preSettle(patient, bill!);
-  return { patient, bill: bill!, preview };
-}
-
-const settledCount = (billId: string) =>
-  (
-    sim.store.db
-      .prepare(`SELECT COUNT(*) AS n FROM settlements WHERE chrg_bchno = ? AND status = 'settled'`)
-      .get(billId) as { n: number }
-  ).n;
+const readyToPay = (k: TestKiosk) => readyToPayAt(k.port, penny.certno);
+const settledCount = (billId: string) => site.settledCount(billId);
 
 beforeEach(async () => {
   slept.length = 0;
   onSleep = undefined;
   nowMs = Date.parse('2026-11-22T02:00:00Z');
-  dir = mkdtempSync(join(tmpdir(), 'in-doubt-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+  site = await TestSite.start('in-doubt-', clock, scenario);
+  sim = site.sim;
 });
-
-afterEach(async () => {
-  for (const j of journals.splice(0)) j.close();
-  await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => site.close());
 
 /** Penny paid her cash part, then the gateway went away: 2207's outcome is unknown. */
-async function paidButInDoubt(k: ReturnType<typeof kiosk>) {
+async function paidButInDoubt(k: TestKiosk) {
   const p = await readyToPay(k);
   const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
   sim.payOrder(start.order!.orderNo);
@@ -112,7 +82,7 @@ it('a bill whose payment is in doubt is listed as being checked and cannot be pa
 });
 
 it('the same kiosk restarted on the journal still holds the bill until recovery resolves it', async () => {
-  const file = join(dir, 'restart.sqlite');
+  const file = site.file('restart.sqlite');
   const k1 = kiosk(file);
   const p = await paidButInDoubt(k1);
   k1.journal.close();

@@ -2,84 +2,48 @@
  * The promise "no settlement is ever lost or applied twice", tested over real HTTP against the
  * gateway simulator with every fault kind, durable journal files, and restarts.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bill, Patient, PreSettlement } from '../core/domain.ts';
 import { KioskError } from '../core/errors.ts';
-import { GatewayClient } from './client.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
 import { AesGcmFieldSealer, type FieldSealer, SealedFieldError } from './field-sealer.ts';
-import { PaymentJournal, isFinal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
+import { isFinal } from './journal.ts';
 import { formatReconciliation } from './reconciliation.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
 import { loadScenario } from './simulator/scenario.ts';
 import { type FaultKind, faultKinds } from './simulator/faults.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
+import { TestSite, type TestKiosk, readyToPay as readyToPayAt } from './testing/test-kiosk.ts';
 
 const scenario = loadScenario();
 let nowMs = Date.parse('2026-11-22T02:00:00Z');
 const clock = { now: () => new Date(nowMs) };
+let site: TestSite;
 let sim: GatewaySimulator;
-let dir: string;
-let journals: PaymentJournal[] = [];
 
 const penny = scenario.patients.find((p) => p.name.startsWith('Penny'))!;
 const raj = scenario.patients.find((p) => p.name.startsWith('Rajesh'))!;
 
-function kiosk(journalFile = join(dir, 'journal.sqlite'), timeoutMs = 800, sealer?: FieldSealer) {
-  const client = new GatewayClient(testClientOptions(sim.url, clock, { timeoutMs }));
-
-  const journal = new PaymentJournal(journalFile, clock.now, sealer);
-  journals.push(journal);
-  const payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
-  });
-  return { client, journal, payments, port: new GatewaySettlementPort(client, payments) };
+function kiosk(journalFile = site.file('journal.sqlite'), timeoutMs = 800, sealer?: FieldSealer) {
+  return site.kiosk({ journalFile, client: { timeoutMs }, sealer });
 }
 
-async function readyToPay(k: ReturnType<typeof kiosk>, who = penny) {
-  const patient = await k.port.findPatient(who.certno);
-  const [bill] = await k.port.unpaidBills(patient);
-  const preview = await k.port.preSettle(patient, bill!);
-  return { patient, bill: bill!, preview };
-}
+const readyToPay = (k: TestKiosk, who = penny) => readyToPayAt(k.port, who.certno);
 
-async function payCash(
-  k: ReturnType<typeof kiosk>,
-  p: { patient: Patient; bill: Bill; preview: PreSettlement },
-) {
+async function payCash(k: TestKiosk, p: { patient: Patient; bill: Bill; preview: PreSettlement }) {
   const start = await k.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
   sim.payOrder(start.order!.orderNo);
   expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
   return start.paymentId;
 }
 
-const settledCount = (billId: string) =>
-  (
-    sim.store.db
-      .prepare(`SELECT COUNT(*) AS n FROM settlements WHERE chrg_bchno = ? AND status = 'settled'`)
-      .get(billId) as { n: number }
-  ).n;
+const settledCount = (billId: string) => site.settledCount(billId);
 
 beforeEach(async () => {
   nowMs = Date.parse('2026-11-22T02:00:00Z');
-  dir = mkdtempSync(join(tmpdir(), 'payments-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+  site = await TestSite.start('payments-', clock, scenario);
+  sim = site.sim;
 });
-afterEach(async () => {
-  for (const j of journals) j.close();
-  journals = [];
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => site.close());
 
 describe('the journal at rest', () => {
   /** Every byte SQLite keeps for the journal: the database file and its write-ahead log. */
@@ -89,7 +53,7 @@ describe('the journal at rest', () => {
     ).toString('latin1');
 
   async function payOnce(sealer?: FieldSealer) {
-    const file = join(dir, sealer ? 'sealed.sqlite' : 'plain.sqlite');
+    const file = site.file(sealer ? 'sealed.sqlite' : 'plain.sqlite');
     const k = kiosk(file, 800, sealer);
     const id = await payCash(k, await readyToPay(k));
     await k.port.completePayment(id);
@@ -110,14 +74,12 @@ describe('the journal at rest', () => {
     expect(disk).toContain('enc1:');
 
     // Reopened with the same key, reconciliation reads the sealed settlement.
-    const again = new PaymentJournal(file, clock.now, new AesGcmFieldSealer(key));
-    journals.push(again);
+    const again = site.journal(file, new AesGcmFieldSealer(key));
     expect(again.settledOn(again.get(id)!.business_date)[0]!.settlement_json).toContain(
       '"setlinfo"',
     );
     // With another key it is a typed error, not garbage.
-    const wrong = new PaymentJournal(file, clock.now, new AesGcmFieldSealer(Buffer.alloc(32, 8)));
-    journals.push(wrong);
+    const wrong = site.journal(file, new AesGcmFieldSealer(Buffer.alloc(32, 8)));
     expect(() => wrong.get(id)).toThrow(SealedFieldError);
   });
 
@@ -277,7 +239,7 @@ describe('every fault kind on 2207: nothing lost, nothing doubled, the patient t
 
 describe('recovery from a journal left by a crash', () => {
   it('2207 reached the gateway but the kiosk died before recording it: one settlement', async () => {
-    const file = join(dir, 'crash.sqlite');
+    const file = site.file('crash.sqlite');
     const k1 = kiosk(file);
     const p = await readyToPay(k1);
     const id = await payCash(k1, p);
@@ -295,7 +257,7 @@ describe('recovery from a journal left by a crash', () => {
   });
 
   it('the kiosk died after journalling "sent" but before sending: recovery completes it once', async () => {
-    const file = join(dir, 'crash2.sqlite');
+    const file = site.file('crash2.sqlite');
     const k1 = kiosk(file);
     const p = await readyToPay(k1);
     const id = await payCash(k1, p);
@@ -307,7 +269,7 @@ describe('recovery from a journal left by a crash', () => {
   });
 
   it('the kiosk died while the patient was paying: the late payment is refunded', async () => {
-    const file = join(dir, 'crash3.sqlite');
+    const file = site.file('crash3.sqlite');
     const k1 = kiosk(file);
     const p = await readyToPay(k1);
     const start = await k1.port.beginPayment(p.patient, p.bill, p.preview, 'mobile');
@@ -320,7 +282,7 @@ describe('recovery from a journal left by a crash', () => {
   });
 
   it('the gateway still down at start-up: entries stay open, nothing guessed', async () => {
-    const file = join(dir, 'crash4.sqlite');
+    const file = site.file('crash4.sqlite');
     const k1 = kiosk(file);
     const p = await readyToPay(k1);
     const id = await payCash(k1, p);
@@ -345,7 +307,7 @@ describe('end-of-day reconciliation (3201)', () => {
     expect(ok.ours.count).toBe(2);
     expect(formatReconciliation(ok)).toMatch(/AGREES/);
     // A settlement the kiosk's journal does not know about (made elsewhere) shows up.
-    const other = kiosk(join(dir, 'other.sqlite'));
+    const other = kiosk(site.file('other.sqlite'));
     const leonard = scenario.patients.find((x) => x.name.startsWith('Leonard'))!;
     const q = await readyToPay(other, leonard);
     const start = await other.port.beginPayment(

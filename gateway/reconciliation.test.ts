@@ -4,66 +4,36 @@
  * the day the gateway settled it; a group whose totals differ is explained row by row (3202).
  * Real HTTP against the simulator, real SQLite journals.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayClient } from './client.ts';
-import { PaymentJournal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
+import type { TxInput } from './protocol.ts';
 import { formatReconciliation, reconcileDay } from './reconciliation.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
 import { loadScenario } from './simulator/scenario.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
+import { TestSite, readyToPay } from './testing/test-kiosk.ts';
 
 const scenario = loadScenario();
 let nowMs = 0;
 const clock = { now: () => new Date(nowMs) };
+let site: TestSite;
 let sim: GatewaySimulator;
-let dir: string;
-let journals: PaymentJournal[] = [];
 
-const person = (first: string) => scenario.patients.find((p) => p.name.startsWith(first))!;
+const person = (first: string) => site.patient(first);
 
 function kiosk(id: string, slot: number) {
-  const client = new GatewayClient(
-    testClientOptions(sim.url, clock, {
-      operatorId: id,
-      terminalSlot: { index: slot, slots: 4 },
-      timeoutMs: 1500,
-    }),
-  );
-  const journal = new PaymentJournal(join(dir, `${id}-${slot}.sqlite`), clock.now);
-  journals.push(journal);
-  const payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
+  const k = site.kiosk({
+    client: { operatorId: id, terminalSlot: { index: slot, slots: 4 }, timeoutMs: 1500 },
+    journalFile: site.file(`${id}-${slot}.sqlite`),
   });
-  const port = new GatewaySettlementPort(client, payments);
-  const deps = { client, journal, log: () => undefined };
-  return {
-    id,
-    client,
-    journal,
-    payments,
-    port,
-    reconcile: (day: string) => reconcileDay(deps, day, id),
-  };
+  const deps = { client: k.client, journal: k.journal, log: () => undefined };
+  return { id, ...k, reconcile: (day: string) => reconcileDay(deps, day, id) };
 }
 type Kiosk = ReturnType<typeof kiosk>;
 
 /** Up to the 2207: the bill found, the cash part (if any) paid from the patient's phone. */
 async function begin(k: Kiosk, who: { certno: string }) {
-  const patient = await k.port.findPatient(who.certno);
-  const [bill] = await k.port.unpaidBills(patient);
-  const preview = await k.port.preSettle(patient, bill!);
+  const { patient, bill, preview } = await readyToPay(k.port, who.certno);
   const method = preview.split.cash > 0 ? 'mobile' : 'none';
-  const start = await k.port.beginPayment(patient, bill!, preview, method);
+  const start = await k.port.beginPayment(patient, bill, preview, method);
   if (start.order) {
     sim.payOrder(start.order.orderNo);
     expect(await k.port.waitForCash(start.paymentId, new AbortController().signal)).toBe('paid');
@@ -75,17 +45,32 @@ async function pay(k: Kiosk, who: { certno: string }) {
   return k.port.completePayment(await begin(k, who));
 }
 
+/**
+ * 3201 for the gateway's 390 outpatient totals on the 22nd (our totals zero, only theirs are
+ * read): the institution's, or one kiosk's when `opter` names it.
+ */
+const totals390 = (opter?: string): TxInput<'3201'> => ({
+  data: {
+    insutype: '390',
+    clr_type: '11',
+    setl_optins: scenario.hospital.admdvs,
+    stmt_begndate: '2026-11-22',
+    stmt_enddate: '2026-11-22',
+    medfee_sumamt: 0,
+    fund_pay_sumamt: 0,
+    acct_pay: 0,
+    psn_cash_pay: 0,
+    fixmedins_setl_cnt: 0,
+    ...(opter === undefined ? {} : { opter }),
+  },
+});
+
 beforeEach(async () => {
   nowMs = Date.parse('2026-11-22T02:00:00Z'); // 10:00 in Shanghai
-  dir = mkdtempSync(join(tmpdir(), 'reconcile-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+  site = await TestSite.start('reconcile-', clock, scenario);
+  sim = site.sim;
 });
-afterEach(async () => {
-  for (const j of journals) j.close();
-  journals = [];
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => site.close());
 
 describe('3201 for a fleet', () => {
   it('two kiosks on one gateway each agree for their own day, by insurance type', async () => {
@@ -110,42 +95,15 @@ describe('3201 for a fleet', () => {
     expect(formatReconciliation(a)).toMatch(/^Reconciliation 2026-11-22, kiosk KIOSK-01: AGREES/);
     expect(formatReconciliation(a)).toMatch(/Insurance 310, outpatient \(clr_type 11\): agrees/);
     // The institution's totals (no opter) are both kiosks' together.
-    const all = await one.client.call('3201', {
-      data: {
-        insutype: '390',
-        clr_type: '11',
-        setl_optins: scenario.hospital.admdvs,
-        stmt_begndate: '2026-11-22',
-        stmt_enddate: '2026-11-22',
-        medfee_sumamt: 0,
-        fund_pay_sumamt: 0,
-        acct_pay: 0,
-        psn_cash_pay: 0,
-        fixmedins_setl_cnt: 0,
-      },
-    });
+    const all = await one.client.call('3201', totals390());
     expect(all.stmtinfo.fixmedins_setl_cnt).toBe(2);
   });
 
   it("a kiosk cannot total another kiosk's settlements", async () => {
     const one = kiosk('KIOSK-01', 0);
-    await expect(
-      one.client.call('3201', {
-        data: {
-          insutype: '390',
-          clr_type: '11',
-          setl_optins: scenario.hospital.admdvs,
-          stmt_begndate: '2026-11-22',
-          stmt_enddate: '2026-11-22',
-          medfee_sumamt: 0,
-          fund_pay_sumamt: 0,
-          acct_pay: 0,
-          psn_cash_pay: 0,
-          fixmedins_setl_cnt: 0,
-          opter: 'KIOSK-02',
-        },
-      }),
-    ).rejects.toThrow(/opter "KIOSK-02" is not the envelope's opter/);
+    await expect(one.client.call('3201', totals390('KIOSK-02'))).rejects.toThrow(
+      /opter "KIOSK-02" is not the envelope's opter/,
+    );
   });
 
   it('a payment begun before midnight and settled after it counts on the day it was settled', async () => {

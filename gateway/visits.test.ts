@@ -4,70 +4,35 @@
  * and 2208 names the visit it reverses. The simulator refuses what the platform refuses. Real
  * HTTP to the gateway simulator, real SQLite journal.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayClient } from './client.ts';
-import { PaymentJournal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
-import { loadScenario } from './simulator/scenario.ts';
-import type { GatewaySimulator } from './simulator/server.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
+import { TestSite, type TestKiosk, billOf as findBill } from './testing/test-kiosk.ts';
 import { registerVisitInputFor, settleInputFor, uploadFeesInputFor } from './wire-mapping.ts';
 
-const scenario = loadScenario();
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
-const person = (name: string) => scenario.patients.find((p) => p.name.startsWith(name))!;
-let sim: GatewaySimulator;
-let dir: string;
-let journal: PaymentJournal;
-let client: GatewayClient;
-let port: GatewaySettlementPort;
-let payments: PaymentCoordinator;
+let site: TestSite;
+let k: TestKiosk;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'visits-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
-  client = new GatewayClient(testClientOptions(sim.url, clock));
-  journal = new PaymentJournal(join(dir, 'journal.sqlite'), clock.now);
-  payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
-  });
-  port = new GatewaySettlementPort(client, payments);
+  site = await TestSite.start('visits-', clock);
+  k = site.kiosk();
 });
+afterEach(() => site.close());
 
-afterEach(async () => {
-  journal.db.close();
-  await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function billOf(name: string, billId: string) {
-  const patient = await port.findPatient(person(name).certno);
-  const bill = (await port.unpaidBills(patient)).find((b) => b.id === billId);
-  if (!bill) throw new Error(`no bill ${billId}`);
-  return { patient, bill };
-}
+const billOf = (name: string, billId: string) =>
+  findBill(k.port, site.patient(name).certno, billId);
 
 const WALLET_CODE = '134567890123456789';
-const upload = (billId: string) => sim.store.visits.upload(billId);
+const upload = (billId: string) => site.sim.store.visits.upload(billId);
 
 describe('the simulator refuses a settlement without its visit', () => {
   it('2206 and 2207 with no mdtrt_id, or one it never issued, are refused naming mdtrt_id', async () => {
     const { patient, bill } = await billOf('Sheldon', 'OP202611220001');
     for (const code of ['2206', '2207'] as const) {
-      await expect(client.call(code, settleInputFor(patient, bill, true, ''))).rejects.toThrow(
+      await expect(k.client.call(code, settleInputFor(patient, bill, true, ''))).rejects.toThrow(
         /mdtrt_id is required/,
       );
       await expect(
-        client.call(code, settleInputFor(patient, bill, true, 'MD999999999')),
+        k.client.call(code, settleInputFor(patient, bill, true, 'MD999999999')),
       ).rejects.toMatchObject({
         code: 'gateway-rejected',
         message: expect.stringMatching(/mdtrt_id MD999999999 was not issued/),
@@ -76,15 +41,15 @@ describe('the simulator refuses a settlement without its visit', () => {
     // Someone else's visit is refused too, and nothing was settled by any of it.
     const { bill: leonards } = await billOf('Leonard', 'OP202611220002');
     await expect(
-      client.call('2207', settleInputFor(patient, bill, true, leonards.visit.id)),
+      k.client.call('2207', settleInputFor(patient, bill, true, leonards.visit.id)),
     ).rejects.toThrow(/is not this person's visit/);
-    expect(sim.store.settlements.count()).toBe(0);
+    expect(site.sim.store.settlements.count()).toBe(0);
   });
 
   it('a visit whose fee details were not uploaded is refused until 2204', async () => {
     const { patient, bill } = await billOf('Amy', 'OP202611220006');
     expect(bill.visit).toMatchObject({ id: 'MD202611220006', feesUploaded: false });
-    await expect(client.call('2206', settleInputFor(patient, bill))).rejects.toThrow(
+    await expect(k.client.call('2206', settleInputFor(patient, bill))).rejects.toThrow(
       /not uploaded under mdtrt_id MD202611220006 \(2204\)/,
     );
   });
@@ -93,10 +58,10 @@ describe('the simulator refuses a settlement without its visit', () => {
 describe('the kiosk settles through the visit', () => {
   it('a hospital-registered visit with uploaded fees: 2206/2207 name it, nothing uploaded', async () => {
     const { patient, bill } = await billOf('Sheldon', 'OP202611220001');
-    const preview = await port.preSettle(patient, bill);
+    const preview = await k.port.preSettle(patient, bill);
     expect(preview.visit).toEqual({ id: 'MD202611220001', uploadedHere: false });
-    const start = await port.beginPayment(patient, bill, preview, 'none');
-    const settlement = await port.completePayment(start.paymentId);
+    const start = await k.port.beginPayment(patient, bill, preview, 'none');
+    const settlement = await k.port.completePayment(start.paymentId);
     expect(settlement.settlementId).toMatch(/^S/);
     expect(upload(bill.id)).toMatchObject({ uploaded_by: 'hospital' });
   });
@@ -104,56 +69,56 @@ describe('the kiosk settles through the visit', () => {
   it('a bill without a visit: the kiosk registers it (2201), uploads (2204) and settles under it', async () => {
     const { patient, bill } = await billOf('Leonard', 'EM202611210001');
     expect(bill.visit.id).toBe('');
-    const preview = await port.preSettle(patient, bill);
-    const visit = sim.store.visits.visit(preview.visit!.id);
+    const preview = await k.port.preSettle(patient, bill);
+    const visit = site.sim.store.visits.visit(preview.visit!.id);
     expect(visit).toMatchObject({ psn_no: patient.personNo, registered_by: 'kiosk' });
     expect(upload(bill.id)).toMatchObject({ mdtrt_id: visit!.mdtrt_id, uploaded_by: 'kiosk' });
     // A second pre-settlement (the account switched off) registers no second visit.
-    const again = await port.preSettle(patient, bill, { useAccount: false });
+    const again = await k.port.preSettle(patient, bill, { useAccount: false });
     expect(again.visit!.id).toBe(visit!.mdtrt_id);
-    const visits = sim.store.db.prepare(`SELECT COUNT(*) AS n FROM visits WHERE psn_no = ?`);
+    const visits = site.sim.store.db.prepare(`SELECT COUNT(*) AS n FROM visits WHERE psn_no = ?`);
     const before = (visits.get(patient.personNo) as { n: number }).n;
-    const start = await port.beginPayment(
+    const start = await k.port.beginPayment(
       patient,
       bill,
       again,
       again.split.cash > 0 ? 'wallet-code' : 'none',
       WALLET_CODE,
     );
-    await port.completePayment(start.paymentId);
+    await k.port.completePayment(start.paymentId);
     expect((visits.get(patient.personNo) as { n: number }).n).toBe(before);
-    const input = JSON.parse(journal.get(start.paymentId)!.settle_input_json) as {
+    const input = JSON.parse(k.journal.get(start.paymentId)!.settle_input_json) as {
       data: { mdtrt_id: string };
     };
     expect(input.data.mdtrt_id).toBe(visit!.mdtrt_id);
     // The bill is settled; the gateway now lists it under its visit no more (paid).
-    expect((await port.unpaidBills(patient)).some((b) => b.id === bill.id)).toBe(false);
+    expect((await k.port.unpaidBills(patient)).some((b) => b.id === bill.id)).toBe(false);
   });
 
   it('a cancelled payment takes back the fee details the kiosk uploaded (2205); paying again works', async () => {
     const { patient, bill } = await billOf('Rajesh', 'OP202611220005');
-    const preview = await port.preSettle(patient, bill);
+    const preview = await k.port.preSettle(patient, bill);
     expect(preview.visit).toEqual({ id: 'MD202611220005', uploadedHere: true });
     expect(preview.split.cash).toBeGreaterThan(0);
-    const start = await port.beginPayment(patient, bill, preview, 'mobile');
+    const start = await k.port.beginPayment(patient, bill, preview, 'mobile');
     expect(upload(bill.id)).toMatchObject({ uploaded_by: 'kiosk' });
-    await port.abandonPayment(start.paymentId);
+    await k.port.abandonPayment(start.paymentId);
     expect(upload(bill.id)).toBeUndefined();
     // The next attempt uploads again and settles.
-    const retry = await port.preSettle(patient, bill);
+    const retry = await k.port.preSettle(patient, bill);
     expect(upload(bill.id)).toMatchObject({ mdtrt_id: 'MD202611220005' });
-    const second = await port.beginPayment(patient, bill, retry, 'wallet-code', WALLET_CODE);
-    const settlement = await port.completePayment(second.paymentId);
+    const second = await k.port.beginPayment(patient, bill, retry, 'wallet-code', WALLET_CODE);
+    const settlement = await k.port.completePayment(second.paymentId);
     expect(settlement.split.total).toBe(bill.total);
   });
 
   it('a review left unpaid releases the upload; the bill is as the hospital left it', async () => {
     const { patient, bill } = await billOf('Rajesh', 'OP202611220005');
-    const preview = await port.preSettle(patient, bill);
+    const preview = await k.port.preSettle(patient, bill);
     expect(upload(bill.id)).toMatchObject({ uploaded_by: 'kiosk' });
-    await port.releasePreSettlement(patient, bill, preview);
+    await k.port.releasePreSettlement(patient, bill, preview);
     expect(upload(bill.id)).toBeUndefined();
-    expect(sim.billRecord(bill.id)).toMatchObject({
+    expect(site.sim.billRecord(bill.id)).toMatchObject({
       status: 'unpaid',
       mdtrt_id: 'MD202611220005',
       visit_registered_by: 'hospital',
@@ -163,23 +128,23 @@ describe('the kiosk settles through the visit', () => {
 
   it('a reversal names the visit (2208), then revokes the kiosk upload; the wrong visit is refused', async () => {
     const { patient, bill } = await billOf('Amy', 'OP202611220006');
-    const preview = await port.preSettle(patient, bill);
-    const start = await port.beginPayment(
+    const preview = await k.port.preSettle(patient, bill);
+    const start = await k.port.beginPayment(
       patient,
       bill,
       preview,
       preview.split.cash > 0 ? 'wallet-code' : 'none',
       WALLET_CODE,
     );
-    const settlement = await port.completePayment(start.paymentId);
+    const settlement = await k.port.completePayment(start.paymentId);
     // A settled batch cannot be revoked: the settlement must be reversed first.
     await expect(
-      client.call('2205', {
+      k.client.call('2205', {
         data: { chrg_bchno: bill.id, mdtrt_id: 'MD202611220006', psn_no: patient.personNo },
       }),
     ).rejects.toThrow(/reverse the settlement \(2208\) before revoking/);
     await expect(
-      client.call('2208', {
+      k.client.call('2208', {
         data: {
           psn_no: patient.personNo,
           setl_id: settlement.settlementId,
@@ -187,33 +152,33 @@ describe('the kiosk settles through the visit', () => {
         },
       }),
     ).rejects.toThrow(/is not of mdtrt_id MD202611220001/);
-    await payments.reverse(start.paymentId, 'staff refund');
-    expect(journal.get(start.paymentId)!.settle_state).toBe('reversed');
+    await k.payments.reverse(start.paymentId, 'staff refund');
+    expect(k.journal.get(start.paymentId)!.settle_state).toBe('reversed');
     expect(upload(bill.id)).toBeUndefined();
-    expect((await port.unpaidBills(patient)).some((b) => b.id === bill.id)).toBe(true);
+    expect((await k.port.unpaidBills(patient)).some((b) => b.id === bill.id)).toBe(true);
   });
 });
 
 describe('2201 and 2204 are safe to resend', () => {
   it('2201 resent with its msgid answers the same visit; 2204 resent answers the same result', async () => {
     const { patient, bill } = await billOf('Leonard', 'EM202611210001');
-    const msgid = client.newMsgid();
+    const msgid = k.client.newMsgid();
     const input = registerVisitInputFor(patient, bill);
-    const first = await client.call('2201', input, { msgid });
-    const again = await client.call('2201', input, { msgid });
+    const first = await k.client.call('2201', input, { msgid });
+    const again = await k.client.call('2201', input, { msgid });
     expect(again).toEqual(first);
     const fees = uploadFeesInputFor(patient.personNo, bill, first.data.mdtrt_id);
-    const uploaded = await client.call('2204', fees);
-    expect(await client.call('2204', fees)).toEqual(uploaded);
+    const uploaded = await k.client.call('2204', fees);
+    expect(await k.client.call('2204', fees)).toEqual(uploaded);
     // Different details for an uploaded batch are refused until 2205 revokes it.
     const changed = {
       feedetail: fees.feedetail.map((r, i) => (i === 0 ? { ...r, cnt: r.cnt + 1 } : r)),
     };
-    await expect(client.call('2204', changed)).rejects.toThrow(/revoke it \(2205\) first/);
+    await expect(k.client.call('2204', changed)).rejects.toThrow(/revoke it \(2205\) first/);
     // Details that are not the bill's are refused: the platform settles what the hospital billed.
-    await client.call('2205', {
+    await k.client.call('2205', {
       data: { chrg_bchno: bill.id, mdtrt_id: first.data.mdtrt_id, psn_no: patient.personNo },
     });
-    await expect(client.call('2204', changed)).rejects.toThrow(/does not match the bill/);
+    await expect(k.client.call('2204', changed)).rejects.toThrow(/does not match the bill/);
   });
 });

@@ -13,6 +13,7 @@ import { GatewayClient } from '../client.ts';
 import { responseEnvelopeSchema, transactions } from '../protocol.ts';
 import { signRequest } from '../signing.ts';
 import { startTestGateway, testClientOptions } from '../testing/test-client.ts';
+import { jsonFuzz } from '../testing/fuzz-json.ts';
 import { loadScenario } from './scenario.ts';
 import type { GatewaySimulator } from './server.ts';
 
@@ -114,38 +115,7 @@ async function post(
 
 const ODD = [null, true, -1, 0, 1e308, 0.005, '', 'x'.repeat(300), [], {}, '\u0000', '１２３'];
 
-function randomValue(r: FuzzRandom, depth = 0): unknown {
-  switch (r.int(depth > 2 ? 3 : 5)) {
-    case 0:
-      return r.pick(ODD);
-    case 1:
-      return r.units(r.int(30));
-    case 2:
-      return (r.next() - 0.5) * 10 ** r.int(12);
-    case 3:
-      return Array.from({ length: r.int(4) }, () => randomValue(r, depth + 1));
-    default:
-      return Object.fromEntries(
-        Array.from({ length: r.int(4) }, () => [r.ascii(6), randomValue(r, depth + 1)]),
-      );
-  }
-}
-
-/** The same JSON with one value replaced, removed, or one key added, at any depth. */
-function mutateJson(r: FuzzRandom, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || r.chance(0.25)) return randomValue(r);
-  const copy: Record<string, unknown> = Array.isArray(value)
-    ? { ...value }
-    : { ...(value as Record<string, unknown>) };
-  const keys = Object.keys(copy);
-  if (keys.length === 0 || r.chance(0.1)) copy[r.ascii(5)] = randomValue(r);
-  else {
-    const key = r.pick(keys);
-    if (r.chance(0.15)) copy[key] = undefined;
-    else copy[key] = mutateJson(r, copy[key]);
-  }
-  return Array.isArray(value) ? Object.values(copy) : copy;
-}
+const { mutateJson } = jsonFuzz(ODD, 0.25);
 
 /** A typed refusal: a response envelope with infcode -1 and a message, as the protocol says. */
 function expectRefusal(answer: Answer, message?: RegExp): void {
