@@ -60,6 +60,12 @@ export const kioskConfigSchema = z
          */
         outOfServiceAfterMs: z.number().int().min(0).max(3_600_000).default(30_000),
         /**
+         * How long the patient waits on "confirming your payment" while the kiosk asks the
+         * gateway what became of a payment whose answer was lost, before the screen says it is
+         * in doubt and prints a slip (background recovery carries on): docs/settlement.md.
+         */
+        inDoubtWaitMs: z.number().int().min(5_000).max(300_000).default(45_000),
+        /**
          * Whom the kiosk trusts as the gateway over HTTPS: the hospital's CA (a PEM file, which
          * replaces the public CAs) and/or pinned public keys (base64 SHA-256 of the SPKI, as
          * openssl prints it). docs/gateway-protocol.md.

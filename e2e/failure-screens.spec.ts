@@ -21,7 +21,7 @@
  * pre-settlement, and no fault kind (gateway/simulator/faults.ts) makes the simulator refuse,
  * reverse or change a split; core/session-controller.test.ts shows that view. Out of service is
  * asserted in both languages by out-of-service.spec.ts. The in-doubt screen without a slip
- * (error.slip.notPrinted) would cost another full 45 s wait; core/session-controller.test.ts
+ * (error.slip.notPrinted) would cost another full wait; core/session-controller.test.ts
  * shows that view.
  *
  * Stuart (the default scenario's patient 8: insured, no face enrolled, an empty personal account)
@@ -223,9 +223,10 @@ test('nothing sent: the gateway unreachable at pre-settlement says nothing was c
 test('paid by phone, 2207 sent and its outcome unknown: "your money is safe", a slip with the amount and a reference, then finished by itself', async ({
   request,
 }, info) => {
-  // The kiosk waits with the patient for up to 45 s (PaymentCoordinator inDoubtWaitMs) before
-  // it says it is not sure; then a background recovery pass (every 20 s) finishes the payment.
-  test.setTimeout(150_000);
+  // The kiosk waits with the patient (gateway.inDoubtWaitMs: 10 s in e2e/kiosk.config.json, 45 s
+  // by default) before it says it is not sure; then a background recovery pass (every 20 s)
+  // finishes the payment.
+  test.setTimeout(120_000);
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   await kiosk.open('en');
@@ -246,8 +247,9 @@ test('paid by phone, 2207 sent and its outcome unknown: "your money is safe", a 
   const receiptsBefore = (await sims.receipts()).length;
   await sims.payWithPhone();
   await expect(page.getByText('Confirming your payment with the insurance service')).toBeVisible();
+  // Within 30 s: the configured 10 s wait, not the default 45 s, so the setting is honoured.
   await expect(page.locator('.kiosk')).toHaveAttribute('data-screen', 'error', {
-    timeout: 90_000,
+    timeout: 30_000,
   });
   await expectErrorScreen('en', [words.en.inDoubt, words.en.slipPrinted]);
   await kiosk.shot('97-in-doubt-en');

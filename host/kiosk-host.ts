@@ -336,6 +336,7 @@ async function openPayments(
     journal,
     clock,
     timeZone: config.hospital.timeZone,
+    inDoubtWaitMs: config.gateway.inDoubtWaitMs,
     log,
   });
   // Before the first patient: settle or undo whatever the last run left in doubt.
