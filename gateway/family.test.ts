@@ -15,7 +15,7 @@ import {
 import { type Scenario, loadScenario } from './simulator/scenario.ts';
 import type { GatewaySimulator } from './simulator/server.ts';
 import { TestSite, type TestKiosk } from './testing/test-kiosk.ts';
-import { settleInputForMember } from './wire-mapping.ts';
+import { settleInputForMember } from './wire-mapping-settlement.ts';
 
 const base = loadScenario();
 /** A teenager whose 16th birthday is 2026-11-30, for the age rule on the binding day. */

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaymentJournal } from './journal.ts';
 import { settledOnDay } from './settled-days.ts';
 import { TestSite, type TestKiosk, billOf as findBill } from './testing/test-kiosk.ts';
-import { inpatientSettleInputFor, settleInputFor } from './wire-mapping.ts';
+import { inpatientSettleInputFor, settleInputFor } from './wire-mapping-settlement.ts';
 
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
 const DAY = '2026-11-22';

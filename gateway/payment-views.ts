@@ -9,7 +9,11 @@ import type { SettlementSplit } from '../core/settlement.ts';
 import type { PaymentJournal, PaymentRow, SettleInfno } from './journal.ts';
 import type { SettleOutput } from './payment-calls.ts';
 import type { TxOutput } from './protocol.ts';
-import { depositNettingFromSetlinfo, depositSplit, splitFromSetlinfo } from './wire-mapping.ts';
+import {
+  depositNettingFromSetlinfo,
+  depositSplit,
+  splitFromSetlinfo,
+} from './wire-mapping-settlement.ts';
 
 /** A settling answer read by its transaction: ids, time, the split checked, deposits netted. */
 export interface SettledAnswer {

@@ -13,6 +13,11 @@
  *
  * A settlement whose cash part differs from what was collected is reversed (2208, 2305, K702)
  * and the cash refunded, so the patient is never charged an amount they did not see.
+ *
+ * This class keeps that order: it journals the intent, holds each payment's lock
+ * (payment-locks.ts) and hands each step to the module that makes its calls: step 2 to
+ * cash-order.ts, steps 3 and 4 to payment-settle.ts (which recovery settles through too), undoing
+ * to payment-undo.ts, what a crash left open to payment-recovery.ts.
  */
 import {
   type Bill,
@@ -27,17 +32,15 @@ import {
 import { KioskError } from '../core/errors.ts';
 import type { LogFn } from '../core/ports.ts';
 import { formatInTimeZone } from '../core/time.ts';
-import { openCashOrder } from './cash-order.ts';
+import {
+  type CashOutcome,
+  chargeWalletCode,
+  openCashOrder,
+  waitForCashPaid,
+} from './cash-order.ts';
 import type { GatewayClient } from './client.ts';
 import type { PaymentJournal, PaymentRow } from './journal.ts';
-import {
-  type SettleOutput,
-  abortableSleep,
-  isCode,
-  requirePayment,
-  retryOnce,
-  settleOutputOf,
-} from './payment-calls.ts';
+import { type SettleOutput, abortableSleep, isCode, requirePayment } from './payment-calls.ts';
 import {
   type RecoveryReport,
   type RecoverySteps,
@@ -52,14 +55,10 @@ import {
   reversePayment,
   revokeUploadedFees,
 } from './payment-undo.ts';
-import {
-  type OpenPaymentView,
-  openPaymentsOf,
-  settledAnswerOf,
-  settlementOfRow,
-} from './payment-views.ts';
+import { acceptSettlement, sendSettle, settleByQuery } from './payment-settle.ts';
+import { type OpenPaymentView, openPaymentsOf, settlementOfRow } from './payment-views.ts';
 import { receiptDraft } from './receipt-draft.ts';
-import type { TxInput, TxOutput } from './protocol.ts';
+import type { TxInput } from './protocol.ts';
 import { type ReconciliationReport, reconcileDay } from './reconciliation.ts';
 import { cashOrderFromWire } from './wire-mapping.ts';
 
@@ -72,7 +71,8 @@ export type JournalledSettle =
   | { infno: '2304'; input: TxInput<'2304'> }
   | { infno: 'K701'; input: Omit<TxInput<'K701'>['data'], 'order_no'> };
 
-export type CashOutcome = 'paid' | 'expired' | 'cancelled';
+// The coordinator's callers name the outcome waitForCash returns from here, as they name the rest.
+export type { CashOutcome } from './cash-order.ts';
 
 export interface PaymentCoordinatorOptions {
   client: GatewayClient;
@@ -176,69 +176,13 @@ export class PaymentCoordinator {
   }
 
   /** The patient showed a wallet payment code instead of scanning our QR: charge the same order. */
-  async payWithWalletCode(paymentId: string, code: string): Promise<void> {
-    const p = this.payment(paymentId);
-    if (p.cash_state !== 'pending') return;
-    const order = (
-      await retryOnce(() =>
-        this.o.client.call(
-          'K205',
-          { data: { order_no: p.order_no, auth_code: code } },
-          { insuredArea: p.insured_area },
-        ),
-      )
-    ).order;
-    // The poll in waitForCash sees the order paid and moves the session on.
-    if (order.status === 'paid') this.o.log('payment.wallet-code', { paymentId });
+  payWithWalletCode(paymentId: string, code: string): Promise<void> {
+    return chargeWalletCode(this.o, paymentId, code);
   }
 
   /** Polls the mobile order until the patient has paid, it expired, or the session gave up. */
-  async waitForCash(paymentId: string, signal: AbortSignal): Promise<CashOutcome> {
-    const p = this.payment(paymentId);
-    if (p.cash_state === 'paid' || p.cash_method === 'none') return 'paid';
-    // Fast at first: most phones pay within seconds of the QR, and a 1 s first poll was a 1 s wait
-    // after they did (docs/performance.md); then backing off to spare the gateway.
-    const intervals = this.o.pollMs ?? [150, 250, 500, 1000, 1000, 2000, 3000];
-    const sleep = this.o.sleep ?? abortableSleep;
-    for (let i = 0; !signal.aborted; i++) {
-      let order: TxOutput<'K202'>['order'] | undefined;
-      try {
-        order = (
-          await this.o.client.call(
-            'K202',
-            { data: { order_no: p.order_no } },
-            { insuredArea: p.insured_area },
-          )
-        ).order;
-      } catch (error) {
-        // A failed poll changes nothing; keep polling until the order's own expiry.
-        this.o.log('payment.poll-failed', {
-          paymentId,
-          code: error instanceof KioskError ? error.code : 'unknown',
-        });
-      }
-      // The session gave up while this poll was out: abandon() asks the gateway itself and
-      // journals what it finds, which a late answer here must not overwrite.
-      if (signal.aborted) break;
-      if (order?.status === 'paid') {
-        this.o.journal.update(paymentId, { cash_state: 'paid' }, `cash paid by ${order.channel}`);
-        return 'paid';
-      }
-      if (
-        order?.status === 'expired' ||
-        order?.status === 'cancelled' ||
-        order?.status === 'refunded'
-      ) {
-        this.o.journal.update(
-          paymentId,
-          { cash_state: order.status === 'expired' ? 'expired' : 'cancelled' },
-          `cash ${order.status}`,
-        );
-        return order.status === 'expired' ? 'expired' : 'cancelled';
-      }
-      await sleep(intervals[Math.min(i, intervals.length - 1)]!, signal);
-    }
-    return 'cancelled';
+  waitForCash(paymentId: string, signal: AbortSignal): Promise<CashOutcome> {
+    return waitForCashPaid(this.o, paymentId, signal);
   }
 
   /** Steps 3 and 4: settle with the journalled msgid, after the cash is in. */
@@ -258,7 +202,7 @@ export class PaymentCoordinator {
     p = this.o.journal.update(paymentId, { settle_state: 'sent' }, `${infno} sent`);
     let out: SettleOutput;
     try {
-      out = await this.sendSettle(p);
+      out = await sendSettle(this.o.client, p);
     } catch (error) {
       if (isCode(error, 'gateway-rejected')) {
         // A definite refusal: nothing was settled, so the cash goes back.
@@ -276,34 +220,14 @@ export class PaymentCoordinator {
         { settle_state: 'in-doubt', problem: error instanceof KioskError ? error.code : 'unknown' },
         `${infno} in doubt`,
       );
-      return this.resolveNow(paymentId, error);
+      return settleByQuery(this.o, paymentId, error);
     }
     try {
-      return await this.accept(paymentId, out);
+      return await acceptSettlement(this.o, paymentId, out);
     } catch (error) {
       if (!isCode(error, 'settlement-in-doubt')) throw error;
-      return this.resolveNow(paymentId, error);
+      return settleByQuery(this.o, paymentId, error);
     }
-  }
-
-  /** While the patient waits: one query by msgid may already tell what happened. */
-  private async resolveNow(paymentId: string, cause: unknown): Promise<Settlement> {
-    const p = this.payment(paymentId);
-    try {
-      const q = (
-        await this.o.client.call(
-          'K102',
-          { data: { msgid: paymentId } },
-          { insuredArea: p.insured_area },
-        )
-      ).txn;
-      if (q.found && q.status === 'settled')
-        return await this.accept(paymentId, settleOutputOf(q.response, p.settle_infno));
-    } catch (error) {
-      if (!isCode(error, 'settlement-in-doubt', 'gateway-unavailable', 'gateway-bad-response'))
-        throw error;
-    }
-    throw new KioskError('settlement-in-doubt', 'the settlement outcome is unknown', { cause });
   }
 
   /** The session ended before settling: cancel the cash order, refunding it if it was paid. */
@@ -373,8 +297,8 @@ export class PaymentCoordinator {
 
   private recoverySteps(): RecoverySteps {
     return {
-      sendSettle: (p) => this.sendSettle(p),
-      accept: (id, out) => this.accept(id, out),
+      sendSettle: (p) => sendSettle(this.o.client, p),
+      accept: (id, out) => acceptSettlement(this.o, id, out),
       refund: (id, why) => refundPayment(this.o, id, why),
       reverse: (id, why) => reversePayment(this.o, id, why),
       abandon: (id) => abandonPayment(this.o, id),
@@ -410,65 +334,6 @@ export class PaymentCoordinator {
     if (row.settle_state !== 'reversed')
       throw new KioskError('settlement-in-doubt', 'the reversal is not confirmed yet');
     return { paymentId: p.payment_id, alreadyReversed, row };
-  }
-
-  /** The journalled settling call (2207, 2304 or K701), by its journalled msgid. */
-  private async sendSettle(p: PaymentRow): Promise<SettleOutput> {
-    const options = { insuredArea: p.insured_area, msgid: p.payment_id };
-    // Retried only with the same msgid: the gateway returns the first result, never settles twice.
-    switch (p.settle_infno) {
-      case '2304': {
-        const input = JSON.parse(p.settle_input_json) as TxInput<'2304'>;
-        return retryOnce(() => this.o.client.call('2304', input, options));
-      }
-      case 'K701': {
-        const input = JSON.parse(p.settle_input_json) as TxInput<'K701'>;
-        return retryOnce(() => this.o.client.call('K701', input, options));
-      }
-      default: {
-        const input = JSON.parse(p.settle_input_json) as TxInput<'2207'>;
-        return retryOnce(() => this.o.client.call('2207', input, options));
-      }
-    }
-  }
-
-  private async accept(paymentId: string, out: SettleOutput): Promise<Settlement> {
-    const p = this.payment(paymentId);
-    let answer;
-    try {
-      answer = settledAnswerOf(p.settle_infno, out);
-    } catch (error) {
-      // An answer that does not add up is in doubt, never a success; recovery asks again.
-      this.o.journal.update(
-        paymentId,
-        { settle_state: 'in-doubt', problem: 'bad-split' },
-        `${p.settle_infno} answer failed the split check`,
-      );
-      throw new KioskError('settlement-in-doubt', 'settlement answer failed the split check', {
-        cause: error,
-      });
-    }
-    this.o.journal.update(
-      paymentId,
-      {
-        settle_state: 'settled',
-        setl_id: answer.setlId,
-        settlement_json: JSON.stringify(out),
-      },
-      `${p.settle_infno} settled ${answer.setlId}`,
-    );
-    // What was collected: the cash part, or for a discharge the cash part less the deposits.
-    const collected = answer.deposits ? answer.deposits.due : answer.split.cash;
-    if (answer.split.total !== p.total_cents || collected !== p.cash_cents) {
-      // The patient agreed to (and paid) a different cash part: undo rather than overcharge.
-      this.o.log('payment.split-changed', { paymentId });
-      await reversePayment(this.o, paymentId, 'split differs from the pre-settlement');
-      throw new KioskError(
-        'gateway-bad-response',
-        'the settlement differs from what the patient confirmed; it was reversed',
-      );
-    }
-    return settlementOfRow(this.payment(paymentId));
   }
 
   private payment(paymentId: string): PaymentRow {

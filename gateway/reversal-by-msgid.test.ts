@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestSite, type TestKiosk, billOf } from './testing/test-kiosk.ts';
-import { registerVisitInputFor, settleInputFor } from './wire-mapping.ts';
+import { registerVisitInputFor } from './wire-mapping.ts';
+import { settleInputFor } from './wire-mapping-settlement.ts';
 
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
 let site: TestSite;

@@ -7,7 +7,7 @@
 import type { SettlementSplit } from '../core/settlement.ts';
 import type { PaymentJournal, PaymentRow } from './journal.ts';
 import type { TxInput, TxOutput } from './protocol.ts';
-import { splitFromSetlinfo } from './wire-mapping.ts';
+import { splitFromSetlinfo } from './wire-mapping-settlement.ts';
 import { type ClearingType, clearingTypeOfMedType } from './wire-vocabulary.ts';
 
 export interface SettledPayment {

@@ -31,18 +31,20 @@ import {
   asFamilyRefusal,
   billFromWire,
   bindInputFor,
+  familyFromWire,
+  familyLinkFromWire,
+  patientFromWire,
+  quotaFromWire,
+} from './wire-mapping.ts';
+import {
   depositInputFor,
   depositNettingFromSetlinfo,
   depositSplit,
-  familyFromWire,
-  familyLinkFromWire,
   inpatientSettleInputFor,
-  patientFromWire,
-  quotaFromWire,
   settleInputFor,
   settleInputForMember,
   splitFromSetlinfo,
-} from './wire-mapping.ts';
+} from './wire-mapping-settlement.ts';
 
 export class GatewaySettlementPort implements SettlementPort {
   private readonly visits: VisitPreparation;

@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestSite, type TestKiosk, billOf as findBill } from './testing/test-kiosk.ts';
-import { registerVisitInputFor, settleInputFor, uploadFeesInputFor } from './wire-mapping.ts';
+import { registerVisitInputFor, uploadFeesInputFor } from './wire-mapping.ts';
+import { settleInputFor } from './wire-mapping-settlement.ts';
 
 const clock = { now: () => new Date('2026-11-22T02:00:00Z') };
 let site: TestSite;

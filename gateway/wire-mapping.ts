@@ -1,13 +1,14 @@
 /**
- * The one place where the gateway's wire records (protocol.ts: national field names, yuan
- * numbers) become the kiosk's readable domain types and integer cents, and back. Every split is
- * checked to the cent before the kiosk shows or prints it.
+ * Where the gateway's wire records (protocol.ts: national field names, yuan numbers) become the
+ * kiosk's readable domain types and integer cents, and back: here the person (1101), the bills
+ * and their visits (K101, 2201, 2204), the cash order and the family accounts; the settlement's
+ * own fields (2206/2207, 2303/2304, K701 and the split they answer, checked to the cent before the
+ * kiosk shows or prints it) in wire-mapping-settlement.ts.
  */
 import type {
   Bill,
   BillCategory,
   CashOrder,
-  DepositNetting,
   ItemClass,
   Patient,
   VisitType,
@@ -18,40 +19,30 @@ import {
   type BindingQuota,
   type FamilyLink,
   type FamilyOverview,
-  type FamilyMember,
   FamilyRefusalError,
   parseFamilyRefusal,
 } from '../core/family.ts';
-import { type Cents, MoneyError, cents, centsToYuan, yuanToCents } from '../core/money.ts';
+import { centsToYuan, yuanToCents } from '../core/money.ts';
 import { settlingInsuranceType } from '../core/insurance.ts';
-import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
 import { type BasicInsuranceType, basicInsuranceTypes } from '../core/vocabulary.ts';
 import type { familyQuotaSchema } from './protocol-family.ts';
-import type { TxInput, TxOutput, billSchema, setlinfoSchema } from './protocol.ts';
+import type { TxInput, TxOutput, billSchema } from './protocol.ts';
 import {
   type ChargeItemLevel,
   type WireBillCategory,
   type WireBillType,
   insuredStatusActive,
   isInsuranceType,
-  medTypeOfBillType,
 } from './wire-vocabulary.ts';
 import type { z } from 'zod';
 
-/** kiosk_bill_type <-> VisitType. */
+/** kiosk_bill_type -> VisitType (the way back, for settling, in wire-mapping-settlement.ts). */
 export const visitTypeOfBillType = {
   outpatient: 'outpatient',
   emergency: 'emergency',
   inpatient_deposit: 'inpatient-deposit',
   inpatient_discharge: 'inpatient-discharge',
 } as const satisfies Record<WireBillType, VisitType>;
-const billTypeOfVisitType = {
-  outpatient: 'outpatient',
-  emergency: 'emergency',
-  'inpatient-deposit': 'inpatient_deposit',
-  'inpatient-discharge': 'inpatient_discharge',
-} as const satisfies Record<VisitType, WireBillType>;
-
 /** bill_ctgy -> BillCategory, for the kiosk and for the simulator's shared family rules. */
 export const billCategoryOfWire = {
   regular: 'regular',
@@ -69,32 +60,6 @@ export const levelOfItemClass = { A: '01', B: '02', C: '03' } as const satisfies
   ItemClass,
   ChargeItemLevel
 >;
-
-/** setlinfo (wire) -> SettlementSplit (cents), refusing anything that does not add up. */
-export function splitFromSetlinfo(s: z.infer<typeof setlinfoSchema>): SettlementSplit {
-  try {
-    return checkSplit({
-      total: yuanToCents(s.medfee_sumamt),
-      fund: yuanToCents(s.fund_pay_sumamt),
-      poolFund: yuanToCents(s.hifp_pay),
-      personalPart: yuanToCents(s.psn_part_amt),
-      account: yuanToCents(s.acct_pay),
-      mutualAid: yuanToCents(s.acct_mulaid_pay),
-      cash: yuanToCents(s.psn_cash_pay),
-      // Mutual aid: the account that paid is the payer's, so that is the balance to show.
-      accountBalanceAfter: yuanToCents(
-        s.acct_mulaid_psn_no !== undefined && s.mulaid_balc !== undefined ? s.mulaid_balc : s.balc,
-      ),
-    });
-  } catch (error) {
-    if (error instanceof SplitError || error instanceof MoneyError) {
-      throw new KioskError('gateway-bad-response', `settlement split refused: ${error.message}`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
 
 /**
  * 1101's answer -> Patient. The answer has a row per insurance type; the patient is settled under
@@ -289,134 +254,4 @@ export function asFamilyRefusal(error: unknown): unknown {
   if (!(error instanceof KioskError) || error.code !== 'gateway-rejected') return error;
   const refusal = parseFamilyRefusal(error.message);
   return refusal ? new FamilyRefusalError(refusal, { cause: error }) : error;
-}
-
-/**
- * The 2206/2207 input for a bill: ID-number certificate, itemised settlement, account allowed,
- * under the visit the kiosk prepared (by default the one the bill came with).
- */
-export function settleInputFor(
-  patient: Patient,
-  bill: Bill,
-  useAccount = true,
-  mdtrtId: string = bill.visit.id,
-) {
-  return {
-    data: {
-      psn_no: patient.personNo,
-      mdtrt_cert_type: '02' as const,
-      mdtrt_cert_no: patient.idNumber,
-      med_type: medTypeOfBillType[billTypeOfVisitType[bill.visitType]],
-      medfee_sumamt: centsToYuan(bill.total),
-      psn_setlway: '01' as const,
-      mdtrt_id: mdtrtId,
-      chrg_bchno: bill.id,
-      insutype: settlingInsuranceType(patient, bill.category),
-      acct_used_flag: useAccount ? ('1' as const) : ('0' as const),
-    },
-  };
-}
-
-/**
- * 2206/2207 input for a member's bill paid by a family account: psn_no and insutype are the
- * member's (whose bill and insurance it is), the certificate is the payer's (who is at the kiosk
- * and authorises their account), and acct_mulaid_psn_no names the paying account.
- */
-export function settleInputForMember(
-  payer: Patient,
-  member: FamilyMember,
-  bill: Bill,
-  mdtrtId: string = bill.visit.id,
-) {
-  return {
-    data: {
-      ...settleInputFor(payer, bill, true, mdtrtId).data,
-      psn_no: member.personNo,
-      insutype: member.insuranceType,
-      acct_mulaid_psn_no: payer.personNo,
-    },
-  };
-}
-
-// ---- inpatient: 2303/2304 discharge settlement, K701 deposits
-
-/** 2303/2304 for a discharge bill: its visit settled at discharge (mid_setl_flag 0). */
-export function inpatientSettleInputFor(
-  patient: Patient,
-  bill: Bill,
-  useAccount = true,
-): TxInput<'2304'> {
-  return {
-    data: {
-      psn_no: patient.personNo,
-      mdtrt_cert_type: '02',
-      mdtrt_cert_no: patient.idNumber,
-      medfee_sumamt: centsToYuan(bill.total),
-      psn_setlway: '01',
-      mdtrt_id: bill.visit.id,
-      insutype: settlingInsuranceType(patient, bill.category),
-      mid_setl_flag: '0',
-      acct_used_flag: useAccount ? '1' : '0',
-    },
-  };
-}
-
-/**
- * 2303/2304's deposits against the cash part, in cents, refusing an answer whose refund is not
- * exactly the deposits less the cash part (or whose cash part is not what the split says).
- */
-export function depositNettingFromSetlinfo(
-  s: z.infer<typeof setlinfoSchema> & {
-    dpst_sumamt: number;
-    dpst_rfd_amt: number;
-    dpst_cnt?: number | undefined;
-  },
-): DepositNetting {
-  try {
-    const cash = yuanToCents(s.psn_cash_pay);
-    const total = yuanToCents(s.dpst_sumamt);
-    const refund = yuanToCents(s.dpst_rfd_amt);
-    if (refund !== Math.max(0, total - cash))
-      throw new KioskError(
-        'gateway-bad-response',
-        `deposit refund ${s.dpst_rfd_amt} is not deposits ${s.dpst_sumamt} less cash ${s.psn_cash_pay}`,
-      );
-    return { total, count: s.dpst_cnt ?? 0, due: cents(Math.max(0, cash - total)), refund };
-  } catch (error) {
-    if (error instanceof MoneyError)
-      throw new KioskError('gateway-bad-response', `deposits refused: ${error.message}`, {
-        cause: error,
-      });
-    throw error;
-  }
-}
-
-/**
- * K701 for a deposit bill, without its order_no: that is the payment's own id (its cash order),
- * which the coordinator adds when it journals the payment.
- */
-export function depositInputFor(
-  personNo: string,
-  bill: Bill,
-): Omit<TxInput<'K701'>['data'], 'order_no'> {
-  return {
-    psn_no: personNo,
-    mdtrt_id: bill.visit.id,
-    chrg_bchno: bill.id,
-    amount: centsToYuan(bill.total),
-  };
-}
-
-/** A deposit's "split": all cash, nothing from the fund or an account. */
-export function depositSplit(amount: Cents): SettlementSplit {
-  const zero = cents(0);
-  return checkSplit({
-    total: amount,
-    fund: zero,
-    poolFund: zero,
-    personalPart: amount,
-    account: zero,
-    mutualAid: zero,
-    cash: amount,
-  });
 }
