@@ -8,12 +8,13 @@
  * keeps their eye and mouth centres, and deals them out to the 7 demo people, 3 faces from 3
  * different photos each, so that the 7 composites are as far apart as the engine can tell:
  * a seeded local search on the mean of the faces' descriptors, then the best few deals drawn
- * for real and measured, the one whose nearest two people are furthest apart kept.
+ * for real and measured, the one whose probes are furthest nearer their own person kept.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { parseConfig } from '../core/config.ts';
 import { ENROLLMENT_QUALITY, euclidean } from '../face/enrollment.ts';
 import { assessQuality } from '../face/quality.ts';
 import { FaceEngine, projectRoot } from '../face/face-engine.ts';
@@ -24,6 +25,7 @@ import {
   DEMO_PEOPLE,
   type DemoRecipe,
   LOOKS,
+  type PhotoLook,
   recipePath,
 } from '../hardware/camera/demo-faces.ts';
 import { compose, decodeImage, type Frame } from '../hardware/camera/image.ts';
@@ -33,7 +35,7 @@ const PACKAGE = '@vladmandic/face-api';
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((n) => `demo/sample${n}.jpg`);
 const PER_PERSON = Number(process.env.DEMO_FACES_PER_PERSON ?? 3);
 const RESTARTS = 400;
-const MEASURED_DEALS = 12;
+const MEASURED_DEALS = 16;
 
 const require = createRequire(import.meta.url);
 const pkgDir = dirname(require.resolve(`${PACKAGE}/package.json`));
@@ -42,6 +44,8 @@ const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
   license: string;
 };
 const engine = await FaceEngine.load({});
+// A simulator kiosk's SSD input size, so the figures are the ones the kiosk would see.
+const { ssdInputSize } = parseConfig({}).face;
 
 /** As the simulated camera shows a person's photo: 45% of a 640x480 frame's height. */
 const onCamera = (photo: Frame): Frame =>
@@ -52,7 +56,7 @@ const onCamera = (photo: Frame): Frame =>
     Math.min((FRAME_HEIGHT * 0.45) / photo.height, (FRAME_WIDTH * 0.9) / photo.width),
   );
 async function descriptorOf(photo: Frame): Promise<Float32Array | undefined> {
-  return (await engine.detectAll(onCamera(photo)))[0]?.descriptor;
+  return (await engine.detectAll(onCamera(photo), { ssdInputSize }))[0]?.descriptor;
 }
 
 // 1. The sources and every face in them, left to right.
@@ -160,9 +164,11 @@ for (let restart = 0; restart < RESTARTS; restart++) {
 }
 const ranked = [...found.values()].sort((a, b) => b.score - a.score).slice(0, MEASURED_DEALS);
 
-// 4. The best deals drawn for real (photo 1 of each person), measured by the engine; a deal
-// whose photos 1 or 2 (the enrolled ones) the kiosk's enrolment gate refuses is not kept.
-async function realDescriptors(deal: Deal, look = LOOKS[0]!): Promise<Float32Array[]> {
+// 4. The best deals drawn for real, every photo, measured by the engine as the kiosk would:
+// photos 3-5 against photos 1-2. Kept: the deal whose worst own distance is furthest below its
+// nearest other person, among those whose photos 1-2 the enrolment gate accepts and whose every
+// photo is at least nearestRealPair from every real face.
+async function realDescriptors(deal: Deal, look: PhotoLook): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let p = 0; p < people; p++) {
     const d = await descriptorOf(compositePhoto(recipe, frames, personFaces(deal, p), look));
@@ -170,6 +176,31 @@ async function realDescriptors(deal: Deal, look = LOOKS[0]!): Promise<Float32Arr
     out.push(d);
   }
   return out;
+}
+// The engine's distance between the two nearest different real people in the photos: a demo
+// person must be at least this far from every real face, so the engine takes no demo patient
+// for a real person any more than it takes two real people for each other.
+const nearestRealPair = minDistance([...single.values()]);
+async function measure(
+  deal: Deal,
+): Promise<{ within: number; between: number; drawn: number; toReal: number }> {
+  const byLook: Float32Array[][] = [];
+  for (const look of LOOKS) byLook.push(await realDescriptors(deal, look));
+  let toReal = Infinity;
+  for (const d of byLook.flat())
+    for (const real of single.values()) toReal = Math.min(toReal, euclidean(d, real));
+  let within = 0;
+  let between = Infinity;
+  for (let p = 0; p < people; p++) {
+    for (let probe = 2; probe < LOOKS.length; probe++) {
+      for (let q = 0; q < people; q++) {
+        const d = Math.min(...[0, 1].map((e) => euclidean(byLook[probe]![p]!, byLook[e]![q]!)));
+        if (p === q) within = Math.max(within, d);
+        else between = Math.min(between, d);
+      }
+    }
+  }
+  return { within, between, drawn: minDistance(byLook[0]!), toReal };
 }
 async function enrolmentRefusal(deal: Deal): Promise<string | undefined> {
   for (let p = 0; p < people; p++) {
@@ -182,46 +213,42 @@ async function enrolmentRefusal(deal: Deal): Promise<string | undefined> {
   }
   return undefined;
 }
-let chosen: { deal: Deal; score: number } | undefined;
-let chosenReal = -Infinity;
+type Measured = Awaited<ReturnType<typeof measure>>;
+let chosen: { deal: Deal; score: number; m: Measured } | undefined;
 for (const candidate of ranked) {
-  const real = minDistance(await realDescriptors(candidate.deal));
-  const refusal = real > chosenReal ? await enrolmentRefusal(candidate.deal) : undefined;
+  const m = await measure(candidate.deal);
+  const better =
+    m.toReal >= nearestRealPair &&
+    (!chosen || m.between - m.within > chosen.m.between - chosen.m.within);
+  const refusal = better ? await enrolmentRefusal(candidate.deal) : undefined;
   console.log(
-    `deal ${candidate.score.toFixed(3)} (mean of faces) -> ${real.toFixed(3)} drawn` +
+    `deal ${candidate.score.toFixed(3)} (mean of faces): drawn ${m.drawn.toFixed(3)}, ` +
+      `own worst ${m.within.toFixed(3)}, other best ${m.between.toFixed(3)}, ` +
+      `nearest real face ${m.toReal.toFixed(3)}` +
       (refusal ? `, enrolment refuses ${refusal}` : ''),
   );
-  if (real > chosenReal && !refusal) [chosen, chosenReal] = [candidate, real];
+  if (better && !refusal) chosen = { ...candidate, m };
 }
-if (!chosen) throw new Error('the enrolment gate refuses a photo of every deal measured');
+if (!chosen)
+  throw new Error(
+    `no deal measured is both accepted by the enrolment gate and ${nearestRealPair.toFixed(3)} ` +
+      'from every real face',
+  );
 for (const [p, person] of DEMO_PEOPLE.entries())
   recipe.people[person] = personFaces(chosen.deal, p);
-
-// 5. Every look of the chosen people: enrolled photos 1-2, probes 3-5.
-const byLook: Float32Array[][] = [];
-for (const look of LOOKS) byLook.push(await realDescriptors(chosen.deal, look));
 const round = (v: number) => Math.round(v * 1000) / 1000;
-let within = 0;
-let between = Infinity;
-for (let p = 0; p < people; p++) {
-  for (let probe = 2; probe < LOOKS.length; probe++) {
-    for (let q = 0; q < people; q++) {
-      const d = Math.min(...[0, 1].map((e) => euclidean(byLook[probe]![p]!, byLook[e]![q]!)));
-      if (p === q) within = Math.max(within, d);
-      else between = Math.min(between, d);
-    }
-  }
-}
 recipe.measured = {
   facesPerPerson: PER_PERSON,
   facesFound: recipe.faces.length,
   nearestTwoPeopleMeanOfFaces: round(chosen.score),
-  nearestTwoPeopleDrawn: round(chosenReal),
-  probeToOwnEnrolledWorst: round(within),
-  probeToOtherEnrolledBest: round(between),
+  nearestTwoPeopleDrawn: round(chosen.m.drawn),
+  probeToOwnEnrolledWorst: round(chosen.m.within),
+  probeToOtherEnrolledBest: round(chosen.m.between),
+  demoToNearestRealFace: round(chosen.m.toReal),
+  nearestTwoRealFaces: round(nearestRealPair),
 };
 recipe.note =
-  'Each demo person is the average of the listed faces, aligned on the eyes: no demo patient is ' +
+  'Each demo person is the average of the listed faces, aligned on eyes and mouth: no demo patient is ' +
   "any one real person's face. Coordinates only; scripts/make-demo-faces.ts draws the photos " +
   "at install. Written by scripts/demo-faces-recipe.ts; distances are the face engine's " +
   '(photos 3-5 against photos 1-2 on a simulated camera frame).';

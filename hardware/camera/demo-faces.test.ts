@@ -30,6 +30,12 @@ describe('the committed recipe', () => {
       expect(new Set(sources).size).toBe(3);
     }
   });
+
+  it('was measured: no demo photo nearer a real face than the two nearest real people', () => {
+    const m = recipe.measured as Record<string, number>;
+    expect(m.demoToNearestRealFace).toBeGreaterThanOrEqual(m.nearestTwoRealFaces!);
+    expect(m.probeToOwnEnrolledWorst).toBeLessThan(m.probeToOtherEnrolledBest!);
+  });
 });
 
 /** A grey photo with a red dot on each eye and a blue one on the mouth of each face. */
