@@ -6,37 +6,32 @@
  * the simulator, or answers itself as a forger would.
  */
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayClient } from './client.ts';
-import { PaymentJournal } from './journal.ts';
-import { PaymentCoordinator } from './payments.ts';
-import { GatewaySettlementPort } from './settlement-port.ts';
 import { signRequest, signResponse } from './signing.ts';
 import { readBody } from './simulator/read-body.ts';
 import { loadScenario } from './simulator/scenario.ts';
 import { GatewaySimulator } from './simulator/server.ts';
-import { startTestGateway, testClientOptions } from './testing/test-client.ts';
+import { testClientOptions } from './testing/test-client.ts';
+import { TestSite } from './testing/test-kiosk.ts';
 
 const scenario = loadScenario();
 let nowMs = Date.parse('2026-11-22T02:00:00Z');
 const clock = { now: () => new Date(nowMs) };
 const SECRET = 'test-secret';
-let dir: string;
+let site: TestSite;
 let sim: GatewaySimulator;
 const closers: (() => Promise<void> | void)[] = [];
 
 beforeEach(async () => {
   nowMs = Date.parse('2026-11-22T02:00:00Z');
-  dir = mkdtempSync(join(tmpdir(), 'channel-'));
-  sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+  site = await TestSite.start('channel-', clock, scenario);
+  sim = site.sim;
 });
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await sim.close(); // the site's, or the one a test restarted on its database
+  await site.close();
 });
 
 interface Answer {
@@ -108,20 +103,7 @@ function answerWith(
   return { status: 200, headers, body };
 }
 
-function kioskAt(url: string) {
-  const client = new GatewayClient(testClientOptions(url, clock, { timeoutMs: 2000 }));
-  const journal = new PaymentJournal(join(dir, `journal-${closers.length}.sqlite`), clock.now);
-  closers.push(() => journal.close());
-  const payments = new PaymentCoordinator({
-    client,
-    journal,
-    clock,
-    timeZone: scenario.hospital.timezone,
-    log: () => undefined,
-    pollMs: [5],
-  });
-  return { client, journal, payments, port: new GatewaySettlementPort(client, payments) };
-}
+const kioskAt = (url: string) => site.kiosk({ client: { timeoutMs: 2000 } }, url);
 
 describe('a forged "paid" settles nothing', () => {
   it.each(['unsigned', 'signed with another key'])(
@@ -299,7 +281,7 @@ describe('sign_no', () => {
 
 describe('request nonces', () => {
   it('survive a restart of the gateway: a request replayed within the window is refused', async () => {
-    const file = join(dir, 'gateway.sqlite');
+    const file = site.file('gateway.sqlite');
     const body = JSON.stringify({ infno: '9001' });
     const headers = signRequest('kiosk', SECRET, body, nowMs, 'captured-nonce-0001');
     const post = (s: GatewaySimulator) =>

@@ -3,43 +3,23 @@
  * client, coordinator and journal is unpaid again afterwards, every table holds what a freshly
  * seeded store holds, and the kiosk's client carries on (it signs in again by itself).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayClient } from '../client.ts';
-import { PaymentJournal } from '../journal.ts';
-import { PaymentCoordinator } from '../payments.ts';
-import { GatewaySettlementPort } from '../settlement-port.ts';
-import { testClientOptions } from '../testing/test-client.ts';
+import { TestSite } from '../testing/test-kiosk.ts';
 import { loadScenario } from './scenario.ts';
-import { GatewaySimulator } from './server.ts';
+import type { GatewaySimulator } from './server.ts';
 import { SimulatorStore } from './store.ts';
 
 const scenario = loadScenario();
 const clock = { now: () => new Date() };
 const CONTROL = 'reset-test-token';
-let dir: string;
+let site: TestSite;
 let sim: GatewaySimulator;
-let journal: PaymentJournal;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sim-reset-'));
-  sim = new GatewaySimulator({
-    scenario,
-    databaseFile: join(dir, 'gateway.sqlite'),
-    clients: { kiosk: 'test-secret' },
-    clock,
-    controlToken: CONTROL,
-  });
-  await sim.start(0);
-  journal = new PaymentJournal(join(dir, 'journal.sqlite'), clock.now);
+  site = await TestSite.start('sim-reset-', clock, scenario, { controlToken: CONTROL });
+  sim = site.sim;
 });
-afterEach(async () => {
-  journal.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => site.close());
 
 /** Rows per table: the whole world, whichever tables the store has. */
 function tableCounts(store: SimulatorStore): Record<string, number> {
@@ -65,15 +45,7 @@ function control(path: string, token = CONTROL): Promise<Response> {
 
 describe('resetting the gateway simulator', () => {
   it('brings a paid bill back unpaid, and every table to the scenario as loaded', async () => {
-    const client = new GatewayClient(testClientOptions(sim.url, clock));
-    const payments = new PaymentCoordinator({
-      client,
-      journal,
-      clock,
-      timeZone: scenario.hospital.timezone,
-      log: () => undefined,
-    });
-    const port = new GatewaySettlementPort(client, payments);
+    const { port } = site.kiosk({ journalFile: site.file('journal.sqlite') });
     const sheldon = scenario.patients.find((p) => p.name.startsWith('Sheldon'))!;
     const patient = await port.findPatient(sheldon.certno);
     const before = await port.unpaidBills(patient);

@@ -5,23 +5,28 @@
 import type { Clock } from '../../core/domain.ts';
 import type { GatewayClientOptions } from '../client.ts';
 import { loadScenario, type Scenario } from '../simulator/scenario.ts';
-import { GatewaySimulator } from '../simulator/server.ts';
+import { GatewaySimulator, type GatewaySimulatorOptions } from '../simulator/server.ts';
 
 const hospital = loadScenario().hospital;
 const TEST_PAASID = 'kiosk';
 const TEST_SECRET = 'test-secret';
 
-/** A gateway simulator on a free loopback port, serving the test kiosk of testClientOptions. */
+/**
+ * A gateway simulator on a free loopback port, serving the test kiosk of testClientOptions;
+ * `extra`: its control token, for a test of the /control/ routes.
+ */
 export async function startTestGateway(
   databaseFile: string,
   clock: Clock,
   scenario: Scenario = loadScenario(),
+  extra: Pick<GatewaySimulatorOptions, 'controlToken'> = {},
 ): Promise<GatewaySimulator> {
   const sim = new GatewaySimulator({
     scenario,
     databaseFile,
     clients: { [TEST_PAASID]: TEST_SECRET },
     clock,
+    ...extra,
   });
   await sim.start(0);
   return sim;

@@ -16,7 +16,7 @@ import { PaymentJournal } from '../journal.ts';
 import { PaymentCoordinator, type PaymentCoordinatorOptions } from '../payments.ts';
 import { GatewaySettlementPort } from '../settlement-port.ts';
 import { loadScenario, type Scenario } from '../simulator/scenario.ts';
-import type { GatewaySimulator } from '../simulator/server.ts';
+import type { GatewaySimulator, GatewaySimulatorOptions } from '../simulator/server.ts';
 import { startTestGateway, testClientOptions } from './test-client.ts';
 
 export interface TestKioskOptions {
@@ -55,10 +55,11 @@ export class TestSite {
     prefix: string,
     clock: Clock,
     scenario: Scenario = loadScenario(),
+    extra: Pick<GatewaySimulatorOptions, 'controlToken'> = {},
   ): Promise<TestSite> {
     const dir = mkdtempSync(join(tmpdir(), prefix));
     try {
-      const sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario);
+      const sim = await startTestGateway(join(dir, 'gateway.sqlite'), clock, scenario, extra);
       return new TestSite(dir, sim, scenario, clock);
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
