@@ -26,7 +26,7 @@ export interface TestKioskOptions {
   payments?: Partial<Omit<PaymentCoordinatorOptions, 'client' | 'journal' | 'clock' | 'timeZone'>>;
   /** The journal's file, to reopen one as a restarted kiosk would; default a new file per kiosk. */
   journalFile?: string;
-  /** A journal the test keeps (and closes) itself, shared by several kiosks. */
+  /** An open journal to use instead: from journal() (closed with the site) or the test's own. */
   journal?: PaymentJournal;
   sealer?: FieldSealer;
 }
