@@ -56,8 +56,12 @@ test.beforeAll(async () => {
       stdio: ['ignore', 'ignore', openSync(logFile, 'a')],
     },
   );
-  // Up when its page answers (the host enrols the gallery before it serves).
-  await expect
+  // Up when its page answers (the host enrols the gallery before it serves); a kiosk that exits
+  // first (a port in use, say) fails at once, its log in logFile.
+  const exited = once(kiosk, 'exit').then(([code]) => {
+    throw new Error(`the kiosk exited (${String(code)}) before it served; see ${logFile}`);
+  });
+  const up = expect
     .poll(
       () =>
         fetch(BASE_URL).then(
@@ -67,6 +71,8 @@ test.beforeAll(async () => {
       { timeout: 170_000 },
     )
     .toBe(200);
+  exited.catch(() => undefined); // exiting later, in afterAll, is expected
+  await Promise.race([up, exited]);
   expect(readFileSync(logFile, 'utf8')).toMatch(/"event":"face\.fixtures","source":"demo"/);
 });
 
