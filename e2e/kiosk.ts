@@ -13,8 +13,10 @@ export class Simulators {
   /**
    * The simulated camera shows one of the person's photos. Photos 1 and 2 are the ones the
    * simulator enrols: the face alone is decisive on them under the shipped policy. The others
-   * (3-5) are the same person as the camera would see them on another day: the face alone is
-   * not decisive and the kiosk asks for the second factor (docs/face.md, "Decision policy").
+   * (3-5) are the same person as the camera would see them on another day: with the shared
+   * fixtures the face alone is not decisive and the kiosk asks for the second factor
+   * (docs/face.md, "Decision policy"); the demo people of a fresh clone (demo-faces/) are
+   * mostly decisive on them (face/demo-faces.test.ts).
    */
   async showPerson(person: string, photo = '3.png'): Promise<void> {
     const r = await this.request.post('sim/camera', {
