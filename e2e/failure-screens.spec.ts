@@ -15,11 +15,11 @@
  *   is this same screen in the code (core/flows/payment.ts: any settlement still unknown after
  *   the wait), so one walk covers both.
  *
- * Not here: "payment refunded" (error.payment-refunded) cannot be reached with the simulator's
- * faults: the kiosk says it only when a settlement in doubt turns out undone, which needs the
- * resent 2207 refused, a reversal found by K102, or a settled split that differs from the
- * pre-settlement, and no fault kind (gateway/simulator/faults.ts) makes the simulator refuse,
- * reverse or change a split; core/session-controller.test.ts shows that view. Out of service is
+ * - payment refunded: 2207 lost before the gateway had it and the resend refused (the fault
+ *   `refuse`): the kiosk reverses the msgid (2601), refunds the phone, and says so; the bill is
+ *   still unpaid.
+ *
+ * Not here: out of service is
  * asserted in both languages by out-of-service.spec.ts. The in-doubt screen without a slip
  * (error.slip.notPrinted) would cost another full wait; core/session-controller.test.ts
  * shows that view.
@@ -51,6 +51,8 @@ const words = {
       'We could not confirm your payment with the insurance service yet. Your money is safe: the kiosk keeps checking and will complete the payment or refund it by itself. Please do not pay this bill again; staff can help you.',
     slipPrinted:
       'Please take the slip from the printer below: it shows what you paid and a reference staff can look up.',
+    refunded:
+      'The insurance service did not complete this payment, so any money you paid for it has been refunded. You can try again, or ask staff for help.',
     notRecognisedTitle: 'We could not recognise you',
     notRecognisedBody: 'Nothing has been charged. You can also pay another way:',
     otherWays: [
@@ -70,6 +72,8 @@ const words = {
     inDoubt:
       '暂时还没能和医保系统确认您的付款。您的钱是安全的：自助机会继续核对，自动完成付款或退款。请不要重复缴这笔费用，需要帮助请找工作人员。',
     slipPrinted: '请从下方出口取走凭条：上面写着您付的金额和查询编号，工作人员可以据此查询。',
+    refunded:
+      '医保系统没有完成这笔付款，您为此支付的钱已经退回。您可以重新缴费，或请工作人员帮助。',
     notRecognisedTitle: '没有认出您',
     notRecognisedBody: '没有产生任何扣费。您还可以这样缴费：',
     otherWays: [
@@ -215,6 +219,38 @@ test('nothing sent: the gateway unreachable at pre-settlement says nothing was c
   // True: the bill is unpaid at the gateway and no slip or receipt came out.
   expect((await sims.billRecord(stuartsBill)).status).toBe('unpaid');
   expect(await sims.receipts()).toHaveLength(receiptsBefore);
+  await kiosk.button(words['zh-CN'].home, { exact: true }).click();
+  await kiosk.expectScreen('home');
+  await switchLanguage('zh-CN');
+});
+
+test('paid by phone, 2207 lost on its way and the resend refused: "refunded", and it was', async ({
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  await stuartScans(sims, kiosk);
+  await page.getByRole('button', { name: /Outpatient/ }).click();
+  await kiosk.expectScreen('review');
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.expectScreen('choose-cash');
+  await kiosk.button('Scan a code with my phone').click();
+  await kiosk.expectScreen('paying-cash');
+  // 2207 and its retry never reach the gateway; the platform then refuses the resend (as when
+  // the counter took the bill meanwhile): the kiosk reverses its msgid and refunds the phone.
+  await sims.gatewayFault({ infno: '2207', kind: 'reset-before-commit', times: 2 });
+  await sims.gatewayFault({ infno: '2207', kind: 'refuse' });
+  await sims.payWithPhone();
+  await kiosk.expectScreen('error');
+  await expectErrorScreen('en', [words.en.refunded]);
+  await kiosk.shot('98-refunded-en');
+  await switchLanguage('en');
+  await kiosk.expectScreen('error');
+  await expectErrorScreen('zh-CN', [words['zh-CN'].refunded]);
+  await kiosk.shot('98-refunded-zh-CN');
+  // True: nothing settled, so the bill is still his to pay (the next test pays it).
+  expect((await sims.billRecord(stuartsBill)).status).toBe('unpaid');
   await kiosk.button(words['zh-CN'].home, { exact: true }).click();
   await kiosk.expectScreen('home');
   await switchLanguage('zh-CN');

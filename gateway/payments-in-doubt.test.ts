@@ -177,3 +177,18 @@ it('the gateway answers during the wait: the patient gets the settlement', async
   expect(result).toMatchObject({ resolution: 'settled', settlement: { billId: p.bill.id } });
   expect(slept).toEqual([1000]);
 });
+
+it('the resend refused during the wait (fault "refuse"): its msgid reversed, the cash refunded', async () => {
+  const k = kiosk();
+  const p = await paidButInDoubt(k);
+  // The lost 2207 never reached the gateway, and the platform refuses the resend.
+  sim.injectFault({ infno: '2207', kind: 'refuse' });
+  const result = await k.payments.resolveWhileWaiting(p.paymentId, new AbortController().signal);
+  expect(result.resolution).toBe('undone');
+  expect(sim.store.reversedMsgids.has(p.paymentId)).toBe(true);
+  expect(k.journal.get(p.paymentId)).toMatchObject({
+    settle_state: 'failed',
+    cash_state: 'refunded',
+  });
+  expect(settledCount(p.bill.id)).toBe(0);
+});

@@ -8,6 +8,7 @@ export const faultKinds = [
   'latency',
   'http-500',
   'reset-before-commit',
+  'refuse',
   'reset-after-commit',
   'timeout-after-commit',
   'duplicate-delivery',

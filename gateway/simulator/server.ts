@@ -260,6 +260,12 @@ export class GatewaySimulator {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'refuse') {
+      // A signed refusal, nothing done: what the platform answers when it will not take a call
+      // (e.g. a resend after the bill was settled at the counter meanwhile).
+      fail(`${envelope.infno} refused by the platform (simulated fault)`);
+      return;
+    }
     if (fault?.kind === 'forged-answer') {
       // What an attacker on the network would send: the success this call would get, which the
       // gateway never committed, signed with a key that is not the client's.
