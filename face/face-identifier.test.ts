@@ -70,6 +70,30 @@ function bench(
 }
 
 describe('FaceIdentifier without liveness', () => {
+  const workerDied = () => {
+    const error = new Error('face worker stopped: exit 1') as Error & { code: string };
+    error.name = 'FaceEngineError';
+    error.code = 'engine-failed';
+    return error;
+  };
+
+  it('a frame a face worker lost (the pool replaces the worker) is looked at again', async () => {
+    const b = bench((n) => {
+      if (n === 0) throw workerDied();
+      return [observe(ALICE)];
+    });
+    expect(await b.result()).toEqual({ kind: 'match', idNumber: '110101194001010011' });
+    expect(b.frames()).toBe(2);
+  });
+
+  it('an engine that keeps failing still ends the attempt with its error', async () => {
+    const b = bench(() => {
+      throw workerDied();
+    });
+    await expect(b.result()).rejects.toMatchObject({ name: 'FaceEngineError' });
+    expect(b.frames()).toBe(3);
+  });
+
   it('matches a good frontal face and says "checking"', async () => {
     const b = bench(() => [observe(ALICE)]);
     expect(await b.result()).toEqual({ kind: 'match', idNumber: '110101194001010011' });

@@ -110,6 +110,8 @@ export class FaceIdentifier implements FaceIdentificationPort {
   private readonly gates: Partial<QualityThresholds>;
   private readonly policy: DecisionPolicy;
   private noFramesSince: number | undefined;
+  /** Frames of this attempt a face worker lost (it died and the pool replaced it). */
+  private lostFrames = 0;
   private liveness: FaceIdentifierOptions['liveness'];
 
   /** Liveness on or off at run time (testers' control; configuration sets the start value). */
@@ -137,6 +139,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
     const sleep = this.o.sleep ?? defaultSleep;
     const deadline = now() + (this.o.timeoutMs ?? 20_000);
     this.noFramesSince = undefined;
+    this.lostFrames = 0;
     const agreement = new FrameAgreement(this.policy, this.o.noMatchFrames ?? 3);
     const limit = searchLimit(this.policy);
     while (!signal.aborted && now() < deadline) {
@@ -210,6 +213,7 @@ export class FaceIdentifier implements FaceIdentificationPort {
     const sleep = this.o.sleep ?? defaultSleep;
     const deadline = now() + (this.o.timeoutMs ?? 20_000);
     this.noFramesSince = undefined;
+    this.lostFrames = 0;
     let misses = 0;
     while (!signal.aborted && now() < deadline) {
       const { face, reason } = await this.look(this.gates, onHint, signal);
@@ -289,15 +293,23 @@ export class FaceIdentifier implements FaceIdentificationPort {
       return { reason: 'no-face' };
     }
     this.preview(frame);
-    const faces = await this.trackWhile(
-      this.o.engine.detectAll(frame, {
-        detector,
-        ...(this.o.ssdInputSize ? { ssdInputSize: this.o.ssdInputSize } : {}),
-      }),
-      gates,
-      onHint,
-      signal,
-    );
+    let faces: FaceObservation[];
+    try {
+      faces = await this.trackWhile(
+        this.o.engine.detectAll(frame, {
+          detector,
+          ...(this.o.ssdInputSize ? { ssdInputSize: this.o.ssdInputSize } : {}),
+        }),
+        gates,
+        onHint,
+        signal,
+      );
+    } catch (error) {
+      // A face worker that dies loses only the frame it had (face-engine-pool.ts starts another):
+      // the patient is not sent away for a lost frame or two; an engine that stays down still is.
+      if (isLostFrame(error) && ++this.lostFrames <= MAX_LOST_FRAMES) return { reason: 'no-face' };
+      throw error;
+    }
     if (signal.aborted) return { reason: 'no-face' };
     const report = assessQuality(frame, faces, gates);
     this.o.onQuality?.({
@@ -350,6 +362,15 @@ export class FaceIdentifier implements FaceIdentificationPort {
     const small = fitWithin(frame, 320);
     this.o.onPreview(toJpeg(small, 60), small.width, small.height);
   }
+}
+
+/** Lost frames one attempt outlives: a worker replaced once or twice, not an engine that is down. */
+const MAX_LOST_FRAMES = 2;
+
+/** face-engine-pool.ts's FaceEngineError 'engine-failed': a worker's frame, not a bad image. */
+function isLostFrame(error: unknown): boolean {
+  const e = error as { name?: unknown; code?: unknown } | null;
+  return e?.name === 'FaceEngineError' && e.code === 'engine-failed';
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
