@@ -232,8 +232,11 @@ describe('every fault kind on 2207: nothing lost, nothing doubled, the patient t
       expect(settledCount(p.bill.id)).toBe(0);
       expect(row.cash_state).toBe('refunded');
     }
-    // Light faults (one occurrence) are absorbed while the patient waits.
-    if (times === 1) expect(told).toBe('settled');
+    // A refusal is the gateway's answer, not a fault to ride out: the patient is told it failed
+    // and the cash part goes back. Every other light fault (one occurrence) is absorbed while
+    // the patient waits.
+    if (kind === 'refuse') expect(told).toBe('failed');
+    else if (times === 1) expect(told).toBe('settled');
   });
 });
 
