@@ -157,6 +157,18 @@ export const kioskConfigSchema = z
          */
         workers: z.number().int().min(1).max(4).optional(),
         /**
+         * A face worker's WASM memory grows to its largest frame and never shrinks; after
+         * `idleMs` with no frame (nobody at the camera), a worker past `aboveMb` is replaced by a
+         * fresh one, which takes frames as soon as it has loaded (the old one serves until then).
+         * `idleMs` 0 never recycles. docs/performance.md.
+         */
+        recycle: z
+          .strictObject({
+            idleMs: z.number().int().min(0).max(3_600_000).default(30_000),
+            aboveMb: z.number().int().min(32).max(4096).default(128),
+          })
+          .prefault({}),
+        /**
          * Passive liveness, part of the challenge: the median anti-spoofing score over its
          * frontal frames must reach this (0 turns it off). Set below every genuine fixture photo
          * (docs/face.md), so it refuses only a clear spoof and never a real patient on its own.

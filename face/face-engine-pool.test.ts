@@ -105,6 +105,28 @@ describe('FaceEnginePool', () => {
     }
   });
 
+  it('idle recycling: once no frame has come for idleMs, a worker grown past the mark is replaced', async () => {
+    const events: { replaced: number; heapBytesBefore: number[] }[] = [];
+    const own = await FaceEnginePool.start({
+      size: 1,
+      idleRecycle: { idleMs: 300, maxHeapBytes: 64 * 2 ** 20, onRecycled: (e) => events.push(e) },
+    });
+    try {
+      const big = resize(pad(photo('penny', '2.png'), 2), 1280, 960);
+      expect((await own.detectAll(big)).length).toBe(1);
+      const [grown] = own.heapBytes();
+      expect(grown).toBeGreaterThan(64 * 2 ** 20);
+      expect(await own.recycle(Number.MAX_SAFE_INTEGER)).toBe(0); // none past that mark
+      await expect.poll(() => events.length, { timeout: 60_000 }).toBe(1);
+      expect(events[0]).toEqual({ replaced: 1, heapBytesBefore: [grown] });
+      expect(own.heapBytes()).toEqual([0]); // a fresh worker, no frame yet
+      expect((await own.detectAll(cameraFrame)).length).toBe(1);
+      expect(own.heapBytes()[0]).toBeLessThan(grown!);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('after close, waiting frames fail as stopped and no worker is left running', async () => {
     const own = await FaceEnginePool.start({ size: 1 });
     const frames = [own.track(cameraFrame), own.track(cameraFrame)].map((p) =>

@@ -13,7 +13,9 @@
  * pass and never shrinks (~200 MB after a decisive frame). `trackers` workers load only the
  * tracking nets (tiny detector and landmarks, and the small passive liveness nets on first use):
  * they take tracking frames and passive scores and stay at a tracking pass's size, while every
- * detectAll (decisive frames, the challenge's frames, enrolment) goes to the others.
+ * detectAll (decisive frames, the challenge's frames, enrolment) goes to the others. Since only a
+ * new worker gives that memory back, `recycle` replaces the workers that have grown past a mark,
+ * for a kiosk with nobody at it (host/face-recycling.ts).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -42,6 +44,15 @@ export interface FaceEnginePoolOptions extends WorkerStart {
   trackers?: number;
   /** How long a worker may take to load the nets. */
   startTimeoutMs?: number;
+  /**
+   * Give memory back when nobody is at the camera: after `idleMs` with no frame, the workers
+   * whose WASM heap passed `maxHeapBytes` are replaced (recycle). `onRecycled` hears of it.
+   */
+  idleRecycle?: {
+    idleMs: number;
+    maxHeapBytes: number;
+    onRecycled?: (event: { replaced: number; heapBytesBefore: number[] }) => void;
+  };
 }
 
 type Job = {
@@ -59,6 +70,12 @@ interface Slot {
   loaded: string[];
   job?: Job & { id: number };
   tensors: number;
+  /** Its WASM heap, as it last reported it. */
+  heapBytes: number;
+  /** Replaced: takes no new frame, and stops once the one it has is answered. */
+  retiring?: boolean;
+  /** A replacement is loading. */
+  replacing?: boolean;
 }
 
 export class FaceEnginePool {
@@ -66,10 +83,12 @@ export class FaceEnginePool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private constructor(
     private readonly start: WorkerStart,
     readonly backend: string,
     readonly loadMs: number,
+    private readonly idleRecycle: FaceEnginePoolOptions['idleRecycle'],
   ) {}
 
   static async start(options: FaceEnginePoolOptions = {}): Promise<FaceEnginePool> {
@@ -94,7 +113,12 @@ export class FaceEnginePool {
       throw failed.reason as Error;
     }
     const ready = spawned.map((s) => (s as PromiseFulfilledResult<Spawned>).value);
-    const pool = new FaceEnginePool(start, ready[0]!.backend, performance.now() - started);
+    const pool = new FaceEnginePool(
+      start,
+      ready[0]!.backend,
+      performance.now() - started,
+      options.idleRecycle,
+    );
     for (const { worker, nets, loaded } of ready) pool.adopt(worker, nets, loaded);
     return pool;
   }
@@ -145,8 +169,53 @@ export class FaceEnginePool {
     return this.slots.reduce((sum, s) => sum + s.tensors, 0);
   }
 
+  /** Each worker's WASM heap, as it last reported it (0 before its first frame). */
+  heapBytes(): number[] {
+    return this.slots.map((s) => s.heapBytes);
+  }
+
+  /**
+   * Replaces each worker whose WASM heap has grown past `maxHeapBytes` with a fresh one holding
+   * the same nets, one at a time (the other core stays free for a patient who arrives). The old
+   * worker takes frames until its replacement is ready, then answers the one it has and stops,
+   * so nobody waits for a reload. Resolves with how many were replaced.
+   */
+  async recycle(maxHeapBytes: number): Promise<number> {
+    let replaced = 0;
+    for (const old of this.slots.filter((s) => s.heapBytes > maxHeapBytes)) {
+      if (this.closed || old.retiring || old.replacing || !this.slots.includes(old)) continue;
+      old.replacing = true;
+      try {
+        const fresh = await spawn({ ...this.start, nets: old.nets }, 120_000);
+        if (this.closed || !this.slots.includes(old)) {
+          void fresh.worker.terminate();
+          continue;
+        }
+        this.adopt(fresh.worker, old.nets, fresh.loaded);
+        old.retiring = true;
+        this.pump();
+        replaced++;
+        // Idle: stopped now (its memory is back when this resolves); busy: after its frame.
+        if (!old.job) await this.dismiss(old);
+      } catch {
+        // No replacement could start: the old worker carries on as it was.
+      } finally {
+        old.replacing = false;
+      }
+    }
+    return replaced;
+  }
+
+  /** Out of the pool, then stopped (its exit is then not a crash to replace). */
+  private dismiss(slot: Slot): Promise<number> {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    return slot.worker.terminate();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     const stopped = new FaceEngineError('engine-stopped', 'the face engine was stopped');
     for (const job of this.queue.splice(0)) job.reject(stopped);
     await Promise.all(
@@ -162,10 +231,29 @@ export class FaceEnginePool {
   ): Promise<Extract<WorkerReply, { kind: 'result' }>> {
     if (this.closed)
       return Promise.reject(new FaceEngineError('engine-stopped', 'the face engine was stopped'));
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.pump();
     });
+  }
+
+  /** Once the last frame is answered: recycle after `idleMs` unless another frame comes. */
+  private armIdleRecycle(): void {
+    const idle = this.idleRecycle;
+    if (!idle || idle.idleMs <= 0 || this.closed || this.busy > 0 || this.queue.length > 0) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      const heapBytesBefore = this.heapBytes();
+      if (!heapBytesBefore.some((bytes) => bytes > idle.maxHeapBytes)) return;
+      void this.recycle(idle.maxHeapBytes).then((replaced) => {
+        if (replaced > 0) idle.onRecycled?.({ replaced, heapBytesBefore });
+      });
+    }, idle.idleMs);
+    // A kiosk that is stopping does not wait for it.
+    this.idleTimer.unref();
   }
 
   /**
@@ -177,7 +265,7 @@ export class FaceEnginePool {
   private pump(): void {
     for (let i = 0; i < this.queue.length;) {
       const job = this.queue[i]!;
-      const free = this.slots.filter((s) => !s.job);
+      const free = this.slots.filter((s) => !s.job && !s.retiring);
       const slot =
         job.request.op !== 'detectAll'
           ? (free.find((s) => s.nets === 'track') ?? free[0])
@@ -195,7 +283,7 @@ export class FaceEnginePool {
   }
 
   private adopt(worker: Worker, nets: Slot['nets'], loaded: string[]): void {
-    const slot: Slot = { worker, nets, loaded, tensors: 0 };
+    const slot: Slot = { worker, nets, loaded, tensors: 0, heapBytes: 0 };
     this.slots.push(slot);
     worker.on('message', (reply: WorkerReply) => {
       const job = slot.job;
@@ -203,6 +291,7 @@ export class FaceEnginePool {
       slot.job = undefined;
       if (reply.kind === 'result') {
         slot.tensors = reply.tensors;
+        slot.heapBytes = reply.heapBytes;
         job.resolve(reply);
       } else {
         job.reject(
@@ -211,7 +300,9 @@ export class FaceEnginePool {
             : new FaceEngineError('engine-failed', `${reply.name}: ${reply.message}`),
         );
       }
+      if (slot.retiring) void this.dismiss(slot);
       this.pump();
+      this.armIdleRecycle();
     });
     // A worker that dies (out of memory, a crash in the WASM runtime) fails only the frame it
     // had; a fresh worker takes its place so the kiosk keeps identifying.
@@ -220,7 +311,8 @@ export class FaceEnginePool {
       if (index < 0) return;
       this.slots.splice(index, 1);
       slot.job?.reject(new FaceEngineError('engine-failed', `face worker stopped: ${why}`));
-      if (this.closed) return;
+      // A retiring worker's replacement is already in the pool.
+      if (this.closed || slot.retiring) return;
       // The replacement holds the same nets as the worker it replaces.
       void spawn({ ...this.start, nets: slot.nets }, 120_000).then(
         ({ worker: fresh, loaded }) => {

@@ -44,6 +44,8 @@ interface TfRuntime extends PassiveRuntime {
   ready(): Promise<void>;
   getBackend(): string;
   memory(): { numTensors: number };
+  /** The WASM backend's module: its heap is the engine's native memory. */
+  backend(): { wasm?: { HEAPU8?: Uint8Array } };
 }
 const runtime = (api: FaceApiModule) => api.tf as unknown as TfRuntime;
 
@@ -191,6 +193,14 @@ export class FaceEngine {
   /** Live tensors; stable across frames when nothing leaks. */
   tensorCount(): number {
     return runtime(this.api).memory().numTensors;
+  }
+
+  /**
+   * The WASM heap's size: it grows to the engine's largest pass and never shrinks (WebAssembly
+   * memory cannot), so it is most of what a worker holds. 0 on a native backend.
+   */
+  wasmHeapBytes(): number {
+    return runtime(this.api).backend().wasm?.HEAPU8?.byteLength ?? 0;
   }
 
   /**

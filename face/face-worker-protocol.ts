@@ -25,7 +25,15 @@ export type WorkerReply =
       op: 'detectAll';
       faces: FaceObservation[];
       tensors: number;
+      heapBytes: number;
     }
-  | { kind: 'result'; id: number; op: 'track'; faces: TrackedFace[]; tensors: number }
-  | { kind: 'result'; id: number; op: 'passive'; score: number; tensors: number }
+  | {
+      kind: 'result';
+      id: number;
+      op: 'track';
+      faces: TrackedFace[];
+      tensors: number;
+      heapBytes: number;
+    }
+  | { kind: 'result'; id: number; op: 'passive'; score: number; tensors: number; heapBytes: number }
   | { kind: 'error'; id: number; name: string; message: string; code?: string };

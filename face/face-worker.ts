@@ -41,6 +41,7 @@ async function handle(engine: FaceEngine, request: WorkerRequest): Promise<Worke
           op: 'detectAll',
           faces: await engine.detectAll(request.frame, request.options),
           tensors: engine.tensorCount(),
+          heapBytes: engine.wasmHeapBytes(),
         };
       case 'track':
         return {
@@ -49,6 +50,7 @@ async function handle(engine: FaceEngine, request: WorkerRequest): Promise<Worke
           op: 'track',
           faces: await engine.track(request.frame),
           tensors: engine.tensorCount(),
+          heapBytes: engine.wasmHeapBytes(),
         };
       case 'passive':
         return {
@@ -57,6 +59,7 @@ async function handle(engine: FaceEngine, request: WorkerRequest): Promise<Worke
           op: 'passive',
           score: await engine.passiveLiveness(request.frame, request.box),
           tensors: engine.tensorCount(),
+          heapBytes: engine.wasmHeapBytes(),
         };
     }
   } catch (error) {

@@ -30,7 +30,20 @@ export async function startFace(
   // so one worker holds every net and the others track and score passive liveness (the small
   // nets alone, far less memory: docs/performance.md); enrolment runs on the one.
   const size = config.face.workers ?? availableParallelism();
-  const engine = await FaceEnginePool.start({ size, trackers: size - 1 });
+  const { idleMs, aboveMb } = config.face.recycle;
+  const engine = await FaceEnginePool.start({
+    size,
+    trackers: size - 1,
+    idleRecycle: {
+      idleMs,
+      maxHeapBytes: aboveMb * 2 ** 20,
+      onRecycled: ({ replaced, heapBytesBefore }) =>
+        log('face.workers-recycled', {
+          replaced,
+          heapMbBefore: heapBytesBefore.map((b) => Math.round(b / 2 ** 20)).join(' '),
+        }),
+    },
+  });
   log('face.engine.loaded', {
     backend: engine.backend,
     workers: engine.size,

@@ -311,5 +311,28 @@ emit(`kiosk_memory_after_${done}_payments_rss_mb`, memoryAfter.rss_mb!, 'MB', un
   growth_heap_used_mb: round2(memoryAfter.heap_used_mb! - memoryAtStart.heap_used_mb!),
   rss_mb_by_payment: rssByPayment,
   note: "growth outside the main thread's JS heap and external memory; the likely holder is the face workers' WASM memory (grows to the largest inference, never shrinks), not measurable per worker on Node 20",
+  face_worker_heap_mb: enginePool!.heapBytes().map((b) => round2(b / 1048576)),
 });
+// What the pool does once nobody has been at the camera for face.recycle.idleMs: the workers
+// past the mark replaced by fresh ones (the same call its idle timer makes, without the wait).
+const heapBefore = enginePool!.heapBytes();
+const recycleStarted = performance.now();
+const replaced = await enginePool!.recycle(config.face.recycle.aboveMb * 1048576);
+const recycleMs = performance.now() - recycleStarted;
+gc();
+const memoryRecycled = memoryMb();
+emit(
+  `kiosk_memory_after_${done}_payments_recycled_rss_mb`,
+  memoryRecycled.rss_mb!,
+  'MB',
+  undefined,
+  {
+    ...memoryRecycled,
+    before_recycling_rss_mb: memoryAfter.rss_mb!,
+    workers_replaced: replaced,
+    face_worker_heap_mb_before: heapBefore.map((b) => round2(b / 1048576)),
+    recycle_ms: round2(recycleMs),
+    note: `after face.recycle.idleMs (${config.face.recycle.idleMs} ms) with no frame, workers past ${config.face.recycle.aboveMb} MB of WASM heap are replaced; the old ones serve until then`,
+  },
+);
 await host.stop();
