@@ -121,7 +121,7 @@ for (const size of sizes)
       await kiosk.expectScreen('home');
 
       // Stuart identifies with his e-voucher; his account is empty, so he pays cash.
-      await sims.scan(eVoucherOf(7));
+      await sims.present(eVoucherOf(7));
       await kiosk.expectScreen('bills');
       await check('bills');
       await page
@@ -188,7 +188,7 @@ for (const size of sizes)
       );
       await sims.gatewayOnline(false);
       try {
-        await sims.scan(eVoucherOf(7));
+        await sims.present(eVoucherOf(7));
         await kiosk.expectScreen('error');
         await check('error');
         await kiosk.button(t('Back to start', '回到首页')).click();
@@ -225,7 +225,7 @@ test('the step indicator marks where the patient is, in words and with aria-curr
   const kiosk = new KioskPage(page, info);
   await kiosk.open('en');
   await expect(page.getByRole('navigation', { name: 'Your steps' })).toHaveCount(0);
-  await sims.scan(eVoucherOf(7));
+  await sims.present(eVoucherOf(7));
   await kiosk.expectScreen('bills');
   const steps = page.getByRole('navigation', { name: 'Your steps' }).getByRole('listitem');
   await expect(steps).toHaveText([/Find you/, /Choose bill/, /Check/, /Pay/, /Receipt/]);

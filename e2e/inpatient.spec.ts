@@ -31,7 +31,7 @@ test('deposits above the part: nothing to pay, and the surplus is refunded', asy
   const deposits = held.reduce((a, d) => a + d.amount_cents, 0);
 
   await kiosk.open('en');
-  await sims.scan(eVoucherOf(7)); // Stuart
+  await sims.present(eVoucherOf(7)); // Stuart
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /Discharge settlement/ }).click();
   await kiosk.expectScreen('review');
@@ -84,7 +84,7 @@ test('deposits below the part: the rest is paid by phone, then the discharge set
   ]);
 
   await kiosk.open('en');
-  await sims.scan(eVoucherOf(3)); // Howard
+  await sims.present(eVoucherOf(3)); // Howard
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /Discharge settlement/ }).click();
   await kiosk.expectScreen('review');

@@ -14,7 +14,7 @@ test('an inpatient deposit runs out of time unpaid, and then is paid as a deposi
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   await kiosk.open('en');
-  await sims.scan(eVoucherOf(7)); // Stuart
+  await sims.present(eVoucherOf(7)); // Stuart
   await kiosk.expectScreen('bills');
   await expect(page.getByRole('button', { name: /Inpatient deposit/ })).toBeVisible();
   await kiosk.shot('80-bills-inpatient');
@@ -36,7 +36,7 @@ test('an inpatient deposit runs out of time unpaid, and then is paid as a deposi
 
   // Paid this time: a deposit is recorded as the hospital's prepayment on the visit (K701), not
   // settled with the insurance, and its discharge will net it (e2e/inpatient.spec.ts).
-  await sims.scan(eVoucherOf(7));
+  await sims.present(eVoucherOf(7));
   await kiosk.expectScreen('bills');
   await page.getByRole('button', { name: /Inpatient deposit/ }).click();
   await kiosk.expectScreen('review');
