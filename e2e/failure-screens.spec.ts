@@ -148,6 +148,20 @@ async function stuartScans(sims: Simulators, kiosk: KioskPage): Promise<void> {
   await kiosk.expectScreen('bills');
 }
 
+/** Stuart, in English, from home to his outpatient bill's phone QR; the bill's total (cents). */
+async function stuartToPhoneQr(sims: Simulators, kiosk: KioskPage): Promise<{ total: number }> {
+  await kiosk.open('en');
+  await stuartScans(sims, kiosk);
+  await page.getByRole('button', { name: /Outpatient/ }).click();
+  await kiosk.expectScreen('review');
+  const total = centsOf(await page.locator('.amount-value').innerText());
+  await kiosk.button('Confirm and pay').click();
+  await kiosk.expectScreen('choose-cash');
+  await kiosk.button('Scan a code with my phone').click();
+  await kiosk.expectScreen('paying-cash');
+  return { total };
+}
+
 /** The payment the kiosk gave up waiting for, from its log (the slip's reference). */
 function lastOpenPaymentId(): string {
   const file = kioskLogFile(Number(new URL(page.url()).port));
@@ -229,14 +243,7 @@ test('paid by phone, 2207 lost on its way and the resend refused: "refunded", an
 }, info) => {
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await kiosk.open('en');
-  await stuartScans(sims, kiosk);
-  await page.getByRole('button', { name: /Outpatient/ }).click();
-  await kiosk.expectScreen('review');
-  await kiosk.button('Confirm and pay').click();
-  await kiosk.expectScreen('choose-cash');
-  await kiosk.button('Scan a code with my phone').click();
-  await kiosk.expectScreen('paying-cash');
+  await stuartToPhoneQr(sims, kiosk);
   // 2207 and its retry never reach the gateway; the platform then refuses the resend (as when
   // the counter took the bill meanwhile): the kiosk reverses its msgid and refunds the phone.
   await sims.gatewayFault({ infno: '2207', kind: 'reset-before-commit', times: 2 });
@@ -265,15 +272,7 @@ test('paid by phone, 2207 sent and its outcome unknown: "your money is safe", a 
   test.setTimeout(120_000);
   const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
-  await kiosk.open('en');
-  await stuartScans(sims, kiosk);
-  await page.getByRole('button', { name: /Outpatient/ }).click();
-  await kiosk.expectScreen('review');
-  const total = centsOf(await page.locator('.amount-value').innerText());
-  await kiosk.button('Confirm and pay').click();
-  await kiosk.expectScreen('choose-cash');
-  await kiosk.button('Scan a code with my phone').click();
-  await kiosk.expectScreen('paying-cash');
+  const { total } = await stuartToPhoneQr(sims, kiosk);
   const cash = centsOf(await page.getByRole('heading', { level: 1 }).innerText());
   expect(cash).toBeGreaterThan(0);
   // The gateway settles, but the answer to 2207 and to its resend is lost, and every question
