@@ -32,7 +32,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
-import { KioskPage, Simulators, centsOf, eVoucherOf } from './kiosk.ts';
+import { KioskPage, Simulators, centsOf, eVoucherOf, recordSpeech, spoken } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -93,16 +93,7 @@ let page: Page;
 test.beforeAll(async ({ browser }, info) => {
   const { baseURL, viewport } = info.project.use;
   page = await browser.newPage({ baseURL, viewport });
-  await page.addInitScript(() => {
-    const spoken: string[] = [];
-    (window as unknown as { spoken: string[] }).spoken = spoken;
-    const synth = window.speechSynthesis;
-    const speak = synth.speak.bind(synth);
-    synth.speak = (utterance: SpeechSynthesisUtterance) => {
-      spoken.push(utterance.text);
-      speak(utterance);
-    };
-  });
+  await recordSpeech(page);
 });
 
 test.afterEach(async ({ request }) => {
@@ -122,9 +113,7 @@ test.afterAll(async () => {
   await page.close();
 });
 
-function spoken(): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { spoken: string[] }).spoken);
-}
+const spokenLines = () => spoken(page);
 
 /** The header's language button, on whatever screen is shown. */
 async function switchLanguage(from: Language): Promise<void> {
@@ -138,7 +127,7 @@ async function expectErrorScreen(language: Language, lines: string[]): Promise<v
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(w.errorTitle);
   await expect(page.locator('.screen-body p')).toHaveText(lines);
   // The failure is said in its own words (the first paragraph), not a generic apology.
-  await expect.poll(spoken).toContain(lines[0]);
+  await expect.poll(spokenLines).toContain(lines[0]);
   await expect(page.getByRole('button', { name: w.home, exact: true })).toBeVisible();
 }
 
@@ -200,7 +189,7 @@ test('not recognised: nothing charged, and the QR code and the ID number offered
     await expect(page.locator('.screen-body .other-ways li')).toHaveText([...w.otherWays]);
     await expect(page.locator('.screen-body p.note')).toHaveText(w.staff);
     await expect(page.locator('.screen .actions button')).toHaveText([...w.notRecognisedButtons]);
-    await expect.poll(spoken).toContain(w.notRecognisedSpoken);
+    await expect.poll(spokenLines).toContain(w.notRecognisedSpoken);
     await kiosk.shot(`95-not-recognised-${language}`);
   }
   expect(await sims.receipts()).toHaveLength(receiptsBefore);

@@ -145,6 +145,24 @@ export class Simulators {
   }
 }
 
+/** Every line the kiosk hands to speech synthesis, kept in the page for the test to read. */
+export async function recordSpeech(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const spoken: string[] = [];
+    (window as unknown as { spoken: string[] }).spoken = spoken;
+    const synth = window.speechSynthesis;
+    const speak = synth.speak.bind(synth);
+    synth.speak = (utterance: SpeechSynthesisUtterance) => {
+      spoken.push(utterance.text);
+      speak(utterance);
+    };
+  });
+}
+
+export function spoken(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { spoken: string[] }).spoken);
+}
+
 export class KioskPage {
   constructor(
     readonly page: Page,

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { KioskPage, Simulators } from './kiosk.ts';
+import { KioskPage, Simulators, recordSpeech, spoken } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -43,24 +43,6 @@ const words = {
   },
 } as const;
 type Language = keyof typeof words;
-
-/** Every line the kiosk hands to speech synthesis, kept in the page for the test to read. */
-async function recordSpeech(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const spoken: string[] = [];
-    (window as unknown as { spoken: string[] }).spoken = spoken;
-    const synth = window.speechSynthesis;
-    const speak = synth.speak.bind(synth);
-    synth.speak = (utterance: SpeechSynthesisUtterance) => {
-      spoken.push(utterance.text);
-      speak(utterance);
-    };
-  });
-}
-
-function spoken(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { spoken: string[] }).spoken);
-}
 
 /** The out-of-service home screen, worded exactly, and nothing to pay with. */
 async function expectOutOfService(
