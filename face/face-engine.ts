@@ -14,6 +14,7 @@ import type * as FaceApi from '@vladmandic/face-api';
 import { checkFrame, type Frame, pad } from '../hardware/camera/image.ts';
 import { PassiveNets, type PassiveRuntime } from './passive-nets.ts';
 import { installSsdInputSize, SSD_TRAINED_SIZE } from './ssd-input-size.ts';
+import { preferLeanTfjs } from './tfjs-lean.ts';
 import type { Point } from './landmarks.ts';
 
 export type { Point };
@@ -137,6 +138,7 @@ export class FaceEngine {
       }
     }
     if (!api) {
+      preferLeanTfjs(require);
       api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiModule;
       const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(path: string): void };
       wasm.setWasmPaths(
