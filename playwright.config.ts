@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { KIOSK_NODE_FLAGS } from './host/node-flags.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4620);
 const CAMERA_PORT = PORT + 1;
@@ -26,7 +27,7 @@ export function kioskLogFile(port: number): string {
 /** A kiosk host in web mode with a fresh data directory, as CI and testers start it. */
 function kiosk(port: number, extra = '') {
   return {
-    command: `mkdir -p .kiosk-data && node --import tsx scripts/start.ts --headless --port ${port} --data .kiosk-data/e2e-${run}-${port} ${extra} 2>> ${kioskLogFile(port)}`,
+    command: `mkdir -p .kiosk-data && node ${KIOSK_NODE_FLAGS.join(' ')} --import tsx scripts/start.ts --headless --port ${port} --data .kiosk-data/e2e-${run}-${port} ${extra} 2>> ${kioskLogFile(port)}`,
     url: `http://127.0.0.1:${port}/`,
     env: { KIOSK_CONTROL_TOKEN: CONTROL_TOKEN },
     timeout: 180_000,

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
 import { KioskPage, Simulators } from './kiosk.ts';
+import { KIOSK_NODE_FLAGS } from '../host/node-flags.ts';
 
 const PORT = 4660;
 const BASE_URL = `http://127.0.0.1:${PORT}/`;
@@ -40,6 +41,7 @@ test.beforeAll(async () => {
   kiosk = spawn(
     process.execPath,
     [
+      ...KIOSK_NODE_FLAGS,
       '--import',
       'tsx',
       'scripts/start.ts',

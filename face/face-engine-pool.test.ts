@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaceEngine, projectRoot } from './face-engine.ts';
-import { FaceEngineError, FaceEnginePool } from './face-engine-pool.ts';
+import { FaceEngineError, FaceEnginePool, WORKER_YOUNG_GENERATION_MB } from './face-engine-pool.ts';
 import { decodeImage, ImageError, pad, resize } from '../hardware/camera/image.ts';
 
 const fixtures = join(projectRoot, '..', 'shared', 'fixtures', 'faces');
@@ -122,6 +122,23 @@ describe('FaceEnginePool', () => {
       expect(own.heapBytes()).toEqual([0]); // a fresh worker, no frame yet
       expect((await own.detectAll(cameraFrame)).length).toBe(1);
       expect(own.heapBytes()[0]).toBeLessThan(grown!);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('every worker runs with a bounded young generation, a replacement too', async () => {
+    const own = await FaceEnginePool.start({ size: 1 });
+    try {
+      const limits = () =>
+        (own as unknown as { slots: { worker: Worker }[] }).slots.map(
+          (s) => s.worker.resourceLimits?.maxYoungGenerationSizeMb,
+        );
+      expect(limits()).toEqual([WORKER_YOUNG_GENERATION_MB]);
+      expect((await own.track(cameraFrame)).length).toBe(1);
+      expect(await own.recycle(0)).toBe(1);
+      expect(limits()).toEqual([WORKER_YOUNG_GENERATION_MB]);
+      expect((await own.detectAll(cameraFrame)).length).toBe(1);
     } finally {
       await own.close();
     }

@@ -10,13 +10,17 @@ import { createServer } from 'node:net';
 import type { LogFn } from '../core/ports.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { SUPERVISED_ENV } from './supervisor-heartbeat.ts';
+import { withKioskFlags } from './node-flags.ts';
 
 export interface SuperviseKioskOptions extends Partial<Omit<SupervisorOptions, 'spawn' | 'log'>> {
   /** The script to run as the child, with its arguments. */
   script: string;
   args: string[];
   log: LogFn;
-  /** Node's options for the child; default this process's (tsx's loader when run from source). */
+  /**
+   * Node's options for the child; default this process's (tsx's loader when run from source).
+   * The kiosk's V8 flags (node-flags.ts) are added where missing.
+   */
   execArgv?: string[];
 }
 
@@ -32,7 +36,7 @@ export function kioskSupervisor(o: SuperviseKioskOptions): Supervisor {
       fork(script, args, {
         env: { ...process.env, [SUPERVISED_ENV]: '1' },
         stdio: 'inherit',
-        ...(execArgv ? { execArgv } : {}),
+        execArgv: withKioskFlags(execArgv ?? process.execArgv),
       }),
   });
 }

@@ -1,7 +1,11 @@
 import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processAlive } from './data-lock.ts';
+import { KIOSK_NODE_FLAGS } from './node-flags.ts';
 import { kioskSupervisor } from './supervise-kiosk.ts';
 import { Supervisor, type SupervisorStatus } from './supervisor.ts';
 
@@ -78,9 +82,11 @@ describe('supervisor with real child processes', () => {
     expect(await supervisor.stop()).toBe('stopped');
   }, 90_000);
 
-  it('the start script path: a forked child told it is supervised beats, and stops on SIGTERM', async () => {
+  it('the start script path: a forked child told it is supervised beats, runs with the kiosk V8 flags, and stops on SIGTERM', async () => {
     const mode = process.env.FIXTURE_MODE;
     process.env.FIXTURE_MODE = 'as-kiosk';
+    const argvFile = join(mkdtempSync(join(tmpdir(), 'supervised-argv-')), 'exec-argv.json');
+    process.env.FIXTURE_EXEC_ARGV_FILE = argvFile;
     try {
       const supervisor = kioskSupervisor({
         script: fixture,
@@ -94,7 +100,11 @@ describe('supervisor with real child processes', () => {
       await reach(supervisor, (s) => s.state === 'running');
       expect(await supervisor.stop()).toBe('stopped');
       expect(supervisor.current).toMatchObject({ attempt: 1, restarts: 0 });
+      // Given only tsx's loader, the child still runs with the kiosk's flags (node-flags.ts).
+      const execArgv = JSON.parse(readFileSync(argvFile, 'utf8')) as string[];
+      expect(execArgv).toEqual(['--import', 'tsx', ...KIOSK_NODE_FLAGS]);
     } finally {
+      delete process.env.FIXTURE_EXEC_ARGV_FILE;
       if (mode === undefined) delete process.env.FIXTURE_MODE;
       else process.env.FIXTURE_MODE = mode;
     }

@@ -5,6 +5,7 @@
  * payment bench (bench-kiosk.ts) in a process of its own. Every child is bounded in time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { KIOSK_NODE_FLAGS } from '../host/node-flags.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../face/face-engine.ts';
@@ -16,7 +17,7 @@ export const PHONE_PAYER = 'P0003';
 export const benchScenario = () => drivenScenario({ faces: true, emptyAccounts: [PHONE_PAYER] });
 
 const tsxNode = (args: string[], extra: string[] = []) =>
-  spawn(process.execPath, [...extra, '--import', 'tsx', ...args], {
+  spawn(process.execPath, [...KIOSK_NODE_FLAGS, ...extra, '--import', 'tsx', ...args], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

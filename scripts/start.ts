@@ -30,6 +30,7 @@ import { KioskMetrics } from '../host/metrics.ts';
 import { monitorKiosk } from '../host/metrics-server.ts';
 import { loadScenario } from '../gateway/simulator/scenario.ts';
 import { childArguments, superviseKiosk } from '../host/supervise-kiosk.ts';
+import { electronJsFlags } from '../host/node-flags.ts';
 import { heartbeatIfSupervised } from '../host/supervisor-heartbeat.ts';
 
 const { values } = parseArgs({
@@ -116,6 +117,7 @@ if (!values.headless && !values.web) {
   const electron = electronBinary();
   if (electron) {
     const args = [
+      electronJsFlags(),
       join(projectRoot, 'dist', 'electron', 'main.cjs'),
       ...(values.windowed ? ['--windowed'] : []),
     ];
