@@ -149,11 +149,11 @@ export const kioskConfigSchema = z
          */
         ssdInputSize: z.number().int().min(224).max(512).multipleOf(32).default(288),
         /**
-         * Face engine worker threads (default: one per core, at most 4). Each holds every net,
-         * about 180 MB and growing with its WASM memory; on this 2-core machine 1 worker paid by
-         * face in 452 ms median against 474 ms with 2, at 578 MB RSS after 50 payments against
-         * 894 MB, but gives up the tracker's hints while a decisive frame is analysed
-         * (docs/performance.md).
+         * Face engine worker threads (default: 1 on a machine of 2 cores or fewer, else 2). The
+         * first holds every net (about 160 MB, growing with its WASM memory to ~210 MB of
+         * heap); a second only tracks and scores passive liveness beside the decisive frames.
+         * On the kiosk's 2-core machine one worker pays as fast as two at 120 MB less
+         * (host/kiosk-face.ts, docs/performance.md).
          */
         workers: z.number().int().min(1).max(4).optional(),
         /**

@@ -19,17 +19,29 @@ import { facePolicyOf } from './config-file.ts';
 import { FaceGallerySync } from '../face/gallery-sync.ts';
 import { ClearPhotoSource, type PhotoSource, SealedPhotoStore } from '../face/photo-store.ts';
 
+/**
+ * Face workers when the configuration does not say: one on a machine of two cores or fewer,
+ * else two (the full one and a tracker; the identifier never has more than one tracking frame
+ * out, so a third would sit idle). On two cores the host's own thread (preview, gateway,
+ * screen) needs the other core: measured on the kiosk's 2-core machine, one worker paid by
+ * face as fast as two (444 against 487 ms median) and held 470 MB after 50 payments against
+ * 593 (docs/performance.md).
+ */
+export function defaultFaceWorkers(cores: number): number {
+  return cores <= 2 ? 1 : 2;
+}
+
 /** The face engine and the gallery of who may pay by face. */
 export async function startFace(
   config: KioskConfig,
   o: { dataDir: string; log: LogFn; client: GatewayClient; keys: KeySource; fixturesDir: string },
 ): Promise<{ engine: FaceEnginePool; gallery: FaceGallerySync }> {
   const { client, keys, log } = o;
-  // The nets run on worker threads, one per core: the host's event loop (IPC, the gateway,
-  // the printer) never waits for a frame to be analysed. Decisive frames come one at a time,
-  // so one worker holds every net and the others track and score passive liveness (the small
-  // nets alone, far less memory: docs/performance.md); enrolment runs on the one.
-  const size = config.face.workers ?? availableParallelism();
+  // The nets run on worker threads: the host's event loop (IPC, the gateway, the printer)
+  // never waits for a frame to be analysed. Decisive frames come one at a time, so one worker
+  // holds every net and a second, where there is a core for it, tracks and scores passive
+  // liveness (the small nets alone); enrolment runs on the one.
+  const size = config.face.workers ?? defaultFaceWorkers(availableParallelism());
   const { idleMs, aboveMb } = config.face.recycle;
   const engine = await FaceEnginePool.start({
     size,
