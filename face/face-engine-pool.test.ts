@@ -127,7 +127,7 @@ describe('FaceEnginePool', () => {
     }
   });
 
-  it('every worker runs with a bounded young generation, a replacement too', async () => {
+  it('every worker runs with a bounded young generation, a replacement too, and reports its heaps', async () => {
     const own = await FaceEnginePool.start({ size: 1 });
     try {
       const limits = () =>
@@ -135,7 +135,12 @@ describe('FaceEnginePool', () => {
           (s) => s.worker.resourceLimits?.maxYoungGenerationSizeMb,
         );
       expect(limits()).toEqual([WORKER_YOUNG_GENERATION_MB]);
+      expect(own.memory()).toEqual([{ nets: 'all', wasmBytes: 0, jsHeapBytes: 0 }]);
       expect((await own.track(cameraFrame)).length).toBe(1);
+      // Its heaps, as the worker reports them with each result (the bench and /metrics read them).
+      const [reported] = own.memory();
+      expect(reported!.wasmBytes).toBe(own.heapBytes()[0]);
+      expect(reported!.jsHeapBytes).toBeGreaterThan(4 * 2 ** 20);
       expect(await own.recycle(0)).toBe(1);
       expect(limits()).toEqual([WORKER_YOUNG_GENERATION_MB]);
       expect((await own.detectAll(cameraFrame)).length).toBe(1);

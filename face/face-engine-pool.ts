@@ -81,6 +81,8 @@ interface Slot {
   tensors: number;
   /** Its WASM heap, as it last reported it. */
   heapBytes: number;
+  /** Its V8 heap, as it last reported it. */
+  jsHeapBytes: number;
   /** Replaced: takes no new frame, and stops once the one it has is answered. */
   retiring?: boolean;
   /** A replacement is loading. */
@@ -181,6 +183,18 @@ export class FaceEnginePool {
   /** Each worker's WASM heap, as it last reported it (0 before its first frame). */
   heapBytes(): number[] {
     return this.slots.map((s) => s.heapBytes);
+  }
+
+  /**
+   * Each worker's memory as it last reported it (0 before its first frame): its WASM heap and
+   * its V8 heap, with the nets it holds. For the bench and the monitoring endpoint.
+   */
+  memory(): { nets: Slot['nets']; wasmBytes: number; jsHeapBytes: number }[] {
+    return this.slots.map((s) => ({
+      nets: s.nets,
+      wasmBytes: s.heapBytes,
+      jsHeapBytes: s.jsHeapBytes,
+    }));
   }
 
   /**
@@ -292,7 +306,7 @@ export class FaceEnginePool {
   }
 
   private adopt(worker: Worker, nets: Slot['nets'], loaded: string[]): void {
-    const slot: Slot = { worker, nets, loaded, tensors: 0, heapBytes: 0 };
+    const slot: Slot = { worker, nets, loaded, tensors: 0, heapBytes: 0, jsHeapBytes: 0 };
     this.slots.push(slot);
     worker.on('message', (reply: WorkerReply) => {
       const job = slot.job;
@@ -301,6 +315,7 @@ export class FaceEnginePool {
       if (reply.kind === 'result') {
         slot.tensors = reply.tensors;
         slot.heapBytes = reply.heapBytes;
+        slot.jsHeapBytes = reply.jsHeapBytes;
         job.resolve(reply);
       } else {
         job.reject(

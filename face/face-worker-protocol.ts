@@ -17,23 +17,18 @@ export type WorkerRequest =
   | { id: number; op: 'track'; frame: Frame }
   | { id: number; op: 'passive'; frame: Frame; box: FaceObservation['box'] };
 
+/** What every result says of the worker that made it, as of after its frame. */
+export interface WorkerStats {
+  tensors: number;
+  /** Its WASM heap: the engine's native memory, grown to its largest pass. */
+  heapBytes: number;
+  /** Its V8 heap (total_heap_size), which the parent cannot read on Node 20. */
+  jsHeapBytes: number;
+}
+
 export type WorkerReply =
   | { kind: 'ready'; backend: string; loadMs: number; nets: string[] }
-  | {
-      kind: 'result';
-      id: number;
-      op: 'detectAll';
-      faces: FaceObservation[];
-      tensors: number;
-      heapBytes: number;
-    }
-  | {
-      kind: 'result';
-      id: number;
-      op: 'track';
-      faces: TrackedFace[];
-      tensors: number;
-      heapBytes: number;
-    }
-  | { kind: 'result'; id: number; op: 'passive'; score: number; tensors: number; heapBytes: number }
+  | ({ kind: 'result'; id: number; op: 'detectAll'; faces: FaceObservation[] } & WorkerStats)
+  | ({ kind: 'result'; id: number; op: 'track'; faces: TrackedFace[] } & WorkerStats)
+  | ({ kind: 'result'; id: number; op: 'passive'; score: number } & WorkerStats)
   | { kind: 'error'; id: number; name: string; message: string; code?: string };

@@ -6,9 +6,15 @@
  * Frames arrive as plain copies and leave this thread only as results: nothing is written
  * anywhere, and no face data is logged.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FaceEngine } from './face-engine.ts';
-import type { WorkerReply, WorkerRequest, WorkerStart } from './face-worker-protocol.ts';
+import type {
+  WorkerReply,
+  WorkerRequest,
+  WorkerStart,
+  WorkerStats,
+} from './face-worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('face-worker.ts runs only as a worker thread');
@@ -31,6 +37,14 @@ void FaceEngine.load({
   } satisfies WorkerReply);
 });
 
+function stats(engine: FaceEngine): WorkerStats {
+  return {
+    tensors: engine.tensorCount(),
+    heapBytes: engine.wasmHeapBytes(),
+    jsHeapBytes: getHeapStatistics().total_heap_size,
+  };
+}
+
 async function handle(engine: FaceEngine, request: WorkerRequest): Promise<WorkerReply> {
   try {
     switch (request.op) {
@@ -40,8 +54,7 @@ async function handle(engine: FaceEngine, request: WorkerRequest): Promise<Worke
           id: request.id,
           op: 'detectAll',
           faces: await engine.detectAll(request.frame, request.options),
-          tensors: engine.tensorCount(),
-          heapBytes: engine.wasmHeapBytes(),
+          ...stats(engine),
         };
       case 'track':
         return {
@@ -49,8 +62,7 @@ async function handle(engine: FaceEngine, request: WorkerRequest): Promise<Worke
           id: request.id,
           op: 'track',
           faces: await engine.track(request.frame),
-          tensors: engine.tensorCount(),
-          heapBytes: engine.wasmHeapBytes(),
+          ...stats(engine),
         };
       case 'passive':
         return {
@@ -58,8 +70,7 @@ async function handle(engine: FaceEngine, request: WorkerRequest): Promise<Worke
           id: request.id,
           op: 'passive',
           score: await engine.passiveLiveness(request.frame, request.box),
-          tensors: engine.tensorCount(),
-          heapBytes: engine.wasmHeapBytes(),
+          ...stats(engine),
         };
     }
   } catch (error) {

@@ -120,6 +120,14 @@ describe('monitoring a simulator kiosk', () => {
     expect(body).toContain('kiosk_staff_calls_total 1');
     expect(body).toContain('kiosk_staff_call_pending 1');
     expect(body).toMatch(/kiosk_face_identify_seconds_count\{result="[a-z-]+"\} 1/);
+    // The face worker that identified him reports its memory, the WASM heap past its loaded nets.
+    const wasm = /kiosk_face_worker_memory_bytes\{worker="0",nets="all",kind="wasm"\} (\d+)/.exec(
+      body,
+    );
+    expect(Number(wasm?.[1])).toBeGreaterThan(32 * 2 ** 20);
+    expect(body).toMatch(
+      /kiosk_face_worker_memory_bytes\{worker="0",nets="all",kind="js_heap"\} [1-9]/,
+    );
     // No patient in any label or value line: Stuart's name and ID number appear nowhere.
     expect(body).not.toMatch(/stuart|110105|\d{17}[\dX]/i);
   });

@@ -52,7 +52,13 @@ function attached(probe = new GatewayProbe(gatewayUrl, { clock, maxAgeMs: 0 })) 
     {
       devices: { camera, printer, scanner },
       journal,
-      engine: { size: 2 },
+      engine: {
+        size: 2,
+        memory: () => [
+          { nets: 'all', wasmBytes: 217e6, jsHeapBytes: 40e6 },
+          { nets: 'track', wasmBytes: 0, jsHeapBytes: 30e6 },
+        ],
+      },
       gallery: { health: () => gallery },
     },
     probe,
@@ -123,6 +129,15 @@ describe('kiosk metrics', () => {
     expect(await sample(metrics, 'kiosk_device_ready{device="printer"}')).toBe(1);
     expect(await sample(metrics, 'kiosk_gateway_reachable')).toBe(1);
     expect(await sample(metrics, 'kiosk_payments_in_doubt')).toBe(0);
+    expect(
+      await sample(metrics, 'kiosk_face_worker_memory_bytes{worker="0",nets="all",kind="wasm"}'),
+    ).toBe(217e6);
+    expect(
+      await sample(
+        metrics,
+        'kiosk_face_worker_memory_bytes{worker="1",nets="track",kind="js_heap"}',
+      ),
+    ).toBe(30e6);
 
     paper.configure({ paperOut: true });
     await printer.queryStatus();

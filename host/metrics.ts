@@ -17,7 +17,10 @@ import type { GalleryHealth } from '../face/gallery-sync.ts';
 export interface MonitoredParts {
   devices: Record<DeviceName, { readonly status: DeviceStatus }>;
   journal: { open(): readonly unknown[] };
-  engine: { readonly size: number };
+  engine: {
+    readonly size: number;
+    memory(): readonly { nets: string; wasmBytes: number; jsHeapBytes: number }[];
+  };
   gallery: { health(): GalleryHealth };
 }
 
@@ -238,6 +241,24 @@ export class KioskMetrics {
       '1 when the face engine has its workers and a face gallery to search.',
       () => this.parts && +faceReady(this.parts),
     );
+    // Each face worker's memory: the WASM heap grows to the largest pass and is given back only
+    // when the idle pool replaces the worker (face.recycle); process_resident_memory_bytes is
+    // the whole process, these say which part is the face engine's.
+    const parts = () => this.parts;
+    new Gauge({
+      name: 'kiosk_face_worker_memory_bytes',
+      help: "Each face worker's memory as of its last frame (0 before one): kind wasm is the engine's WASM heap, js_heap its V8 heap; nets all or track.",
+      labelNames: ['worker', 'nets', 'kind'] as const,
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const [i, w] of (parts()?.engine.memory() ?? []).entries()) {
+          const labels = { worker: String(i), nets: w.nets };
+          this.set({ ...labels, kind: 'wasm' }, w.wasmBytes);
+          this.set({ ...labels, kind: 'js_heap' }, w.jsHeapBytes);
+        }
+      },
+    });
     scraped(
       r,
       'kiosk_payments_in_doubt',

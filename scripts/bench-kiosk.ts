@@ -109,6 +109,14 @@ host.session.onView(() => {
 const sims = host.simulators!;
 gc();
 const memoryAtStart = memoryMb();
+/** Each face worker's WASM and V8 heaps in MB, as it reported them with its last frame. */
+const workerMemory = () =>
+  enginePool!.memory().map((w) => ({
+    nets: w.nets,
+    wasm_mb: round2(w.wasmBytes / 1048576),
+    js_heap_mb: round2(w.jsHeapBytes / 1048576),
+  }));
+const workersAtStart = workerMemory();
 
 let bills = 0;
 async function pay(
@@ -299,9 +307,8 @@ report('kiosk_face_payment_phone_at_once_ms_median', phoneAtOnceSplits, {
 });
 emit('kiosk_memory_after_start_rss_mb', memoryAtStart.rss_mb!, 'MB', undefined, {
   ...memoryAtStart,
-  face_workers:
-    'not reachable on Node 20 (no Worker.getHeapStatistics); see kiosk_face_worker_rss_mb',
-  note: 'this process: KioskHost (gateway simulator, face pool, devices, stores), no web server',
+  face_workers_at_start: workersAtStart,
+  note: 'this process: KioskHost (gateway simulator, face pool, devices, stores), no web server; face workers as of their last frame (0 before one)',
 });
 gc();
 const memoryAfter = memoryMb();
@@ -310,8 +317,8 @@ emit(`kiosk_memory_after_${done}_payments_rss_mb`, memoryAfter.rss_mb!, 'MB', un
   growth_rss_mb: round2(memoryAfter.rss_mb! - memoryAtStart.rss_mb!),
   growth_heap_used_mb: round2(memoryAfter.heap_used_mb! - memoryAtStart.heap_used_mb!),
   rss_mb_by_payment: rssByPayment,
-  note: "growth outside the main thread's JS heap and external memory; the likely holder is the face workers' WASM memory (grows to the largest inference, never shrinks), not measurable per worker on Node 20",
-  face_worker_heap_mb: enginePool!.heapBytes().map((b) => round2(b / 1048576)),
+  face_workers: workerMemory(),
+  note: "growth outside the main thread's JS heap and external memory: most of it the face workers' WASM heaps (grown to the largest inference, never shrunk)",
 });
 // What the pool does once nobody has been at the camera for face.recycle.idleMs: the workers
 // past the mark replaced by fresh ones (the same call its idle timer makes, without the wait).
@@ -331,6 +338,7 @@ emit(
     before_recycling_rss_mb: memoryAfter.rss_mb!,
     workers_replaced: replaced,
     face_worker_heap_mb_before: heapBefore.map((b) => round2(b / 1048576)),
+    face_workers: workerMemory(),
     recycle_ms: round2(recycleMs),
     note: `after face.recycle.idleMs (${config.face.recycle.idleMs} ms) with no frame, workers past ${config.face.recycle.aboveMb} MB of WASM heap are replaced; the old ones serve until then`,
   },
