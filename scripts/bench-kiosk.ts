@@ -273,7 +273,8 @@ const timeFrames = async () => {
   return out;
 };
 const alone = await timeFrames();
-// And with the tracker running on the other worker meanwhile, as the identifier runs it.
+// And with tracking frames in the pool meanwhile (on the tracker where there is one, else
+// between the decisive frames on the one worker), as the identifier runs it.
 let tracking = true;
 const tracker = (async () => {
   while (tracking) await enginePool!.track(probe);
