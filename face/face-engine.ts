@@ -7,6 +7,7 @@
  * Tight crops (a face filling the whole image) defeat the detector, so a frame with no face is
  * retried padded with a neutral border; boxes and landmarks are mapped back to the frame.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,19 @@ export interface TrackedFace {
   landmarks: Point[];
 }
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The folder with the kiosk's package.json: the nearest above this module. From source that is
+ * one level up; in the Electron build this code runs from dist/electron/*.cjs (two levels), and
+ * the models, the demo faces and the rest are beside package.json in both.
+ */
+export const projectRoot = packageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..'); // none above: as laid out in source
+  }
+}
 export const defaultModelDir = join(projectRoot, 'models');
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,4 +66,69 @@ export async function run() {
     );
     expect(stdout.trim()).toBe('64x48');
   }, 60_000);
+});
+
+/**
+ * In the Electron build the host's code runs from dist/electron/*.cjs, two folders below the
+ * package, not one as from source: what it finds beside package.json (the models, the
+ * simulator's world) must still be found. Bundled the way the build script does, into a folder
+ * under the project as the packaged app has it, the face worker loads its nets and the main
+ * file loads the simulator's scenario.
+ */
+describe('the Electron build finds the files shipped beside package.json', () => {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  mkdirSync(new URL('dist', root), { recursive: true });
+  const out = mkdtempSync(join(new URL('dist', root).pathname, '.bundle-test-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    target: 'node20',
+    logLevel: 'warning' as const,
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
+    external: ['electron', ...Object.keys(pkg.dependencies)],
+    absWorkingDir: new URL('.', root).pathname,
+  };
+
+  it('the face worker loads every net from models/, and the simulator its default world', async () => {
+    const electronDir = join(out, 'electron');
+    await build({
+      ...common,
+      entryPoints: ['face/face-worker.ts'],
+      outfile: join(electronDir, 'face-worker.cjs'),
+    });
+    const main = join(out, 'main.ts');
+    writeFileSync(
+      main,
+      `import { Worker } from 'node:worker_threads';
+import { loadScenario } from ${JSON.stringify(new URL('gateway/simulator/scenario.ts', root).pathname)};
+export function run(): Promise<string> {
+  const patients = loadScenario().patients.length;
+  const worker = new Worker(__dirname + '/face-worker.cjs', { workerData: { preferNative: false } });
+  return new Promise((resolve, reject) => {
+    worker.on('error', reject);
+    worker.on('message', (m: { nets: string[] }) => {
+      void worker.terminate();
+      resolve(patients + ' patients; ' + m.nets.join(' '));
+    });
+  });
+}`,
+    );
+    await build({ ...common, entryPoints: [main], outfile: join(electronDir, 'main.cjs') });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(join(electronDir, 'main.cjs'))}).run().then((s) => console.log(s), (e) => { console.log('failed: ' + e.message); })`,
+      ],
+      { cwd: new URL('.', root).pathname },
+    );
+    expect(stdout.trim()).toMatch(
+      /^[1-9]\d* patients; ssd_mobilenetv1 face_landmark_68 face_recognition/,
+    );
+  }, 90_000);
 });

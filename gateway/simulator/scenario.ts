@@ -3,8 +3,8 @@
  * kiosk enrolls them from), their unpaid bills, and the family bindings that already exist.
  * Amounts are yuan strings ("12.50") so they are exact; they become cents on load.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { yuanToCents } from '../../core/money.ts';
@@ -176,10 +176,21 @@ export const scenarioSchema = z.object({
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
 
-export const defaultScenarioPath = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  'default-scenario.json',
-);
+/**
+ * Beside this module from source; from the Electron build (dist/electron/*.cjs) the file is
+ * where the package ships it, under the folder with package.json.
+ */
+export const defaultScenarioPath = scenarioBeside(dirname(fileURLToPath(import.meta.url)));
+
+function scenarioBeside(from: string): string {
+  const here = resolve(from, 'default-scenario.json');
+  for (let dir = from; !existsSync(here); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')))
+      return join(dir, 'gateway', 'simulator', 'default-scenario.json');
+    if (dirname(dir) === dir) break;
+  }
+  return here;
+}
 
 export function loadScenario(path: string = defaultScenarioPath): Scenario {
   const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
