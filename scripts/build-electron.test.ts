@@ -14,9 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('image decoder in the Electron build', () => {
   it('scripts/build-electron.mjs bundles the worker beside main.cjs, where the decoder looks', () => {
     const script = readFileSync(new URL('scripts/build-electron.mjs', root), 'utf8');
-    expect(script).toMatch(
-      /entryPoints: \['hardware\/camera\/image-decode-worker\.ts'\],\s*outfile: 'dist\/electron\/image-decode-worker\.cjs'/,
+    expect(script).toContain(
+      "buildWorker('hardware/camera/image-decode-worker.ts', 'image-decode-worker')",
     );
+    expect(script).toContain('outfile: `dist/electron/${name}.cjs`');
     // The decoder names its worker; worker-entry.ts looks for `<name>.cjs` beside the caller.
     const decoder = readFileSync(new URL('hardware/camera/image-decoder.ts', root), 'utf8');
     expect(decoder).toContain("workerEntry(import.meta.url, 'image-decode-worker')");
