@@ -378,6 +378,7 @@ function spawn(start: WorkerStart & { nets: Slot['nets'] }, timeoutMs: number): 
   const worker = new Worker(entry.script, {
     workerData: start,
     eval: entry.eval,
+    ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   return new Promise((resolve, reject) => {

@@ -137,7 +137,10 @@ export class ImageDecoder {
 
   private spawn(): void {
     const entry = workerEntry(import.meta.url, 'image-decode-worker');
-    const worker = new Worker(entry.script, { eval: entry.eval });
+    const worker = new Worker(entry.script, {
+      eval: entry.eval,
+      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+    });
     // An idle decoder never holds the process open.
     worker.unref();
     this.started++;

@@ -31,8 +31,35 @@ describe('a worker started from source', () => {
   it('runs the built bundle while it is newer than every file it was made from', () => {
     const from = project({ list: sources, sourceAge: 300, bundleAge: 100 });
     const bundle = pathToFileURL(join(dir, 'dist', 'electron', 'face-worker.cjs'));
-    expect(workerEntry(from, 'face-worker')).toEqual({ script: bundle, eval: false });
+    expect(workerEntry(from, 'face-worker')).toMatchObject({ script: bundle, eval: false });
   });
+
+  it('a process started from a string starts its workers, from the build or from source', async () => {
+    // The bench's probes run as `node --input-type=module -e`; Node refuses those options for a
+    // worker whose entry is a file (the build's bundle, when fresh). The real image decoder's
+    // worker, started from such a process, decodes a frame.
+    const { execFileSync } = await import('node:child_process');
+    const decoder = new URL('./image-decoder.ts', import.meta.url).href;
+    const image = new URL('./image.ts', import.meta.url).href;
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { ImageDecoder } = await import(${JSON.stringify(decoder)});
+         const { cameraFrameLimits, toJpeg } = await import(${JSON.stringify(image)});
+         const d = new ImageDecoder({ timeoutMs: 30000 });
+         const f = await d.decode(toJpeg({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) }), cameraFrameLimits());
+         await d.stop();
+         process.stdout.write(f.width + 'x' + f.height);`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out).toBe('64x48');
+    dir = mkdtempSync(join(tmpdir(), 'worker-entry-')); // for afterEach
+  }, 60_000);
 
   it('runs the source through tsx once a file is edited after the build', () => {
     const from = project({ list: sources, sourceAge: 50, bundleAge: 100 });
