@@ -31,19 +31,20 @@ describe('a worker started from source', () => {
   it('runs the built bundle while it is newer than every file it was made from', () => {
     const from = project({ list: sources, sourceAge: 300, bundleAge: 100 });
     const bundle = pathToFileURL(join(dir, 'dist', 'electron', 'face-worker.cjs'));
-    expect(workerEntry(from, 'face-worker')).toMatchObject({ script: bundle, eval: false });
+    expect(workerEntry(from, 'face-worker')).toEqual({ script: bundle, eval: false, execArgv: [] });
   });
 
   it('a process started from a string starts its workers, from the build or from source', async () => {
-    // The bench's probes run as `node --input-type=module -e`; Node refuses those options for a
-    // worker whose entry is a file (the build's bundle, when fresh). The real image decoder's
-    // worker, started from such a process, decodes a frame.
+    // The bench's probes run as `node <the kiosk's V8 flags> --input-type=module -e`; Node
+    // refuses those options for a worker whose entry is a file (the build's bundle, when
+    // fresh). The real image decoder's worker, started from such a process, decodes a frame.
     const { execFileSync } = await import('node:child_process');
     const decoder = new URL('./image-decoder.ts', import.meta.url).href;
     const image = new URL('./image.ts', import.meta.url).href;
     const out = execFileSync(
       process.execPath,
       [
+        '--max-semi-space-size=2', // a V8 flag, as the kiosk's launchers pass (host/node-flags.ts)
         '--import',
         'tsx',
         '--input-type=module',

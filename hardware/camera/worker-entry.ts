@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 export interface WorkerEntry {
   script: string | URL;
   eval: boolean;
-  /** Node's options for it, when this process's would not do; else inherited. */
+  /** Node's options for it, when this process's must not be inherited. */
   execArgv?: string[];
 }
 
@@ -26,10 +26,10 @@ export interface WorkerEntry {
 export function workerEntry(from: string, name: string): WorkerEntry {
   if (from.endsWith('.ts')) {
     const built = freshBuild(from, name);
-    // A process started from a string (`node --input-type=module -e`, as the bench's probes
-    // are) would pass that on, which Node refuses for a worker started from a file.
-    if (built)
-      return { script: built, eval: false, execArgv: withoutStringInput(process.execArgv) };
+    // The bundle needs none of this process's Node options (tsx's loader included), and some
+    // cannot be passed on: `-e`/`--input-type` of a process started from a string (the bench's
+    // probes) are refused for a worker started from a file, and V8 flags are refused outright.
+    if (built) return { script: built, eval: false, execArgv: [] };
     // tsx's ESM API, by path: its exports map sends require() to a CommonJS build that
     // cannot register the ESM loader.
     const tsx = pathToFileURL(
@@ -70,20 +70,6 @@ export function freshBuild(from: string, name: string): URL | undefined {
   } catch {
     return undefined; // no build, or a file gone since: from source
   }
-}
-
-/** Options that name the string a process runs, which Node refuses for a worker with a file. */
-const STRING_INPUT = new Set(['--input-type', '-e', '--eval', '-p', '--print']);
-
-function withoutStringInput(execArgv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i]!;
-    if (STRING_INPUT.has(arg))
-      i++; // and its value
-    else if (!STRING_INPUT.has(arg.split('=')[0]!)) kept.push(arg);
-  }
-  return kept;
 }
 
 function exists(path: string): boolean {
