@@ -24,8 +24,8 @@ import { ClearPhotoSource, type PhotoSource, SealedPhotoStore } from '../face/ph
  * else two (the full one and a tracker; the identifier never has more than one tracking frame
  * out, so a third would sit idle). On two cores the host's own thread (preview, gateway,
  * screen) needs the other core: measured on the kiosk's 2-core machine, one worker paid by
- * face as fast as two (444 against 487 ms median) and held 470 MB after 50 payments against
- * 593 (docs/performance.md).
+ * face as fast as two (439-475 against 487 ms median) at about 120 MB less
+ * (docs/performance.md).
  */
 export function defaultFaceWorkers(cores: number): number {
   return cores <= 2 ? 1 : 2;
