@@ -147,6 +147,21 @@ describe('FaceIdentifier without liveness', () => {
     expect(hints).toEqual(['checking']);
   });
 
+  it('hands a decisive frame to the engine before making its preview, so the JPEG is made meanwhile', async () => {
+    const order: string[] = [];
+    const b = bench(
+      () => {
+        order.push('detectAll');
+        return [observe(ALICE)];
+      },
+      { onPreview: () => order.push('preview') },
+    );
+    expect(await b.result()).toMatchObject({ kind: 'match' });
+    expect(order.length).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < order.length; i += 2)
+      expect(order.slice(i, i + 2)).toEqual(['detectAll', 'preview']);
+  });
+
   it('decides only on a good frame; each bad one gets its hint and its detailed reason', async () => {
     const script: FaceObservation[][] = [
       [],
