@@ -10,6 +10,21 @@ const root = new URL('../', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'image-decoder-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The build script's settings: CommonJS, packages external, import.meta.url from __filename. */
+function buildSettings(external: string[]) {
+  return {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    target: 'node20',
+    logLevel: 'warning' as const,
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
+    external,
+    absWorkingDir: new URL('.', root).pathname,
+  };
+}
+
 /** The camera's frame decoder starts its worker beside main.cjs; this build must put it there. */
 describe('image decoder in the Electron build', () => {
   it('scripts/build-electron.mjs bundles the worker beside main.cjs, where the decoder looks', () => {
@@ -26,17 +41,8 @@ describe('image decoder in the Electron build', () => {
   });
 
   it('bundled as CommonJS the way that script does, a main file finds its worker and decodes', async () => {
-    // The build script's settings: CommonJS, packages external, import.meta.url from __filename.
     const common = {
-      bundle: true,
-      platform: 'node' as const,
-      format: 'cjs' as const,
-      target: 'node20',
-      logLevel: 'warning' as const,
-      banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-      define: { 'import.meta.url': '__importMetaUrl' },
-      external: ['pngjs', 'jpeg-js', 'zod'],
-      absWorkingDir: new URL('.', root).pathname,
+      ...buildSettings(['pngjs', 'jpeg-js', 'zod']),
       nodePaths: [new URL('node_modules', root).pathname],
     };
     const entry = join(dir, 'main.ts');
@@ -83,17 +89,7 @@ describe('the Electron build finds the files shipped beside package.json', () =>
   mkdirSync(new URL('dist', root), { recursive: true });
   const out = mkdtempSync(join(new URL('dist', root).pathname, '.bundle-test-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
-  const common = {
-    bundle: true,
-    platform: 'node' as const,
-    format: 'cjs' as const,
-    target: 'node20',
-    logLevel: 'warning' as const,
-    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__importMetaUrl' },
-    external: ['electron', ...Object.keys(pkg.dependencies)],
-    absWorkingDir: new URL('.', root).pathname,
-  };
+  const common = buildSettings(['electron', ...Object.keys(pkg.dependencies)]);
 
   it('the face worker loads every net from models/, and the simulator its default world', async () => {
     const electronDir = join(out, 'electron');
