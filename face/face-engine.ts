@@ -7,12 +7,12 @@
  * Tight crops (a face filling the whole image) defeat the detector, so a frame with no face is
  * retried padded with a neutral border; boxes and landmarks are mapped back to the frame.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as FaceApi from '@vladmandic/face-api';
 import { checkFrame, type Frame, pad } from '../hardware/camera/image.ts';
+import { packageRoot } from '../hardware/camera/worker-entry.ts';
 import { PassiveNets, type PassiveRuntime } from './passive-nets.ts';
 import { installSsdInputSize, SSD_TRAINED_SIZE } from './ssd-input-size.ts';
 import { preferLeanTfjs } from './tfjs-lean.ts';
@@ -38,14 +38,8 @@ export interface TrackedFace {
  * one level up; in the Electron build this code runs from dist/electron/*.cjs (two levels), and
  * the models, the demo faces and the rest are beside package.json in both.
  */
-export const projectRoot = packageRoot(dirname(fileURLToPath(import.meta.url)));
-
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return resolve(from, '..'); // none above: as laid out in source
-  }
-}
+const here = dirname(fileURLToPath(import.meta.url));
+export const projectRoot = packageRoot(here) ?? resolve(here, '..');
 export const defaultModelDir = join(projectRoot, 'models');
 
 const require = createRequire(import.meta.url);

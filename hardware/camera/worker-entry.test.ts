@@ -71,8 +71,10 @@ describe('a worker started from source', () => {
     expect(entry.script).toContain(pathToFileURL(join(dir, 'face', 'face-worker.ts')).href);
   });
 
-  it('runs the source when the list is missing, empty, not a list, or names a file gone', () => {
+  it('runs the source when the list is missing, empty, not a list, too large, or names a file gone', () => {
+    const huge = Array.from({ length: 5000 }, () => 'core/errors.ts'); // over 64 KB
     for (const list of [
+      huge,
       undefined,
       [],
       { files: sources },

@@ -7,7 +7,7 @@
  * `--import`ed loader to a worker's own entry file). The bundle spares each worker tsx's loader:
  * about 14 MB of its heap, and the transforms at every start (docs/performance.md).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,16 +51,14 @@ export function workerEntry(from: string, name: string): WorkerEntry {
  */
 export function freshBuild(from: string, name: string): URL | undefined {
   try {
-    let root = dirname(fileURLToPath(from));
-    while (!exists(join(root, 'package.json'))) {
-      if (dirname(root) === root) return undefined;
-      root = dirname(root);
-    }
+    const root = packageRoot(dirname(fileURLToPath(from)));
+    if (!root) return undefined;
     const bundle = join(root, 'dist', 'electron', `${name}.cjs`);
     const builtAt = statSync(bundle).mtimeMs;
-    const listed: unknown = JSON.parse(
-      readFileSync(join(root, 'dist', 'electron', `${name}.sources.json`), 'utf8'),
-    );
+    const listFile = join(root, 'dist', 'electron', `${name}.sources.json`);
+    // The build writes a few hundred bytes; anything far larger is not its list.
+    if (statSync(listFile).size > MAX_SOURCES_LIST_BYTES) return undefined;
+    const listed: unknown = JSON.parse(readFileSync(listFile, 'utf8'));
     if (!Array.isArray(listed) || listed.length === 0) return undefined;
     for (const source of listed) {
       if (typeof source !== 'string' || source.startsWith('..')) return undefined;
@@ -72,11 +70,15 @@ export function freshBuild(from: string, name: string): URL | undefined {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
+const MAX_SOURCES_LIST_BYTES = 64 * 1024;
+
+/**
+ * The nearest folder at or above `dir` with a package.json: the project's root, whether this
+ * code runs from source or from dist/electron/*.cjs (one folder deeper). Undefined if none.
+ */
+export function packageRoot(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) return undefined;
   }
 }
