@@ -5,6 +5,7 @@
  */
 import { type OpenOptions, SerialPortStream } from '@serialport/stream';
 import { z } from 'zod';
+import { withHangupDetection } from './serial-hangup.ts';
 
 /** A node-serialport binding (list + open), as SerialPortStream takes it. */
 export type SerialBinding = OpenOptions['binding'];
@@ -49,10 +50,10 @@ export function closeSerialStream(port: SerialPortStream): Promise<void> {
 }
 
 /**
- * The operating system's binding. Loaded on demand so that simulators and tests never load the
- * native module.
+ * The operating system's binding, reading an unplugged device as unplugged (serial-hangup.ts).
+ * Loaded on demand so that simulators and tests never load the native module.
  */
 export async function systemSerialBinding(): Promise<SerialBinding> {
   const { SerialPort } = await import('serialport');
-  return SerialPort.binding;
+  return withHangupDetection(SerialPort.binding);
 }
