@@ -164,6 +164,24 @@ describe('gateway simulator + client over HTTP', () => {
   });
 });
 
+describe('the simulator at rest', () => {
+  it('idle() waits for a held answer to be done, and is at once when nothing is in hand', async () => {
+    await sim.idle();
+    sim.injectFault({ infno: '9001', kind: 'latency', latencyMs: 300 });
+    let answered = false;
+    const call = client.signIn().then(() => (answered = true));
+    while (sim.callsInHand === 0) await new Promise((r) => setTimeout(r, 5));
+    let idle = false;
+    const resting = sim.idle().then(() => (idle = true));
+    await new Promise((r) => setImmediate(r));
+    expect(idle).toBe(false);
+    await resting;
+    expect(sim.callsInHand).toBe(0);
+    await call;
+    expect(answered).toBe(true);
+  });
+});
+
 describe('msgid', () => {
   it('is fixmedins_code + yyyyMMddHHmmss + 4 digits, and kiosks in different slots never collide', () => {
     const a = new GatewayClient({

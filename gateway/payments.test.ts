@@ -220,7 +220,7 @@ describe('every fault kind on 2207: nothing lost, nothing doubled, the patient t
     expect(settledCount(p.bill.id)).toBeLessThanOrEqual(1);
     // After the faults clear, recovery (at the next start) leaves exactly one settlement.
     sim.clearFaults();
-    await new Promise((r) => setTimeout(r, 1300)); // let any held response finish
+    await sim.idle(); // any held answer has done its work (a latency fault commits after it)
     const report = await k.payments.recover();
     expect(report.stillOpen).toBe(0);
     const row = k.journal.get(id)!;

@@ -54,6 +54,8 @@ export class GatewaySimulator {
   private readonly faults = new Faults();
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private handling = 0;
+  private idleWaiters: (() => void)[] = [];
   private port = 0;
 
   constructor(private readonly options: GatewaySimulatorOptions) {
@@ -80,12 +82,22 @@ export class GatewaySimulator {
     if (this.server?.listening) return this.url;
     // Every request ends in an answer: an error nothing below caught is a 500, never an
     // unhandled rejection (which, in a simulator kiosk, would end the kiosk's process).
-    const handler = (req: IncomingMessage, res: ServerResponse) =>
-      void this.handle(req, res).catch((error: unknown) => {
-        console.error('gateway simulator: unhandled', error instanceof Error ? error.name : error);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end();
-      });
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.handling++;
+      void this.handle(req, res)
+        .catch((error: unknown) => {
+          console.error(
+            'gateway simulator: unhandled',
+            error instanceof Error ? error.name : error,
+          );
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end();
+        })
+        .finally(() => {
+          if (--this.handling > 0) return;
+          for (const wake of this.idleWaiters.splice(0)) wake();
+        });
+    };
     const tls = this.options.tls;
     const server: Server = tls ? createTlsServer(tls, handler) : createServer(handler);
     server.on('connection', (socket) => {
@@ -114,6 +126,20 @@ export class GatewaySimulator {
   async close(): Promise<void> {
     await this.stop();
     this.store.close();
+  }
+
+  /** Calls being handled now, a held answer among them. */
+  get callsInHand(): number {
+    return this.handling;
+  }
+
+  /**
+   * Resolves once no call is being handled: a held answer (latency, timeout-after-commit) has
+   * done its work and gone out, even to a client that stopped waiting for it.
+   */
+  idle(): Promise<void> {
+    if (this.handling === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Arms a fault for the next `times` calls of one transaction (see FaultKind). */
