@@ -52,7 +52,10 @@ export default defineConfig({
   use: {
     viewport: { width: 1280, height: 1024 },
     screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
+    // A failed test keeps its trace with DOM snapshots, without the screencast: recording it cost
+    // a sixth of the suite's CPU (Chromium's GPU process 18.7 -> 6.1 s on two specs), and a
+    // failure still keeps its screenshot.
+    trace: { mode: 'retain-on-failure', screenshots: false },
   },
   projects: [
     {
