@@ -9,6 +9,16 @@
  */
 import { z } from 'zod';
 import {
+  creditAuthoriseInput,
+  creditQueryInput,
+  creditQueryOutput,
+  orderCreateInput,
+  orderOutput,
+  orderRefInput,
+  orderRefundInput,
+  walletCodePayInput,
+} from './protocol-cash.ts';
+import {
   familyBindInput,
   familyBindOutput,
   familyListInput,
@@ -19,16 +29,37 @@ import {
   familyUnbindOutput,
 } from './protocol-family.ts';
 import {
+  reconcileDetailInput,
+  reconcileDetailOutput,
+  reconcileInput,
+  reconcileOutput,
+} from './protocol-reconciliation.ts';
+import {
+  depositRecordInput,
+  depositRecordOutput,
+  depositRefundInput,
+  depositRefundOutput,
+  inpatientPreSettleOutput,
+  inpatientSettleInput,
+  inpatientSettleOutput,
+  preSettleOutput,
+  reverseByMsgidInput,
+  reverseByMsgidOutput,
+  reverseInpatientInput,
+  reverseInpatientOutput,
+  reverseInput,
+  reverseOutput,
+  settleInput,
+  settleOutput,
+} from './protocol-settlement.ts';
+import {
   certificateTypes,
   chargeItemLevels,
-  clearingTypes,
   code,
   insutype,
   insutypeOfRow,
-  orderChannels,
   personCertificateTypeCode,
   personCertificateTypes,
-  orderStatuses,
   settlementStatuses,
   wireBillCategories,
   wireBillTypes,
@@ -115,9 +146,6 @@ export type ResponseEnvelope = z.infer<typeof responseEnvelopeSchema>;
  * terminal (or no longer honours): nothing was applied, and the terminal signs in (9001) again.
  */
 export const SIGN_NO_REFUSAL = 'sign_no ';
-
-/** A mobile payment order number, chosen by the kiosk (its idempotency key). */
-const orderNoOf = z.string().regex(/^[A-Za-z0-9]{8,40}$/);
 
 // ---- 9001 sign-in: the terminal's MAC (aa:bb:cc:dd:ee:ff) and IPv4 address, both required.
 export const macAddress = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
@@ -295,230 +323,6 @@ export const billSchema = z.object({
 });
 export const unpaidBillsOutput = z.object({ bills: z.array(billSchema).max(200) });
 
-// ---- 2206 pre-settlement / 2207 settlement
-export const settleInput = z.object({
-  data: z.object({
-    psn_no: code(30),
-    mdtrt_cert_type: z.enum(certificateTypes),
-    mdtrt_cert_no: code(600),
-    med_type: z.string().max(6),
-    medfee_sumamt: yuan,
-    psn_setlway: z.enum(['01', '02']), // 01 itemised, 02 lump sum
-    /** The visit (2201) whose uploaded fee details (2204) this settles; refused when unknown. */
-    mdtrt_id: z.string().max(30),
-    chrg_bchno: z.string().min(1).max(64),
-    insutype,
-    acct_used_flag: z.enum(['0', '1']),
-    /**
-     * Kiosk extension (family accounts): the payer whose personal account pays this person's
-     * personal part as mutual aid (acct_mulaid_pay). psn_no is then the bound member whose bill
-     * it is, mdtrt_cert_no the PAYER's certificate (the payer is the one at the kiosk), and the
-     * member's own account is not used. Absent: an ordinary settlement.
-     */
-    acct_mulaid_psn_no: code(30).optional(),
-  }),
-});
-export const setlinfoSchema = z.object({
-  setl_id: z.string().max(30).optional(),
-  psn_no: code(30),
-  setl_time: z.string().max(20).optional(),
-  medfee_sumamt: yuan,
-  fulamt_ownpay_amt: yuan,
-  preselfpay_amt: yuan,
-  inscp_scp_amt: yuan,
-  act_pay_dedc: yuan,
-  hifp_pay: yuan,
-  pool_prop_selfpay: yuan,
-  overlmt_selfpay: yuan,
-  fund_pay_sumamt: yuan,
-  psn_part_amt: yuan,
-  acct_pay: yuan,
-  acct_mulaid_pay: yuan,
-  psn_cash_pay: yuan,
-  balc: yuan,
-  /** Kiosk extension, mutual aid only: the payer, and their account balance after it. */
-  acct_mulaid_psn_no: z.string().max(30).optional(),
-  mulaid_balc: yuan.optional(),
-});
-export const preSettleOutput = z.object({ setlinfo: setlinfoSchema });
-export const settleOutput = z.object({
-  setlinfo: setlinfoSchema.extend({ setl_id: code(30), setl_time: code(20) }),
-});
-
-// ---- 2208 settlement reversal. Idempotent per setl_id: reversing twice returns the first reversal.
-export const reverseInput = z.object({
-  data: z.object({ psn_no: code(30), setl_id: code(30), mdtrt_id: code(30) }),
-});
-export const reverseOutput = z.object({
-  setlinfo: z.object({
-    setl_id: code(30), // the reversal's own id
-    orig_setl_id: code(30),
-    setl_time: code(20),
-    medfee_sumamt: yuan,
-    fund_pay_sumamt: yuan,
-    acct_pay: yuan,
-    acct_mulaid_pay: yuan,
-    psn_cash_pay: yuan,
-  }),
-});
-
-// ---- 2601 reversal (冲正) of a transaction whose outcome the terminal does not know, by its
-// msgid (omsgid) and transaction number (oinfno): undone if it was applied, and refused for good
-// if it arrives later. Repeating it is harmless.
-export const reverseByMsgidInput = z.object({
-  data: z.object({
-    psn_no: code(30),
-    omsgid: z.string().length(30),
-    // 2304 and K701: a discharge or a deposit whose resend was refused, reversed alike.
-    oinfno: z.enum(['2201', '2207', '2304', 'K701']),
-  }),
-});
-export const reverseByMsgidOutput = z.object({});
-
-// ---- 2303 inpatient pre-settlement / 2304 inpatient settlement: a visit's discharge, whose fee
-// details the ward uploaded (2301). mid_setl_flag '0' is a discharge settlement ('1' a settlement
-// during the stay, which the kiosk does not make). The answer's setlinfo is 2206/2207's plus two
-// kiosk extensions: dpst_sumamt, the deposits the hospital nets off the cash part (dpst_cnt of
-// them), and
-// dpst_rfd_amt, the surplus it refunds when the deposits exceed the cash part (the rest to pay
-// is psn_cash_pay - dpst_sumamt when positive). 2304 is idempotent by msgid.
-export const inpatientSettleInput = z.object({
-  data: z.object({
-    psn_no: code(30),
-    mdtrt_cert_type: z.enum(certificateTypes),
-    mdtrt_cert_no: code(600),
-    medfee_sumamt: yuan,
-    psn_setlway: z.enum(['01', '02']),
-    mdtrt_id: code(30),
-    insutype,
-    mid_setl_flag: z.enum(['0', '1']),
-    acct_used_flag: z.enum(['0', '1']),
-    invono: z.string().max(20).optional(),
-  }),
-});
-const depositNetting = {
-  dpst_sumamt: yuan,
-  dpst_rfd_amt: yuan,
-  /** How many deposits dpst_sumamt sums. */
-  dpst_cnt: z.number().int().min(0).max(1000).optional(),
-};
-export const inpatientPreSettleOutput = z.object({
-  setlinfo: setlinfoSchema.extend(depositNetting),
-});
-export const inpatientSettleOutput = z.object({
-  setlinfo: setlinfoSchema.extend({ setl_id: code(30), setl_time: code(20), ...depositNetting }),
-});
-
-// ---- 2305 inpatient settlement reversal: the discharge bill is unpaid again and its deposits
-// are available again, less what the hospital refunded at discharge. Idempotent per setl_id.
-export const reverseInpatientInput = z.object({
-  data: z.object({ psn_no: code(30), mdtrt_id: code(30), setl_id: code(30) }),
-});
-export const reverseInpatientOutput = reverseOutput;
-
-// ---- K701 deposit record, K702 deposit refund (kiosk extensions: an inpatient deposit is the
-// hospital's own prepayment, not an insurance settlement, so the platform has no transaction for
-// it). K701 records a deposit whose cash the kiosk collected (order_no), idempotent by msgid;
-// K702 cancels a deposit no discharge has netted yet (the kiosk then refunds the cash order).
-export const depositRecordInput = z.object({
-  data: z.object({
-    psn_no: code(30),
-    mdtrt_id: code(30),
-    chrg_bchno: code(64),
-    order_no: orderNoOf,
-    amount: yuan,
-  }),
-});
-export const depositRecordOutput = z.object({
-  deposit: z.object({
-    dpst_id: code(30),
-    dpst_time: code(20),
-    /** The amount of this deposit, and all deposits now on the visit. */
-    amount: yuan,
-    dpst_sumamt: yuan,
-  }),
-});
-export const depositRefundInput = z.object({
-  data: z.object({ psn_no: code(30), mdtrt_id: code(30), dpst_id: code(30) }),
-});
-export const depositRefundOutput = z.object({
-  deposit: z.object({ dpst_id: code(30), rfd_time: code(20), amount: yuan, dpst_sumamt: yuan }),
-});
-
-// ---- 3201 totals reconciliation, per insurance type (insutype) and clearing type (clr_type):
-// the kiosk sends its own totals, the gateway its verdict. Extensions: psn_cash_pay (the cash
-// part, which the hospital collects), `opter` (only that terminal's settlements; absent: the whole
-// institution's), and the gateway's own totals in the answer, for a readable report.
-const statementDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-export const reconcileInput = z.object({
-  data: z.object({
-    insutype,
-    clr_type: z.enum(clearingTypes),
-    setl_optins: code(6),
-    stmt_begndate: statementDate,
-    stmt_enddate: statementDate,
-    medfee_sumamt: yuan,
-    fund_pay_sumamt: yuan,
-    acct_pay: yuan,
-    psn_cash_pay: yuan,
-    fixmedins_setl_cnt: z.number().int().min(0).max(1_000_000),
-    opter: code(30).optional(),
-  }),
-});
-export const reconcileOutput = z.object({
-  stmtinfo: z.object({
-    setl_optins: code(6),
-    stmt_rslt: z.enum(['0', '1']), // 0 totals agree, 1 they do not
-    stmt_rslt_dscr: z.string().max(500),
-    medfee_sumamt: yuan,
-    fund_pay_sumamt: yuan,
-    acct_pay: yuan,
-    psn_cash_pay: yuan,
-    fixmedins_setl_cnt: z.number().int().min(0).max(1_000_000),
-  }),
-});
-
-// ---- 3202 detail reconciliation, asked for a group whose totals differ. The platform takes the
-// kiosk's detail as an uploaded file (9101, file_qury_no) and answers with a file to download
-// (9102); the simulator takes and gives the same rows inline (`detail`, `stmtdetail`:
-// extensions), so file_qury_no is empty. Row verdicts (stmt_rslt): 0 agrees, 1 only at the
-// gateway, 2 only at the kiosk, 3 amounts differ.
-export const detailRowSchema = z.object({
-  setl_id: code(30),
-  msgid: z.string().max(30),
-  medfee_sumamt: yuan,
-  fund_pay_sumamt: yuan,
-  acct_pay: yuan,
-  refd_setl_flag: z.enum(['0', '1']), // 1: a reversal
-});
-export const detailVerdicts = ['0', '1', '2', '3'] as const;
-export const reconcileDetailInput = z.object({
-  data: z.object({
-    insutype,
-    clr_type: z.enum(clearingTypes),
-    setl_optins: code(6),
-    file_qury_no: z.string().max(30),
-    stmt_begndate: statementDate,
-    stmt_enddate: statementDate,
-    medfee_sumamt: yuan,
-    fund_pay_sumamt: yuan,
-    cash_payamt: yuan,
-    fixmedins_setl_cnt: z.number().int().min(0).max(5000),
-    opter: code(30).optional(),
-    detail: z.array(detailRowSchema).max(5000),
-  }),
-});
-export const reconcileDetailOutput = z.object({
-  stmtdetail: z
-    .array(
-      detailRowSchema.extend({
-        stmt_rslt: z.enum(detailVerdicts),
-        memo: z.string().max(200),
-      }),
-    )
-    .max(10_000),
-});
-
 // ---- K102 query a transaction by msgid (recovery of an in-doubt call)
 export const queryInput = z.object({ data: z.object({ msgid: z.string().length(30) }) });
 export const queryOutput = z.object({
@@ -529,44 +333,6 @@ export const queryOutput = z.object({
     setl_id: z.string().max(30),
     response: z.record(z.string(), z.unknown()).nullable(),
   }),
-});
-
-// ---- K201-K205 mobile payment of the cash part. order_no is chosen by the kiosk (idempotency).
-export const orderNo = orderNoOf;
-export const orderStatus = z.enum(orderStatuses);
-export const orderSchema = z.object({
-  order_no: orderNo,
-  amount: yuan,
-  status: orderStatus,
-  code_url: z.string().max(500),
-  expire_time: z.string().max(20),
-  pay_time: z.string().max(20),
-  channel: z.enum(orderChannels),
-});
-export const orderOutput = z.object({ order: orderSchema });
-export const orderCreateInput = z.object({
-  data: z.object({ order_no: orderNo, psn_no: code(30), chrg_bchno: code(64), amount: yuan }),
-});
-export const orderRefInput = z.object({ data: z.object({ order_no: orderNo }) });
-export const orderRefundInput = z.object({
-  data: z.object({ order_no: orderNo, reason: z.string().max(100) }),
-});
-export const walletCodePayInput = z.object({
-  data: z.object({ order_no: orderNo, auth_code: z.string().regex(/^\d{16,24}$/) }),
-});
-
-// ---- K301/K302 credit ("treat first, pay later")
-export const creditQueryInput = z.object({ data: z.object({ psn_no: code(30) }) });
-export const creditQueryOutput = z.object({
-  credit: z.object({
-    eligible: z.boolean(),
-    limit: yuan,
-    available: yuan,
-    repay_date: z.string().max(10),
-  }),
-});
-export const creditAuthoriseInput = z.object({
-  data: z.object({ order_no: orderNo, psn_no: code(30), amount: yuan }),
 });
 
 // ---- K401 receipt record: whether the paper receipt came out, for reprints from admin mode.

@@ -11,7 +11,8 @@ import type { FamilyMember } from '../core/family.ts';
 import { settlingInsuranceType } from '../core/insurance.ts';
 import { type Cents, MoneyError, cents, centsToYuan, yuanToCents } from '../core/money.ts';
 import { type SettlementSplit, SplitError, checkSplit } from '../core/settlement.ts';
-import type { TxInput, setlinfoSchema } from './protocol.ts';
+import type { setlinfoSchema } from './protocol-settlement.ts';
+import type { TxInput } from './protocol.ts';
 import { type WireBillType, medTypeOfBillType } from './wire-vocabulary.ts';
 import type { z } from 'zod';
 
