@@ -99,6 +99,58 @@ test('a face that matches nobody is told so plainly, and nothing is charged', as
   await kiosk.expectScreen('home');
 });
 
+test('the next patient never sees the face of the one before on the camera screen', async ({
+  page,
+  request,
+}, info) => {
+  const sims = new Simulators(request);
+  const kiosk = new KioskPage(page, info);
+  await kiosk.open('en');
+  // Every picture the camera screen shows, in order, tagged with the attempt it was shown in.
+  await page.evaluate(() => {
+    const w = window as unknown as { shown: { attempt: number; src: string }[]; attempt: number };
+    w.shown = [];
+    w.attempt = 1;
+    const record = (img: HTMLImageElement) => w.shown.push({ attempt: w.attempt, src: img.src });
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes' && r.target instanceof HTMLImageElement) record(r.target);
+        for (const node of r.addedNodes)
+          if (node instanceof Element)
+            for (const img of node.querySelectorAll('.camera img')) record(img as HTMLImageElement);
+      }
+    }).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['src'],
+    });
+  });
+  const shown = () =>
+    page.evaluate(() => (window as unknown as { shown: { attempt: number; src: string }[] }).shown);
+  // Stuart (never enrolled) is looked at until the kiosk says it does not know him.
+  await sims.showPerson('stuart', '3.png');
+  await kiosk.startFace('not-recognised');
+  const his = (await shown()).map((s) => s.src);
+  expect(his.length).toBeGreaterThan(0);
+  await kiosk.button('Back to start').click();
+  await kiosk.expectScreen('home');
+
+  // Leonard steps up next.
+  await sims.showPerson('leonard', '3.png');
+  await page.evaluate(() => {
+    (window as unknown as { attempt: number }).attempt = 2;
+  });
+  await kiosk.button('Pay with face').click();
+  await kiosk.agreeToFace();
+  await expect
+    .poll(async () => (await shown()).filter((s) => s.attempt === 2).length)
+    .toBeGreaterThan(0);
+  const next = (await shown()).filter((s) => s.attempt === 2).map((s) => s.src);
+  const stale = next.filter((src) => his.includes(src)).length;
+  expect(stale, "pictures of Stuart's face shown to Leonard").toBe(0);
+});
+
 test('with the gateway down the patient gets a clear screen, and the kiosk works again once it is back', async ({
   page,
   request,

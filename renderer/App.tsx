@@ -5,7 +5,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { IntlProvider } from 'react-intl';
 import type {
-  CameraFrame,
   KioskApi,
   KioskInfo,
   Notice,
@@ -90,10 +89,8 @@ function Shell(props: {
   const [care, setCare] = useState(false);
   // What the patient is told after "call staff": only what the host says happened.
   const [staffCalled, setStaffCalled] = useState<StaffCallOutcome | 'calling'>();
-  const [frame, setFrame] = useState<CameraFrame>();
   const [notice, setNotice] = useState<Notice['notice']>();
 
-  useEffect(() => kiosk.onCameraFrame(setFrame), [kiosk]);
   useEffect(() => kiosk.onNotice((n) => setNotice(n.notice)), [kiosk]);
   useEffect(() => {
     if (notice && !muted) speak(t(`notice.${notice}`), language, props.info?.speech);
@@ -224,7 +221,7 @@ function Shell(props: {
       </header>
       <main className="content" aria-live="polite">
         <StepIndicator view={view} />
-        <Screen kiosk={kiosk} view={view} frame={frame} info={props.info} />
+        <Screen kiosk={kiosk} view={view} info={props.info} />
       </main>
       <footer className="bar">
         <BigButton kind="help" onClick={callStaff}>

@@ -83,7 +83,7 @@ export function BindRelation({ kiosk, view }: ScreenProps<'bind-relation'>) {
   );
 }
 
-export function BindFace({ kiosk, view, frame, info }: ScreenProps<'bind-face'>) {
+export function BindFace({ kiosk, view, info }: ScreenProps<'bind-face'>) {
   const t = useT();
   return (
     <ScreenFrame
@@ -94,7 +94,7 @@ export function BindFace({ kiosk, view, frame, info }: ScreenProps<'bind-face'>)
         </BigButton>
       }
     >
-      <Camera kiosk={kiosk} frame={frame} info={info} />
+      <Camera kiosk={kiosk} info={info} />
       <p className="lead" role="status">
         {t(`identify.hint.${view.hint}`)}
       </p>

@@ -4,7 +4,7 @@ import { BigButton, ScreenFrame } from '../components.tsx';
 import { useT } from '../i18n/translate.ts';
 import { act, type ScreenProps } from './screen-props.ts';
 
-export function Identifying({ kiosk, view, frame, info }: ScreenProps<'identifying'>) {
+export function Identifying({ kiosk, view, info }: ScreenProps<'identifying'>) {
   const t = useT();
   return (
     <ScreenFrame
@@ -15,7 +15,7 @@ export function Identifying({ kiosk, view, frame, info }: ScreenProps<'identifyi
         </BigButton>
       }
     >
-      <Camera kiosk={kiosk} frame={frame} info={info} />
+      <Camera kiosk={kiosk} info={info} />
       <p className="lead" role="status">
         {t(`identify.hint.${view.hint}`)}
       </p>

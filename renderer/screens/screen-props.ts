@@ -1,5 +1,5 @@
 /** What every screen component is given, and how its buttons call the kiosk. */
-import type { CameraFrame, KioskApi, KioskInfo, SessionView } from '../../core/kiosk-api.ts';
+import type { KioskApi, KioskInfo, SessionView } from '../../core/kiosk-api.ts';
 
 export type ScreenName = SessionView['screen'];
 export type View<S extends ScreenName> = Extract<SessionView, { screen: S }>;
@@ -7,8 +7,6 @@ export type View<S extends ScreenName> = Extract<SessionView, { screen: S }>;
 export interface ScreenProps<S extends ScreenName> {
   kiosk: KioskApi;
   view: View<S>;
-  /** The host's camera preview, for the screens that show the patient themselves. */
-  frame?: CameraFrame;
   info?: KioskInfo;
 }
 
