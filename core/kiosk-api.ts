@@ -2,185 +2,25 @@
  * The KioskApi contract, defined once. The renderer gets it as `window.kiosk`, over Electron IPC
  * or a loopback WebSocket, and cannot tell which. Every method and event has a zod schema; the
  * host validates every call's arguments and the renderer validates every result and event.
+ * The views' schemas are in session-view-schema.ts and admin mode's in kiosk-api-admin.ts; this
+ * file re-exports both, so the contract is imported from here alone.
  */
 import { z } from 'zod';
 import { MAX_DOCUMENT_NUMBER_LENGTH, documentNumberProblem } from './document-number.ts';
-import { kioskErrorCodes } from './errors.ts';
+import { chosenCashMethods, documentTypes, kioskModes, noticeKinds } from './vocabulary.ts';
+import { centsSchema, shortText } from './api-fields.ts';
 import {
-  billCategories,
-  cashMethods,
-  chosenCashMethods,
-  documentTypes,
-  faceHints,
-  familyRefusalRules,
-  familyRelations,
-  insuranceTypes,
-  itemClasses,
-  kioskModes,
-  languages,
-  loadingSubjects,
-  noticeKinds,
-  visitTypes,
-} from './vocabulary.ts';
+  adminLoginResultSchema,
+  deviceCheckSchema,
+  openPaymentSchema,
+  receiptRecordSchema,
+  reconciliationSchema,
+  staffIdSchema,
+} from './kiosk-api-admin.ts';
+import { languageSchema, relationSchema, sessionViewSchema } from './session-view-schema.ts';
 
-const centsSchema = z.number().int().min(0).max(1e12);
-const shortText = z.string().max(200);
-
-export const languageSchema = z.enum(languages);
-
-export const patientViewSchema = z.object({
-  maskedName: shortText,
-  maskedIdNumber: shortText,
-  insuranceType: z.enum(insuranceTypes),
-});
-
-export const billItemViewSchema = z.object({
-  name: shortText,
-  itemClass: z.enum(itemClasses),
-  quantity: z.number().positive(),
-  amount: centsSchema,
-});
-
-export const billViewSchema = z.object({
-  id: z.string().min(1).max(64),
-  visitType: z.enum(visitTypes),
-  category: z.enum(billCategories),
-  department: shortText,
-  createdAt: shortText,
-  total: centsSchema,
-  items: z.array(billItemViewSchema).max(500),
-  beingChecked: z.boolean().optional(),
-});
-
-export const splitViewSchema = z.object({
-  total: centsSchema,
-  fund: centsSchema,
-  personalPart: centsSchema,
-  account: centsSchema,
-  mutualAid: centsSchema,
-  cash: centsSchema,
-});
-
-/**
- * A discharge's deposits against its cash part: the deposits paid (and how many), then either
- * what is left to pay or what the hospital refunds.
- */
-export const depositsViewSchema = z.object({
-  total: centsSchema,
-  count: z.number().int().min(0).max(1000),
-  due: centsSchema,
-  refund: centsSchema,
-});
-
-export const faceHintSchema = z.enum(faceHints);
-
-const relationSchema = z.enum(familyRelations);
-export const memberViewSchema = z.object({
-  bindingId: z.string().max(40),
-  maskedName: shortText,
-  relation: relationSchema,
-});
-export const familyViewSchema = z.object({
-  members: z.array(memberViewSchema.extend({ unpaidBills: z.number().int().min(0) })).max(20),
-  boundBy: z.array(memberViewSchema).max(20),
-});
-export const quotaViewSchema = z.object({
-  remaining: z.number().int().min(0),
-  resetsOn: shortText,
-});
-
-/**
- * Why the kiosk cannot take payments now (host/service-health.ts), and what a patient can still
- * do here; the home screen sends them to the counter.
- */
-export const outOfServiceSchema = z.object({
-  reasons: z
-    .array(z.enum(['gateway-unreachable', 'cannot-identify']))
-    .min(1)
-    .max(2),
-  stillWorks: z.array(z.enum(['call-staff'])).max(1),
-});
-
-export const sessionViewSchema = z.discriminatedUnion('screen', [
-  z.object({ screen: z.literal('home'), outOfService: outOfServiceSchema.optional() }),
-  z.object({ screen: z.literal('identifying'), hint: faceHintSchema }),
-  z.object({ screen: z.literal('not-recognised') }),
-  z.object({ screen: z.literal('id-entry') }),
-  z.object({ screen: z.literal('consent') }),
-  z.object({ screen: z.literal('second-factor') }),
-  z.object({
-    screen: z.literal('loading'),
-    what: z.enum(loadingSubjects),
-  }),
-  z.object({
-    screen: z.literal('choose-cash'),
-    cash: centsSchema,
-    credit: z.object({ available: centsSchema, repayDate: shortText }).nullable(),
-  }),
-  z.object({
-    screen: z.literal('paying-cash'),
-    amount: centsSchema,
-    codeUrl: z.string().max(500),
-    expiresAt: shortText,
-  }),
-  z.object({
-    screen: z.literal('bills'),
-    patient: patientViewSchema,
-    bills: z.array(billViewSchema),
-    family: familyViewSchema.nullable(),
-    quota: quotaViewSchema.nullable(),
-  }),
-  z.object({
-    screen: z.literal('member-bills'),
-    member: memberViewSchema,
-    bills: z.array(billViewSchema),
-    /** Bills a family account may not pay (chronic, maternity, work injury). */
-    excluded: z.array(z.string().max(64)),
-  }),
-  z.object({
-    screen: z.literal('family-refused'),
-    rule: z.enum(familyRefusalRules),
-    resetsOn: shortText.nullable(),
-  }),
-  z.object({ screen: z.literal('bind-id'), quota: quotaViewSchema.nullable() }),
-  z.object({ screen: z.literal('bind-relation'), verification: z.enum(['face', 'document']) }),
-  z.object({ screen: z.literal('bind-face'), hint: faceHintSchema }),
-  z.object({ screen: z.literal('bind-document') }),
-  z.object({ screen: z.literal('bind-done'), member: z.object({ maskedName: shortText }) }),
-  z.object({
-    screen: z.literal('unbind-confirm'),
-    member: memberViewSchema,
-    side: z.enum(['payer', 'member']),
-  }),
-  z.object({
-    screen: z.literal('review'),
-    forMember: memberViewSchema.nullable(),
-    /** Whether the personal account pays; the patient may switch it off. */
-    useAccount: z.boolean(),
-    patient: patientViewSchema,
-    bill: billViewSchema,
-    split: splitViewSchema,
-    /** A discharge: the deposits netted off the cash part; absent for any other bill. */
-    deposits: depositsViewSchema.optional(),
-  }),
-  z.object({
-    screen: z.literal('done'),
-    patient: patientViewSchema,
-    bill: billViewSchema,
-    split: splitViewSchema,
-    deposits: depositsViewSchema.optional(),
-    settlementId: shortText,
-    receipt: z.enum(['printed', 'not-printed']),
-    method: z.enum(cashMethods),
-    repayDate: shortText.nullable(),
-    eReceiptUrl: z.string().max(500),
-  }),
-  z.object({
-    screen: z.literal('error'),
-    error: z.enum(kioskErrorCodes),
-    slipPrinted: z.boolean().optional(),
-  }),
-]);
+export * from './session-view-schema.ts';
+export * from './kiosk-api-admin.ts';
 
 export const cameraFrameSchema = z.object({
   // A small JPEG preview for the patient to see themselves; never stored.
@@ -217,138 +57,6 @@ export const kioskInfoSchema = z.object({
 
 export const staffCallOutcomes = ['sent', 'queued', 'not-connected'] as const;
 export type StaffCallOutcome = (typeof staffCallOutcomes)[number];
-
-/** Admin roles: an operator tends paper, reprints and devices; a supervisor may also reconcile. */
-export const staffRoles = ['operator', 'supervisor'] as const;
-export type StaffRole = (typeof staffRoles)[number];
-/** A staff member's id as keyed in at the kiosk (the hospital's staff number). */
-export const staffIdSchema = z.string().regex(/^\d{1,12}$/);
-
-export const adminLoginResultSchema = z.union([
-  z.object({
-    ok: z.literal(true),
-    /** Who is signed in: a staff id, or `shared-pin` for the one admin PIN. */
-    staffId: shortText,
-    role: z.enum(staffRoles),
-  }),
-  z.object({
-    ok: z.literal(false),
-    reason: z.literal('wrong-pin'),
-    attemptsLeft: z.number().int().min(0),
-  }),
-  z.object({ ok: z.literal(false), reason: z.literal('locked'), lockedUntil: shortText }),
-  /** A badge login that saw no staff badge scanned in time (the renderer asks again). */
-  z.object({ ok: z.literal(false), reason: z.literal('no-badge') }),
-  /** The shared admin PIN where staff accounts replace it (production with `staff`). */
-  z.object({ ok: z.literal(false), reason: z.literal('staff-id-needed') }),
-]);
-/** What admin mode's device check looks at. */
-export const checkedDevices = ['camera', 'printer', 'scanner', 'face', 'gateway'] as const;
-/** A checked part's state: a device's status kind, the face gallery's, or the gateway's. */
-export const checkStatuses = [
-  'ready',
-  'busy',
-  'offline',
-  'unplugged',
-  'paper-near-end',
-  'paper-out',
-  'cover-open',
-  'error',
-  'sync-failing',
-  'empty',
-  'reachable',
-  'unreachable',
-  'not-checked',
-] as const;
-/** What a check found, as a code the renderer words in the staff member's language. */
-export const checkFindings = [
-  'camera-frame',
-  'printer-ready',
-  'test-page-printed',
-  'test-page-failed',
-  'not-ready',
-  'scanner-ready',
-  'face-gallery',
-  'face-gallery-synced',
-  'face-empty',
-  'face-sync-failing',
-  'gateway-reachable',
-  'gateway-unreachable',
-  'gateway-not-checked',
-  'failed',
-] as const;
-export const deviceCheckSchema = z.object({
-  device: z.enum(checkedDevices),
-  /** `simulated` or `real`; for the face, the engine (`wasm x2`). */
-  kind: shortText,
-  status: z.enum(checkStatuses),
-  result: z.enum(['pass', 'fail']),
-  finding: z.enum(checkFindings),
-  /** The finding's values (counts, times, a device's own error message). */
-  values: z.record(z.string().max(20), shortText),
-  /** The finding in English, as the log and a support ticket have it. */
-  detail: z.string().max(500),
-});
-export const receiptRecordSchema = z.object({
-  settlementId: shortText,
-  printedAt: shortText,
-  /** When it was printed, in the hospital's time zone: `2026-11-30 14:05`. */
-  time: shortText,
-  /** The patient of the bill, masked (张*明); empty when the sealed receipt does not open. */
-  patient: shortText,
-  total: centsSchema,
-  printed: z.boolean(),
-});
-const signedCents = z.number().int().min(-1e12).max(1e12);
-const reconciledTotalsSchema = z.object({
-  total: signedCents,
-  fund: signedCents,
-  account: signedCents,
-  cash: signedCents,
-  count: z.number().int().min(0),
-});
-export const reconciliationVerdicts = [
-  'only-at-gateway',
-  'only-at-kiosk',
-  'amounts-differ',
-] as const;
-export const reconciliationSchema = z.object({
-  agree: z.boolean(),
-  /** The report in English, as printed and logged. */
-  report: z.string().max(5000),
-  date: shortText,
-  kioskId: shortText,
-  ours: reconciledTotalsSchema,
-  theirs: reconciledTotalsSchema,
-  /** Groups (insurance type x clearing type) with a settlement on either side. */
-  groups: z
-    .array(
-      z.object({
-        insuranceType: shortText,
-        clearing: z.enum(['outpatient', 'inpatient', 'other']),
-        agree: z.boolean(),
-        ours: reconciledTotalsSchema,
-        theirs: reconciledTotalsSchema,
-        differing: z
-          .array(z.object({ settlementId: shortText, verdict: z.enum(reconciliationVerdicts) }))
-          .max(200),
-      }),
-    )
-    .max(50),
-  /** Payments still being resolved: a mismatch may be explained by these. */
-  openPayments: z.number().int().min(0),
-});
-/** A payment still being resolved, for staff (the reference is on the patient's slip). */
-export const openPaymentSchema = z.object({
-  reference: shortText,
-  billId: shortText,
-  since: shortText,
-  total: centsSchema,
-  cash: centsSchema,
-  settleState: shortText,
-  cashState: shortText,
-  problem: shortText,
-});
 
 /**
  * The one maximum for a camera frame sent by the renderer, as a JPEG data URL: a 640x480 JPEG at
@@ -511,20 +219,9 @@ export const kioskEvents = {
 
 export type KioskMethodName = keyof typeof kioskMethods;
 export type KioskEventName = keyof typeof kioskEvents;
-export type SessionView = z.infer<typeof sessionViewSchema>;
-export type PatientView = z.infer<typeof patientViewSchema>;
-export type BillView = z.infer<typeof billViewSchema>;
-export type SplitView = z.infer<typeof splitViewSchema>;
 export type CameraFrame = z.infer<typeof cameraFrameSchema>;
 export type KioskInfo = z.infer<typeof kioskInfoSchema>;
-export type FaceHint = z.infer<typeof faceHintSchema>;
 export type Notice = z.infer<typeof noticeSchema>;
-export type OutOfService = z.infer<typeof outOfServiceSchema>;
-export type OpenPayment = z.infer<typeof openPaymentSchema>;
-export type AdminLoginResult = z.infer<typeof adminLoginResultSchema>;
-export type DeviceCheck = z.infer<typeof deviceCheckSchema>;
-export type ReceiptRecord = z.infer<typeof receiptRecordSchema>;
-export type Reconciliation = z.infer<typeof reconciliationSchema>;
 export type KioskEventPayload<E extends KioskEventName> = z.infer<(typeof kioskEvents)[E]>;
 export type KioskMethodArgs<K extends KioskMethodName> = z.infer<(typeof kioskMethods)[K]['args']>;
 export type KioskMethodResult<K extends KioskMethodName> = z.infer<
