@@ -5,6 +5,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { encodeJpeg } from './jpeg-encoder.ts';
 import {
   exceedsLimits,
   HeaderError,
@@ -221,15 +222,9 @@ export function compose(
   return { width: canvasWidth, height: canvasHeight, data };
 }
 
+/** A JPEG of the frame (the camera preview's format); `quality` 1-100. */
 export function toJpeg(frame: Frame, quality = 70): Uint8Array {
-  const rgba = new Uint8Array(frame.width * frame.height * 4);
-  for (let i = 0, j = 0; i < frame.data.length; i += 3, j += 4) {
-    rgba[j] = frame.data[i]!;
-    rgba[j + 1] = frame.data[i + 1]!;
-    rgba[j + 2] = frame.data[i + 2]!;
-    rgba[j + 3] = 255;
-  }
-  return jpeg.encode({ width: frame.width, height: frame.height, data: rgba }, quality).data;
+  return encodeJpeg(frame, quality);
 }
 
 /** EXIF orientation (1..8) from a JPEG's APP1 segment; 1 when absent. */
