@@ -1,10 +1,21 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { KIOSK_NODE_FLAGS } from './host/node-flags.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4620);
 const CAMERA_PORT = PORT + 1;
+/**
+ * Lanes: one kiosk per Playwright worker, each worker driving its own kiosk one patient at a
+ * time, as a lobby of kiosks does. Two on the 2-core CI machine: a spec waiting out a kiosk's
+ * timer (out of service, in doubt, walking away) leaves the cores to the other lane.
+ */
+export const LANES = Math.max(1, Number(process.env.E2E_LANES ?? 2));
+/** The kiosk of lane `lane` (a worker's parallelIndex): 4620, 4622, ... (4621 is the camera's). */
+export const lanePort = (lane: number): number => PORT + 2 * lane;
+export const laneBaseURL = (lane: number): string => `http://127.0.0.1:${lanePort(lane)}/`;
+/** Where lane `lane`'s kiosk sends staff calls: staff-call.spec.ts is that nurse-call system. */
+export const staffCallPort = (lane: number): number => 4629 + 10 * lane;
 export const CONTROL_TOKEN = 'e2e-control-token';
 /** The video Chromium's fake camera plays (written by e2e/global-setup.ts). */
 export const FAKE_CAMERA_FILE = join(import.meta.dirname, '.kiosk-data', 'fake-camera.y4m');
@@ -38,13 +49,32 @@ function kiosk(port: number, extra = '') {
   };
 }
 
+/**
+ * Lane `lane`'s kiosk configuration: e2e/kiosk.config.json with the lane's staff-call port, so a
+ * staff call on one kiosk never reaches the receiver of a spec on the other.
+ */
+function laneConfig(lane: number): string {
+  if (lane === 0) return 'e2e/kiosk.config.json';
+  const config = JSON.parse(
+    readFileSync(join(import.meta.dirname, 'e2e', 'kiosk.config.json'), 'utf8'),
+  ) as { staffCall: { webhook: { url: string } } };
+  config.staffCall.webhook.url = `http://127.0.0.1:${staffCallPort(lane)}/nurse-call`;
+  const file = join('.kiosk-data', `kiosk-lane${lane}.config.json`);
+  const text = JSON.stringify(config, null, 2);
+  mkdirSync(join(import.meta.dirname, '.kiosk-data'), { recursive: true });
+  // This file is loaded again by every worker: written only when it differs.
+  const path = join(import.meta.dirname, file);
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
+  return file;
+}
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
   globalSetup: './e2e/global-setup.ts',
   fullyParallel: false,
-  // One kiosk, one patient at a time: the specs share the kiosk host, as a lobby does.
-  workers: 1,
+  // One kiosk per worker (lanes, above); a spec file's tests run in order on one of them.
+  workers: LANES,
   retries: 0,
   timeout: 90_000,
   expect: { timeout: 30_000 },
@@ -62,7 +92,8 @@ export default defineConfig({
       name: 'kiosk',
       testIgnore: /renderer-camera\.spec\.ts/,
       use: {
-        baseURL: `http://127.0.0.1:${PORT}/`,
+        // Lane 0's; each worker is given its own lane's (e2e/kiosk.ts, `test`).
+        baseURL: laneBaseURL(0),
         launchOptions: { ...(chromium ? { executablePath: chromium } : {}), args: browserArgs },
       },
     },
@@ -91,7 +122,9 @@ export default defineConfig({
   webServer: [
     // Two staff accounts: an operator (1001, PIN 480263) and a supervisor (1002, PIN 915372), besides
     // the shared simulator PIN (which admin-and-safety.spec.ts locks on purpose).
-    kiosk(PORT, '--config e2e/kiosk.config.json'),
+    ...Array.from({ length: LANES }, (_, lane) =>
+      kiosk(lanePort(lane), `--config ${laneConfig(lane)}`),
+    ),
     kiosk(
       CAMERA_PORT,
       '--config e2e/renderer-camera.config.json --scenario e2e/twins-scenario.json',

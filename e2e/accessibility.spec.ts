@@ -4,9 +4,9 @@
  * text off and on, in English at 1080x1920 and 1920x1080 and in Chinese at 1366x768. The English
  * walks keep a picture of each screen in each orientation in artifacts/screens/ (docs/screens.md).
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { checkScreen } from './a11y.ts';
-import { KioskPage, Simulators, eVoucherOf } from './kiosk.ts';
+import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -3,9 +3,9 @@
  * to get the receipt; staff reprint it from admin mode), the admin PIN with lockout, and the
  * inactivity reset.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { maskName } from '../core/masking.ts';
-import { KioskPage, Simulators } from './kiosk.ts';
+import { KioskPage, Simulators, test } from './kiosk.ts';
 
 /** A receipt row's time, in the hospital's time zone. */
 const LOCAL_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/;

@@ -1,6 +1,6 @@
 /** Devices failing in front of a patient: plain words, a next step, nothing charged. */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

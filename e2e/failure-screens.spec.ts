@@ -30,9 +30,18 @@
  * bills; a smaller deductible left only lowers his part there).
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
-import { KioskPage, Simulators, centsOf, eVoucherOf, recordSpeech, spoken } from './kiosk.ts';
+import {
+  KioskPage,
+  Simulators,
+  centsOf,
+  eVoucherOf,
+  recordSpeech,
+  spoken,
+  test,
+  kioskURL,
+} from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -91,8 +100,7 @@ type Language = keyof typeof words;
 let page: Page;
 
 test.beforeAll(async ({ browser }, info) => {
-  const { baseURL, viewport } = info.project.use;
-  page = await browser.newPage({ baseURL, viewport });
+  page = await browser.newPage({ baseURL: kioskURL(info), viewport: info.project.use.viewport });
   await recordSpeech(page);
 });
 

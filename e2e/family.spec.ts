@@ -3,8 +3,8 @@
  * aid), a refusal for an excluded category, binding an adult by face, unbinding, and binding a
  * child with documents and a staff PIN.
  */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, centsOf } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, centsOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

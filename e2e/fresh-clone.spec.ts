@@ -12,9 +12,9 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
-import { KioskPage, Simulators } from './kiosk.ts';
+import { KioskPage, Simulators, test } from './kiosk.ts';
 import { KIOSK_NODE_FLAGS } from '../host/node-flags.ts';
 
 const PORT = 4660;

@@ -1,6 +1,6 @@
 /** The other identification routes: ID number + 1:1 face, and a mistyped ID number. */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -4,8 +4,8 @@
  * not, so he pays the rest by phone first. Each sees the deposits paid, the fund part and what is
  * left to pay or to be refunded, and the receipt prints the deposits netted.
  */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, centsOf, eVoucherOf } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, centsOf, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

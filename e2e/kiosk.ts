@@ -1,8 +1,34 @@
 /** Page object and simulator controls for the kiosk e2e specs. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
-import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type Page,
+  type TestInfo,
+  type WorkerInfo,
+} from '@playwright/test';
+import { CONTROL_TOKEN, kioskLogFile, laneBaseURL } from '../playwright.config.ts';
+
+/**
+ * The kiosk this worker drives: in the `kiosk` project each worker has a kiosk of its own (its
+ * lane, playwright.config.ts), in place of the project's; a spec that names another kiosk
+ * (`test.use({ baseURL })`, fresh-clone.spec.ts) keeps it.
+ */
+export function kioskURL(
+  info: Pick<TestInfo | WorkerInfo, 'project' | 'parallelIndex'>,
+  baseURL = info.project.use.baseURL,
+): string | undefined {
+  return info.project.name === 'kiosk' && baseURL === info.project.use.baseURL
+    ? laneBaseURL(info.parallelIndex)
+    : baseURL;
+}
+
+/** Playwright's `test`, on this worker's kiosk: every spec imports it from here. */
+export const test = base.extend({
+  baseURL: async ({ baseURL }, use, info) => use(kioskURL(info, baseURL)),
+});
 
 export const screensDir = join(import.meta.dirname, '..', 'artifacts', 'screens');
 

@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { KioskPage, Simulators, recordSpeech, spoken } from './kiosk.ts';
+import { expect, type Page } from '@playwright/test';
+import { KioskPage, Simulators, recordSpeech, spoken, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -2,8 +2,8 @@
  * The skeleton's promise, end to end in Chromium against the real kiosk host in web mode:
  * face -> bills -> 2206 split -> confirm -> 2207 -> ESC/POS receipt -> done -> home.
  */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, centsOf, eVoucherOf } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, centsOf, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -4,8 +4,8 @@
  * checked and cannot be paid again. Barry (the default scenario's patient 11) is used by no
  * other spec, so his bills are this file's alone.
  */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, eVoucherOf } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

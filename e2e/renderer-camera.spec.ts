@@ -3,8 +3,8 @@
  * opens it with getUserMedia (chosen by label), sends downscaled frames to the kiosk host at a
  * bounded rate, and the host identifies the patient from them.
  */
-import { expect, test } from '@playwright/test';
-import { KioskPage } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, test } from './kiosk.ts';
 
 test('a patient is identified from the camera read by the renderer (getUserMedia), look-alikes by a second factor', async ({
   page,

@@ -4,9 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, type APIRequestContext } from '@playwright/test';
 import { CONTROL_TOKEN } from '../playwright.config.ts';
-import { screensDir } from './kiosk.ts';
+import { screensDir, test } from './kiosk.ts';
 
 const headers = { 'x-kiosk-control': CONTROL_TOKEN };
 

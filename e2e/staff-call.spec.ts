@@ -1,16 +1,20 @@
 /**
  * "Call staff" reaches staff: the e2e kiosk's configuration sends calls to a webhook on
- * 127.0.0.1:4629 (e2e/kiosk.config.json), the hospital's nurse-call system in a real lobby.
+ * 127.0.0.1:4629 (e2e/kiosk.config.json; the second lane's kiosk to 4639, playwright.config.ts),
+ * the hospital's nurse-call system in a real lobby.
  * This test is that receiver: it answers, and the patient is told staff have the call.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, eVoucherOf } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { staffCallPort } from '../playwright.config.ts';
+import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
 
 let receiver: Server;
 const calls: { headers: IncomingMessage['headers']; body: Record<string, unknown> }[] = [];
 
-test.beforeAll(async () => {
+// Playwright reads the fixtures a hook needs from its first parameter's pattern: none here.
+// eslint-disable-next-line no-empty-pattern
+test.beforeAll(async ({}, info) => {
   receiver = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -20,7 +24,9 @@ test.beforeAll(async () => {
       res.writeHead(200).end('ok');
     });
   });
-  await new Promise<void>((resolve) => receiver.listen(4629, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    receiver.listen(staffCallPort(info.parallelIndex), '127.0.0.1', resolve),
+  );
 });
 test.afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));

@@ -3,8 +3,8 @@
  * the supervisor refunds it after confirming, a refund slip comes out, and both attempts are
  * in the log of admin actions.
  */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, eVoucherOf } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 

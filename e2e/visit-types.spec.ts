@@ -2,8 +2,8 @@
  * An inpatient deposit (run out of time, then paid as the hospital's prepayment), switching the
  * personal account off, and a payment that runs out of time. Discharge: e2e/inpatient.spec.ts.
  */
-import { expect, test } from '@playwright/test';
-import { KioskPage, Simulators, centsOf, eVoucherOf } from './kiosk.ts';
+import { expect } from '@playwright/test';
+import { KioskPage, Simulators, centsOf, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
