@@ -1,27 +1,17 @@
 /**
  * Runs the patient's session. Commands from the KioskApi become state-machine events; each state
- * that needs work names it in the on-enter table, and the work lives in the flows (identify,
+ * that needs work names it in the on-enter table (flows/on-enter.ts), and the work lives in the flows (identify,
  * payment, family). Every change of state goes through `transition`, so the same logic runs with
  * real devices, simulators, or test doubles of the ports.
  */
 import type { Language } from './domain.ts';
-import {
-  DocumentNumberError,
-  documentNumberProblem,
-  normalizeDocumentNumber,
-} from './document-number.ts';
 import { toKioskError } from './errors.ts';
 import { canPayForMember } from './family.ts';
-import { bind, bindIdEvent, loadMemberBills, unbind, verifyMember } from './flows/family.ts';
+import { bindDocumentEvent, bindIdEvent } from './flows/family.ts';
 import type { Flow } from './flows/flow.ts';
-import {
-  findPatient,
-  identifyByFace,
-  loadBills,
-  secondFactorMatch,
-  verifyIdNumber,
-} from './flows/identify.ts';
-import { pay, preSettle, releaseIfLeftUnpaid } from './flows/payment.ts';
+import { secondFactorMatch } from './flows/identify.ts';
+import { workOnEntering } from './flows/on-enter.ts';
+import { releaseIfLeftUnpaid } from './flows/payment.ts';
 import { isValidIdNumber } from './id-number.ts';
 import {
   KioskCallError,
@@ -44,26 +34,6 @@ import { toView } from './session-view.ts';
 import type { ChosenCashMethod, DocumentType, FaceHint, FamilyRelation } from './vocabulary.ts';
 
 type Kind = SessionState['kind'];
-type StateOf<K extends Kind> = Extract<SessionState, { kind: K }>;
-type Work = (flow: Flow) => Promise<void>;
-type OnEnter = { [K in Kind]?: (state: StateOf<K>, from: SessionState) => Work | undefined };
-
-/** The work each state starts when the session enters it (from another state). */
-const onEnter: OnEnter = {
-  identifying: () => identifyByFace,
-  verifying: (s) => (flow) => verifyIdNumber(flow, s.idNumber),
-  'finding-patient': (s) => (flow) => findPatient(flow, s.lookup),
-  'loading-bills': (s) => (flow) => loadBills(flow, s.patient),
-  'loading-member': (s) => (flow) => loadMemberBills(flow, s),
-  'bind-face': (s) => (flow) => verifyMember(flow, s),
-  binding: (s) => (flow) => bind(flow, s),
-  unbinding: (s) => (flow) => unbind(flow, s),
-  'pre-settling': (s) => (flow) => preSettle(flow, s),
-  'opening-cash': (s) => (flow) => pay(flow, s),
-  // Nothing to pay in cash: settling starts from the review screen. Otherwise the cash step
-  // reaches it inside the payment that is already running.
-  settling: (s, from) => (from.kind === 'review' ? (flow) => pay(flow, s) : undefined),
-};
 
 /** Screens that show the camera and its hint. */
 const cameraStates: ReadonlySet<Kind> = new Set(['identifying', 'verifying', 'bind-face']);
@@ -284,27 +254,9 @@ export class SessionController {
   }): { accepted: boolean } {
     const state = this.state;
     if (state.kind !== 'bind-document') throw new KioskCallError('not on the document screen');
-    // The screen checks the number before it asks for the PIN; the host refuses it anyway.
-    const problem = documentNumberProblem(doc.documentType, doc.documentNumber);
-    if (problem)
-      throw new KioskCallError(new DocumentNumberError(doc.documentType, problem).message);
-    if (!this.deps.staffPin?.(doc.staffPin)) {
-      this.deps.log('family.staff-pin-refused', {});
-      return { accepted: false };
-    }
-    this.command({
-      type: 'bind-verified',
-      request: {
-        memberIdNumber: state.memberIdNumber,
-        relation: state.relation,
-        verification: {
-          method: 'document',
-          documentType: doc.documentType,
-          documentNumber: normalizeDocumentNumber(doc.documentNumber),
-          staffId: `${this.deps.info.kioskId}-STAFF`,
-        },
-      },
-    });
+    const event = bindDocumentEvent(this.deps, state, doc);
+    if (!event) return { accepted: false };
+    this.command(event);
     return { accepted: true };
   }
 
@@ -421,9 +373,7 @@ export class SessionController {
 
   /** Starts the work the entered state names, as the session's only current work. */
   private enter(state: SessionState, from: SessionState): void {
-    const entry = onEnter[state.kind] as
-      ((state: SessionState, from: SessionState) => Work | undefined) | undefined;
-    const work = entry?.(state, from);
+    const work = workOnEntering(state, from);
     if (!work) return;
     const gen = ++this.generation;
     this.abort?.abort();

@@ -3,6 +3,11 @@
  * and a staff PIN) and unbinding. The gateway is authoritative; the kiosk pre-checks the rules it
  * can see so that a refusal is explained before anything is sent.
  */
+import {
+  DocumentNumberError,
+  documentNumberProblem,
+  normalizeDocumentNumber,
+} from '../document-number.ts';
 import { toKioskError } from '../errors.ts';
 import {
   type BindingQuota,
@@ -12,9 +17,11 @@ import {
 } from '../family.ts';
 import type { Patient } from '../domain.ts';
 import { isValidIdNumber } from '../id-number.ts';
+import { KioskCallError } from '../kiosk-api.ts';
 import { maskName } from '../masking.ts';
 import type { SessionControllerOptions } from '../ports.ts';
 import type { SessionEvent, SessionState } from '../session-state.ts';
+import type { DocumentType } from '../vocabulary.ts';
 import type { Flow } from './flow.ts';
 
 type StateOf<K extends SessionState['kind']> = Extract<SessionState, { kind: K }>;
@@ -69,6 +76,37 @@ export function bindIdEvent(
     deps.timeZone ?? 'Asia/Shanghai',
   );
   return { type: 'bind-id-entered', memberIdNumber: id, verification };
+}
+
+/**
+ * Under 16: the document staff checked and their PIN, as the event that binds the member, or
+ * undefined when the PIN is refused. A malformed number is refused outright: the screen checks it
+ * before it asks for the PIN, and the host does not take the screen's word for it.
+ */
+export function bindDocumentEvent(
+  deps: SessionControllerOptions,
+  state: StateOf<'bind-document'>,
+  doc: { documentType: DocumentType; documentNumber: string; staffPin: string },
+): SessionEvent | undefined {
+  const problem = documentNumberProblem(doc.documentType, doc.documentNumber);
+  if (problem) throw new KioskCallError(new DocumentNumberError(doc.documentType, problem).message);
+  if (!deps.staffPin?.(doc.staffPin)) {
+    deps.log('family.staff-pin-refused', {});
+    return undefined;
+  }
+  return {
+    type: 'bind-verified',
+    request: {
+      memberIdNumber: state.memberIdNumber,
+      relation: state.relation,
+      verification: {
+        method: 'document',
+        documentType: doc.documentType,
+        documentNumber: normalizeDocumentNumber(doc.documentNumber),
+        staffId: `${deps.info.kioskId}-STAFF`,
+      },
+    },
+  };
 }
 
 /** 16 or over: the member is verified 1:1 by face, here and now. */
