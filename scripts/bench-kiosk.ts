@@ -145,6 +145,17 @@ async function pay(
 const within = (spans: Span[], from: number, to: number) =>
   spans.filter((s) => s.start >= from && s.start <= to);
 const sum = (spans: Span[]) => spans.reduce((a, s) => a + s.end - s.start, 0);
+/** The time at least one of the spans was open: calls made together count once. */
+function covered(spans: Span[]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.end <= end) continue;
+    total += s.end - Math.max(s.start, end);
+    end = s.end;
+  }
+  return total;
+}
 
 /** One payment's parts, from the spans recorded while it ran. */
 function split(p: DrivenPayment) {
@@ -184,7 +195,8 @@ function split(p: DrivenPayment) {
   const awaited = within(calls, p.startedAt, end).filter(
     (c) => c.what !== 'K401' && !polls.includes(c),
   );
-  const gateway = sum(awaited);
+  // K101 and the family calls (K601, K604) go out together (core/flows/identify.ts).
+  const gateway = covered(awaited);
   const rendering = sum(within(renders, p.startedAt, end));
   const printing = print.end - print.start;
   const total = end - p.startedAt;

@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import type { FaceIdentifyResult } from '../ports.ts';
-import { controller, fakePort, patient } from '../testing/session-doubles.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { Bill } from '../domain.ts';
+import { KioskError } from '../errors.ts';
+import type { BindingQuota, FamilyOverview } from '../family.ts';
+import type { FaceIdentifyResult, SessionControllerOptions } from '../ports.ts';
+import type { SessionEvent } from '../session-state.ts';
+import { bill, controller, fakePort, patient } from '../testing/session-doubles.ts';
+import type { Flow } from './flow.ts';
+import { loadBills } from './identify.ts';
 
 describe('second factor and the 1:1 route', () => {
   const twin = '110105198002260121';
@@ -114,5 +120,66 @@ describe('consent to face processing', () => {
     // "Try again" in the same session does not ask twice.
     c.payWithFace();
     expect(c.view().screen).toBe('identifying');
+  });
+});
+
+describe('the bills screen', () => {
+  /** loadBills with a gateway whose K101 answers only when the test says, K601/K604 at once. */
+  function billsFlow(family: 'answers' | 'fails' = 'answers') {
+    const asked: string[] = [];
+    let answerBills!: (answer: Bill[] | Error) => void;
+    const overview = { members: [] } as unknown as FamilyOverview;
+    const quota = { remaining: 2 } as unknown as BindingQuota;
+    const deps = {
+      settlement: {
+        ...fakePort(0).port,
+        unpaidBills: () => {
+          asked.push('K101');
+          return new Promise<Bill[]>((resolve, reject) => {
+            answerBills = (a) => (a instanceof Error ? reject(a) : resolve(a));
+          });
+        },
+      },
+      family: {
+        familyMembers: async () => {
+          asked.push('K601');
+          if (family === 'fails') throw new KioskError('gateway-unavailable', 'down');
+          return overview;
+        },
+        bindingQuota: async () => {
+          asked.push('K604');
+          return quota;
+        },
+      },
+      log: () => undefined,
+      // The parts of the session's ports this flow never reaches are left out.
+    } as unknown as SessionControllerOptions;
+    const applied: SessionEvent[] = [];
+    const flow = { deps, apply: (e: SessionEvent) => applied.push(e) } as unknown as Flow;
+    return { asked, applied, overview, quota, run: loadBills(flow, patient), answerBills };
+  }
+
+  it('asks for the bills and the family section together, not one after the other', async () => {
+    const f = billsFlow();
+    // K601 and K604 are out while K101 is still unanswered.
+    await vi.waitFor(() => expect(f.asked.sort()).toEqual(['K101', 'K601', 'K604']));
+    expect(f.applied).toEqual([]);
+    f.answerBills([bill]);
+    await f.run;
+    expect(f.applied).toEqual([
+      { type: 'bills-loaded', bills: [bill], family: f.overview, quota: f.quota },
+    ]);
+  });
+
+  it('a family section that fails is left out; bills that fail fail the step', async () => {
+    const left = billsFlow('fails');
+    left.answerBills([bill]);
+    await left.run;
+    expect(left.applied).toEqual([{ type: 'bills-loaded', bills: [bill] }]);
+
+    const failed = billsFlow();
+    failed.answerBills(new KioskError('gateway-unavailable', 'down'));
+    await expect(failed.run).rejects.toMatchObject({ code: 'gateway-unavailable' });
+    expect(failed.applied).toEqual([]);
   });
 });

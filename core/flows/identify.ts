@@ -69,7 +69,10 @@ export async function findPatient(flow: Flow, lookup: PatientLookup): Promise<vo
 
 /** The patient's bills, with their family members and binding quota when family is on. */
 export async function loadBills(flow: Flow, patient: Patient): Promise<void> {
+  // The bills (K101) and the family section (K601, K604) are independent questions: asked
+  // together, the screen waits for the slowest round trip, not for their sum. loadFamily never
+  // rejects (a family section that fails is left out), so a failed K101 leaves nothing unhandled.
+  const family = loadFamily(flow.deps, patient);
   const bills = await flow.deps.settlement.unpaidBills(patient);
-  const family = await loadFamily(flow.deps, patient);
-  flow.apply({ type: 'bills-loaded', bills, ...family });
+  flow.apply({ type: 'bills-loaded', bills, ...(await family) });
 }
