@@ -70,7 +70,9 @@ function laneConfig(lane: number): string {
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  // Playwright empties its outputDir before a run: a folder of its own, so the unit suite's
+  // report beside it (test-results/unit-results.json, read by `npm run bench`) survives.
+  outputDir: 'test-results/e2e',
   globalSetup: './e2e/global-setup.ts',
   fullyParallel: false,
   // One kiosk per worker (lanes, above); a spec file's tests run in order on one of them.
