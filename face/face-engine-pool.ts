@@ -18,30 +18,18 @@
  * for a kiosk with nobody at it (host/face-recycling.ts).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../hardware/camera/worker-entry.ts';
+import type { Worker } from 'node:worker_threads';
 import type { DetectOptions, FaceObservation, TrackedFace } from './face-engine.ts';
 import type { WorkerReply, WorkerRequest, WorkerStart } from './face-worker-protocol.ts';
+import {
+  FaceEngineError,
+  type Spawned,
+  spawnFaceWorker,
+  type WorkerNets,
+} from './face-worker-spawn.ts';
 import { checkFrame, type Frame, ImageError } from '../hardware/camera/image.ts';
 
-/**
- * A worker's young generation (V8's nursery, where each frame's short-lived objects are born).
- * V8 grows it up to 48 MB under the steady allocation of frame after frame and does not give it
- * back; bounded here, collections are more frequent but each is small. Measured with the whole
- * kiosk: 50 MB less resident memory after 50 payments, payment time within the run-to-run noise
- * (docs/performance.md).
- */
-export const WORKER_YOUNG_GENERATION_MB = 6;
-
-export class FaceEngineError extends Error {
-  override readonly name = 'FaceEngineError';
-  constructor(
-    readonly code: 'engine-failed' | 'engine-stopped',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { FaceEngineError, WORKER_YOUNG_GENERATION_MB } from './face-worker-spawn.ts';
 
 export interface FaceEnginePoolOptions extends WorkerStart {
   /** Worker threads; default one per core, at most 4 (each holds its own copy of the nets). */
@@ -74,7 +62,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 interface Slot {
   worker: Worker;
   /** 'track': takes only tracking frames. */
-  nets: 'all' | 'track';
+  nets: WorkerNets;
   /** The nets it reported loaded when ready. */
   loaded: string[];
   job?: Job & { id: number };
@@ -112,7 +100,7 @@ export class FaceEnginePool {
     };
     const spawned = await Promise.allSettled(
       Array.from({ length: size }, (_, i) =>
-        spawn(
+        spawnFaceWorker(
           { ...start, nets: i < size - trackers ? 'all' : 'track' },
           options.startTimeoutMs ?? 120_000,
         ),
@@ -209,7 +197,7 @@ export class FaceEnginePool {
       if (this.closed || old.retiring || old.replacing || !this.slots.includes(old)) continue;
       old.replacing = true;
       try {
-        const fresh = await spawn({ ...this.start, nets: old.nets }, 120_000);
+        const fresh = await spawnFaceWorker({ ...this.start, nets: old.nets }, 120_000);
         if (this.closed || !this.slots.includes(old)) {
           void fresh.worker.terminate();
           continue;
@@ -338,7 +326,7 @@ export class FaceEnginePool {
       // A retiring worker's replacement is already in the pool.
       if (this.closed || slot.retiring) return;
       // The replacement holds the same nets as the worker it replaces.
-      void spawn({ ...this.start, nets: slot.nets }, 120_000).then(
+      void spawnFaceWorker({ ...this.start, nets: slot.nets }, 120_000).then(
         ({ worker: fresh, loaded }) => {
           if (this.closed) void fresh.terminate();
           else {
@@ -363,55 +351,6 @@ export class FaceEnginePool {
     worker.on('error', (error) => replace(error.name));
     worker.on('exit', (code) => replace(`exit ${code}`));
   }
-}
-
-type Spawned = {
-  worker: Worker;
-  backend: string;
-  loadMs: number;
-  nets: Slot['nets'];
-  loaded: string[];
-};
-
-function spawn(start: WorkerStart & { nets: Slot['nets'] }, timeoutMs: number): Promise<Spawned> {
-  const entry = workerEntry(import.meta.url, 'face-worker');
-  const worker = new Worker(entry.script, {
-    workerData: start,
-    eval: entry.eval,
-    ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  });
-  return new Promise((resolve, reject) => {
-    // Only our own listeners come off: Worker keeps internal ones (removeAllListeners would
-    // stop its messages from ever arriving).
-    const detach = () => {
-      clearTimeout(timer);
-      worker.off('error', fail);
-      worker.off('exit', exited);
-      worker.off('message', ready);
-    };
-    const fail = (error: Error) => {
-      detach();
-      void worker.terminate();
-      reject(new FaceEngineError('engine-failed', `face worker did not start: ${error.message}`));
-    };
-    const exited = (code: number) => fail(new Error(`exit ${code}`));
-    const ready = (reply: WorkerReply) => {
-      if (reply.kind !== 'ready') return fail(new Error('unexpected first message'));
-      detach();
-      resolve({
-        worker,
-        backend: reply.backend,
-        loadMs: reply.loadMs,
-        nets: start.nets,
-        loaded: reply.nets,
-      });
-    };
-    const timer = setTimeout(() => fail(new Error('timed out')), timeoutMs);
-    worker.on('error', fail);
-    worker.on('exit', exited);
-    worker.on('message', ready);
-  });
 }
 
 /** Only the pixels cross to the worker (structured clone copies them; the camera may reuse). */
