@@ -133,6 +133,17 @@ test('the next patient never sees the face of the one before on the camera scree
   await kiosk.startFace('not-recognised');
   const his = (await shown()).map((s) => s.src);
   expect(his.length).toBeGreaterThan(0);
+  // The preview comes from the host's own JPEG encoder (hardware/camera/jpeg-encoder.ts): the
+  // browser decodes it, at the preview's size.
+  const decoded = await page.evaluate(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    return { width: img.naturalWidth, height: img.naturalHeight };
+  }, his[0]!);
+  expect(decoded.width).toBeGreaterThan(0);
+  expect(decoded.width).toBeLessThanOrEqual(320);
+  expect(decoded.height).toBeGreaterThan(0);
   await kiosk.button('Back to start').click();
   await kiosk.expectScreen('home');
 
