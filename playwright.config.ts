@@ -10,7 +10,8 @@ const CAMERA_PORT = PORT + 1;
  * time, as a lobby of kiosks does. Two on the 2-core CI machine: a spec waiting out a kiosk's
  * timer (out of service, in doubt, walking away) leaves the cores to the other lane.
  */
-export const LANES = Math.max(1, Number(process.env.E2E_LANES ?? 2));
+const lanes = Number(process.env.E2E_LANES ?? 2);
+export const LANES = Number.isInteger(lanes) && lanes >= 1 ? lanes : 2;
 /** The kiosk of lane `lane` (a worker's parallelIndex): 4620, 4622, ... (4621 is the camera's). */
 export const lanePort = (lane: number): number => PORT + 2 * lane;
 export const laneBaseURL = (lane: number): string => `http://127.0.0.1:${lanePort(lane)}/`;
