@@ -6,7 +6,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { checkScreen } from './a11y.ts';
-import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
+import { eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -35,12 +35,11 @@ for (const size of sizes)
   for (const language of size.languages) {
     test(`every screen passes the checks at ${size.width}x${size.height}, large text off and on (${language})`, async ({
       page,
-      request,
-    }, info) => {
+      sims,
+      kiosk,
+    }) => {
       test.setTimeout(300_000);
       await page.setViewportSize({ width: size.width, height: size.height });
-      const sims = new Simulators(request);
-      const kiosk = new KioskPage(page, info);
       const t = (en: string, zh: string) => (language === 'en' ? en : zh);
       // The English walk in the two full-size orientations keeps the pictures docs/screens.md lists.
       const shoots = language === 'en' && size.orientation !== 'landscape-small';
@@ -208,8 +207,7 @@ for (const size of sizes)
     });
   }
 
-test('large text makes everything larger', async ({ page }, info) => {
-  const kiosk = new KioskPage(page, info);
+test('large text makes everything larger', async ({ page, kiosk }) => {
   await kiosk.open('en');
   const h1 = page.getByRole('heading', { level: 1 });
   const before = await h1.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
@@ -223,10 +221,9 @@ test('large text makes everything larger', async ({ page }, info) => {
 
 test('the step indicator marks where the patient is, in words and with aria-current', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   await expect(page.getByRole('navigation', { name: 'Your steps' })).toHaveCount(0);
   await sims.present(eVoucherOf(7));

@@ -5,7 +5,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { maskName } from '../core/masking.ts';
-import { KioskPage, Simulators, test } from './kiosk.ts';
+import { test } from './kiosk.ts';
 
 /** A receipt row's time, in the hospital's time zone. */
 const LOCAL_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/;
@@ -14,10 +14,9 @@ test.describe.configure({ mode: 'serial' });
 
 test('paper runs out mid-receipt: the payment stands, the patient is told where to get the receipt, staff reprint it', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.printer({ paperOut: false, paperLeftBytes: 200 });
   await sims.showPerson('howard', '1.png');
   await kiosk.open('en');
@@ -120,8 +119,8 @@ async function signInInChinese(page: Page, staffId: string, pin: string): Promis
 
 test('admin mode reads in Chinese: device check, receipts, reconciliation and the log', async ({
   page,
-}, info) => {
-  const kiosk = new KioskPage(page, info);
+  kiosk,
+}) => {
   await kiosk.open('zh-CN');
   // The supervisor's own account: the shared PIN is locked on purpose by a later test.
   await signInInChinese(page, '1002', '915372');
@@ -165,8 +164,7 @@ test('admin mode reads in Chinese: device check, receipts, reconciliation and th
   await expect(page.getByRole('dialog', { name: '管理模式' })).toHaveCount(0);
 });
 
-test('wrong PINs lock admin mode', async ({ page }, info) => {
-  const kiosk = new KioskPage(page, info);
+test('wrong PINs lock admin mode', async ({ page, kiosk }) => {
   await kiosk.open('en');
   const results = await page.evaluate(async () => {
     const out = [];
@@ -181,10 +179,9 @@ test('wrong PINs lock admin mode', async ({ page }, info) => {
 
 test('a patient who walks away is warned, can ask for more time, and is then reset home', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showPerson('leonard', '1.png');
   await kiosk.open('en', '?inactivity=3,4');
   await kiosk.startFace('bills');

@@ -1,15 +1,14 @@
 /** Devices failing in front of a patient: plain words, a next step, nothing charged. */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, test } from './kiosk.ts';
+import { test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 test('the camera unplugged: a clear screen, and the QR and keypad routes remain', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.camera({ unplugged: true });
   try {
     await kiosk.open('en');
@@ -26,10 +25,9 @@ test('the camera unplugged: a clear screen, and the QR and keypad routes remain'
 
 test('the scanner unplugged and back: the patient is told, and face payment still works', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   await sims.scanner({ unplugged: true });
   try {
@@ -49,10 +47,9 @@ test('the scanner unplugged and back: the patient is told, and face payment stil
 
 test('several people in front of the camera: asked to step aside, nobody is guessed', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showGroup('bbt1.jpg');
   try {
     await kiosk.open('en');
@@ -68,10 +65,9 @@ test('several people in front of the camera: asked to step aside, nobody is gues
 
 test('liveness on: a photo held up to the camera is asked to blink or turn, fails, and pays nothing', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showPerson('sheldon', '3.png'); // a still photo: it can never blink or turn
   await sims.liveness(true);
   try {

@@ -32,16 +32,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
-import {
-  KioskPage,
-  Simulators,
-  centsOf,
-  eVoucherOf,
-  recordSpeech,
-  spoken,
-  test,
-  kioskURL,
-} from './kiosk.ts';
+import type { Simulators } from './kiosk.ts';
+import { KioskPage, centsOf, eVoucherOf, recordSpeech, spoken, test, kioskURL } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -104,9 +96,8 @@ test.beforeAll(async ({ browser }, info) => {
   await recordSpeech(page);
 });
 
-test.afterEach(async ({ request }) => {
+test.afterEach(async ({ sims }) => {
   // Whatever happened, later specs get a working gateway, no faults left armed, the kiosk home.
-  const sims = new Simulators(request);
   await sims.clearGatewayFaults();
   await sims.gatewayOnline(true);
   await page.evaluate(async () => {
@@ -179,9 +170,8 @@ function lastOpenPaymentId(): string {
 }
 
 test('not recognised: nothing charged, and the QR code and the ID number offered, in both languages', async ({
-  request,
+  sims,
 }, info) => {
-  const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   // Stuart is insured but has never enrolled his face.
   await sims.showPerson('stuart', '1.png');
@@ -209,9 +199,8 @@ test('not recognised: nothing charged, and the QR code and the ID number offered
 });
 
 test('nothing sent: the gateway unreachable at pre-settlement says nothing was charged, and nothing was', async ({
-  request,
+  sims,
 }, info) => {
-  const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   const receiptsBefore = (await sims.receipts()).length;
   await kiosk.open('en');
@@ -236,9 +225,8 @@ test('nothing sent: the gateway unreachable at pre-settlement says nothing was c
 });
 
 test('paid by phone, 2207 lost on its way and the resend refused: "refunded", and it was', async ({
-  request,
+  sims,
 }, info) => {
-  const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   await stuartToPhoneQr(sims, kiosk);
   // 2207 and its retry never reach the gateway; the platform then refuses the resend (as when
@@ -262,12 +250,12 @@ test('paid by phone, 2207 lost on its way and the resend refused: "refunded", an
 
 test('paid by phone, 2207 sent and its outcome unknown: "your money is safe", a slip with the amount and a reference, then finished by itself', async ({
   request,
+  sims,
 }, info) => {
   // The kiosk waits with the patient (gateway.inDoubtWaitMs: 10 s in e2e/kiosk.config.json, 45 s
   // by default) before it says it is not sure; then a background recovery pass (every 20 s)
   // finishes the payment.
   test.setTimeout(120_000);
-  const sims = new Simulators(request);
   const kiosk = new KioskPage(page, info);
   const { total } = await stuartToPhoneQr(sims, kiosk);
   const cash = centsOf(await page.getByRole('heading', { level: 1 }).innerText());

@@ -4,7 +4,8 @@
  * child with documents and a staff PIN.
  */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, centsOf, test } from './kiosk.ts';
+import type { KioskPage } from './kiosk.ts';
+import { centsOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -17,10 +18,9 @@ async function keyIn(kiosk: KioskPage, text: string) {
 
 test("pays a family member's outpatient bill with mutual aid, and explains why a chronic-disease bill cannot be paid", async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showPerson('sheldon', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
@@ -68,9 +68,7 @@ test("pays a family member's outpatient bill with mutual aid, and explains why a
   await kiosk.expectScreen('home');
 });
 
-test('binds an adult by face, then unbinds', async ({ page, request }, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+test('binds an adult by face, then unbinds', async ({ page, sims, kiosk }) => {
   await sims.showPerson('leonard', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
@@ -102,10 +100,9 @@ test('binds an adult by face, then unbinds', async ({ page, request }, info) => 
 
 test('binds a child under 16 with documents checked by staff (staff PIN)', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showPerson('leonard', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from '@playwright/test';
 import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
-import { KioskPage, Simulators, test } from './kiosk.ts';
+import { KioskPage, test } from './kiosk.ts';
 import { KIOSK_NODE_FLAGS } from '../host/node-flags.ts';
 
 const PORT = 4660;
@@ -89,9 +89,8 @@ test.afterAll(async () => {
 
 test('a clone without ../shared: a demo person pays an outpatient bill by face', async ({
   page,
-  request,
+  sims,
 }, info) => {
-  const sims = new Simulators(request);
   const screen = new KioskPage(page, info);
   await sims.showPerson('sheldon', '3.png');
   await screen.open('en');

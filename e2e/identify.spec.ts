@@ -1,6 +1,7 @@
 /** The other identification routes: ID number + 1:1 face, and a mistyped ID number. */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, test } from './kiosk.ts';
+import type { KioskPage } from './kiosk.ts';
+import { test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -10,9 +11,7 @@ async function keyIn(kiosk: KioskPage, digits: string) {
   for (const d of digits) await kiosk.button(d, { exact: true }).click();
 }
 
-test('ID number then face (1:1) finds the patient', async ({ page, request }, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+test('ID number then face (1:1) finds the patient', async ({ page, sims, kiosk }) => {
   await sims.showPerson('leonard', '4.png');
   await kiosk.open('en');
   await kiosk.button('Enter my ID number instead').click();
@@ -33,9 +32,7 @@ test('ID number then face (1:1) finds the patient', async ({ page, request }, in
   await kiosk.expectScreen('home');
 });
 
-test("someone else's ID number with my face is not recognised", async ({ page, request }, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+test("someone else's ID number with my face is not recognised", async ({ sims, kiosk }) => {
   await sims.showPerson('sheldon', '3.png');
   await kiosk.open('en');
   await kiosk.button('Enter my ID number instead').click();

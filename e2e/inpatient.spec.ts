@@ -5,7 +5,7 @@
  * left to pay or to be refunded, and the receipt prints the deposits netted.
  */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, centsOf, eVoucherOf, test } from './kiosk.ts';
+import { centsOf, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -20,10 +20,9 @@ const receiptLine = (text: string, label: string) =>
 
 test('deposits above the part: nothing to pay, and the surplus is refunded', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   const before = await sims.billRecord('IP202611200002');
   expect(before).toMatchObject({ status: 'unpaid', settled_by: '' });
   const held = before.deposits.filter((d) => d.status === 'available');
@@ -73,10 +72,9 @@ test('deposits above the part: nothing to pay, and the surplus is refunded', asy
 
 test('deposits below the part: the rest is paid by phone, then the discharge settles', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   const before = await sims.billRecord('IP202611190003');
   expect(before.deposits).toEqual([
     { amount_cents: 20_000, status: 'available' },

@@ -25,9 +25,14 @@ export function kioskURL(
     : baseURL;
 }
 
-/** Playwright's `test`, on this worker's kiosk: every spec imports it from here. */
-export const test = base.extend({
+/**
+ * Playwright's `test`, on this worker's kiosk, with the page object (`kiosk`) and the simulator
+ * controls (`sims`) for it: every spec imports it from here.
+ */
+export const test = base.extend<{ kiosk: KioskPage; sims: Simulators }>({
   baseURL: async ({ baseURL }, use, info) => use(kioskURL(info, baseURL)),
+  kiosk: async ({ page }, use, info) => use(new KioskPage(page, info)),
+  sims: async ({ request }, use) => use(new Simulators(request)),
 });
 
 export const screensDir = join(import.meta.dirname, '..', 'artifacts', 'screens');

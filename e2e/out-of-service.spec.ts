@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { KioskPage, Simulators, recordSpeech, spoken, test } from './kiosk.ts';
+import { recordSpeech, spoken, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -74,10 +74,9 @@ async function acknowledgeNotice(page: Page, text: string): Promise<void> {
 
 test('camera and scanner both down: out of service at once, in both languages and aloud, then back', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await recordSpeech(page);
   await kiosk.open('en');
   await expect(kiosk.button(words.en.payWithFace)).toBeVisible();
@@ -105,11 +104,10 @@ test('camera and scanner both down: out of service at once, in both languages an
 
 test('the gateway unreachable past the configured period: out of service, then back when it returns', async ({
   page,
-  request,
-}, info) => {
+  sims,
+  kiosk,
+}) => {
   test.setTimeout(outOfServiceAfterMs + 90_000);
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
   await recordSpeech(page);
   await kiosk.open('en');
   await sims.gatewayOnline(false);

@@ -3,16 +3,15 @@
  * face -> bills -> 2206 split -> confirm -> 2207 -> ESC/POS receipt -> done -> home.
  */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, centsOf, eVoucherOf, test } from './kiosk.ts';
+import { centsOf, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 test('a patient pays an outpatient bill with their face and gets a receipt that matches the settlement', async ({
   page,
-  request,
+  sims,
+  kiosk,
 }, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
   await sims.showPerson('sheldon', '1.png');
   const receiptsBefore = (await sims.receipts()).length;
 
@@ -83,10 +82,9 @@ test('a patient pays an outpatient bill with their face and gets a receipt that 
 
 test('a face that matches nobody is told so plainly, and nothing is charged', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   // Stuart is insured but has never enrolled his face.
   await sims.showPerson('stuart', '3.png');
   const receiptsBefore = (await sims.receipts()).length;
@@ -101,10 +99,9 @@ test('a face that matches nobody is told so plainly, and nothing is charged', as
 
 test('the next patient never sees the face of the one before on the camera screen', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   // Every picture the camera screen shows, in order, tagged with the attempt it was shown in.
   await page.evaluate(() => {
@@ -164,10 +161,9 @@ test('the next patient never sees the face of the one before on the camera scree
 
 test('with the gateway down the patient gets a clear screen, and the kiosk works again once it is back', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showPerson('leonard', '1.png');
   await sims.gatewayOnline(false);
   try {
@@ -187,9 +183,7 @@ test('with the gateway down the patient gets a clear screen, and the kiosk works
   await kiosk.expectScreen('home');
 });
 
-test('the main path reads in Chinese too', async ({ page, request }, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+test('the main path reads in Chinese too', async ({ page, sims, kiosk }, info) => {
   await sims.showPerson('amy', '1.png');
   await kiosk.open('zh-CN');
   await expect(kiosk.button('刷脸缴费')).toBeVisible();
@@ -219,12 +213,7 @@ test('the main path reads in Chinese too', async ({ page, request }, info) => {
   await kiosk.expectScreen('home');
 });
 
-test('the cash part is paid by scanning a QR code with a phone', async ({
-  page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+test('the cash part is paid by scanning a QR code with a phone', async ({ page, sims, kiosk }) => {
   // Penny's personal account is empty: she pays her part in cash.
   await sims.showPerson('penny', '1.png');
   await kiosk.open('en');
@@ -253,10 +242,9 @@ test('the cash part is paid by scanning a QR code with a phone', async ({
 
 test('the cash part can be paid later on credit, with the repayment date shown and printed', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showPerson('bernadette', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
@@ -281,10 +269,9 @@ test('the cash part can be paid later on credit, with the repayment date shown a
 
 test('cancelling while the payment QR is shown charges nothing and returns home', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showPerson('raj', '1.png');
   await kiosk.open('en');
   await kiosk.startFace('bills');
@@ -302,10 +289,9 @@ test('cancelling while the payment QR is shown charges nothing and returns home'
 
 test('a patient identifies with the insurance QR on their phone and pays the cash part with a wallet code', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await sims.showNobody();
   await kiosk.open('en');
   await expect(page.getByText('medical insurance QR code on your phone')).toBeVisible();
@@ -331,10 +317,9 @@ test('a patient identifies with the insurance QR on their phone and pays the cas
 
 test('a code the kiosk cannot use is explained and changes nothing', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   expect(await sims.scan('https://example.com/some-poster')).toBe('delivered');
   await expect(page.getByRole('alertdialog')).toContainText('This code cannot be used here');

@@ -5,7 +5,7 @@
  * other spec, so his bills are this file's alone.
  */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
+import { eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -13,10 +13,9 @@ const barry = eVoucherOf(10);
 
 test('2207 answer lost twice and the first queries fail: "confirming", then paid', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   try {
     await sims.present(barry);
@@ -47,10 +46,9 @@ test('2207 answer lost twice and the first queries fail: "confirming", then paid
 
 test('a payment left open is "being checked": the bill is shown but cannot be paid again', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('zh-CN');
   try {
     await sims.present(barry);

@@ -4,12 +4,12 @@
  * bounded rate, and the host identifies the patient from them.
  */
 import { expect } from '@playwright/test';
-import { KioskPage, test } from './kiosk.ts';
+import { test } from './kiosk.ts';
 
 test('a patient is identified from the camera read by the renderer (getUserMedia), look-alikes by a second factor', async ({
   page,
-}, info) => {
-  const kiosk = new KioskPage(page, info);
+  kiosk,
+}) => {
   await kiosk.open('en');
   await kiosk.startFace('identifying');
   const video = page.locator('video.camera-video');
@@ -27,8 +27,7 @@ test('a patient is identified from the camera read by the renderer (getUserMedia
   await kiosk.expectScreen('home');
 });
 
-test('a wrong second factor is not recognised, and nothing is charged', async ({ page }, info) => {
-  const kiosk = new KioskPage(page, info);
+test('a wrong second factor is not recognised, and nothing is charged', async ({ kiosk }) => {
   await kiosk.open('en');
   await kiosk.startFace('second-factor');
   for (const ch of '9999') await kiosk.button(ch, { exact: true }).click();

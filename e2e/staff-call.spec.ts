@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { expect } from '@playwright/test';
 import { staffCallPort } from '../playwright.config.ts';
-import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
+import { eVoucherOf, test } from './kiosk.ts';
 
 let receiver: Server;
 const calls: { headers: IncomingMessage['headers']; body: Record<string, unknown> }[] = [];
@@ -34,10 +34,9 @@ test.afterAll(async () => {
 
 test('a patient calls staff from the bills screen: the nurse-call system gets it, with no personal data', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   // Stuart identifies with his e-voucher, then asks for help.
   await expect.poll(() => sims.scan(eVoucherOf(7)), { intervals: [1600] }).toBe('delivered');

@@ -4,16 +4,15 @@
  * in the log of admin actions.
  */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, eVoucherOf, test } from './kiosk.ts';
+import { eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 test('an operator cannot refund; the supervisor refunds a payment with a slip; both audited', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   // Barry pays his eye clinic bill with a wallet code.
   // A scan of the same code within 1.5 s of the last is dropped by the scanner: shown again.

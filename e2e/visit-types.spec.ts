@@ -3,16 +3,15 @@
  * personal account off, and a payment that runs out of time. Discharge: e2e/inpatient.spec.ts.
  */
 import { expect } from '@playwright/test';
-import { KioskPage, Simulators, centsOf, eVoucherOf, test } from './kiosk.ts';
+import { centsOf, eVoucherOf, test } from './kiosk.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 test('an inpatient deposit runs out of time unpaid, and then is paid as a deposit, not an insurance settlement', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   await kiosk.open('en');
   await sims.present(eVoucherOf(7)); // Stuart
   await kiosk.expectScreen('bills');
@@ -57,10 +56,9 @@ test('an inpatient deposit runs out of time unpaid, and then is paid as a deposi
 
 test('the patient can keep their personal account for later and pay the part in cash', async ({
   page,
-  request,
-}, info) => {
-  const sims = new Simulators(request);
-  const kiosk = new KioskPage(page, info);
+  sims,
+  kiosk,
+}) => {
   // A photo that is not his enrolment photo: under the shipped policy the face alone is not
   // decisive, so the kiosk asks for the last 4 characters of his ID number before anything else.
   await sims.showPerson('leonard', '3.png');
