@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { KIOSK_NODE_FLAGS } from './host/node-flags.ts';
+import { CHROMIUM_PATHS } from './scripts/prerequisites.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 4620);
 const CAMERA_PORT = PORT + 1;
@@ -20,7 +21,8 @@ export const staffCallPort = (lane: number): number => 4629 + 10 * lane;
 export const CONTROL_TOKEN = 'e2e-control-token';
 /** The video Chromium's fake camera plays (written by e2e/global-setup.ts). */
 export const FAKE_CAMERA_FILE = join(import.meta.dirname, '.kiosk-data', 'fake-camera.y4m');
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+// Chromium's headless shell first (scripts/prerequisites.mjs): about half the CPU of the full one.
+const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
 const browserArgs = [
   '--no-sandbox',
   '--disable-gpu',

@@ -5,6 +5,7 @@ export interface MissingPrerequisite {
   /** What happens to the tests without it. */
   effect: string;
 }
+export const HEADLESS_SHELL_PATH: string;
 export const CHROMIUM_PATHS: readonly string[];
 export function onPath(command: string, path?: string): boolean;
 export function missingPrerequisites(options?: {

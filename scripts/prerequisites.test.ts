@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM_PATHS,
+  HEADLESS_SHELL_PATH,
   missingPrerequisites,
   onPath,
   prerequisitesLine,
@@ -20,11 +21,17 @@ function fakeCommand(name: string, mode = 0o755): void {
 describe('npm test prerequisites', () => {
   it('names each missing package, what fails without it, and the one apt command', () => {
     const missing = missingPrerequisites({ path: bin, exists: () => false });
-    expect(missing.map((m) => m.package)).toEqual(['socat', 'openssl', 'chromium', 'prometheus']);
+    expect(missing.map((m) => m.package)).toEqual([
+      'socat',
+      'openssl',
+      'chromium',
+      'chromium-headless-shell',
+      'prometheus',
+    ]);
     const line = prerequisitesLine(missing)!;
     expect(line).toContain('socat (the serial printer and scanner tests fail');
     expect(line).toMatch(
-      /Install with: sudo apt-get install -y socat openssl chromium prometheus$/,
+      /Install with: sudo apt-get install -y socat openssl chromium chromium-headless-shell prometheus$/,
     );
     expect(line.split('\n')).toHaveLength(1);
   });
@@ -36,9 +43,25 @@ describe('npm test prerequisites', () => {
     expect(onPath('openssl', bin)).toBe(false);
     const missing = missingPrerequisites({
       path: bin,
-      exists: (file: string) => file === CHROMIUM_PATHS[1],
+      exists: (file: string) => file === '/usr/bin/chromium-browser',
     });
-    expect(missing.map((m) => m.package)).toEqual(['openssl', 'prometheus']);
+    // A full Chromium runs the e2e tests; the headless shell is still named, as they cost more.
+    expect(missing.map((m) => m.package)).toEqual([
+      'openssl',
+      'chromium-headless-shell',
+      'prometheus',
+    ]);
+    expect(prerequisitesLine(missing)).toContain('the e2e tests run in the full Chromium');
+  });
+
+  it('takes the headless shell alone for Chromium, and looks for it first', () => {
+    expect(CHROMIUM_PATHS[0]).toBe(HEADLESS_SHELL_PATH);
+    const missing = missingPrerequisites({
+      path: bin,
+      exists: (file: string) => file === HEADLESS_SHELL_PATH,
+    });
+    expect(missing.map((m) => m.package)).not.toContain('chromium');
+    expect(missing.map((m) => m.package)).not.toContain('chromium-headless-shell');
   });
 
   it('says nothing when everything is there', () => {

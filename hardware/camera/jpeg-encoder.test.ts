@@ -1,7 +1,8 @@
 import { Session } from 'node:inspector/promises';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { encodeJpeg, HUFFMAN_SPECS, type RgbImage } from './jpeg-encoder.ts';
+import { encodeJpeg, type RgbImage } from './jpeg-encoder.ts';
+import { HUFFMAN_SPECS } from './jpeg-tables.ts';
 
 /** A picture with what a face has: smooth shading, edges and fine texture, seeded. */
 function scene(width: number, height: number, seed = 7): RgbImage {
