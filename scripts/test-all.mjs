@@ -3,11 +3,13 @@
 // A missing system command (socat, Chromium...) is named once before anything runs
 // (prerequisites.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { missingPrerequisites, prerequisitesLine } from './prerequisites.mjs';
 
 const results = [];
 mkdirSync('test-results', { recursive: true });
+const started = Date.now();
+const secondsSince = (t) => Math.round((Date.now() - t) / 1000);
 
 function run(name, command, args) {
   console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
@@ -17,7 +19,9 @@ function run(name, command, args) {
 
 function suite(name, command, args, reportFile, count) {
   rmSync(reportFile, { force: true });
+  const suiteStarted = Date.now();
   const ok = run(name, command, args);
+  const seconds = secondsSince(suiteStarted);
   let counts;
   try {
     counts = count(JSON.parse(readFileSync(reportFile, 'utf8')));
@@ -25,7 +29,7 @@ function suite(name, command, args, reportFile, count) {
     counts = { passed: 0, failed: 1 }; // the suite did not even report: count it as one failure
   }
   if (!ok && counts.failed === 0) counts.failed = 1;
-  results.push({ name, ...counts });
+  results.push({ name, ...counts, seconds });
 }
 
 // What the machine lacks is said once, here; the tests that need it still run and fail fast.
@@ -61,6 +65,7 @@ async function chain(steps, into) {
 // 2-core CI machine. Measured with the machine shared (load 5.5): eslint, prettier and both tsc
 // runs took 41 s in two chains against 104 s one after another.
 const staticResults = {};
+const staticStarted = Date.now();
 await Promise.all([
   chain(
     [
@@ -78,6 +83,7 @@ await Promise.all([
   ),
   chain([['build', 'npm', ['run', '-s', 'build']]], staticResults),
 ]);
+const staticSeconds = secondsSince(staticStarted);
 for (const name of ['eslint', 'prettier', 'typecheck', 'typecheck electron', 'build']) {
   const ok = staticResults[name] === true;
   results.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
@@ -112,8 +118,27 @@ if (!existsSync('dist/renderer/index.html')) {
 }
 
 console.log('\n=== summary');
-for (const r of results) console.log(`${r.name.padEnd(20)} ${r.passed} passed, ${r.failed} failed`);
+for (const r of results)
+  console.log(
+    `${r.name.padEnd(20)} ${r.passed} passed, ${r.failed} failed${r.seconds === undefined ? '' : ` (${r.seconds} s)`}`,
+  );
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
+// Wall time by suite, for `npm run bench -- --only tests` (scripts/bench-test-times.ts).
+const times = {
+  static_s: staticSeconds,
+  ...Object.fromEntries(
+    results.filter((r) => r.seconds !== undefined).map((r) => [`${r.name}_s`, r.seconds]),
+  ),
+  total_s: secondsSince(started),
+  finished: new Date().toISOString(),
+};
+writeFileSync('test-results/npm-test-times.json', JSON.stringify(times, null, 2));
+console.log(
+  `npm test took ${(times.total_s / 60).toFixed(1)} min: static checks and build ${staticSeconds} s side by side, then ${results
+    .filter((r) => r.seconds !== undefined)
+    .map((r) => `${r.name} ${r.seconds} s`)
+    .join(', ')}`,
+);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
