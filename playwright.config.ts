@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { KIOSK_NODE_FLAGS } from './host/node-flags.ts';
 import { CHROMIUM_PATHS } from './scripts/prerequisites.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 4620);
@@ -38,20 +37,6 @@ export function kioskLogFile(port: number): string {
   return join(import.meta.dirname, '.kiosk-data', `e2e-${run}-${port}.log`);
 }
 
-/** A kiosk host in web mode with a fresh data directory, as CI and testers start it. */
-function kiosk(port: number, extra = '') {
-  return {
-    command: `mkdir -p .kiosk-data && node ${KIOSK_NODE_FLAGS.join(' ')} --import tsx scripts/start.ts --headless --port ${port} --data .kiosk-data/e2e-${run}-${port} ${extra} 2>> ${kioskLogFile(port)}`,
-    url: `http://127.0.0.1:${port}/`,
-    env: { KIOSK_CONTROL_TOKEN: CONTROL_TOKEN },
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'pipe' as const,
-    // The kiosk's JSON log is long: it goes to kioskLogFile(port) instead.
-    stderr: 'ignore' as const,
-  };
-}
-
 /**
  * Lane `lane`'s kiosk configuration: e2e/kiosk.config.json with the lane's staff-call port, so a
  * staff call on one kiosk never reaches the receiver of a spec on the other.
@@ -70,6 +55,35 @@ function laneConfig(lane: number): string {
   if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
   return file;
 }
+
+/**
+ * The kiosks e2e/global-setup.ts starts, side by side (e2e/kiosk-server.ts), each a host in web
+ * mode with a fresh data directory: one per lane, with two staff accounts, an operator (1001,
+ * PIN 480263) and a supervisor (1002, PIN 915372), besides the shared simulator PIN (which
+ * admin-and-safety.spec.ts locks on purpose); and the camera kiosk, whose world has look-alikes
+ * (two people enrolled from the same person's photos), so the second-factor path is exercised
+ * with a real face.
+ */
+export function e2eKiosks(): { port: number; args: string[] }[] {
+  return [
+    ...Array.from({ length: LANES }, (_, lane) => ({
+      port: lanePort(lane),
+      args: ['--config', laneConfig(lane)],
+    })),
+    {
+      port: CAMERA_PORT,
+      args: [
+        '--config',
+        'e2e/renderer-camera.config.json',
+        '--scenario',
+        'e2e/twins-scenario.json',
+      ],
+    },
+  ];
+}
+/** A kiosk's data directory in this run. */
+export const kioskDataDir = (port: number): string =>
+  join(import.meta.dirname, '.kiosk-data', `e2e-${run}-${port}`);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -121,18 +135,5 @@ export default defineConfig({
         },
       },
     },
-  ],
-  // The camera kiosk's world has look-alikes (two people enrolled from the same person's photos),
-  // so the second-factor path is exercised with a real face.
-  webServer: [
-    // Two staff accounts: an operator (1001, PIN 480263) and a supervisor (1002, PIN 915372), besides
-    // the shared simulator PIN (which admin-and-safety.spec.ts locks on purpose).
-    ...Array.from({ length: LANES }, (_, lane) =>
-      kiosk(lanePort(lane), `--config ${laneConfig(lane)}`),
-    ),
-    kiosk(
-      CAMERA_PORT,
-      '--config e2e/renderer-camera.config.json --scenario e2e/twins-scenario.json',
-    ),
   ],
 });

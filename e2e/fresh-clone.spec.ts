@@ -7,15 +7,13 @@
  * (face/demo-faces.test.ts: 19 of the 21 probes are; sheldon/3.png is 0.207 from his enrolled
  * photos, 0.658 from the next person).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import { CONTROL_TOKEN, kioskLogFile } from '../playwright.config.ts';
 import { KioskPage, test } from './kiosk.ts';
-import { KIOSK_NODE_FLAGS } from '../host/node-flags.ts';
+import { type KioskServer, startKiosk } from './kiosk-server.ts';
 
 const PORT = 4660;
 const BASE_URL = `http://127.0.0.1:${PORT}/`;
@@ -25,7 +23,7 @@ const logFile = kioskLogFile(PORT);
 test.use({ baseURL: BASE_URL });
 test.describe.configure({ mode: 'serial' });
 
-let kiosk: ChildProcess | undefined;
+let kiosk: KioskServer | undefined;
 const temp: string[] = [];
 
 test.beforeAll(async () => {
@@ -37,53 +35,18 @@ test.beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-fresh-data-'));
   const sharedDir = mkdtempSync(join(tmpdir(), 'kiosk-fresh-shared-'));
   temp.push(dataDir, sharedDir);
-  mkdirSync(dirname(logFile), { recursive: true });
-  kiosk = spawn(
-    process.execPath,
-    [
-      ...KIOSK_NODE_FLAGS,
-      '--import',
-      'tsx',
-      'scripts/start.ts',
-      '--headless',
-      '--port',
-      String(PORT),
-      '--data',
-      dataDir,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, KIOSK_SHARED_DIR: sharedDir, KIOSK_CONTROL_TOKEN: CONTROL_TOKEN },
-      // The JSON log goes where KioskPage.expectScreen reads it when a screen is wrong.
-      stdio: ['ignore', 'ignore', openSync(logFile, 'a')],
-    },
-  );
-  // Up when its page answers (the host enrols the gallery before it serves); a kiosk that exits
-  // first (a port in use, say) fails at once, its log in logFile.
-  const exited = once(kiosk, 'exit').then(([code]) => {
-    throw new Error(`the kiosk exited (${String(code)}) before it served; see ${logFile}`);
+  kiosk = await startKiosk({
+    port: PORT,
+    dataDir,
+    logFile,
+    env: { KIOSK_SHARED_DIR: sharedDir, KIOSK_CONTROL_TOKEN: CONTROL_TOKEN },
+    timeoutMs: 170_000,
   });
-  const up = expect
-    .poll(
-      () =>
-        fetch(BASE_URL).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      { timeout: 170_000 },
-    )
-    .toBe(200);
-  exited.catch(() => undefined); // exiting later, in afterAll, is expected
-  await Promise.race([up, exited]);
   expect(readFileSync(logFile, 'utf8')).toMatch(/"event":"face\.fixtures","source":"demo"/);
 });
 
 test.afterAll(async () => {
-  if (kiosk && kiosk.exitCode === null) {
-    const exited = once(kiosk, 'exit');
-    kiosk.kill('SIGTERM');
-    await exited;
-  }
+  await kiosk?.stop();
   for (const dir of temp) rmSync(dir, { recursive: true, force: true });
 });
 
