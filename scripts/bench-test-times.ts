@@ -1,7 +1,7 @@
 /**
  * The time of `npm test` by suite (issue 17), read from the reports the last `npm test` left in
  * test-results/ (scripts/test-all.mjs writes them) rather than by running it: the whole suite
- * takes about ten minutes of both shared cores. Per-file times are summed by top folder; Vitest
+ * takes about eight minutes of both shared cores. Per-file times are summed by top folder; Vitest
  * runs files in parallel workers, so the sum is CPU-ish time, more than the wall clock.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
