@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './scripts/slow-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -13,6 +14,7 @@ export default defineConfig({
     // process (docs/performance.md, seventh pass). The suite passes in any file order
     // (checked with --sequence.shuffle.files); a test that changes process state restores it.
     isolate: false,
+    sequence: { sequencer: SlowFirstSequencer },
     // Vitest runs cores - 1 files at once by default: one at a time on the kiosk's 2-core CI
     // machine, with a core idle while a file waits on its processes, sockets and face workers.
     // Two at a time: 22.6 min against 32.8 for one, the same machine under the same heavy load

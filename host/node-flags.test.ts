@@ -21,8 +21,10 @@ describe('the kiosk host process V8 flags', () => {
     expect(read('scripts/start.ts')).toMatch(/const args = \[\s*electronJsFlags\(\),/);
     expect(read('electron-builder.yml')).toContain(`executableArgs: ['${electronJsFlags()}']`);
     // The e2e kiosks and the bench's, which measure the host as it runs.
-    expect(read('playwright.config.ts')).toContain("node ${KIOSK_NODE_FLAGS.join(' ')} --import");
-    expect(read('e2e/fresh-clone.spec.ts')).toMatch(/\[\s*\.\.\.KIOSK_NODE_FLAGS,/);
+    // (e2e/kiosk-server.ts starts every e2e kiosk, fresh-clone.spec.ts's too).
+    expect(read('e2e/kiosk-server.ts')).toMatch(/\[\s*\.\.\.KIOSK_NODE_FLAGS,/);
+    expect(read('e2e/global-setup.ts')).toContain('startKiosk(');
+    expect(read('e2e/fresh-clone.spec.ts')).toContain('startKiosk(');
     expect(read('scripts/bench-ready.ts')).toContain('[...KIOSK_NODE_FLAGS, ...extra,');
     // The systemd unit starts the supervisor, whose children get them
     // (supervisor.process.test.ts reads a real child's options).
