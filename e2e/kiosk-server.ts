@@ -8,7 +8,7 @@
  * the lanes' kiosks and the camera's come up in the time of the slowest instead of the sum
  * (docs/performance.md, seventh pass).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,7 +30,6 @@ export interface KioskServerOptions {
 
 export interface KioskServer {
   readonly url: string;
-  readonly process: ChildProcess;
   /** SIGTERM, and waits for it to exit (SIGKILL after 15 s). */
   stop(): Promise<void>;
 }
@@ -91,5 +90,5 @@ export async function startKiosk(o: KioskServerOptions): Promise<KioskServer> {
     // A state to wait for (the page answering), polled: the kiosk has no way to call us back.
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { url, process: child, stop };
+  return { url, stop };
 }
